@@ -1,0 +1,60 @@
+import {Command, Errors, Flags} from '@oclif/core'
+
+import {EXIT, isLpackError, LpackError} from '../errors.js'
+import {isInteractiveTerminal, type Reporter, silentReporter, StreamReporter} from '../io/reporter.js'
+
+/**
+ * Shared behaviour of every lpack command: `--json` (stdout is then exactly one JSON document, the return
+ * value of run()), `--debug`, a Reporter chosen for the output, and errors mapped to DESIGN.md's exit codes.
+ */
+export abstract class LpackCommand extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    debug: Flags.boolean({description: 'Show debug events and stack traces of internal errors.', helpGroup: 'GLOBAL'}),
+  }
+
+  private debugEnabled = false
+
+  /** Events go to stderr for people; nowhere under --json. */
+  protected createReporter(verbose = false): Reporter {
+    if (this.jsonEnabled()) return silentReporter
+    return new StreamReporter({stream: process.stderr, live: isInteractiveTerminal(process.stderr), verbose: verbose || this.debugEnabled})
+  }
+
+  protected override async init(): Promise<void> {
+    this.debugEnabled = this.argv.includes('--debug')
+    await super.init()
+  }
+
+  protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    // this.exit() and oclif's parse errors already carry their exit code.
+    if (error instanceof Errors.ExitError) throw error
+    if (!isLpackError(error) && error instanceof Errors.CLIError) {
+      if (this.jsonEnabled()) {
+        this.logJson({error: {code: 'USAGE', message: stripAnsi(error.message)}})
+        this.exit(EXIT.usage)
+      }
+      throw error
+    }
+    const lpackError = isLpackError(error)
+      ? error
+      : new LpackError('INTERNAL', `Internal error: ${error?.message ?? String(error)}`, {
+          hint: 'This is a bug in lpack. Run again with --debug for the stack trace and report it.',
+        })
+    if (this.jsonEnabled()) {
+      this.logJson({error: lpackError.toJSON()})
+    } else {
+      const lines = [`Error [${lpackError.code}]: ${lpackError.message}`]
+      if (lpackError.hint) lines.push(`Hint: ${lpackError.hint}`)
+      if (this.debugEnabled && !isLpackError(error) && error?.stack) lines.push(error.stack)
+      process.stderr.write(lines.join('\n') + '\n')
+    }
+    this.exit(lpackError.exitCode)
+  }
+}
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '')
+}

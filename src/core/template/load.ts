@@ -1,0 +1,331 @@
+import {readFile, stat} from 'node:fs/promises'
+import {extname} from 'node:path'
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  Scalar,
+  type ScalarTag,
+  type Tags,
+} from 'yaml'
+
+import {LpackError} from '../../errors.js'
+import type {Diagnostic} from '../diagnostics/diagnostic.js'
+import {SHORT_FORM_TAGS} from './intrinsics.js'
+import {formatPath, type LoadResult, type SourceRange, type Template, type TemplatePath} from './template.js'
+
+/** CloudFormation accepts template bodies up to 1 MB (via S3); anything larger is not a template. */
+export const MAX_TEMPLATE_BYTES = 1024 * 1024
+/** Deeper than any real template; bounds recursion so hostile input cannot overflow the stack. */
+export const MAX_NESTING_DEPTH = 256
+/** Bounds alias expansion so a "billion laughs" document is an error, not an out-of-memory. */
+export const MAX_ALIAS_EXPANDED_NODES = 100_000
+
+export const LOAD_CODES = {
+  syntax: 'LP0001',
+  tooLarge: 'LP0002',
+  duplicateKey: 'LP0003',
+  tooDeep: 'LP0004',
+  unknownTag: 'LP0005',
+  notMapping: 'LP0006',
+  aliasBomb: 'LP0007',
+  notText: 'LP0008',
+  badKey: 'LP0009',
+} as const
+
+/**
+ * Reads a template file. A missing or unreadable file is a usage error (thrown); everything wrong with
+ * the content is reported as diagnostics, and `template` is set whenever a mapping could be read.
+ */
+export async function loadTemplateFile(file: string): Promise<LoadResult> {
+  let size: number
+  try {
+    const info = await stat(file)
+    if (!info.isFile()) throw new LpackError('FILE_UNREADABLE', `${file} is not a file`)
+    size = info.size
+  } catch (error) {
+    if (error instanceof LpackError) throw error
+    throw new LpackError('FILE_NOT_FOUND', `Template not found: ${file}`, {
+      hint: 'Pass the template with -t FILE, or run lpack in the folder that holds template.yaml.',
+    })
+  }
+  if (size > MAX_TEMPLATE_BYTES) {
+    return {
+      diagnostics: [
+        fileDiagnostic(file, LOAD_CODES.tooLarge, `Template is ${size} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_BYTES} bytes (1 MB)`, 'Split the stack into nested stacks or move large values (inline code, policies) out of the template.'),
+      ],
+    }
+  }
+  let bytes: Buffer
+  try {
+    bytes = await readFile(file)
+  } catch (error) {
+    throw new LpackError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as Error).message}`)
+  }
+  return parseTemplate(bytes, file)
+}
+
+/** Parses template bytes or text (YAML or JSON). Pure: no I/O. */
+export function parseTemplate(input: string | Uint8Array, file = 'template.yaml'): LoadResult {
+  let text: string
+  if (typeof input === 'string') {
+    text = input
+  } else {
+    if (input.byteLength > MAX_TEMPLATE_BYTES) {
+      return {diagnostics: [fileDiagnostic(file, LOAD_CODES.tooLarge, `Template is ${input.byteLength} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_BYTES} bytes (1 MB)`)]}
+    }
+    if (input.includes(0)) {
+      return {diagnostics: [fileDiagnostic(file, LOAD_CODES.notText, 'Template is binary data (contains NUL bytes), not YAML or JSON')]}
+    }
+    try {
+      text = new TextDecoder('utf-8', {fatal: true}).decode(input)
+    } catch {
+      return {diagnostics: [fileDiagnostic(file, LOAD_CODES.notText, 'Template is not valid UTF-8 text', 'Save the template as UTF-8.')]}
+    }
+  }
+  if (text.length > MAX_TEMPLATE_BYTES) {
+    return {diagnostics: [fileDiagnostic(file, LOAD_CODES.tooLarge, `Template is over ${MAX_TEMPLATE_BYTES} bytes; CloudFormation accepts at most 1 MB`)]}
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  return new TemplateReader(text, file).read()
+}
+
+// CloudFormation and the SAM translator read YAML as YAML 1.1 (PyYAML), minus timestamps: a date such as
+// AWSTemplateFormatVersion: 2010-09-09 stays a string. PyYAML's booleans do not include y/Y/n/N.
+const PYYAML_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
+const PYYAML_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/
+
+function pyyamlTags(tags: Tags): Tags {
+  const kept = tags.filter((tag) => {
+    const id = typeof tag === 'string' ? tag : tag.tag
+    return id !== 'tag:yaml.org,2002:timestamp' && id !== 'tag:yaml.org,2002:bool'
+  })
+  const bool = (value: boolean, test: RegExp): ScalarTag => ({
+    tag: 'tag:yaml.org,2002:bool',
+    default: true,
+    identify: (v) => typeof v === 'boolean',
+    test,
+    resolve: () => new Scalar(value),
+  })
+  return [bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), ...kept]
+}
+
+class TemplateReader {
+  private readonly lineCounter = new LineCounter()
+  private readonly diagnostics: Diagnostic[] = []
+  private readonly valueRanges = new Map<string, [number, number]>()
+  private readonly keyRanges = new Map<string, [number, number]>()
+  private expandedNodes = 0
+  private aliasLimitReported = false
+  private depthLimitReported = false
+  private doc!: Document
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  read(): LoadResult {
+    const format = /^\s*[[{]/.test(this.text) || extname(this.file).toLowerCase() === '.json' ? 'json' : 'yaml'
+    this.doc = parseDocument(this.text, {
+      version: '1.1',
+      customTags: pyyamlTags,
+      uniqueKeys: false,
+      lineCounter: this.lineCounter,
+      prettyErrors: false,
+      strict: false,
+    })
+    if (this.doc.errors.length > 0) {
+      for (const error of this.doc.errors.slice(0, 10)) {
+        const [start, end] = error.pos
+        const message = firstLine(error.message)
+        this.diagnostics.push(
+          this.diagnosticAt(LOAD_CODES.syntax, `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${message}`, start, end, [],
+            /stack/i.test(message) ? 'The document is nested too deeply to be a CloudFormation template.' : undefined),
+        )
+      }
+      return {diagnostics: this.diagnostics}
+    }
+    const root = this.doc.contents
+    if (!isMap(root)) {
+      const [start, end] = root?.range ?? [0, 0]
+      this.diagnostics.push(this.diagnosticAt(LOAD_CODES.notMapping, root ? 'Template must be a mapping of sections (AWSTemplateFormatVersion, Resources, …)' : 'Template is empty', start, end, []))
+      return {diagnostics: this.diagnostics}
+    }
+    const value = this.convert(root, [], 0, new Set()) as Record<string, unknown>
+    return {template: this.template(value, format), diagnostics: this.diagnostics}
+  }
+
+  private template(value: Record<string, unknown>, format: 'yaml' | 'json'): Template {
+    const locateIn = (ranges: Map<string, [number, number]>, path: TemplatePath): SourceRange => {
+      for (let length = path.length; length >= 0; length--) {
+        const range = ranges.get(pathKey(path.slice(0, length))) ?? this.valueRanges.get(pathKey(path.slice(0, length)))
+        if (range) return this.toSourceRange(range[0], range[1])
+      }
+      return {line: 1, column: 1, endLine: 1, endColumn: 1}
+    }
+    return {
+      file: this.file,
+      text: this.text,
+      format,
+      value,
+      locate: (path) => locateIn(this.valueRanges, path),
+      locateKey: (path) => locateIn(this.keyRanges, path),
+    }
+  }
+
+  private convert(node: Node | null | undefined, path: (string | number)[], depth: number, aliasStack: Set<Node>): unknown {
+    if (node === null || node === undefined) return null
+    if (depth > MAX_NESTING_DEPTH) {
+      if (!this.depthLimitReported) {
+        this.depthLimitReported = true
+        this.pushAtNode(LOAD_CODES.tooDeep, `Nesting deeper than ${MAX_NESTING_DEPTH} levels`, node, path)
+      }
+      return null
+    }
+    if (++this.expandedNodes > MAX_ALIAS_EXPANDED_NODES) {
+      if (!this.aliasLimitReported) {
+        this.aliasLimitReported = true
+        this.pushAtNode(LOAD_CODES.aliasBomb, `Template expands to more than ${MAX_ALIAS_EXPANDED_NODES} values (aliases referencing aliases)`, node, path, 'Repeat the values or use fewer nested YAML aliases.')
+      }
+      return null
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc) as Node | undefined
+      this.recordValue(path, node)
+      if (!target || aliasStack.has(target)) {
+        this.pushAtNode(LOAD_CODES.syntax, `YAML alias *${node.source} does not refer to a complete anchored value`, node, path)
+        return null
+      }
+      aliasStack.add(target)
+      // Positions inside the expansion point at the alias, not the anchor: that is where the user wrote it.
+      const value = this.convert(target, path, depth + 1, aliasStack)
+      aliasStack.delete(target)
+      this.recordValue(path, node)
+      return value
+    }
+    this.recordValue(path, node)
+    const tag = node.tag
+    if (tag && tag.startsWith('!') && !tag.startsWith('!!')) {
+      const name = tag.slice(1)
+      const longForm = SHORT_FORM_TAGS[name]
+      if (longForm === undefined) {
+        this.pushAtNode(LOAD_CODES.unknownTag, `Unknown tag ${tag}`, node, path, `CloudFormation's short forms are ${Object.keys(SHORT_FORM_TAGS).map((t) => '!' + t).join(', ')}.`)
+        return this.convertUntagged(node, path, depth, aliasStack)
+      }
+      const innerPath = [...path, longForm]
+      this.recordValue(innerPath, node)
+      let inner = this.convertUntagged(node, innerPath, depth, aliasStack)
+      if (name === 'GetAtt' && typeof inner === 'string' && inner.includes('.')) {
+        const dot = inner.indexOf('.')
+        inner = [inner.slice(0, dot), inner.slice(dot + 1)]
+      }
+      return {[longForm]: inner}
+    }
+    return this.convertUntagged(node, path, depth, aliasStack)
+  }
+
+  private convertUntagged(node: Node, path: (string | number)[], depth: number, aliasStack: Set<Node>): unknown {
+    if (isScalar(node)) {
+      const value = node.value
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' || value === null) return value
+      if (typeof value === 'bigint') return Number(value)
+      // A tagged scalar CloudFormation has no use for (binary, …): keep its text.
+      return node.source ?? String(value)
+    }
+    if (isSeq(node)) {
+      return node.items.map((item, index) => this.convert(item as Node, [...path, index], depth + 1, aliasStack))
+    }
+    if (isMap(node)) {
+      const result: Record<string, unknown> = {}
+      const merged: Record<string, unknown>[] = []
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node | null
+        if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.source === '<<') {
+          const source = this.convert(pair.value as Node, path, depth + 1, aliasStack)
+          for (const item of Array.isArray(source) ? source : [source]) {
+            if (item && typeof item === 'object' && !Array.isArray(item)) merged.push(item as Record<string, unknown>)
+          }
+          continue
+        }
+        if (!isScalar(keyNode) || (keyNode.value !== null && typeof keyNode.value === 'object')) {
+          this.pushAtNode(LOAD_CODES.badKey, 'Mapping keys must be plain strings', keyNode ?? node, path)
+          continue
+        }
+        // Keys are names: `y:` or `1:` as written, never coerced to booleans or numbers.
+        const key = keyNode.type === 'PLAIN' && keyNode.source !== undefined ? keyNode.source : String(keyNode.value)
+        const childPath = [...path, key]
+        if (Object.hasOwn(result, key)) {
+          this.pushAtNode(LOAD_CODES.duplicateKey, `Duplicate key '${key}'${path.length > 0 ? ` in ${formatPath(path)}` : ''}`, keyNode, childPath, 'Remove one of them: YAML keeps only the last, CloudFormation rejects the template.')
+        }
+        if (keyNode.range) this.keyRanges.set(pathKey(childPath), [keyNode.range[0], keyNode.range[1]])
+        defineKey(result, key, this.convert(pair.value as Node, childPath, depth + 1, aliasStack))
+        if (pair.value === null) this.recordValue(childPath, keyNode)
+      }
+      for (const source of merged) {
+        for (const [key, value] of Object.entries(source)) if (!Object.hasOwn(result, key)) defineKey(result, key, value)
+      }
+      return result
+    }
+    return null
+  }
+
+  private recordValue(path: (string | number)[], node: Node): void {
+    const key = pathKey(path)
+    if (node.range && !this.valueRanges.has(key)) this.valueRanges.set(key, [node.range[0], node.range[1]])
+  }
+
+  private pushAtNode(code: string, message: string, node: Node, path: (string | number)[], hint?: string): void {
+    const [start, end] = node.range ?? [0, 0]
+    this.diagnostics.push(this.diagnosticAt(code, message, start, end, path, hint))
+  }
+
+  private diagnosticAt(code: string, message: string, start: number, end: number, path: TemplatePath, hint?: string): Diagnostic {
+    const range = this.toSourceRange(start, end)
+    return {
+      severity: 'error',
+      code,
+      message,
+      file: this.file,
+      line: range.line,
+      column: range.column,
+      endLine: range.endLine,
+      endColumn: range.endColumn,
+      ...(path.length > 0 ? {path: formatPath(path)} : {}),
+      ...(hint ? {hint} : {}),
+    }
+  }
+
+  private toSourceRange(start: number, end: number): SourceRange {
+    const from = this.position(start)
+    const to = this.position(Math.max(start, end))
+    return {line: from.line, column: from.col, endLine: to.line, endColumn: to.col}
+  }
+
+  private position(offset: number): {line: number; col: number} {
+    const pos = this.lineCounter.linePos(offset)
+    return pos.line === 0 ? {line: 1, col: offset + 1} : pos
+  }
+}
+
+/** Sets a key without invoking the `__proto__` setter, so a template key can never alter prototypes. */
+function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true})
+}
+
+function pathKey(path: TemplatePath): string {
+  return path.join('\u001f')
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim()
+}
+
+function fileDiagnostic(file: string, code: string, message: string, hint?: string): Diagnostic {
+  return {severity: 'error', code, message, file, line: 1, column: 1, ...(hint ? {hint} : {})}
+}

@@ -1,0 +1,40 @@
+import {spawn} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const LPACK_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+export interface CliResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+export interface CliOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  input?: string
+  timeoutMs?: number
+}
+
+/** Runs the built CLI (`bin/run.js`, compiled by `npm run build`) as a user would, in a child process. */
+export function runLpack(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LPACK_BIN, ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: {...process.env, CI: 'true', NO_COLOR: '1', ...options.env},
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({exitCode: code ?? (signal ? 128 : 1), stdout, stderr})
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
