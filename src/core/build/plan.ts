@@ -1,0 +1,150 @@
+import {dirname, isAbsolute, resolve} from 'node:path'
+
+import {LpackError} from '../../errors.js'
+import {isIntrinsic} from '../template/intrinsics.js'
+import type {Template} from '../template/template.js'
+import type {Architecture, ArtifactKind, BuildPlan, BuildUnit, RuntimeFamily} from './types.js'
+
+export interface PlanOptions {
+  /** Only these logical IDs (functions or layers); layers they use are built too. */
+  only?: readonly string[]
+  /** Values for template Parameters, over their Defaults (used to resolve `!Ref` in Runtime, CodeUri, …). */
+  parameters?: Record<string, string>
+  /** Project-wide BuildProperties defaults per runtime family (lpack.config.yaml `build.defaults`). */
+  defaults?: Partial<Record<RuntimeFamily | 'all', Record<string, unknown>>>
+}
+
+type Resource = {Type?: unknown; Properties?: unknown; Metadata?: unknown}
+
+const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function'])
+const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::LayerVersion'])
+
+/**
+ * Decides what `lpack build` builds: every function and layer whose code is a local path. Pure — it reads
+ * only the template value and never touches the file system.
+ */
+export function planBuild(template: Template, options: PlanOptions = {}): BuildPlan {
+  const projectDir = dirname(resolve(template.file))
+  const root = template.value
+  const resources = asRecord(root.Resources)
+  const globals = asRecord(asRecord(root.Globals).Function)
+  const layerGlobals = asRecord(asRecord(root.Globals).LayerVersion)
+  const parameters = parameterValues(asRecord(root.Parameters), options.parameters ?? {})
+  const resolveValue = (value: unknown): unknown => resolveLiteral(value, parameters)
+
+  const units: BuildUnit[] = []
+  const skipped: BuildPlan['skipped'] = []
+  for (const logicalId of Object.keys(resources).sort()) {
+    const resource = asRecord(resources[logicalId]) as Resource
+    const type = resource.Type
+    if (typeof type !== 'string' || (!FUNCTION_TYPES.has(type) && !LAYER_TYPES.has(type))) continue
+    const isServerless = type.startsWith('AWS::Serverless::')
+    const kind: ArtifactKind = FUNCTION_TYPES.has(type) ? 'function' : 'layer'
+    const ownProperties = asRecord(resource.Properties)
+    const properties = isServerless ? {...(kind === 'function' ? globals : layerGlobals), ...ownProperties} : ownProperties
+    const metadata = {...(kind === 'function' && isServerless ? asRecord(globals.Metadata) : {}), ...asRecord(resource.Metadata)}
+
+    const codeProperty = kind === 'function' ? (isServerless ? 'CodeUri' : 'Code') : isServerless ? 'ContentUri' : 'Content'
+    if (kind === 'function' && (properties.PackageType === 'Image' || properties.ImageUri !== undefined)) {
+      skipped.push({logicalId, reason: 'container image'})
+      continue
+    }
+    if (kind === 'function' && properties.InlineCode !== undefined) {
+      skipped.push({logicalId, reason: 'inline code'})
+      continue
+    }
+    const code = resolveValue(properties[codeProperty])
+    let codeLocation: string
+    if (code === undefined && isServerless && kind === 'function') {
+      codeLocation = '.'
+    } else if (typeof code === 'string' && !/^s3:\/\//i.test(code)) {
+      codeLocation = code
+    } else {
+      skipped.push({logicalId, reason: typeof code === 'string' ? 'code already in S3' : `${codeProperty} is not a local path`})
+      continue
+    }
+
+    const runtime = resolveValue(kind === 'function' ? properties.Runtime : asArray(properties.CompatibleRuntimes)[0])
+    const compatibleRuntimes = asArray(resolveValue(properties.CompatibleRuntimes)).filter((r): r is string => typeof r === 'string')
+    const buildMethod = typeof metadata.BuildMethod === 'string' ? metadata.BuildMethod.toLowerCase() : undefined
+    const runtimeId = typeof runtime === 'string' ? runtime : kind === 'layer' && buildMethod && runtimeFamily(buildMethod) ? buildMethod : undefined
+    const family = runtimeId ? runtimeFamily(runtimeId) : undefined
+    const architecture = (asArray(resolveValue(properties.Architectures))[0] ?? asArray(resolveValue(properties.CompatibleArchitectures))[0] ?? 'x86_64') as Architecture
+    const handler = resolveValue(properties.Handler)
+    const environment = {
+      ...asRecord(asRecord(asRecord(kind === 'function' && isServerless ? globals.Environment : undefined).Variables)),
+      ...asRecord(asRecord(ownProperties.Environment).Variables),
+    }
+    units.push({
+      logicalId,
+      kind,
+      ...(runtimeId ? {runtime: runtimeId} : {}),
+      ...(compatibleRuntimes.length > 0 ? {compatibleRuntimes} : {}),
+      ...(family ? {family} : {}),
+      architecture: architecture === 'arm64' ? 'arm64' : 'x86_64',
+      codePath: isAbsolute(codeLocation) ? codeLocation : resolve(projectDir, codeLocation),
+      codeProperty,
+      ...(typeof handler === 'string' ? {handler} : {}),
+      ...(buildMethod ? {buildMethod} : {}),
+      buildProperties: {
+        ...(options.defaults?.all ?? {}),
+        ...(family ? (options.defaults?.[family] ?? {}) : {}),
+        ...asRecord(metadata.BuildProperties),
+      },
+      environment,
+      layerIds: asArray(properties.Layers)
+        .map((layer) => (isIntrinsic(layer) && typeof (layer as {Ref?: unknown}).Ref === 'string' ? (layer as {Ref: string}).Ref : undefined))
+        .filter((id): id is string => id !== undefined && LAYER_TYPES.has(String(asRecord(resources[id]).Type))),
+    })
+  }
+  return {templateFile: resolve(template.file), projectDir, units: selectUnits(units, options.only), skipped}
+}
+
+function selectUnits(units: BuildUnit[], only: readonly string[] | undefined): BuildUnit[] {
+  if (!only || only.length === 0) return units
+  const byId = new Map(units.map((unit) => [unit.logicalId, unit]))
+  const wanted = new Set<string>()
+  for (const id of only) {
+    const unit = byId.get(id)
+    if (!unit) {
+      throw new LpackError('FUNCTION_NOT_FOUND', `No function or layer with local code named '${id}' in the template`, {
+        hint: `Buildable resources: ${[...byId.keys()].join(', ') || 'none'}.`,
+      })
+    }
+    wanted.add(id)
+    for (const layerId of unit.layerIds) wanted.add(layerId)
+  }
+  return units.filter((unit) => wanted.has(unit.logicalId))
+}
+
+/** The runtime family of a runtime id or a SAM BuildMethod: `nodejs22.x` → nodejs, `java21` → java. */
+export function runtimeFamily(runtime: string): RuntimeFamily | undefined {
+  const match = /^(nodejs|python|java|provided|dotnet|ruby)/.exec(runtime)
+  return match ? (match[1] as RuntimeFamily) : undefined
+}
+
+function parameterValues(parameters: Record<string, unknown>, overrides: Record<string, string>): Record<string, unknown> {
+  const values: Record<string, unknown> = {}
+  for (const [name, definition] of Object.entries(parameters)) {
+    const fallback = asRecord(definition).Default
+    if (fallback !== undefined) values[name] = fallback
+  }
+  return {...values, ...overrides}
+}
+
+/** Resolves `!Ref Param` to the parameter's value; other intrinsics stay unresolved (undefined). */
+function resolveLiteral(value: unknown, parameters: Record<string, unknown>): unknown {
+  if (isIntrinsic(value)) {
+    const ref = (value as {Ref?: unknown}).Ref
+    return typeof ref === 'string' ? parameters[ref] : undefined
+  }
+  return value
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : []
+}

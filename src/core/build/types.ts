@@ -1,0 +1,76 @@
+import type {Reporter} from '../../io/reporter.js'
+import type {ZipEntry} from '../package/zip.js'
+
+export type RuntimeFamily = 'nodejs' | 'python' | 'java' | 'provided' | 'dotnet' | 'ruby'
+export type Architecture = 'x86_64' | 'arm64'
+export type ArtifactKind = 'function' | 'layer'
+
+/** One function or layer with local code that `lpack build` turns into a zip. Pure data, from planBuild(). */
+export interface BuildUnit {
+  logicalId: string
+  kind: ArtifactKind
+  /** Function runtime; for a layer, its first CompatibleRuntime or the BuildMethod's runtime. */
+  runtime?: string
+  /** Layers may declare several compatible runtimes. */
+  compatibleRuntimes?: string[]
+  family?: RuntimeFamily
+  architecture: Architecture
+  /** Absolute path of CodeUri / ContentUri / Code (a folder, or a file such as a jar or zip). */
+  codePath: string
+  /** The template property that holds the code location: rewritten to the built zip. */
+  codeProperty: 'CodeUri' | 'ContentUri' | 'Code' | 'Content'
+  handler?: string
+  /** SAM's `Metadata.BuildMethod` (esbuild, npm, makefile, java17, python3.12, …), lower-cased as given. */
+  buildMethod?: string
+  /** SAM's `Metadata.BuildProperties`, merged over Globals and lpack.config.yaml defaults. */
+  buildProperties: Record<string, unknown>
+  /** Environment variables from the template (after Globals), read by builders that add to them. */
+  environment: Record<string, unknown>
+  /** Logical IDs of layers built in this project that the function uses (for size limits). */
+  layerIds: string[]
+}
+
+export interface BuildPlan {
+  templateFile: string
+  /** Folder of the template: CodeUri paths are relative to it. */
+  projectDir: string
+  units: BuildUnit[]
+  /** Resources with code lpack does not build (S3 URIs, images, inline code), and why. */
+  skipped: {logicalId: string; reason: string}[]
+}
+
+/** What a builder hands back: the files of the package and what they were made from. */
+export interface BuiltContent {
+  entries: ZipEntry[]
+  /** Every file whose content decides the output (absolute paths): hashed for the cache. */
+  inputFiles: string[]
+  /** Template property changes the build implies (for example a rewritten Handler). */
+  propertyUpdates?: Record<string, unknown>
+  /** Largest inputs in the bundle, for the size report. */
+  largestInputs?: {path: string; bytes: number}[]
+  warnings?: string[]
+}
+
+export interface BuildContext {
+  plan: BuildPlan
+  /** The build directory (`.lpack/build`). */
+  buildDir: string
+  /** A scratch folder owned by this unit for this build, removed afterwards. */
+  scratchDir: string
+  reporter: Reporter
+  signal?: AbortSignal
+}
+
+/**
+ * Builds the units of one runtime family. `fingerprint` names everything besides input files that changes the
+ * output (settings, tool versions), and `discoverInputs` lists the input files before building when they can
+ * be known without building (a folder's files); otherwise the cache uses the inputs of the last build.
+ */
+export interface RuntimeBuilder {
+  name: string
+  /** True when this builder takes the unit. */
+  accepts(unit: BuildUnit): boolean
+  fingerprint(unit: BuildUnit, plan: BuildPlan): Promise<unknown>
+  discoverInputs?(unit: BuildUnit, plan: BuildPlan): Promise<string[]>
+  build(unit: BuildUnit, context: BuildContext): Promise<BuiltContent>
+}
