@@ -50,8 +50,8 @@ describe('parseTemplate', () => {
   })
 
   it('reads scalars as CloudFormation does (YAML 1.1, dates stay strings, keys stay as written)', () => {
-    const {template} = parseTemplate('AWSTemplateFormatVersion: 2010-09-09\nEnabled: yes\nOff: off\ny: n\nMode: 0755\n1: one')
-    expect(template!.value).toEqual({AWSTemplateFormatVersion: '2010-09-09', Enabled: true, Off: false, y: 'n', Mode: 493, '1': 'one'})
+    const {template} = parseTemplate('AWSTemplateFormatVersion: 2010-09-09\nEnabled: yes\nOff: off\ny: n\nMode: 0755\n1: one\nCodeUri: .\nE: 1e5\nF: 1.5')
+    expect(template!.value).toEqual({AWSTemplateFormatVersion: '2010-09-09', Enabled: true, Off: false, y: 'n', Mode: 493, '1': 'one', CodeUri: '.', E: '1e5', F: 1.5})
   })
 
   it('parses JSON templates', () => {

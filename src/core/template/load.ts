@@ -99,11 +99,13 @@ export function parseTemplate(input: string | Uint8Array, file = 'template.yaml'
 // AWSTemplateFormatVersion: 2010-09-09 stays a string. PyYAML's booleans do not include y/Y/n/N.
 const PYYAML_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
 const PYYAML_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/
+// PyYAML's float needs a dot (`.` alone, `1e5` and `12e03` stay strings: `CodeUri: .` is a path, not NaN).
+const PYYAML_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/
 
 function pyyamlTags(tags: Tags): Tags {
   const kept = tags.filter((tag) => {
     const id = typeof tag === 'string' ? tag : tag.tag
-    return id !== 'tag:yaml.org,2002:timestamp' && id !== 'tag:yaml.org,2002:bool'
+    return id !== 'tag:yaml.org,2002:timestamp' && id !== 'tag:yaml.org,2002:bool' && id !== 'tag:yaml.org,2002:float'
   })
   const bool = (value: boolean, test: RegExp): ScalarTag => ({
     tag: 'tag:yaml.org,2002:bool',
@@ -112,7 +114,19 @@ function pyyamlTags(tags: Tags): Tags {
     test,
     resolve: () => new Scalar(value),
   })
-  return [bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), ...kept]
+  const float: ScalarTag = {
+    tag: 'tag:yaml.org,2002:float',
+    default: true,
+    identify: (v) => typeof v === 'number',
+    test: PYYAML_FLOAT,
+    resolve: (text) => {
+      const clean = text.replace(/_/g, '')
+      if (/nan$/i.test(clean)) return new Scalar(Number.NaN)
+      if (/inf$/i.test(clean)) return new Scalar(clean.startsWith('-') ? -Infinity : Infinity)
+      return new Scalar(Number.parseFloat(clean))
+    },
+  }
+  return [bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), float, ...kept]
 }
 
 class TemplateReader {
