@@ -1,0 +1,109 @@
+import {SamError} from './errors.js'
+import {isIntrinsic} from './intrinsics.js'
+import {isObject, type JsonObject} from './json.js'
+
+/** Properties SAM accepts in each Globals section (aws-sam-translator 1.110.0). */
+const GLOBAL_PROPERTIES: Record<string, readonly string[]> = {
+  Function: [
+    'Handler', 'Runtime', 'CodeUri', 'DeadLetterQueue', 'Description', 'MemorySize', 'Timeout', 'VpcConfig',
+    'Environment', 'Tags', 'PropagateTags', 'Tracing', 'KmsKeyArn', 'AutoPublishAlias', 'AutoPublishAliasAllProperties',
+    'Layers', 'DeploymentPreference', 'RolePath', 'PermissionsBoundary', 'ReservedConcurrentExecutions',
+    'ProvisionedConcurrencyConfig', 'AssumeRolePolicyDocument', 'EventInvokeConfig', 'FileSystemConfigs',
+    'CodeSigningConfigArn', 'Architectures', 'SnapStart', 'EphemeralStorage', 'FunctionUrlConfig',
+    'RuntimeManagementConfig', 'LoggingConfig', 'RecursiveLoop', 'SourceKMSKeyArn', 'TenancyConfig', 'DurableConfig',
+    'CapacityProviderConfig', 'FunctionScalingConfig', 'PublishToLatestPublished', 'VersionDeletionPolicy',
+  ],
+  Api: [
+    'Auth', 'Name', 'DefinitionUri', 'CacheClusterEnabled', 'CacheClusterSize', 'MergeDefinitions', 'Variables',
+    'EndpointConfiguration', 'MethodSettings', 'BinaryMediaTypes', 'MinimumCompressionSize', 'Cors',
+    'GatewayResponses', 'AccessLogSetting', 'CanarySetting', 'TracingEnabled', 'OpenApiVersion', 'Domain',
+    'AlwaysDeploy', 'PropagateTags', 'SecurityPolicy', 'EndpointAccessMode',
+  ],
+  HttpApi: [
+    'Auth', 'AccessLogSettings', 'StageVariables', 'Tags', 'CorsConfiguration', 'DefaultRouteSettings', 'Domain',
+    'RouteSettings', 'FailOnWarnings', 'PropagateTags',
+  ],
+  SimpleTable: ['SSESpecification'],
+  StateMachine: ['PropagateTags'],
+  LayerVersion: ['PublishLambdaVersion'],
+  CapacityProvider: ['VpcConfig', 'OperatorRole', 'Tags', 'InstanceRequirements', 'ScalingConfig', 'KmsKeyArn', 'PropagateTags'],
+  WebSocketApi: [
+    'AccessLogSettings', 'ApiKeySelectionExpression', 'DefaultRouteSettings', 'DisableExecuteApiEndpoint',
+    'DisableSchemaValidation', 'Domain', 'FailOnWarnings', 'IpAddressType', 'PropagateTags', 'RouteSelectionExpression',
+    'RouteSettings', 'StageVariables', 'Tags',
+  ],
+}
+
+const SECTION_NAMES = Object.keys(GLOBAL_PROPERTIES).sort()
+
+function globalsError(message: string): SamError {
+  return new SamError(`'Globals' section is invalid. ${message}`)
+}
+
+function pythonList(items: readonly string[]): string {
+  return `[${items.map((item) => `'${item}'`).join(', ')}]`
+}
+
+/** The Globals section, parsed and checked as SAM checks it. */
+export class Globals {
+  private readonly sections = new Map<string, JsonObject>()
+
+  constructor(globals: unknown) {
+    if (globals === undefined) return
+    if (!isObject(globals)) throw globalsError('It must be a non-empty dictionary')
+    for (const [section, properties] of Object.entries(globals)) {
+      const supported = GLOBAL_PROPERTIES[section]
+      if (supported === undefined) {
+        throw globalsError(`'${section}' is not supported. Must be one of the following values - ${pythonList(SECTION_NAMES)}`)
+      }
+      if (!isObject(properties)) throw globalsError('Value of ${section} must be a dictionary')
+      for (const key of Object.keys(properties)) {
+        if (!supported.includes(key)) {
+          throw globalsError(`'${key}' is not a supported property of '${section}'. Must be one of the following values - ${pythonList(supported)}`)
+        }
+      }
+      this.sections.set(`AWS::Serverless::${section}`, properties)
+    }
+  }
+
+  /**
+   * The resource's properties with the globals of its type merged in, honouring IgnoreGlobals: resource values win
+   * over global ones, mappings merge key by key, lists concatenate (global first), intrinsics count as plain values.
+   */
+  merge(logicalId: string, type: string, properties: JsonObject, ignoreGlobals: unknown): JsonObject {
+    const section = this.sections.get(type)
+    if (section === undefined) return properties
+    let globals = section
+    if (ignoreGlobals !== undefined && ignoreGlobals !== null && ignoreGlobals !== '' && !(Array.isArray(ignoreGlobals) && ignoreGlobals.length === 0)) {
+      if (ignoreGlobals === '*') return properties
+      if (!Array.isArray(ignoreGlobals)) {
+        throw new SamError(`Resource with id [${logicalId}] is invalid. Resource ${logicalId} has invalid resource attribute 'IgnoreGlobals'.`)
+      }
+      globals = {...section}
+      for (const key of ignoreGlobals) {
+        if (typeof key !== 'string' || !(key in globals)) {
+          throw new SamError(`Resource with id [${logicalId}] is invalid. Resource ${logicalId} has invalid resource attribute 'IgnoreGlobals' on item '${String(key)}'.`)
+        }
+        delete globals[key]
+      }
+    }
+    return mergeValues(globals, properties) as JsonObject
+  }
+}
+
+function token(value: unknown): 'dict' | 'list' | 'primitive' {
+  if (Array.isArray(value)) return 'list'
+  if (isObject(value) && !isIntrinsic(value)) return 'dict'
+  return 'primitive'
+}
+
+function mergeValues(globalValue: unknown, localValue: unknown): unknown {
+  const kind = token(globalValue)
+  if (kind !== token(localValue) || kind === 'primitive') return localValue
+  if (kind === 'list') return [...(globalValue as unknown[]), ...(localValue as unknown[])]
+  const merged: JsonObject = {...(globalValue as JsonObject)}
+  for (const [key, value] of Object.entries(localValue as JsonObject)) {
+    merged[key] = key in merged ? mergeValues(merged[key], value) : value
+  }
+  return merged
+}

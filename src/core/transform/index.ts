@@ -1,0 +1,235 @@
+import type {TransformContext} from './context.js'
+import {SamError, invalidResource, invalidTemplate} from './errors.js'
+import {UNSUPPORTED_EVENT_TYPES} from './events/index.js'
+import {DeploymentPreferences} from './function/deployment-preference.js'
+import {FUNCTION_TYPE, translateFunction} from './function/index.js'
+import {Globals} from './globals.js'
+import {resolveChangedLogicalIds, resolveResourceReferences, type ResourceReferences} from './intrinsics.js'
+import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
+import {LAYER_TYPE, translateLayer} from './layer.js'
+import type {CfnResource} from './resource.js'
+
+export {aliasLogicalId} from './function/index.js'
+export {generateLogicalId} from './logical-id.js'
+
+/** SAM resource types lpack translates itself. */
+export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([FUNCTION_TYPE, LAYER_TYPE])
+
+/** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
+const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  'AWS::Serverless::Api', 'AWS::Serverless::HttpApi', 'AWS::Serverless::WebSocketApi', 'AWS::Serverless::StateMachine',
+  'AWS::Serverless::SimpleTable', 'AWS::Serverless::Application', 'AWS::Serverless::Connector',
+  'AWS::Serverless::GraphQLApi', 'AWS::Serverless::CapacityProvider',
+])
+
+export interface TransformOptions {
+  /** Values for template parameters; parameters not given fall back to their Default. */
+  parameters?: Record<string, string>
+  /** Region the stack deploys to (AWS::Region in hashes and ARNs). Default us-east-1. */
+  region?: string
+  /** Partition (AWS::Partition; managed policy ARNs). Default derived from the region. */
+  partition?: string
+}
+
+/** A SAM construct lpack does not translate, and where it is. */
+export interface UnsupportedConstruct {
+  /** Logical ID of the resource that uses it. */
+  logicalId: string
+  /** `AWS::Serverless::Api`, or `AWS::Serverless::Function event Api` for an event source. */
+  construct: string
+}
+
+export type TransformResult =
+  | {kind: 'transformed'; template: JsonObject}
+  /** The template uses constructs only CloudFormation's server-side SAM transform handles; nothing was translated. */
+  | {kind: 'unsupported'; unsupported: UnsupportedConstruct[]}
+  /** SAM would reject the template; `errors` are worded as the SAM translator words them. */
+  | {kind: 'invalid'; message: string; errors: string[]}
+
+/**
+ * Lists the SAM constructs in a template that lpack's transform does not handle (Api, HttpApi, StateMachine,
+ * SimpleTable, Application, Connectors, GraphQLApi, … and events that need them). Empty when `transformTemplate`
+ * can translate the whole template; `lpack deploy` uses this to choose between a local and a server-side transform.
+ */
+export function findUnsupportedConstructs(template: Record<string, unknown>): UnsupportedConstruct[] {
+  const found: UnsupportedConstruct[] = []
+  const resources = isObject(template.Resources) ? template.Resources : {}
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (!isObject(resource)) continue
+    if (typeof resource.Type === 'string' && UNSUPPORTED_RESOURCE_TYPES.has(resource.Type)) found.push({logicalId, construct: resource.Type})
+    if ('Connectors' in resource) found.push({logicalId, construct: 'Connectors'})
+    const events = resource.Type === FUNCTION_TYPE && isObject(resource.Properties) ? resource.Properties.Events : undefined
+    if (!isObject(events)) continue
+    for (const [name, event] of Object.entries(events)) {
+      if (isObject(event) && typeof event.Type === 'string' && UNSUPPORTED_EVENT_TYPES.has(event.Type)) {
+        found.push({logicalId, construct: `${FUNCTION_TYPE} event ${event.Type} (${name})`})
+      }
+    }
+  }
+  return found.sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : a.construct < b.construct ? -1 : 1))
+}
+
+/**
+ * Translates a SAM template (as loaded by `parseTemplate`/`loadTemplateFile`: intrinsics in long form) to plain
+ * CloudFormation, producing what the AWS SAM translator (aws-sam-translator 1.110.0) produces for the constructs it
+ * supports: the same logical IDs, types, properties and resource attributes. Pure: no I/O, the input is not modified.
+ * The template's keys are sorted in the output, so the same input always prints the same bytes.
+ */
+export function transformTemplate(templateValue: Record<string, unknown>, options: TransformOptions = {}): TransformResult {
+  const unsupported = findUnsupportedConstructs(templateValue)
+  if (unsupported.length > 0) return {kind: 'unsupported', unsupported}
+  try {
+    return {kind: 'transformed', template: sortKeysDeep(translate(deepClone(templateValue), options)) as JsonObject}
+  } catch (error) {
+    if (error instanceof SamDocumentError) return {kind: 'invalid', message: error.message, errors: error.errors}
+    if (error instanceof SamError) return invalidResult([error.message])
+    throw error
+  }
+}
+
+class SamDocumentError extends Error {
+  constructor(readonly errors: string[]) {
+    super(documentMessage(errors))
+  }
+}
+
+function documentMessage(errors: string[]): string {
+  return `Invalid Serverless Application Specification document. Number of errors found: ${errors.length}.`
+}
+
+function invalidResult(errors: string[]): TransformResult {
+  return {kind: 'invalid', message: documentMessage(errors), errors}
+}
+
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn'
+  if (region.startsWith('us-gov')) return 'aws-us-gov'
+  if (region.startsWith('us-isob')) return 'aws-iso-b'
+  if (region.startsWith('us-iso')) return 'aws-iso'
+  if (region.startsWith('eusc-')) return 'aws-eusc'
+  return 'aws'
+}
+
+function translate(template: JsonObject, options: TransformOptions): JsonObject {
+  const resources = template.Resources
+  if (!isObject(resources) || Object.keys(resources).length === 0) throw new SamDocumentError([invalidTemplate("'Resources' section is required").message])
+  if (!Object.values(resources).every(isObject)) {
+    throw new SamDocumentError([invalidTemplate("All 'Resources' must be Objects. If you're using YAML, this may be an indentation issue.").message])
+  }
+  for (const [logicalId, resource] of Object.entries(resources as Record<string, JsonObject>)) {
+    if (isSam(resource) && 'Properties' in resource && !isObject(resource.Properties)) {
+      throw new SamDocumentError([invalidResource(logicalId, "Attribute 'Properties' should be a map.").message])
+    }
+    if (isSam(resource) && resource.Condition !== undefined && typeof resource.Condition !== 'string') {
+      throw new SamDocumentError([invalidTemplate('Every Condition member must be a string.').message])
+    }
+  }
+
+  const region = options.region ?? 'us-east-1'
+  const partition = options.partition ?? partitionOf(region)
+  const parameters = new Map<string, unknown>()
+  for (const [name, definition] of Object.entries(isObject(template.Parameters) ? template.Parameters : {})) {
+    if (isObject(definition) && 'Default' in definition) parameters.set(name, definition.Default)
+  }
+  for (const [name, value] of Object.entries(options.parameters ?? {})) parameters.set(name, value)
+  if (!parameters.has('AWS::Region')) parameters.set('AWS::Region', region)
+  if (!parameters.has('AWS::Partition')) parameters.set('AWS::Partition', partition)
+
+  let globals: Globals
+  try {
+    globals = new Globals(template.Globals)
+  } catch (error) {
+    if (error instanceof SamError) throw new SamDocumentError([error.message])
+    throw error
+  }
+  for (const [logicalId, resource] of Object.entries(resources as Record<string, JsonObject>)) {
+    if (!isSam(resource)) continue
+    try {
+      resource.Properties = globals.merge(logicalId, resource.Type as string, (resource.Properties ?? {}) as JsonObject, resource.IgnoreGlobals)
+    } catch (error) {
+      if (error instanceof SamError) throw new SamDocumentError([error.message])
+      throw error
+    }
+  }
+  delete template.Globals
+  if ('Mappings' in template && !isObject(template.Mappings)) {
+    throw new SamDocumentError([invalidTemplate("'Mappings' or 'Parameters' is either null or not a valid dictionary.").message])
+  }
+
+  const output = deepClone(template)
+  const outputResources = output.Resources as JsonObject
+  if (output.Conditions === undefined) output.Conditions = {}
+  const context: TransformContext = {
+    parameters,
+    partition,
+    region,
+    mappings: isObject(template.Mappings) ? template.Mappings : {},
+    conditions: output.Conditions as JsonObject,
+    samResources: resources as JsonObject,
+    deploymentPreferences: new DeploymentPreferences(),
+    references: new Map(),
+  }
+  const errors: string[] = []
+  const changedIds = new Map<string, string>()
+  const ordered = Object.entries(resources as Record<string, JsonObject>)
+    .filter(([, resource]) => SUPPORTED_RESOURCE_TYPES.has(resource.Type as string))
+    .sort(([, a], [, b]) => Number(b.Type === FUNCTION_TYPE) - Number(a.Type === FUNCTION_TYPE))
+  for (const [logicalId, resource] of ordered) {
+    try {
+      if (!/^[A-Za-z0-9]+$/.test(logicalId)) throw invalidResource(logicalId, 'Logical ids must be alphanumeric.')
+      const generated = resource.Type === FUNCTION_TYPE ? translateFunction(logicalId, resource, context) : [translateLayer(logicalId, resource, context)]
+      if (resource.Type === LAYER_TYPE) changedIds.set(logicalId, generated[0]!.logicalId)
+      recordReferences(logicalId, generated, context.references)
+      delete outputResources[logicalId]
+      for (const cfn of generated) {
+        const existing = resources[cfn.logicalId]
+        if (existing !== undefined && cfn.logicalId !== logicalId && !(cfn.type === 'AWS::S3::Bucket' && isObject(existing) && existing.Type === 'AWS::S3::Bucket')) {
+          errors.push(`Transforming resource with id [${logicalId}] attempts to create a new resource with id [${cfn.logicalId}] and type "${cfn.type}". A resource with that id already exists within this template. Please use a different id for that resource.`)
+          continue
+        }
+        outputResources[cfn.logicalId] = cfn.toTemplate()
+      }
+    } catch (error) {
+      if (error instanceof SamError) errors.push(error.message)
+      else throw error
+    }
+  }
+  const deploymentErrors: SamError[] = []
+  for (const cfn of context.deploymentPreferences.resources(context, deploymentErrors)) outputResources[cfn.logicalId] = cfn.toTemplate()
+  errors.push(...deploymentErrors.map((error) => error.message))
+  if (errors.length > 0) throw new SamDocumentError([...new Set(errors)])
+
+  delete output.Transform
+  if (Object.keys(output.Conditions as JsonObject).length === 0 && template.Conditions === undefined) delete output.Conditions
+  for (const resource of Object.values(outputResources)) {
+    if (isObject(resource) && resource.DependsOn !== undefined) resource.DependsOn = renameDependsOn(resource.DependsOn, changedIds)
+  }
+  return resolveResourceReferences(resolveChangedLogicalIds(output, changedIds), context.references) as JsonObject
+}
+
+function isSam(resource: JsonObject): boolean {
+  return typeof resource.Type === 'string' && resource.Type.startsWith('AWS::Serverless::')
+}
+
+const REFERABLE: Readonly<Record<string, string>> = {
+  'AWS::Lambda::Alias': 'Alias',
+  'AWS::Lambda::Version': 'Version',
+  'AWS::SNS::Topic': 'DestinationTopic',
+  'AWS::SQS::Queue': 'DestinationQueue',
+}
+
+/** `!Ref Fn.Alias` and friends: the generated resource of each referable type (the last one, as in SAM). */
+function recordReferences(logicalId: string, generated: CfnResource[], references: ResourceReferences): void {
+  const byProperty = new Map<string, string>()
+  for (const cfn of generated) {
+    const property = REFERABLE[cfn.type]
+    if (property) byProperty.set(property, cfn.logicalId)
+  }
+  if (byProperty.size > 0) references.set(logicalId, byProperty)
+}
+
+function renameDependsOn(dependsOn: unknown, changed: ReadonlyMap<string, string>): unknown {
+  if (typeof dependsOn === 'string') return changed.get(dependsOn) ?? dependsOn
+  if (Array.isArray(dependsOn)) return dependsOn.map((item) => (typeof item === 'string' ? changed.get(item) ?? item : item))
+  return dependsOn
+}

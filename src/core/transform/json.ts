@@ -1,0 +1,70 @@
+/** JSON-like values as they come out of the template loader. */
+export type JsonObject = Record<string, unknown>
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+export function deepClone<T>(value: T): T {
+  return structuredClone(value)
+}
+
+/** Structural equality, as Python's `==` on dicts and lists. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]))
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a)
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]))
+  }
+  return false
+}
+
+/**
+ * Python's `json.dumps(value, separators=(",", ":"), sort_keys=True)` (ensure_ascii on): the text the SAM translator
+ * hashes into logical IDs. Byte-identical text is what keeps Version and LayerVersion logical IDs identical to SAM's.
+ */
+export function pythonJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return 'null'
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (typeof value === 'number') return pythonNumber(value)
+  if (typeof value === 'string') return pythonString(value)
+  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(',')}]`
+  if (isObject(value)) {
+    const keys = Object.keys(value).sort(compareCodePoints)
+    return `{${keys.map((key) => `${pythonString(key)}:${pythonJsonDumps(value[key])}`).join(',')}}`
+  }
+  return pythonString(String(value))
+}
+
+function pythonNumber(value: number): string {
+  if (Number.isInteger(value)) return String(value)
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'
+  // Python's float repr: shortest round-trip digits, exponent form outside 1e-4 … 1e16.
+  const text = String(value)
+  return text.replace(/e([+-])(\d)$/, 'e$10$2')
+}
+
+function pythonString(value: string): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) =>
+    char === '\u007f' ? char : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}
+
+/** Python's default str ordering (by code point); differs from localeCompare. */
+export function compareCodePoints(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** A copy with every object's keys in code-point order: stable, reviewable output. */
+export function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep)
+  if (isObject(value)) {
+    const sorted: JsonObject = {}
+    for (const key of Object.keys(value).sort(compareCodePoints)) {
+      Object.defineProperty(sorted, key, {value: sortKeysDeep(value[key]), enumerable: true, writable: true, configurable: true})
+    }
+    return sorted
+  }
+  return value
+}

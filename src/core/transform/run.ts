@@ -1,0 +1,74 @@
+import {writeFile} from 'node:fs/promises'
+
+import {LpackError} from '../../errors.js'
+import {loadTemplateFile} from '../template/load.js'
+import {transformTemplate, type UnsupportedConstruct} from './index.js'
+
+export interface TransformFileOptions {
+  templateFile: string
+  /** Write the result here instead of returning it only. */
+  outputFile?: string
+  format: 'json' | 'yaml'
+  /** `KEY=VALUE` strings, as `--parameter-overrides` takes them. */
+  parameterOverrides?: readonly string[]
+  region?: string
+}
+
+export interface TransformFileResult {
+  templateFile: string
+  outputFile?: string
+  format: 'json' | 'yaml'
+  /** The plain CloudFormation template. */
+  template: Record<string, unknown>
+  /** The template serialised in `format`, what `lpack transform` prints. */
+  text: string
+}
+
+/**
+ * `lpack transform`: loads a SAM template, transforms it locally and serialises (and optionally writes) the result.
+ * Throws UNSUPPORTED_CONSTRUCT when the template needs CloudFormation's server-side transform, TRANSFORM_FAILED when
+ * SAM would reject it, TEMPLATE_INVALID when it cannot be read.
+ */
+export async function transformFile(options: TransformFileOptions): Promise<TransformFileResult> {
+  const parameters = parseParameterOverrides(options.parameterOverrides ?? [])
+  const loaded = await loadTemplateFile(options.templateFile)
+  const firstError = loaded.diagnostics.find((diagnostic) => diagnostic.severity === 'error')
+  if (!loaded.template || firstError) {
+    const where = firstError ? `${firstError.file}:${firstError.line}:${firstError.column}: ${firstError.message}` : options.templateFile
+    throw new LpackError('TEMPLATE_INVALID', `Cannot read template ${where}`, {hint: 'Run lpack validate for every problem in the file.'})
+  }
+  const result = transformTemplate(loaded.template.value, {parameters, region: options.region})
+  if (result.kind === 'unsupported') throw unsupportedError(result.unsupported)
+  if (result.kind === 'invalid') {
+    throw new LpackError('TRANSFORM_FAILED', [result.message, ...result.errors].join('\n'), {details: {errors: result.errors}})
+  }
+  const text = options.format === 'json' ? JSON.stringify(result.template, null, 2) + '\n' : await toYaml(result.template)
+  if (options.outputFile) await writeFile(options.outputFile, text)
+  return {templateFile: options.templateFile, outputFile: options.outputFile, format: options.format, template: result.template, text}
+}
+
+function unsupportedError(unsupported: UnsupportedConstruct[]): LpackError {
+  const list = unsupported.map((item) => `${item.logicalId} (${item.construct})`).join(', ')
+  return new LpackError('UNSUPPORTED_CONSTRUCT', `lpack cannot transform these SAM constructs yet: ${list}`, {
+    hint: 'Deploy with `lpack deploy` (it leaves the Transform to CloudFormation for such templates) or `--transform server`.',
+    details: {unsupported},
+  })
+}
+
+/** `K=V` pairs; a pair without `=` is a usage error naming it. */
+export function parseParameterOverrides(pairs: readonly string[]): Record<string, string> {
+  const parameters: Record<string, string> = {}
+  for (const pair of pairs) {
+    for (const item of pair.split(/\s+/).filter(Boolean)) {
+      const equals = item.indexOf('=')
+      if (equals <= 0) throw new LpackError('USAGE', `Parameter override '${item}' is not KEY=VALUE`, {hint: 'Write --parameter-overrides Stage=prod Memory=512.'})
+      parameters[item.slice(0, equals)] = item.slice(equals + 1)
+    }
+  }
+  return parameters
+}
+
+async function toYaml(template: Record<string, unknown>): Promise<string> {
+  const {stringify} = await import('yaml')
+  return stringify(template, {lineWidth: 0, aliasDuplicateObjects: false})
+}

@@ -1,0 +1,77 @@
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {describe, expect, it} from 'vitest'
+
+import {parseTemplate} from '../../src/core/template/load.js'
+import {findUnsupportedConstructs, transformTemplate} from '../../src/core/transform/index.js'
+import {comparableParts} from './transform-compare.js'
+
+// Differential test against the AWS SAM translator: inputs from its own test suite, goldens produced by it
+// (scripts/regenerate-transform-goldens.py). In scope: every input whose SAM constructs lpack translates — decided by
+// construct type (findUnsupportedConstructs), never by whether lpack gets it right.
+const FIXTURES = fileURLToPath(new URL('../fixtures/transform/', import.meta.url))
+const OUT_OF_SCOPE = JSON.parse(readFileSync(join(FIXTURES, 'out-of-scope.json'), 'utf8')) as Record<string, string>
+
+/** In-scope inputs where lpack deliberately or knowingly differs from the reference, with the reason. */
+const KNOWN_DIFFERENCES: Record<string, string> = {
+  'function_with_event_dest_conditional.yaml':
+    "SAM wraps each operand of the generated Fn::And twice ({Condition: {Condition: X}}), which CloudFormation rejects; lpack emits the valid {Condition: X}.",
+}
+
+const inputs = readdirSync(join(FIXTURES, 'input')).filter((name) => name.endsWith('.yaml')).sort()
+
+function load(name: string): Record<string, unknown> {
+  const loaded = parseTemplate(readFileSync(join(FIXTURES, 'input', name)), name)
+  if (!loaded.template) throw new Error(`${name}: ${loaded.diagnostics[0]?.message}`)
+  return loaded.template.value
+}
+
+function golden(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(FIXTURES, 'output', name.replace(/\.yaml$/, '.json')), 'utf8')) as Record<string, unknown>
+}
+
+const inScope = inputs.filter((name) => !(name in OUT_OF_SCOPE))
+const valid = inScope.filter((name) => golden(name).errorMessage === undefined)
+const rejected = inScope.filter((name) => golden(name).errorMessage !== undefined)
+
+describe('transform scope', () => {
+  it('leaves exactly the inputs with unsupported construct types out of scope, each with its construct', () => {
+    const computed: Record<string, string> = {}
+    for (const name of inputs) {
+      const unsupported = findUnsupportedConstructs(load(name))
+      if (unsupported.length > 0) computed[name] = [...new Set(unsupported.map((item) => item.construct.replace(/ \(.*\)$/, '')))].join(', ')
+    }
+    expect(computed).toEqual(OUT_OF_SCOPE)
+    expect(valid.length).toBeGreaterThan(150)
+  })
+
+  it.each(Object.keys(OUT_OF_SCOPE))('%s is reported as unsupported, not translated', (name) => {
+    const result = transformTemplate(load(name))
+    expect(result.kind).toBe('unsupported')
+  })
+})
+
+describe('transform matches the AWS SAM translator', () => {
+  it('produces exactly the reference resources for at least 95 % of the in-scope inputs', () => {
+    const matching = valid.filter((name) => {
+      const result = transformTemplate(load(name))
+      return result.kind === 'transformed' && JSON.stringify(comparableParts(result.template)) === JSON.stringify(comparableParts(golden(name)))
+    })
+    expect(matching.length / valid.length).toBeGreaterThanOrEqual(0.95)
+    expect(valid.filter((name) => !matching.includes(name)).sort()).toEqual(Object.keys(KNOWN_DIFFERENCES).sort())
+  })
+
+  it.each(valid.filter((name) => !(name in KNOWN_DIFFERENCES)))('%s', (name) => {
+    const result = transformTemplate(load(name))
+    if (result.kind !== 'transformed') throw new Error(`${result.kind}: ${JSON.stringify(result)}`)
+    expect(comparableParts(result.template)).toEqual(comparableParts(golden(name)))
+  })
+
+  it.each(rejected)('%s is rejected as SAM rejects it', (name) => {
+    const result = transformTemplate(load(name))
+    expect(result.kind).toBe('invalid')
+    if (result.kind === 'invalid') expect(result.message).toMatch(/^Invalid Serverless Application Specification document\. Number of errors found: \d+\.$/)
+  })
+})
