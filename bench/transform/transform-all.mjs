@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Transforms every in-scope input of the transform corpus (test/fixtures/transform) in one process with lpack's
+// built transform (run `npm run build` first). Prints the file count and the time spent loading + transforming.
+//   time node bench/transform/transform-all.mjs
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const fixtures = join(root, 'test', 'fixtures', 'transform')
+const {parseTemplate} = await import(join(root, 'dist', 'core', 'template', 'load.js'))
+const {transformTemplate} = await import(join(root, 'dist', 'core', 'transform', 'index.js'))
+const outOfScope = JSON.parse(readFileSync(join(fixtures, 'out-of-scope.json'), 'utf8'))
+const files = readdirSync(join(fixtures, 'input')).filter((name) => name.endsWith('.yaml') && !(name in outOfScope)).sort()
+
+const started = performance.now()
+const kinds = {}
+for (const name of files) {
+  const loaded = parseTemplate(readFileSync(join(fixtures, 'input', name)), name)
+  const result = transformTemplate(loaded.template.value)
+  kinds[result.kind] = (kinds[result.kind] ?? 0) + 1
+}
+const elapsed = performance.now() - started
+process.stdout.write(`lpack transform: ${files.length} files in ${elapsed.toFixed(0)} ms (${JSON.stringify(kinds)})\n`)
