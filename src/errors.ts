@@ -40,6 +40,7 @@ const CODES = {
   AWS_ERROR: EXIT.failed,
   INVOKE_FAILED: EXIT.failed,
   TRAFFIC_ROLLED_BACK: EXIT.failed,
+  INTERRUPTED: EXIT.failed,
   // declined (exit 3)
   DECLINED: EXIT.declined,
   // internal (exit 70)

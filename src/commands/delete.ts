@@ -1,0 +1,30 @@
+import {Flags} from '@oclif/core'
+
+import {awsFlags, configFlags} from '../cli/aws-flags.js'
+import {LpackCommand} from '../cli/lpack-command.js'
+import type {DeleteResult} from '../core/deploy/delete.js'
+
+export default class Delete extends LpackCommand {
+  static override summary = 'Delete a stack, and optionally the code artifacts it used.'
+  static override flags = {
+    'stack-name': Flags.string({char: 's', description: 'Stack to delete.'}),
+    'delete-artifacts': Flags.boolean({description: 'Also delete the S3 objects the stack points its code at.'}),
+    'poll-interval': Flags.integer({description: 'Milliseconds between stack polls.', min: 100, hidden: true}),
+    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
+    ...awsFlags,
+    ...configFlags,
+  }
+  static override examples = ['<%= config.bin %> delete --stack-name app --yes', '<%= config.bin %> delete -s app --delete-artifacts']
+
+  async run(): Promise<DeleteResult> {
+    const {flags} = await this.parse(Delete)
+    const {deleteFromFlags} = await import('../core/deploy/from-flags.js')
+    const view = await import('../io/deploy-view.js')
+    const prompt = await import('../io/prompt.js')
+    const reporter = this.jsonEnabled() ? new view.JsonLinesReporter(process.stderr) : this.createReporter()
+    const interrupt = new AbortController()
+    process.once('SIGINT', () => interrupt.abort())
+    const confirm = !flags.yes && !this.jsonEnabled() && prompt.canPrompt() ? (stack: string) => prompt.askYesNo(`Delete stack ${stack}?`) : undefined
+    return deleteFromFlags(flags, {reporter, signal: interrupt.signal, confirm})
+  }
+}

@@ -1,0 +1,60 @@
+import {Flags} from '@oclif/core'
+
+import {awsFlags, configFlags} from '../cli/aws-flags.js'
+import {LpackCommand} from '../cli/lpack-command.js'
+import type {DeployResult} from '../core/deploy/index.js'
+
+export default class Deploy extends LpackCommand {
+  static override summary = 'Build, package and deploy a stack through a CloudFormation change set.'
+  static override description =
+    'Skips work that is not needed (unchanged artifacts, unchanged stacks), shows the change set, asks once on an interactive terminal (never in CI or with --yes), follows the stack live and reports every failed resource with its reason.'
+  static override flags = {
+    'stack-name': Flags.string({char: 's', description: 'Stack to create or update.'}),
+    'template-file': Flags.string({char: 't', description: 'Source template (default: template.yaml).'}),
+    'build-dir': Flags.string({char: 'b', description: 'Build folder (default: .lpack/build beside the template).'}),
+    'no-build': Flags.boolean({description: 'Deploy the build folder as it is, without running lpack build.'}),
+    's3-bucket': Flags.string({description: 'Bucket for artifacts.'}),
+    's3-prefix': Flags.string({description: 'Key prefix for artifacts.'}),
+    'resolve-s3': Flags.boolean({description: 'Create or reuse a managed artifacts bucket.'}),
+    'kms-key-id': Flags.string({description: 'Encrypt artifacts with this KMS key (default: AES256).'}),
+    'parameter-overrides': Flags.string({description: 'Key=Value, ParameterKey=K,ParameterValue=V, or file://params.json.', multiple: true}),
+    tags: Flags.string({description: 'Stack tags as Key=Value.', multiple: true}),
+    capabilities: Flags.string({description: 'Capabilities to acknowledge (default: inferred from the template).', multiple: true}),
+    'notification-arns': Flags.string({description: 'SNS topics for stack events.', multiple: true}),
+    'role-arn': Flags.string({description: 'Service role CloudFormation assumes.'}),
+    'enable-termination-protection': Flags.boolean({description: 'Turn termination protection on (--no-… turns it off).', allowNo: true}),
+    'disable-rollback': Flags.boolean({description: 'Keep failed resources for inspection instead of rolling back.'}),
+    'no-execute': Flags.boolean({description: 'Create the change set and stop.'}),
+    'fail-on-empty-changeset': Flags.boolean({description: 'Exit 1 when there is nothing to deploy.'}),
+    'replace-failed-stack': Flags.boolean({description: 'Delete and recreate a stack left in ROLLBACK_COMPLETE by a failed create.'}),
+    transform: Flags.string({description: 'Where the SAM transform runs.', options: ['auto', 'local', 'server']}),
+    'no-wait': Flags.boolean({description: 'Fail at once when the stack is busy with another operation, instead of waiting.'}),
+    concurrency: Flags.integer({description: 'Uploads at once (default 4).', min: 1}),
+    'poll-interval': Flags.integer({description: 'Milliseconds between stack polls (at most 2000 are used).', min: 100, hidden: true}),
+    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
+    ...awsFlags,
+    ...configFlags,
+  }
+  static override examples = [
+    '<%= config.bin %> deploy --stack-name app --resolve-s3',
+    '<%= config.bin %> deploy --config-env prod --yes',
+    '<%= config.bin %> deploy -s app --s3-bucket my-artifacts --parameter-overrides Stage=dev --tags team=web',
+  ]
+
+  async run(): Promise<DeployResult> {
+    const {flags} = await this.parse(Deploy)
+    const {deployFromFlags} = await import('../core/deploy/from-flags.js')
+    const view = await import('../io/deploy-view.js')
+    const prompt = await import('../io/prompt.js')
+    const reporter = this.jsonEnabled() ? new view.JsonLinesReporter(process.stderr) : new view.DeployView(this.createReporter(), (text) => process.stderr.write(text))
+    const interrupt = new AbortController()
+    process.once('SIGINT', () => interrupt.abort())
+    const confirm = !flags.yes && !this.jsonEnabled() && prompt.canPrompt() ? () => prompt.askYesNo('Deploy this change set?') : undefined
+    const result = await deployFromFlags(flags, {reporter, signal: interrupt.signal, confirm})
+    if (!this.jsonEnabled()) {
+      const outputs = result.kind === 'deployed' ? view.formatOutputs(result.outputs) : ''
+      if (outputs !== '') this.log(outputs)
+    }
+    return result
+  }
+}

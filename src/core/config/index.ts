@@ -1,0 +1,165 @@
+/**
+ * The one place configuration layers merge: command-line flags, then `lpack.config.yaml` (named
+ * environments), or — when that file is absent — a SAM `samconfig.toml` (version 0.1), then defaults.
+ *
+ * lpack.config.yaml:
+ * ```yaml
+ * version: 1
+ * environments:
+ *   default:
+ *     global: {region: eu-west-1}          # every command
+ *     deploy: {stack-name: app, parameter-overrides: {Stage: dev}, tags: {team: web}}
+ *   prod:
+ *     deploy: {stack-name: app-prod, parameter-overrides: {Stage: prod}}
+ * ```
+ * Keys are the commands' flag names. An environment is chosen with `--config-env` (default `default`).
+ */
+import {readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {LpackError} from '../../errors.js'
+
+export const LPACK_CONFIG_FILE = 'lpack.config.yaml'
+export const SAM_CONFIG_FILE = 'samconfig.toml'
+export const DEFAULT_CONFIG_ENV = 'default'
+
+export type ConfigValues = Record<string, unknown>
+
+export interface LoadedConfig {
+  values: ConfigValues
+  /** The file the values came from, when one was read. */
+  file?: string
+  /** samconfig keys lpack has no use for (SAM-only settings), reported as a warning. */
+  ignoredKeys: string[]
+}
+
+export interface LoadConfigOptions {
+  command: string
+  /** Flags the command knows (kebab-case): anything else in lpack.config.yaml is an error. */
+  knownKeys: readonly string[]
+  dir: string
+  /** The environment asked for with --config-env; undefined means `default`, and a missing one is fine. */
+  env?: string
+  /** --config-file: read this file instead of looking for the defaults. */
+  file?: string
+}
+
+/** Reads the config values for one command and environment; empty when no config file exists. */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const envName = options.env ?? DEFAULT_CONFIG_ENV
+  const candidates = options.file !== undefined ? [options.file] : [join(options.dir, LPACK_CONFIG_FILE), join(options.dir, SAM_CONFIG_FILE)]
+  for (const file of candidates) {
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch {
+      if (options.file !== undefined) throw new LpackError('FILE_NOT_FOUND', `Config file not found: ${file}`)
+      continue
+    }
+    const loaded = file.endsWith('.toml') ? await readSamConfig(text, file, envName, options) : await readLpackConfig(text, file, envName, options)
+    if (loaded === undefined) {
+      if (options.env !== undefined) {
+        throw new LpackError('CONFIG_INVALID', `${file} has no environment named ${envName}`, {hint: `Add it to ${file}, or pick another with --config-env.`})
+      }
+      return {values: {}, file, ignoredKeys: []}
+    }
+    return {...loaded, file}
+  }
+  if (options.env !== undefined && options.env !== DEFAULT_CONFIG_ENV) {
+    throw new LpackError('CONFIG_INVALID', `--config-env ${options.env} was given, but there is no ${LPACK_CONFIG_FILE} or ${SAM_CONFIG_FILE} in ${options.dir}`)
+  }
+  return {values: {}, ignoredKeys: []}
+}
+
+async function readLpackConfig(text: string, file: string, envName: string, options: LoadConfigOptions): Promise<Omit<LoadedConfig, 'file'> | undefined> {
+  const {parse} = await import('yaml')
+  let document: unknown
+  try {
+    document = parse(text)
+  } catch (error) {
+    throw new LpackError('CONFIG_INVALID', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`)
+  }
+  if (!isRecord(document) || (document.version !== undefined && document.version !== 1)) {
+    throw new LpackError('CONFIG_INVALID', `${file} must be a mapping with \`version: 1\` and \`environments\``)
+  }
+  const environments = document.environments ?? {}
+  if (!isRecord(environments)) throw new LpackError('CONFIG_INVALID', `${file}: environments must be a mapping of environment names`)
+  const environment = environments[envName]
+  if (environment === undefined) return undefined
+  if (!isRecord(environment)) throw new LpackError('CONFIG_INVALID', `${file}: environments.${envName} must be a mapping of command names`)
+  const values: ConfigValues = {}
+  for (const section of ['global', options.command]) {
+    const entries = environment[section]
+    if (entries === undefined || entries === null) continue
+    if (!isRecord(entries)) throw new LpackError('CONFIG_INVALID', `${file}: environments.${envName}.${section} must be a mapping of flag names to values`)
+    for (const [key, value] of Object.entries(entries)) {
+      if (!options.knownKeys.includes(key)) {
+        if (section === 'global') continue // global settings may belong to other commands
+        throw new LpackError('CONFIG_INVALID', `${file}: environments.${envName}.${section}.${key} is not a flag of \`lpack ${options.command}\``, {
+          hint: `Known keys: ${[...options.knownKeys].sort().join(', ')}.`,
+        })
+      }
+      values[key] = value
+    }
+  }
+  return {values, ignoredKeys: []}
+}
+
+/** samconfig.toml keys whose meaning lpack shares, by their lpack flag; others are SAM-only and ignored. */
+const SAM_KEYS: Record<string, string> = {
+  stack_name: 'stack-name',
+  s3_bucket: 's3-bucket',
+  s3_prefix: 's3-prefix',
+  resolve_s3: 'resolve-s3',
+  kms_key_id: 'kms-key-id',
+  parameter_overrides: 'parameter-overrides',
+  tags: 'tags',
+  capabilities: 'capabilities',
+  notification_arns: 'notification-arns',
+  role_arn: 'role-arn',
+  disable_rollback: 'disable-rollback',
+  fail_on_empty_changeset: 'fail-on-empty-changeset',
+  region: 'region',
+  profile: 'profile',
+  template_file: 'template-file',
+  output_template_file: 'output-template-file',
+}
+
+async function readSamConfig(text: string, file: string, envName: string, options: LoadConfigOptions): Promise<Omit<LoadedConfig, 'file'> | undefined> {
+  const {parse} = await import('smol-toml')
+  let document: Record<string, unknown>
+  try {
+    document = parse(text) as Record<string, unknown>
+  } catch (error) {
+    throw new LpackError('CONFIG_INVALID', `${file} is not valid TOML: ${(error as Error).message.split('\n')[0]}`)
+  }
+  if (document.version !== undefined && String(document.version) !== '0.1') {
+    throw new LpackError('CONFIG_INVALID', `${file} has version ${String(document.version)}; lpack reads samconfig version 0.1`)
+  }
+  const environment = document[envName]
+  if (!isRecord(environment)) return undefined
+  const values: ConfigValues = {}
+  const ignoredKeys: string[] = []
+  for (const section of ['global', options.command]) {
+    const table = environment[section]
+    const parameters = isRecord(table) ? table.parameters : undefined
+    if (!isRecord(parameters)) continue
+    for (const [key, value] of Object.entries(parameters)) {
+      if (key === 'no_fail_on_empty_changeset') {
+        values['fail-on-empty-changeset'] = value !== true
+        continue
+      }
+      const flag = SAM_KEYS[key]
+      if (flag === undefined || !options.knownKeys.includes(flag)) {
+        if (section === options.command) ignoredKeys.push(key)
+        continue
+      }
+      values[flag] = value
+    }
+  }
+  return {values, ignoredKeys: ignoredKeys.sort()}
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}

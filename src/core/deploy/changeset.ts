@@ -1,0 +1,86 @@
+import type {Change, CloudFormationClient, CreateChangeSetCommandInput} from '@aws-sdk/client-cloudformation'
+
+import {awsError} from '../../aws/errors.js'
+import {LpackError} from '../../errors.js'
+import {isEmptyChangeSetReason} from './plan.js'
+
+export type ChangeSetOutcome =
+  | {kind: 'ready'; changeSetId: string; stackId: string; changes: Change[]}
+  | {kind: 'empty'; changeSetId: string; stackId: string; reason: string}
+
+/** Creates a change set and waits (polling ≤ 2 s) until CloudFormation has computed it. */
+export async function createChangeSet(
+  cf: CloudFormationClient,
+  input: CreateChangeSetCommandInput,
+  options: {pollIntervalMs: number; timeoutMs: number; signal?: AbortSignal},
+): Promise<ChangeSetOutcome> {
+  const sdk = await import('@aws-sdk/client-cloudformation')
+  let created
+  try {
+    created = await cf.send(new sdk.CreateChangeSetCommand(input))
+  } catch (error) {
+    throw awsError(error, `Creating a change set for stack ${input.StackName}`, 'DEPLOY_FAILED')
+  }
+  const changeSetId = created.Id!
+  const stackId = created.StackId ?? input.StackName!
+  const started = Date.now()
+  for (;;) {
+    let described
+    try {
+      described = await describeAllChanges(cf, changeSetId)
+    } catch (error) {
+      throw awsError(error, `Describing change set ${changeSetId}`, 'DEPLOY_FAILED')
+    }
+    const status = described.status
+    if (status === 'CREATE_COMPLETE') {
+      if (described.changes.length === 0) return {kind: 'empty', changeSetId, stackId, reason: 'The change set has no changes'}
+      return {kind: 'ready', changeSetId, stackId, changes: described.changes}
+    }
+    if (status === 'FAILED') {
+      if (isEmptyChangeSetReason(described.reason)) return {kind: 'empty', changeSetId, stackId, reason: described.reason!}
+      throw new LpackError('DEPLOY_FAILED', `CloudFormation could not create the change set for stack ${input.StackName}: ${described.reason ?? 'no reason given'}`, {
+        hint: 'Fix the template or parameters named in the reason and deploy again.',
+        details: {stackName: input.StackName, changeSetId, reason: described.reason},
+      })
+    }
+    if (Date.now() - started > options.timeoutMs) {
+      throw new LpackError('DEPLOY_FAILED', `Change set ${changeSetId} is still ${status} after ${Math.round(options.timeoutMs / 1000)} s`)
+    }
+    options.signal?.throwIfAborted()
+    await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollIntervalMs, 2000)))
+  }
+}
+
+async function describeAllChanges(cf: CloudFormationClient, changeSetId: string): Promise<{status?: string; reason?: string; changes: Change[]}> {
+  const {DescribeChangeSetCommand} = await import('@aws-sdk/client-cloudformation')
+  const changes: Change[] = []
+  let nextToken: string | undefined
+  let status: string | undefined
+  let reason: string | undefined
+  do {
+    const page = await cf.send(new DescribeChangeSetCommand({ChangeSetName: changeSetId, NextToken: nextToken}))
+    status = page.Status
+    reason = page.StatusReason
+    changes.push(...(page.Changes ?? []))
+    nextToken = status === 'CREATE_COMPLETE' ? page.NextToken : undefined
+  } while (nextToken)
+  return {status, reason, changes}
+}
+
+export async function deleteChangeSet(cf: CloudFormationClient, changeSetId: string): Promise<void> {
+  const {DeleteChangeSetCommand} = await import('@aws-sdk/client-cloudformation')
+  try {
+    await cf.send(new DeleteChangeSetCommand({ChangeSetName: changeSetId}))
+  } catch (error) {
+    throw awsError(error, `Deleting change set ${changeSetId}`)
+  }
+}
+
+export async function executeChangeSet(cf: CloudFormationClient, changeSetId: string, options: {disableRollback?: boolean}): Promise<void> {
+  const {ExecuteChangeSetCommand} = await import('@aws-sdk/client-cloudformation')
+  try {
+    await cf.send(new ExecuteChangeSetCommand({ChangeSetName: changeSetId, ...(options.disableRollback ? {DisableRollback: true} : {})}))
+  } catch (error) {
+    throw awsError(error, `Executing change set ${changeSetId}`, 'DEPLOY_FAILED')
+  }
+}

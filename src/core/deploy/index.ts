@@ -1,0 +1,254 @@
+import type {CloudFormationClient, Output, Tag} from '@aws-sdk/client-cloudformation'
+
+import type {AwsSession} from '../../aws/clients.js'
+import {awsError} from '../../aws/errors.js'
+import {LpackError} from '../../errors.js'
+import type {Reporter} from '../../io/reporter.js'
+import {packageBuild} from '../package/index.js'
+import {serializeTemplate, templateSource} from '../package/template-body.js'
+import {createChangeSet, deleteChangeSet, executeChangeSet} from './changeset.js'
+import {
+  type ChangeRow,
+  classifyStackStatus,
+  inferCapabilities,
+  isSuccessStatus,
+  isUnchanged,
+  planParameters,
+  summarizeChanges,
+} from './plan.js'
+import {prepareTemplate} from './prepare.js'
+import {collectFailures, deployedState, describeStack, newestEventId, type ResourceFailure, watchStack} from './stack.js'
+
+export interface DeployOptions {
+  stackName: string
+  /** The source template (built first unless `build` is false). */
+  templateFile: string
+  /** Default: `.lpack/build` beside the template. */
+  buildDir?: string
+  build: boolean
+  bucket?: string
+  resolveS3: boolean
+  prefix?: string
+  kmsKeyId?: string
+  parameterOverrides: Record<string, string>
+  /** Undefined: keep the stack's tags. */
+  tags?: Record<string, string>
+  /** Undefined: inferred from the template. */
+  capabilities?: string[]
+  notificationArns?: string[]
+  roleArn?: string
+  terminationProtection?: boolean
+  disableRollback: boolean
+  execute: boolean
+  failOnEmptyChangeset: boolean
+  /** Delete and recreate a stack left in ROLLBACK_COMPLETE by a failed create. */
+  replaceFailedStack: boolean
+  transform: 'auto' | 'local' | 'server'
+  /** A stack busy with another operation: wait for it, or fail at once. */
+  onBusy: 'wait' | 'fail'
+  pollIntervalMs: number
+  timeoutMs: number
+  concurrency?: number
+  aws: AwsSession
+  reporter: Reporter
+  signal?: AbortSignal
+  /** Asked once before executing; absent means yes (non-interactive). */
+  confirm?: (changes: ChangeRow[]) => Promise<boolean>
+}
+
+export interface UploadSummary {
+  uploadedCount: number
+  uploadedBytes: number
+  skippedCount: number
+  bucket: string
+}
+
+export type DeployResult =
+  | {kind: 'deployed'; stackName: string; stackId: string; status: string; changeSetType: 'CREATE' | 'UPDATE'; changes: ChangeRow[]; outputs: Record<string, string>; uploads: UploadSummary}
+  | {kind: 'no-changes'; stackName: string; reason: string; uploads: UploadSummary}
+  | {kind: 'change-set-created'; stackName: string; changeSetId: string; changeSetType: 'CREATE' | 'UPDATE'; changes: ChangeRow[]; uploads: UploadSummary}
+
+/**
+ * `lpack deploy`: build if stale → package → transform → change set → summary → confirm → execute → watch →
+ * outcome. An unchanged stack is detected before any change set. A failed operation throws DEPLOY_FAILED
+ * with every failed resource and its reason (collected after the rollback too).
+ */
+export async function deployStack(options: DeployOptions): Promise<DeployResult> {
+  const {reporter, stackName} = options
+  const build = await prepareBuild(options)
+  const packaged = await packageBuild({
+    buildDir: build.buildDir,
+    build,
+    bucket: options.bucket,
+    resolveS3: options.resolveS3,
+    prefix: options.prefix,
+    kmsKeyId: options.kmsKeyId,
+    concurrency: options.concurrency,
+    aws: options.aws,
+    reporter,
+    signal: options.signal,
+  })
+  const uploads: UploadSummary = {uploadedCount: packaged.uploadedCount, uploadedBytes: packaged.uploadedBytes, skippedCount: packaged.skippedCount, bucket: packaged.bucket}
+  const template = await prepareTemplate(packaged.template, {mode: options.transform, reporter})
+  const templateBody = serializeTemplate(template)
+  const cf = await options.aws.cloudFormation()
+
+  let stack = await describeStack(cf, stackName)
+  let state = classifyStackStatus(stack?.StackStatus)
+  if (state.kind === 'busy') {
+    if (options.onBusy === 'fail') {
+      throw new LpackError('STACK_BUSY', `Stack ${stackName} is busy (${state.status})`, {
+        hint: 'Wait for the running operation to finish, or run without --no-wait to let lpack wait for it.',
+        details: {stackName, status: state.status},
+      })
+    }
+    reporter.emit({level: 'info', kind: 'deploy.wait', message: `Stack ${stackName} is ${state.status}; waiting for that operation to finish…`, data: {status: state.status}})
+    await watchStack(cf, {stackName, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+    stack = await describeStack(cf, stackName)
+    state = classifyStackStatus(stack?.StackStatus)
+  }
+  if (state.kind === 'failed-create') {
+    if (!options.replaceFailedStack) {
+      throw new LpackError('DEPLOY_FAILED', `Stack ${stackName} is ${state.status} after a failed create; it can only be deleted`, {
+        hint: 'Run again with --replace-failed-stack to delete it and create it anew, or `lpack delete --stack-name ' + stackName + '`.',
+        details: {stackName, status: state.status},
+      })
+    }
+    reporter.emit({level: 'info', kind: 'deploy.replace', message: `Deleting stack ${stackName} (${state.status}) to create it again`})
+    await deleteAndWait(cf, stackName, options)
+    stack = undefined
+    state = {kind: 'missing'}
+  }
+  if (state.kind === 'stuck') {
+    throw new LpackError('DEPLOY_FAILED', `Stack ${stackName} is ${state.status} and needs attention before it can be updated`, {
+      hint: state.status === 'UPDATE_ROLLBACK_FAILED' ? 'Fix the cause and run `aws cloudformation continue-update-rollback`.' : 'Delete the stack again once the cause is fixed.',
+      details: {stackName, status: state.status},
+    })
+  }
+  const changeSetType = state.kind === 'ready' ? 'UPDATE' : 'CREATE'
+  const templateParameters = Object.keys((template.Parameters ?? {}) as Record<string, unknown>)
+  const parameters = planParameters(templateParameters, options.parameterOverrides, changeSetType === 'UPDATE' ? new Set((stack?.Parameters ?? []).map((p) => p.ParameterKey ?? '')) : undefined)
+
+  if (stack !== undefined && options.terminationProtection !== undefined && stack.EnableTerminationProtection !== options.terminationProtection) {
+    await setTerminationProtection(cf, stackName, options.terminationProtection)
+  }
+  if (changeSetType === 'UPDATE' && stack !== undefined) {
+    const deployed = await deployedState(cf, stack)
+    if (isUnchanged(deployed, {templateBody, parameters, tags: options.tags, notificationArns: options.notificationArns, roleArn: options.roleArn})) {
+      return noChanges(options, 'Template, parameters and tags equal the deployed stack', uploads)
+    }
+  }
+
+  const capabilities = options.capabilities ?? inferCapabilities(template)
+  if (options.capabilities === undefined && capabilities.length > 0) {
+    reporter.emit({level: 'info', kind: 'deploy.capabilities', message: `Capabilities (inferred from the template): ${capabilities.join(', ')}`, data: {capabilities}})
+  }
+  const source = await templateSource(templateBody, {
+    s3: () => options.aws.s3(),
+    target: packaged.target,
+    prefix: options.prefix,
+    region: options.aws.region,
+    customEndpoint: options.aws.customS3Endpoint(),
+    reporter,
+  })
+  const changeSet = await createChangeSet(
+    cf,
+    {
+      StackName: stackName,
+      ChangeSetName: `lpack-${Date.now()}`,
+      ChangeSetType: changeSetType,
+      ...source,
+      Parameters: parameters,
+      Capabilities: capabilities as never,
+      ...(options.tags === undefined ? {} : {Tags: toTags(options.tags)}),
+      ...(options.notificationArns === undefined ? {} : {NotificationARNs: options.notificationArns}),
+      ...(options.roleArn === undefined ? {} : {RoleARN: options.roleArn}),
+      Description: 'Created by lpack deploy',
+    },
+    {pollIntervalMs: options.pollIntervalMs, timeoutMs: options.timeoutMs, signal: options.signal},
+  )
+  if (changeSet.kind === 'empty') {
+    await deleteChangeSet(cf, changeSet.changeSetId)
+    return noChanges(options, changeSet.reason, uploads)
+  }
+  const changes = summarizeChanges(changeSet.changes)
+  reporter.emit({level: 'info', kind: 'deploy.changeset', message: `Change set for ${stackName} (${changeSetType}): ${changes.length} change(s)`, data: {changeSetType, changeSetId: changeSet.changeSetId, changes}})
+  if (!options.execute) {
+    return {kind: 'change-set-created', stackName, changeSetId: changeSet.changeSetId, changeSetType, changes, uploads}
+  }
+  if (options.confirm !== undefined && !(await options.confirm(changes))) {
+    await deleteChangeSet(cf, changeSet.changeSetId)
+    throw new LpackError('DECLINED', `Deployment of ${stackName} declined; the change set was deleted`)
+  }
+
+  const sinceEventId = await newestEventId(cf, stackName)
+  await executeChangeSet(cf, changeSet.changeSetId, {disableRollback: options.disableRollback})
+  if (changeSetType === 'CREATE' && options.terminationProtection) await setTerminationProtection(cf, stackName, true)
+  const watched = await watchStack(cf, {stackName, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+  if (!isSuccessStatus(watched.status)) {
+    throw deployFailure(stackName, watched.status, collectFailures(watched.events, stackName), options.disableRollback)
+  }
+  const outputs = toOutputs(watched.stack?.Outputs)
+  reporter.emit({level: 'info', kind: 'deploy.done', message: `Stack ${stackName} ${watched.status}`, data: {status: watched.status, outputs}})
+  return {kind: 'deployed', stackName, stackId: watched.stack?.StackId ?? changeSet.stackId, status: watched.status, changeSetType, changes, outputs, uploads}
+}
+
+async function prepareBuild(options: DeployOptions) {
+  const {ensureBuild} = await import('./build-step.js')
+  return ensureBuild({templateFile: options.templateFile, buildDir: options.buildDir, build: options.build, reporter: options.reporter, signal: options.signal})
+}
+
+function noChanges(options: DeployOptions, reason: string, uploads: UploadSummary): DeployResult {
+  if (options.failOnEmptyChangeset) {
+    throw new LpackError('NO_CHANGES', `No changes to deploy to stack ${options.stackName}: ${reason}`, {
+      hint: 'Drop --fail-on-empty-changeset to treat an unchanged stack as success.',
+      details: {stackName: options.stackName},
+    })
+  }
+  options.reporter.emit({level: 'info', kind: 'deploy.no-changes', message: `No changes to deploy to stack ${options.stackName}`, data: {reason}})
+  return {kind: 'no-changes', stackName: options.stackName, reason, uploads}
+}
+
+function deployFailure(stackName: string, status: string, failures: ResourceFailure[], rollbackDisabled: boolean): LpackError {
+  const lines = failures.map((failure) => `  ${failure.logicalId} (${failure.type}) ${failure.status}: ${failure.reason}`)
+  return new LpackError('DEPLOY_FAILED', [`Stack ${stackName} failed: ${status}`, ...lines].join('\n'), {
+    hint: rollbackDisabled
+      ? 'Rollback is disabled: fix the cause and deploy again, or roll back with `aws cloudformation rollback-stack`.'
+      : 'Fix the resources named above and deploy again.',
+    details: {stackName, status, failures},
+  })
+}
+
+async function deleteAndWait(cf: CloudFormationClient, stackName: string, options: DeployOptions): Promise<void> {
+  const {DeleteStackCommand} = await import('@aws-sdk/client-cloudformation')
+  const sinceEventId = await newestEventId(cf, stackName)
+  try {
+    await cf.send(new DeleteStackCommand({StackName: stackName}))
+  } catch (error) {
+    throw awsError(error, `Deleting stack ${stackName}`, 'DEPLOY_FAILED')
+  }
+  const watched = await watchStack(cf, {stackName, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter: options.reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+  if (watched.status !== 'DELETE_COMPLETE') {
+    throw deployFailure(stackName, watched.status, collectFailures(watched.events, stackName), false)
+  }
+}
+
+async function setTerminationProtection(cf: CloudFormationClient, stackName: string, enabled: boolean): Promise<void> {
+  const {UpdateTerminationProtectionCommand} = await import('@aws-sdk/client-cloudformation')
+  try {
+    await cf.send(new UpdateTerminationProtectionCommand({StackName: stackName, EnableTerminationProtection: enabled}))
+  } catch (error) {
+    throw awsError(error, `Setting termination protection on ${stackName}`)
+  }
+}
+
+function toTags(tags: Record<string, string>): Tag[] {
+  return Object.keys(tags)
+    .sort()
+    .map((key) => ({Key: key, Value: tags[key]}))
+}
+
+function toOutputs(outputs: Output[] | undefined): Record<string, string> {
+  const sorted = [...(outputs ?? [])].sort((a, b) => ((a.OutputKey ?? '') < (b.OutputKey ?? '') ? -1 : 1))
+  return Object.fromEntries(sorted.map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']))
+}

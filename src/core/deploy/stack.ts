@@ -1,0 +1,201 @@
+import type {CloudFormationClient, Stack, StackEvent} from '@aws-sdk/client-cloudformation'
+
+import {awsError, awsErrorName} from '../../aws/errors.js'
+import {LpackError} from '../../errors.js'
+import type {Reporter} from '../../io/reporter.js'
+import {type DeployedState, isTerminalStatus} from './plan.js'
+
+/** The stack, or undefined when it does not exist (CloudFormation answers ValidationError "does not exist"). */
+export async function describeStack(cf: CloudFormationClient, stackName: string): Promise<Stack | undefined> {
+  const {DescribeStacksCommand} = await import('@aws-sdk/client-cloudformation')
+  try {
+    const result = await cf.send(new DescribeStacksCommand({StackName: stackName}))
+    const stack = result.Stacks?.[0]
+    return stack?.StackStatus === 'DELETE_COMPLETE' ? undefined : stack
+  } catch (error) {
+    if (awsErrorName(error) === 'ValidationError' && /does not exist/.test((error as Error).message)) return undefined
+    throw awsError(error, `Describing stack ${stackName}`)
+  }
+}
+
+/** What is deployed now, for the "nothing changed" check. */
+export async function deployedState(cf: CloudFormationClient, stack: Stack): Promise<DeployedState> {
+  const {GetTemplateCommand} = await import('@aws-sdk/client-cloudformation')
+  let templateBody: string | undefined
+  try {
+    const template = await cf.send(new GetTemplateCommand({StackName: stack.StackId, TemplateStage: 'Original'}))
+    templateBody = template.TemplateBody
+  } catch (error) {
+    throw awsError(error, `Reading the template of stack ${stack.StackName}`)
+  }
+  return {
+    templateBody,
+    parameters: Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? ''])),
+    tags: Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    notificationArns: stack.NotificationARNs ?? [],
+    roleArn: stack.RoleARN,
+  }
+}
+
+const QUIET_STACK_MS = 10_000
+
+export interface WatchOptions {
+  stackName: string
+  /** Show only events newer than this one (the newest event before the operation started). */
+  sinceEventId?: string
+  pollIntervalMs: number
+  reporter: Reporter
+  signal?: AbortSignal
+  /** Bounded: a stack that stays busy longer is reported, not waited on forever. */
+  timeoutMs: number
+}
+
+export interface WatchResult {
+  status: string
+  stack?: Stack
+  /** Every event of this operation, oldest first. */
+  events: StackEvent[]
+}
+
+/** The newest event id of the stack: events after it belong to the next operation. */
+export async function newestEventId(cf: CloudFormationClient, stackName: string): Promise<string | undefined> {
+  const {DescribeStackEventsCommand} = await import('@aws-sdk/client-cloudformation')
+  try {
+    const result = await cf.send(new DescribeStackEventsCommand({StackName: stackName}))
+    return result.StackEvents?.[0]?.EventId
+  } catch (error) {
+    if (awsErrorName(error) === 'ValidationError') return undefined
+    throw awsError(error, `Reading events of stack ${stackName}`)
+  }
+}
+
+/**
+ * Polls the stack (every pollIntervalMs, at most 2 s) until it leaves *_IN_PROGRESS, emitting each new event
+ * as a live line per resource. Returns the final status and the operation's events. Throws INTERRUPTED when
+ * the signal fires (Ctrl-C): CloudFormation carries on, and the message says how to pick it up again.
+ */
+export async function watchStack(cf: CloudFormationClient, options: WatchOptions): Promise<WatchResult> {
+  const started = Date.now()
+  const seen = new Set<string>()
+  const events: StackEvent[] = []
+  for (;;) {
+    const fresh = await eventsSince(cf, options.stackName, options.sinceEventId, seen)
+    for (const event of fresh.events) {
+      events.push(event)
+      emitStackEvent(options.reporter, event, options.stackName)
+    }
+    const stack = await describeStack(cf, options.stackName)
+    const status = stack?.StackStatus ?? 'DELETE_COMPLETE'
+    // Right after ExecuteChangeSet the stack may still show its previous status: finished means a terminal
+    // status and at least one event of this operation (or a stack that has been quiet for a while).
+    if (isTerminalStatus(status) && (events.length > 0 || Date.now() - started > QUIET_STACK_MS)) {
+      // One more read: events written between the two calls above belong to this operation too.
+      const last = await eventsSince(cf, options.stackName, options.sinceEventId, seen)
+      for (const event of last.events) {
+        events.push(event)
+        emitStackEvent(options.reporter, event, options.stackName)
+      }
+      return {status, stack, events}
+    }
+    if (Date.now() - started > options.timeoutMs) {
+      throw new LpackError('STACK_BUSY', `Stack ${options.stackName} is still ${status} after ${Math.round(options.timeoutMs / 1000)} s`, {
+        hint: 'CloudFormation carries on; run `lpack deploy` again later (it waits for the running operation) or watch it with `aws cloudformation describe-stack-events`.',
+        details: {stackName: options.stackName, status},
+      })
+    }
+    await sleep(Math.min(options.pollIntervalMs, 2000), options.signal)
+    if (options.signal?.aborted) {
+      throw new LpackError('INTERRUPTED', `Stopped watching stack ${options.stackName}; it is ${status} and CloudFormation carries on without lpack`, {
+        hint: `Run the same \`lpack deploy\` again to wait for this operation and continue, or follow it with \`aws cloudformation describe-stacks --stack-name ${options.stackName}\`.`,
+        details: {stackName: options.stackName, status},
+      })
+    }
+  }
+}
+
+async function eventsSince(
+  cf: CloudFormationClient,
+  stackName: string,
+  sinceEventId: string | undefined,
+  seen: Set<string>,
+): Promise<{events: StackEvent[]}> {
+  const {DescribeStackEventsCommand} = await import('@aws-sdk/client-cloudformation')
+  const fresh: StackEvent[] = []
+  let nextToken: string | undefined
+  // Pages run newest first: stop at the first event already seen or at the one before this operation.
+  pages: do {
+    let page
+    try {
+      page = await cf.send(new DescribeStackEventsCommand({StackName: stackName, NextToken: nextToken}))
+    } catch (error) {
+      if (awsErrorName(error) === 'ValidationError') break
+      throw awsError(error, `Reading events of stack ${stackName}`)
+    }
+    for (const event of page.StackEvents ?? []) {
+      if (event.EventId === undefined || event.EventId === sinceEventId || seen.has(event.EventId)) break pages
+      fresh.push(event)
+    }
+    nextToken = page.NextToken
+  } while (nextToken)
+  for (const event of fresh) seen.add(event.EventId!)
+  return {events: fresh.reverse()}
+}
+
+function emitStackEvent(reporter: Reporter, event: StackEvent, stackName: string): void {
+  const status = event.ResourceStatus ?? ''
+  const isStack = event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === stackName
+  const reason = event.ResourceStatusReason ? ` — ${event.ResourceStatusReason}` : ''
+  reporter.emit({
+    level: 'info',
+    kind: 'deploy.event',
+    id: isStack ? undefined : `resource:${event.LogicalResourceId}`,
+    final: !status.endsWith('_IN_PROGRESS'),
+    message: `${status.padEnd(28)} ${event.ResourceType ?? ''} ${event.LogicalResourceId ?? ''}${reason}`,
+    data: {
+      logicalId: event.LogicalResourceId,
+      type: event.ResourceType,
+      status,
+      ...(event.ResourceStatusReason ? {reason: event.ResourceStatusReason} : {}),
+      timestamp: event.Timestamp?.toISOString(),
+    },
+  })
+}
+
+export interface ResourceFailure {
+  logicalId: string
+  type: string
+  status: string
+  reason: string
+}
+
+/**
+ * Every failed resource of the operation with CloudFormation's reason, oldest first. Cancellations caused by
+ * another failure are kept last so the root cause reads first.
+ */
+export function collectFailures(events: readonly StackEvent[], stackName: string): ResourceFailure[] {
+  const failures = events
+    .filter((event) => (event.ResourceStatus ?? '').endsWith('_FAILED'))
+    .map((event) => ({
+      logicalId: event.LogicalResourceId ?? '?',
+      type: event.ResourceType ?? '?',
+      status: event.ResourceStatus ?? '?',
+      reason: event.ResourceStatusReason ?? '(no reason given)',
+    }))
+  const resourceFailures = failures.filter((failure) => !(failure.type === 'AWS::CloudFormation::Stack' && failure.logicalId === stackName))
+  const chosen = resourceFailures.length > 0 ? resourceFailures : failures
+  const cancelled = (failure: ResourceFailure) => /cancell?ed/i.test(failure.reason)
+  return [...chosen.filter((f) => !cancelled(f)), ...chosen.filter(cancelled)]
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, {once: true})
+  })
+}

@@ -1,0 +1,114 @@
+import {writeFile} from 'node:fs/promises'
+import {extname} from 'node:path'
+
+import type {AwsSession} from '../../aws/clients.js'
+import {LpackError} from '../../errors.js'
+import type {Reporter} from '../../io/reporter.js'
+import {type BuildOutput, readBuildOutput} from './build-dir.js'
+import {ensureManagedBucket} from './managed-bucket.js'
+import {planPackage} from './plan.js'
+import {type UploadTarget, uploadContents} from './upload.js'
+
+export {readBuildOutput} from './build-dir.js'
+
+export interface PackageOptions {
+  /** The `lpack build` output folder. */
+  buildDir: string
+  /** An already-read build output (deploy has it in hand); read from buildDir otherwise. */
+  build?: BuildOutput
+  bucket?: string
+  resolveS3?: boolean
+  prefix?: string
+  kmsKeyId?: string
+  /** Write the packaged template here (YAML, or JSON when the name ends in .json). */
+  outputFile?: string
+  concurrency?: number
+  aws: AwsSession
+  reporter: Reporter
+  signal?: AbortSignal
+}
+
+export interface PackagedArtifact {
+  logicalId: string
+  key: string
+  sha256: string
+  bytes: number
+  uploaded: boolean
+}
+
+export interface PackageResult {
+  bucket: string
+  prefix?: string
+  /** The template with S3 code locations. */
+  template: Record<string, unknown>
+  outputFile?: string
+  artifacts: PackagedArtifact[]
+  uploadedCount: number
+  uploadedBytes: number
+  skippedCount: number
+  /** Where the next uploads (e.g. a large template) go. */
+  target: UploadTarget
+}
+
+export const DEFAULT_UPLOAD_CONCURRENCY = 4
+
+/**
+ * `lpack package`: puts each built zip in S3 under `<prefix>/<sha256>.zip` (skipping those already there),
+ * and returns the template rewritten to those locations.
+ */
+export async function packageBuild(options: PackageOptions): Promise<PackageResult> {
+  const build = options.build ?? (await readBuildOutput(options.buildDir))
+  const accountId = await options.aws.accountId().catch(async (error) => {
+    const {awsError} = await import('../../aws/errors.js')
+    throw awsError(error, 'Looking up the AWS account (STS GetCallerIdentity)')
+  })
+  const s3 = await options.aws.s3()
+  let bucket = options.bucket
+  if (bucket === undefined) {
+    if (!options.resolveS3) {
+      throw new LpackError('USAGE', 'No S3 bucket for the artifacts', {hint: 'Pass --s3-bucket NAME, or --resolve-s3 to let lpack create and reuse a managed bucket.'})
+    }
+    bucket = await ensureManagedBucket(s3, {accountId, region: options.aws.region, reporter: options.reporter})
+  }
+  const target: UploadTarget = {bucket, expectedOwner: accountId, kmsKeyId: options.kmsKeyId}
+  const plan = planPackage({buildDir: build.buildDir, artifacts: build.manifest.artifacts, template: build.template, bucket, prefix: options.prefix})
+  const outcomes = await uploadContents(
+    s3,
+    target,
+    plan.uploads.map((upload) => ({label: upload.logicalId, key: upload.key, sha256: upload.sha256, file: upload.file})),
+    {concurrency: options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY, reporter: options.reporter, signal: options.signal},
+  )
+  const byKey = new Map(outcomes.map((outcome) => [outcome.key, outcome]))
+  const artifacts = plan.uploads.map((upload) => {
+    const outcome = byKey.get(upload.key)!
+    return {logicalId: upload.logicalId, key: upload.key, sha256: upload.sha256, bytes: outcome.bytes, uploaded: outcome.uploaded}
+  })
+  const uploaded = outcomes.filter((outcome) => outcome.uploaded)
+  const result: PackageResult = {
+    bucket,
+    ...(options.prefix === undefined ? {} : {prefix: options.prefix}),
+    template: plan.template,
+    artifacts,
+    uploadedCount: uploaded.length,
+    uploadedBytes: uploaded.reduce((sum, outcome) => sum + outcome.bytes, 0),
+    skippedCount: outcomes.length - uploaded.length,
+    target,
+  }
+  if (options.outputFile !== undefined) {
+    await writeFile(options.outputFile, await formatTemplate(plan.template, options.outputFile))
+    result.outputFile = options.outputFile
+  }
+  options.reporter.emit({
+    level: 'info',
+    kind: 'package.done',
+    message: `Packaged ${artifacts.length} artifact(s) to s3://${bucket}: ${result.uploadedCount} uploaded (${result.uploadedBytes} bytes), ${result.skippedCount} unchanged`,
+    data: {bucket, uploadedCount: result.uploadedCount, uploadedBytes: result.uploadedBytes, skippedCount: result.skippedCount},
+  })
+  return result
+}
+
+async function formatTemplate(template: Record<string, unknown>, file: string): Promise<string> {
+  if (extname(file).toLowerCase() === '.json') return JSON.stringify(template, null, 2) + '\n'
+  const {stringify} = await import('yaml')
+  return stringify(template, {lineWidth: 0})
+}

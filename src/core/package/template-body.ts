@@ -1,0 +1,45 @@
+import {createHash} from 'node:crypto'
+
+import type {S3Client} from '@aws-sdk/client-s3'
+
+import type {Reporter} from '../../io/reporter.js'
+import {contentKey} from './plan.js'
+import {type UploadTarget, uploadContents} from './upload.js'
+
+/** CloudFormation takes a TemplateBody of at most 51,200 bytes; larger templates must come from S3. */
+export const MAX_TEMPLATE_BODY_BYTES = 51_200
+
+/** The template as sent to CloudFormation: compact JSON, keys in template order (deterministic for one input). */
+export function serializeTemplate(template: Record<string, unknown>): string {
+  return JSON.stringify(template)
+}
+
+export type TemplateSource = {TemplateBody: string} | {TemplateURL: string}
+
+/**
+ * The template argument for CloudFormation: the body itself when it fits, otherwise the body uploaded to S3
+ * under its content key and passed as TemplateURL (path-style on a custom endpoint, virtual-hosted on AWS).
+ */
+export async function templateSource(
+  body: string,
+  options: {s3: () => Promise<S3Client>; target?: UploadTarget; prefix?: string; region: string; customEndpoint?: string; reporter: Reporter},
+): Promise<TemplateSource> {
+  const bytes = Buffer.from(body, 'utf8')
+  if (bytes.byteLength <= MAX_TEMPLATE_BODY_BYTES) return {TemplateBody: body}
+  if (options.target === undefined) {
+    const {LpackError} = await import('../../errors.js')
+    throw new LpackError('TEMPLATE_TOO_LARGE', `The template is ${bytes.byteLength} bytes; CloudFormation takes at most ${MAX_TEMPLATE_BODY_BYTES} bytes inline`, {
+      hint: 'Give an S3 bucket (--s3-bucket or --resolve-s3) so lpack can pass the template through S3.',
+    })
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const key = contentKey(options.prefix, sha256, 'template.json')
+  await uploadContents(await options.s3(), options.target, [{label: 'template', key, sha256, body: bytes, contentType: 'application/json'}], {concurrency: 1, reporter: options.reporter})
+  return {TemplateURL: objectUrl(options.target.bucket, key, options.region, options.customEndpoint)}
+}
+
+export function objectUrl(bucket: string, key: string, region: string, customEndpoint?: string): string {
+  const path = key.split('/').map(encodeURIComponent).join('/')
+  if (customEndpoint !== undefined) return `${customEndpoint.replace(/\/+$/, '')}/${bucket}/${path}`
+  return `https://${bucket}.s3.${region}.amazonaws.com/${path}`
+}

@@ -1,0 +1,169 @@
+import {createHash} from 'node:crypto'
+import {createReadStream} from 'node:fs'
+import {readFile, stat} from 'node:fs/promises'
+
+import type {S3Client} from '@aws-sdk/client-s3'
+
+import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
+import {LpackError} from '../../errors.js'
+import type {Reporter} from '../../io/reporter.js'
+import {mapWithConcurrency} from './concurrency.js'
+
+/** Above this size an object goes up in parts (lib-storage), each part checked by S3 against its SHA-256. */
+export const MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024
+export const PART_SIZE_BYTES = 8 * 1024 * 1024
+/** Object metadata (`x-amz-meta-sha256`) holding the hex SHA-256 of the content: what a skip is decided on. */
+export const SHA256_METADATA_KEY = 'sha256'
+
+export interface UploadTarget {
+  bucket: string
+  /** The bucket's owner: every S3 call names it, so a bucket taken over by another account is refused. */
+  expectedOwner?: string
+  /** SSE-KMS with this key; AES256 (SSE-S3) when absent. */
+  kmsKeyId?: string
+}
+
+export interface ContentUpload {
+  /** Shown in progress lines. */
+  label: string
+  key: string
+  sha256: string
+  /** A file on disk, or bytes in memory. */
+  file?: string
+  body?: Uint8Array
+  contentType?: string
+}
+
+export interface UploadOutcome {
+  key: string
+  sha256: string
+  bytes: number
+  /** false when an object with the same SHA-256 was already there. */
+  uploaded: boolean
+}
+
+/**
+ * Puts each content under its key unless an object with the same SHA-256 is already there. Every upload
+ * carries its SHA-256 (whole object, or per part for multipart) so S3 rejects bytes damaged on the way; the
+ * SDK retries 5xx, throttling and resets with backoff. At most `concurrency` uploads run at once.
+ */
+export async function uploadContents(
+  s3: S3Client,
+  target: UploadTarget,
+  contents: readonly ContentUpload[],
+  options: {concurrency: number; reporter: Reporter; signal?: AbortSignal},
+): Promise<UploadOutcome[]> {
+  return mapWithConcurrency(contents, options.concurrency, async (content) => {
+    options.signal?.throwIfAborted()
+    const id = `upload:${content.key}`
+    const bytes = content.body?.byteLength ?? (await fileSize(content.file!))
+    if (await hasContent(s3, target, content)) {
+      options.reporter.emit({level: 'info', kind: 'package.skip', id, final: true, message: `= ${content.label} unchanged (s3://${target.bucket}/${content.key})`, data: {key: content.key, bytes}})
+      return {key: content.key, sha256: content.sha256, bytes, uploaded: false}
+    }
+    options.reporter.emit({level: 'info', kind: 'package.upload.start', id, message: `↑ ${content.label} uploading ${formatBytes(bytes)}…`, data: {key: content.key, bytes}})
+    if (content.file !== undefined && bytes > MULTIPART_THRESHOLD_BYTES) {
+      await uploadMultipart(s3, target, content, bytes, options.signal)
+    } else {
+      await uploadSingle(s3, target, content)
+    }
+    options.reporter.emit({level: 'info', kind: 'package.upload.done', id, final: true, message: `↑ ${content.label} uploaded ${formatBytes(bytes)} → s3://${target.bucket}/${content.key}`, data: {key: content.key, bytes}})
+    return {key: content.key, sha256: content.sha256, bytes, uploaded: true}
+  })
+}
+
+async function hasContent(s3: S3Client, target: UploadTarget, content: ContentUpload): Promise<boolean> {
+  const {HeadObjectCommand} = await import('@aws-sdk/client-s3')
+  try {
+    const head = await s3.send(new HeadObjectCommand({Bucket: target.bucket, Key: content.key, ExpectedBucketOwner: target.expectedOwner}))
+    // An object under the key whose recorded SHA-256 differs (or is missing) is replaced, never trusted.
+    return head.Metadata?.[SHA256_METADATA_KEY] === content.sha256
+  } catch (error) {
+    if (awsErrorName(error) === 'NotFound' || awsErrorName(error) === 'NoSuchKey' || httpStatusOf(error) === 404) return false
+    throw awsError(error, `Checking s3://${target.bucket}/${content.key}`, 'UPLOAD_FAILED')
+  }
+}
+
+function encryption(target: UploadTarget) {
+  return target.kmsKeyId === undefined
+    ? {ServerSideEncryption: 'AES256' as const}
+    : {ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: target.kmsKeyId}
+}
+
+async function uploadSingle(s3: S3Client, target: UploadTarget, content: ContentUpload): Promise<void> {
+  const {PutObjectCommand} = await import('@aws-sdk/client-s3')
+  const body = content.body ?? (await readFile(content.file!))
+  const digest = createHash('sha256').update(body).digest()
+  if (digest.toString('hex') !== content.sha256) throw changedOnDisk(content)
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: target.bucket,
+        Key: content.key,
+        Body: body,
+        ContentType: content.contentType ?? 'application/zip',
+        ChecksumSHA256: digest.toString('base64'),
+        ContentMD5: createHash('md5').update(body).digest('base64'),
+        Metadata: {[SHA256_METADATA_KEY]: content.sha256},
+        ExpectedBucketOwner: target.expectedOwner,
+        ...encryption(target),
+      }),
+    )
+  } catch (error) {
+    throw awsError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key}`, 'UPLOAD_FAILED')
+  }
+}
+
+async function uploadMultipart(s3: S3Client, target: UploadTarget, content: ContentUpload, bytes: number, signal?: AbortSignal): Promise<void> {
+  // Hash the file first: the bytes that go up must be the bytes the key names.
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(content.file!)) hash.update(chunk as Buffer)
+  if (hash.digest('hex') !== content.sha256) throw changedOnDisk(content)
+  const {Upload} = await import('@aws-sdk/lib-storage')
+  const upload = new Upload({
+    client: s3,
+    queueSize: 4,
+    partSize: PART_SIZE_BYTES,
+    leavePartsOnError: false,
+    params: {
+      Bucket: target.bucket,
+      Key: content.key,
+      Body: createReadStream(content.file!),
+      ContentLength: bytes,
+      ContentType: content.contentType ?? 'application/zip',
+      ChecksumAlgorithm: 'SHA256',
+      Metadata: {[SHA256_METADATA_KEY]: content.sha256},
+      ExpectedBucketOwner: target.expectedOwner,
+      ...encryption(target),
+    },
+  })
+  const abort = () => void upload.abort()
+  signal?.addEventListener('abort', abort, {once: true})
+  try {
+    await upload.done()
+  } catch (error) {
+    throw awsError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key} in parts`, 'UPLOAD_FAILED')
+  } finally {
+    signal?.removeEventListener('abort', abort)
+  }
+}
+
+function changedOnDisk(content: ContentUpload): LpackError {
+  return new LpackError('BUILD_REQUIRED', `${content.file} no longer has the SHA-256 the build manifest records (${content.sha256})`, {
+    hint: 'The build folder changed after the build: run `lpack build` again.',
+  })
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size
+  } catch {
+    throw new LpackError('BUILD_REQUIRED', `Artifact ${file} is missing`, {hint: 'Run `lpack build` again.'})
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+}

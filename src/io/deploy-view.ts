@@ -1,0 +1,58 @@
+import type {ChangeRow} from '../core/deploy/plan.js'
+import type {LpackEvent, Reporter} from './reporter.js'
+
+const ACTION_SIGNS: Record<string, string> = {Add: '+', Modify: '~', Remove: '-', Import: '>', Dynamic: '?'}
+
+/** The change-set summary: one line per resource, `+` add, `~` modify, `-` remove, with replacement called out. */
+export function formatChangeTable(changes: readonly ChangeRow[]): string {
+  if (changes.length === 0) return '  (no resource changes)'
+  const idWidth = Math.max(...changes.map((c) => c.logicalId.length))
+  const typeWidth = Math.max(...changes.map((c) => c.type.length))
+  return changes
+    .map((change) => {
+      const sign = ACTION_SIGNS[change.action] ?? '?'
+      const replacement =
+        change.replacement === 'True' ? '  REPLACEMENT' : change.replacement === 'Conditional' ? '  may be replaced' : ''
+      const properties = change.properties ? `  (${change.properties.join(', ')})` : ''
+      return `  ${sign} ${change.action.padEnd(7)} ${change.logicalId.padEnd(idWidth)}  ${change.type.padEnd(typeWidth)}${replacement}${properties}`.trimEnd()
+    })
+    .join('\n')
+}
+
+/**
+ * Human rendering of deploy events: the change-set summary as a table, everything else through the wrapped
+ * reporter (a redrawn block per resource on a TTY, plain lines elsewhere).
+ */
+export class DeployView implements Reporter {
+  constructor(
+    private readonly inner: Reporter,
+    private readonly write: (text: string) => void,
+  ) {}
+
+  emit(event: LpackEvent): void {
+    if (event.kind === 'deploy.changeset') {
+      this.inner.emit({...event})
+      this.write(formatChangeTable((event.data?.changes ?? []) as ChangeRow[]) + '\n')
+      return
+    }
+    this.inner.emit(event)
+  }
+}
+
+/** Under --json, progress goes to stderr as one JSON object per line; stdout keeps the one result document. */
+export class JsonLinesReporter implements Reporter {
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  emit(event: LpackEvent): void {
+    if (event.level === 'debug') return
+    this.stream.write(JSON.stringify({time: new Date().toISOString(), ...event}) + '\n')
+  }
+}
+
+/** Stack outputs as `Key = Value` lines, for the end of a human deploy. */
+export function formatOutputs(outputs: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(outputs)
+  if (keys.length === 0) return ''
+  const width = Math.max(...keys.map((key) => key.length))
+  return ['Outputs:', ...keys.map((key) => `  ${key.padEnd(width)} = ${outputs[key]}`)].join('\n')
+}

@@ -1,0 +1,88 @@
+import {type ChildProcess, spawn} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+/**
+ * moto's server for integration tests: started on a free 127.0.0.1 port through moto_launcher.py (which fills
+ * moto 5.2.1's gaps, see there), stopped by `stop()`. One per test file (beforeAll / afterAll).
+ */
+export interface MotoServer {
+  endpoint: string
+  port: number
+  /** Environment for a child lpack / aws process talking to this server (fake credentials, fixed region). */
+  env: NodeJS.ProcessEnv
+  stop(): Promise<void>
+}
+
+const LAUNCHER = fileURLToPath(new URL('./moto_launcher.py', import.meta.url))
+const START_TIMEOUT_MS = 60_000
+
+export const MOTO_ACCOUNT_ID = '123456789012'
+export const MOTO_REGION = 'us-east-1'
+
+export async function startMoto(): Promise<MotoServer> {
+  const python = process.env.PYTHON ?? 'python3'
+  const child = spawn(python, [LAUNCHER], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, PYTHONUNBUFFERED: '1'}})
+  const port = await waitForReady(child)
+  const endpoint = `http://127.0.0.1:${port}`
+  // Lambda invokes echo the payload instead of needing docker.
+  await fetch(`${endpoint}/moto-api/config`, {method: 'POST', body: JSON.stringify({lambda: {use_docker: false}})})
+  return {
+    endpoint,
+    port,
+    env: motoEnv(endpoint),
+    stop: () => stopChild(child),
+  }
+}
+
+/** Credentials and region for moto; the endpoint goes through the SDK's own variable. */
+export function motoEnv(endpoint: string): NodeJS.ProcessEnv {
+  return {
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_SESSION_TOKEN: 'testing',
+    AWS_REGION: MOTO_REGION,
+    AWS_DEFAULT_REGION: MOTO_REGION,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  }
+}
+
+function waitForReady(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let output = ''
+    let errors = ''
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`moto did not start within ${START_TIMEOUT_MS} ms:\n${errors}`))
+    }, START_TIMEOUT_MS)
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /MOTO_READY (\d+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(Number(match[1]))
+      }
+    })
+    child.stderr!.on('data', (chunk: Buffer) => {
+      // Keep only the tail: the request log grows with every call.
+      errors = (errors + chunk.toString()).slice(-8000)
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`moto exited with ${code} before it was ready (is moto installed? pip install "moto[server]"):\n${errors}`))
+    })
+  })
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    child.on('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
