@@ -41,7 +41,8 @@ describe('lpack build: bad Node.js input', () => {
   it("shows esbuild's diagnostic with file:line:column for a TypeScript syntax error", async () => {
     const {error} = await failedBuild({'template.yaml': template('app.handler'), 'fn/app.ts': 'export const handler = async () => {\n  const x: number = = 1\n}\n'})
     expect(error.message).toContain('Broken: esbuild could not bundle fn/app.ts:\n  fn/app.ts:2:21: Unexpected "="')
-    expect(error.details).toEqual({errors: [{text: 'Unexpected "="', file: 'fn/app.ts', line: 2, column: 21}]})
+    const failure = (error.details!.failures as {details: unknown}[])[0]!
+    expect(failure.details).toEqual({errors: [{text: 'Unexpected "="', file: 'fn/app.ts', line: 2, column: 21}]})
   })
 
   it('names the import that cannot be resolved and where it is', async () => {
