@@ -88,7 +88,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       return await buildUnit(unit, plan, buildDir, options)
     } catch (error) {
       failures.push({logicalId: unit.logicalId, error})
-      reporter.emit({level: 'info', kind: 'build.failed', id: unit.logicalId, final: true, message: `✗ ${unit.logicalId}: ${(error as Error).message}`})
+      const message = (error as Error).message
+      // Builders' errors usually start with the logical ID already: do not say it twice.
+      const line = message.startsWith(`${unit.logicalId}:`) ? message : `${unit.logicalId}: ${message}`
+      reporter.emit({level: 'info', kind: 'build.failed', id: unit.logicalId, final: true, message: `✗ ${line}`})
       return undefined
     }
   })
