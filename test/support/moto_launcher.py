@@ -146,11 +146,13 @@ parsing.parse_and_update_resource = _annotate(parsing.parse_and_update_resource)
 
 
 def _reason(error: Exception) -> str:
+    """Worded as CloudFormation words a resource handler's refusal."""
     if isinstance(error, ValueError) and len(error.args) == 2:
-        return f"{error.args[1]} (Service: Lambda, Status Code: 400, Error Code: {error.args[0]})"
-    message = getattr(error, "message", None) or str(error)
-    code = getattr(error, "code", None) or type(error).__name__
-    return f"{message} (Error Code: {code})"
+        code, message = error.args
+    else:
+        code = getattr(error, "error_type", None) or getattr(error, "code", None) or type(error).__name__
+        message = getattr(error, "message", None) or str(error)
+    return f'Resource handler returned message: "{message}" (HandlerErrorCode: InvalidRequest, Error Code: {code})'
 
 
 def _event(stack: Any, logical_id: str, resource_type: str, status: str, reason: str | None = None) -> None:
@@ -176,13 +178,18 @@ def _execute_change_set(self: CloudFormationBackend, change_set_name: str, stack
     except Exception as error:
         logical_id = getattr(error, "lpack_logical_id", stack.name)
         resource_type = getattr(error, "lpack_resource_type", "AWS::CloudFormation::Stack")
-        _event(stack, logical_id, resource_type, f"{operation}_FAILED", _reason(error))
+        actions = {change.logical_resource_id: change.action for change in change_set.changes}
+        failed_verb = verbs.get(actions.get(logical_id, ""), operation)
+        _event(stack, logical_id, resource_type, f"{failed_verb}_FAILED", _reason(error))
         rollback = "ROLLBACK" if operation == "CREATE" else "UPDATE_ROLLBACK"
         stack._add_stack_event(f"{rollback}_IN_PROGRESS", resource_status_reason=f"The following resource(s) failed to {operation.lower()}: [{logical_id}]. ")
         stack._add_stack_event(f"{rollback}_COMPLETE")
         stack.status = f"{rollback}_COMPLETE"
         change_set.execution_status = "EXECUTE_FAILED"
         return
+    # moto computes outputs only when a stack is created or updated directly, not through a change set.
+    stack._parse_template()
+    stack.output_map = stack._create_output_map()
     # Every resource that did not fail is complete (the stack's own COMPLETE event was added by moto).
     complete = stack.events.pop()
     for change in change_set.changes:

@@ -89,7 +89,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
     signal: options.signal,
   })
   const uploads: UploadSummary = {uploadedCount: packaged.uploadedCount, uploadedBytes: packaged.uploadedBytes, skippedCount: packaged.skippedCount, bucket: packaged.bucket}
-  const template = await prepareTemplate(packaged.template, {mode: options.transform, reporter})
+  const template = await prepareTemplate(packaged.template, {mode: options.transform, parameters: options.parameterOverrides, region: options.aws.region, reporter})
   const templateBody = serializeTemplate(template)
   const cf = await options.aws.cloudFormation()
 

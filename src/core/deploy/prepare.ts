@@ -3,24 +3,44 @@ import type {Reporter} from '../../io/reporter.js'
 
 export type TransformMode = 'auto' | 'local' | 'server'
 
+const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31'
+
 /**
- * The template CloudFormation receives. Without a Transform it is the packaged template. With the SAM
- * Transform, `server` (and `auto` while lpack cannot transform locally) keeps the Transform header so
- * CloudFormation expands it, and says so.
+ * The template CloudFormation receives. A SAM template is expanded by lpack (`local`) when lpack's transform
+ * supports everything in it; otherwise (`auto`), or when asked (`server`), or when other transforms/macros
+ * are present, the Transform header stays and CloudFormation expands it — and lpack says so.
  */
-export async function prepareTemplate(template: Record<string, unknown>, options: {mode: TransformMode; reporter: Reporter}): Promise<Record<string, unknown>> {
-  const transforms = [template.Transform].flat().filter((value) => value !== undefined)
+export async function prepareTemplate(
+  template: Record<string, unknown>,
+  options: {mode: TransformMode; parameters: Record<string, string>; region: string; reporter: Reporter},
+): Promise<Record<string, unknown>> {
+  const transforms = [template.Transform].flat().filter((value) => value !== undefined).map(String)
   if (transforms.length === 0) return template
-  if (options.mode === 'local') {
-    throw new LpackError('UNSUPPORTED_CONSTRUCT', `This lpack cannot expand ${transforms.map(String).join(', ')} locally`, {
-      hint: 'Use --transform server to let CloudFormation run the transform.',
+  const others = transforms.filter((name) => name !== SAM_TRANSFORM)
+  const serverSide = (why: string) => {
+    options.reporter.emit({level: 'info', kind: 'deploy.transform', message: `Transform ${transforms.join(', ')} runs in CloudFormation (server side): ${why}`, data: {mode: 'server', reason: why}})
+    return template
+  }
+  if (options.mode === 'server') return serverSide('--transform server')
+  if (others.length > 0) {
+    if (options.mode === 'local') throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack cannot expand ${others.join(', ')} locally`, {hint: 'Use --transform server (or auto).'})
+    return serverSide(`lpack does not expand ${others.join(', ')}`)
+  }
+  const {transformTemplate} = await import('../transform/index.js')
+  const result = transformTemplate(template, {parameters: options.parameters, region: options.region})
+  if (result.kind === 'transformed') {
+    options.reporter.emit({level: 'info', kind: 'deploy.transform', message: `Transformed ${SAM_TRANSFORM} locally`, data: {mode: 'local'}})
+    return result.template as Record<string, unknown>
+  }
+  if (result.kind === 'invalid') {
+    throw new LpackError('TRANSFORM_FAILED', [result.message, ...result.errors.map((error) => `  ${error}`)].join('\n'), {
+      hint: 'Run `lpack validate` for positions, fix the template and deploy again.',
+      details: {errors: result.errors},
     })
   }
-  options.reporter.emit({
-    level: 'info',
-    kind: 'deploy.transform',
-    message: `Transform ${transforms.map(String).join(', ')} is left to CloudFormation (server side)`,
-    data: {mode: 'server'},
-  })
-  return template
+  const constructs = result.unsupported.map((u) => `${u.logicalId}: ${u.construct}`).join('; ')
+  if (options.mode === 'local') {
+    throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack's transform does not support ${constructs}`, {hint: 'Use --transform auto or server to let CloudFormation run the SAM transform.'})
+  }
+  return serverSide(`lpack's transform does not support ${constructs}`)
 }

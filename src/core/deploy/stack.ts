@@ -87,8 +87,8 @@ export async function watchStack(cf: CloudFormationClient, options: WatchOptions
     const stack = await describeStack(cf, options.stackName)
     const status = stack?.StackStatus ?? 'DELETE_COMPLETE'
     // Right after ExecuteChangeSet the stack may still show its previous status: finished means a terminal
-    // status and at least one event of this operation (or a stack that has been quiet for a while).
-    if (isTerminalStatus(status) && (events.length > 0 || Date.now() - started > QUIET_STACK_MS)) {
+    // status and at least one event of this operation (or a stack that has been quiet for a while, or gone).
+    if (isTerminalStatus(status) && (stack === undefined || events.length > 0 || Date.now() - started > QUIET_STACK_MS)) {
       // One more read: events written between the two calls above belong to this operation too.
       const last = await eventsSince(cf, options.stackName, options.sinceEventId, seen)
       for (const event of last.events) {
