@@ -31,6 +31,11 @@ export interface ListOptions {
   exclude?: readonly string[]
   /** Folders whose `.lpackignore` applies, outermost first (the project folder, then the code folder). */
   ignoreFileDirs?: readonly string[]
+  /**
+   * False for trees a tool produced (pip's target, Maven's classes, a makefile's ARTIFACTS_DIR): they are
+   * packaged whole, since a dependency's `tests/` package may be imported. Default true.
+   */
+  defaultExcludes?: boolean
 }
 
 export interface ListResult {
@@ -44,7 +49,10 @@ export interface ListResult {
  * `.lpackignore` files (gitignore syntax). Symbolic links are followed only when they point at files.
  */
 export async function listSourceFiles(dir: string, options: ListOptions = {}): Promise<ListResult> {
-  const rules = ignore().add(ALWAYS_EXCLUDED).add(DEFAULT_EXCLUDES).add([...(options.exclude ?? [])])
+  const rules = ignore()
+    .add(ALWAYS_EXCLUDED)
+    .add(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES)
+    .add([...(options.exclude ?? [])])
   for (const ignoreDir of options.ignoreFileDirs ?? [dir]) await addIgnoreFile(rules, join(ignoreDir, IGNORE_FILE))
   const secrets = ignore().add(['.env', '.env.*'])
   const files: SourceFile[] = []
@@ -89,4 +97,9 @@ async function walk(root: string, dir: string, rules: Ignore, out: SourceFile[],
       out.push({file: absolute, path, executable: (mode & 0o111) !== 0})
     }
   }
+}
+
+/** Every file a build tool wrote under `dir`, sorted by path: no default excludes, no `.lpackignore`. */
+export async function listOutputFiles(dir: string): Promise<SourceFile[]> {
+  return (await listSourceFiles(dir, {defaultExcludes: false, ignoreFileDirs: []})).files
 }

@@ -23,8 +23,11 @@ export const copyBuilder: RuntimeBuilder = {
   },
 }
 
-/** The files of a unit's code folder; a clear error when the folder is missing. */
-export async function listUnitFiles(unit: BuildUnit, plan: BuildPlan) {
+/**
+ * The files of a unit's code folder; a clear error when the folder is missing. `exclude` adds a runtime's own
+ * patterns (gitignore syntax) to the default excludes.
+ */
+export async function listUnitFiles(unit: BuildUnit, plan: BuildPlan, exclude: readonly string[] = []) {
   const info = await stat(unit.codePath).catch(() => undefined)
   if (!info) {
     throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${unit.codeProperty} folder not found: ${unit.codePath}`, {
@@ -34,5 +37,5 @@ export async function listUnitFiles(unit: BuildUnit, plan: BuildPlan) {
   if (!info.isDirectory()) {
     throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${unit.codeProperty} must be a folder for this build method, got the file ${unit.codePath}`)
   }
-  return listSourceFiles(unit.codePath, {ignoreFileDirs: [...new Set([plan.projectDir, unit.codePath])]})
+  return listSourceFiles(unit.codePath, {exclude, ignoreFileDirs: [...new Set([plan.projectDir, unit.codePath])]})
 }
