@@ -11,6 +11,10 @@ const BUILDERS: Readonly<Record<string, () => Promise<RuntimeBuilder | readonly 
   npm: async () => (await import('./node/npm.js')).npmBuilder,
   // SAM's `BuildMethod: nodejs22.x` (functions and layers) is its npm build; without one, functions are bundled.
   nodejs: async () => [(await import('./node/npm.js')).npmBuilder, (await import('./node/esbuild.js')).esbuildBuilder],
+  makefile: async () => (await import('./makefile.js')).makefileBuilder,
+  java: async () => (await import('./java.js')).javaBuilder,
+  python: async () => (await import('./python.js')).pythonBuilder,
+  provided: async () => (await import('./provided.js')).providedBuilder,
 }
 
 /** The builder for a unit: by BuildMethod, then by runtime family; a plain folder copy otherwise. */
