@@ -1,0 +1,136 @@
+import {createHash, randomBytes} from 'node:crypto'
+import {cp, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {awsCli} from '../support/aws-cli.js'
+import {runLpack} from '../support/cli.js'
+import {type FaultProxy, type ProxiedRequest, startFaultProxy} from '../support/fault-proxy.js'
+import {type MotoServer, motoEnv, startMoto} from '../support/moto.js'
+
+const FIXTURE = new URL('../fixtures/deploy/app', import.meta.url).pathname
+const BUCKET = 'lpack-faults'
+
+let moto: MotoServer
+let proxy: FaultProxy
+let work: string
+
+beforeAll(async () => {
+  moto = await startMoto()
+  proxy = await startFaultProxy(moto.endpoint)
+  work = await mkdtemp(join(tmpdir(), 'lpack-faults-'))
+  const created = await awsCli(moto.endpoint, moto.env, ['s3api', 'create-bucket', '--bucket', BUCKET])
+  expect(created.exitCode, created.stderr).toBe(0)
+})
+
+afterAll(async () => {
+  await proxy?.stop()
+  await moto?.stop()
+  if (work) await rm(work, {recursive: true, force: true})
+})
+
+interface FakeArtifact {
+  logicalId: string
+  bytes: Buffer
+}
+
+/** A finished build folder as `lpack build` leaves it (manifest, template, zips); the zip bytes are arbitrary. */
+async function writeBuildDir(name: string, artifacts: FakeArtifact[]): Promise<{dir: string; sha256: Record<string, string>}> {
+  const dir = join(work, name)
+  await mkdir(join(dir, 'artifacts'), {recursive: true})
+  const sha256: Record<string, string> = {}
+  const resources: string[] = []
+  const entries = []
+  for (const artifact of artifacts) {
+    await writeFile(join(dir, 'artifacts', `${artifact.logicalId}.zip`), artifact.bytes)
+    sha256[artifact.logicalId] = createHash('sha256').update(artifact.bytes).digest('hex')
+    entries.push({
+      logicalId: artifact.logicalId, kind: 'function', runtime: 'nodejs22.x', architecture: 'x86_64', zip: `artifacts/${artifact.logicalId}.zip`,
+      sha256: sha256[artifact.logicalId], zippedBytes: artifact.bytes.byteLength, unzippedBytes: artifact.bytes.byteLength, files: 1, inputsHash: 'x', cached: false,
+    })
+    resources.push(`  ${artifact.logicalId}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: index.handler\n      CodeUri: artifacts/${artifact.logicalId}.zip`)
+  }
+  await writeFile(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31\nResources:\n${resources.join('\n')}\n`)
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({version: 1, template: 'template.yaml', artifacts: entries}))
+  return {dir, sha256}
+}
+
+async function storedSha256(key: string): Promise<string | undefined> {
+  const file = join(work, `download-${process.hrtime.bigint()}`)
+  const result = await awsCli(moto.endpoint, moto.env, ['s3api', 'get-object', '--bucket', BUCKET, '--key', key, file])
+  if (result.exitCode !== 0) return undefined
+  return createHash('sha256').update(await readFile(file)).digest('hex')
+}
+
+const isPut = (key: string) => (request: ProxiedRequest) => request.method === 'PUT' && request.path.split('?')[0] === `/${BUCKET}/${key}`
+
+describe('lpack package through a faulty network', () => {
+  it('retries a reset mid-upload, a 500 and throttling, and every content key holds exactly its bytes', async () => {
+    const {dir, sha256} = await writeBuildDir('small', [
+      {logicalId: 'AlphaFn', bytes: randomBytes(200_000)},
+      {logicalId: 'BetaFn', bytes: randomBytes(150_000)},
+    ])
+    proxy.addFault({kind: 'reset-mid-upload', times: 1, match: isPut(`${sha256.AlphaFn}.zip`)})
+    proxy.addFault({kind: 'internal-error', times: 1, match: isPut(`${sha256.BetaFn}.zip`)})
+    proxy.addFault({kind: 'throttle', times: 2, match: (r) => r.method === 'HEAD'})
+    proxy.addFault({kind: 'throttle', times: 1, match: (r) => r.action === 'GetCallerIdentity'})
+    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '-o', join(dir, 'packaged.yaml'), '--json'], {env: motoEnv(proxy.url)})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({bucket: BUCKET, uploadedCount: 2, skippedCount: 0})
+    expect(proxy.requests.filter((r) => r.fault !== undefined).map((r) => r.fault).sort()).toEqual(['internal-error', 'reset-mid-upload', 'throttle', 'throttle', 'throttle'])
+    expect(await storedSha256(`${sha256.AlphaFn}.zip`)).toBe(sha256.AlphaFn)
+    expect(await storedSha256(`${sha256.BetaFn}.zip`)).toBe(sha256.BetaFn)
+    const packaged = await readFile(join(dir, 'packaged.yaml'), 'utf8')
+    expect(packaged).toContain(`CodeUri: s3://${BUCKET}/${sha256.AlphaFn}.zip`)
+    expect(packaged).toContain(`CodeUri: s3://${BUCKET}/${sha256.BetaFn}.zip`)
+  })
+
+  it('replaces an object under a content key whose bytes differ instead of trusting it', async () => {
+    const {dir, sha256} = await writeBuildDir('squatted', [{logicalId: 'GammaFn', bytes: randomBytes(50_000)}])
+    const wrong = join(work, 'wrong.bin')
+    await writeFile(wrong, 'not the artifact')
+    await awsCli(moto.endpoint, moto.env, ['s3api', 'put-object', '--bucket', BUCKET, '--key', `${sha256.GammaFn}.zip`, '--body', wrong])
+    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '--json'], {env: motoEnv(proxy.url)})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({uploadedCount: 1})
+    expect(await storedSha256(`${sha256.GammaFn}.zip`)).toBe(sha256.GammaFn)
+  })
+
+  it('uploads a large artifact in parts, retrying a failed part, with the whole object intact', async () => {
+    const {dir, sha256} = await writeBuildDir('large', [{logicalId: 'BigFn', bytes: randomBytes(20 * 1024 * 1024)}])
+    proxy.addFault({kind: 'internal-error', times: 1, match: (r) => r.method === 'PUT' && r.path.includes('partNumber=2')})
+    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '--json'], {env: motoEnv(proxy.url)})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const parts = proxy.passed((r) => r.method === 'PUT' && r.path.includes('partNumber='))
+    expect(parts.length).toBe(3)
+    expect(await storedSha256(`${sha256.BigFn}.zip`)).toBe(sha256.BigFn)
+  })
+
+  it('gives up after the retries with the reason, exit 1, and no object under the key', async () => {
+    const {dir, sha256} = await writeBuildDir('down', [{logicalId: 'DeltaFn', bytes: randomBytes(10_000)}])
+    proxy.addFault({kind: 'internal-error', times: 100, match: isPut(`${sha256.DeltaFn}.zip`)})
+    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '--json'], {env: motoEnv(proxy.url)})
+    expect(result.exitCode).toBe(1)
+    const error = JSON.parse(result.stdout).error
+    expect(error.code).toBe('UPLOAD_FAILED')
+    expect(error.message).toContain('InternalError')
+    expect(proxy.requests.filter((r) => isPut(`${sha256.DeltaFn}.zip`)(r)).length).toBe(5)
+    expect(await storedSha256(`${sha256.DeltaFn}.zip`)).toBeUndefined()
+  })
+})
+
+describe('lpack deploy through a faulty CloudFormation endpoint', () => {
+  it('retries 500s and throttling on CloudFormation calls and deploys', async () => {
+    const project = join(work, 'app')
+    await cp(FIXTURE, project, {recursive: true})
+    proxy.addFault({kind: 'internal-error', times: 1, match: (r) => r.action === 'CreateChangeSet'})
+    proxy.addFault({kind: 'throttle', times: 2, match: (r) => r.action === 'DescribeStacks'})
+    proxy.addFault({kind: 'internal-error', times: 1, match: (r) => r.action === 'ExecuteChangeSet'})
+    const result = await runLpack(['deploy', '--stack-name', 'lpack-faults', '--s3-bucket', BUCKET, '--json'], {cwd: project, env: motoEnv(proxy.url)})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({kind: 'deployed', status: 'CREATE_COMPLETE'})
+    expect(proxy.requests.filter((r) => r.action === 'CreateChangeSet').map((r) => r.fault ?? 'ok')).toEqual(['internal-error', 'ok'])
+  })
+})
