@@ -1,0 +1,71 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import {loadConfig} from '../../src/core/config/index.js'
+import {parseKeyValues, splitQuoted} from '../../src/core/config/values.js'
+
+const KNOWN = ['stack-name', 'parameter-overrides', 'tags', 'capabilities', 'region', 'fail-on-empty-changeset', 's3-bucket']
+let dir: string
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lpack-config-'))
+})
+afterEach(async () => {
+  await rm(dir, {recursive: true, force: true})
+})
+
+describe('lpack.config.yaml', () => {
+  it('merges global and command settings of the chosen environment', async () => {
+    await writeFile(join(dir, 'lpack.config.yaml'), [
+      'version: 1',
+      'environments:',
+      '  default:',
+      '    deploy: {stack-name: app-dev}',
+      '  prod:',
+      '    global: {region: eu-west-1, other-command-flag: 1}',
+      '    deploy: {stack-name: app-prod, parameter-overrides: {Stage: prod}}',
+    ].join('\n'))
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values).toEqual({'stack-name': 'app-dev'})
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir, env: 'prod'})).values).toEqual({region: 'eu-west-1', 'stack-name': 'app-prod', 'parameter-overrides': {Stage: 'prod'}})
+  })
+
+  it('names an unknown key and a missing environment', async () => {
+    await writeFile(join(dir, 'lpack.config.yaml'), 'version: 1\nenvironments:\n  default:\n    deploy: {stack-nmae: x}\n')
+    await expect(loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).rejects.toThrow(/environments\.default\.deploy\.stack-nmae is not a flag/)
+    await expect(loadConfig({command: 'deploy', knownKeys: KNOWN, dir, env: 'prod'})).rejects.toMatchObject({code: 'CONFIG_INVALID'})
+  })
+})
+
+describe('samconfig.toml', () => {
+  it('reads [env.deploy.parameters] of version 0.1 and reports SAM-only keys', async () => {
+    await writeFile(join(dir, 'samconfig.toml'), [
+      'version = 0.1',
+      '[default.global.parameters]',
+      'region = "us-west-2"',
+      '[default.deploy.parameters]',
+      'stack_name = "sam-app"',
+      'capabilities = "CAPABILITY_IAM"',
+      'parameter_overrides = "Stage=\\"dev env\\" Size=3"',
+      'no_fail_on_empty_changeset = true',
+      'image_repositories = []',
+      'confirm_changeset = true',
+    ].join('\n'))
+    const loaded = await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})
+    expect(loaded.values).toEqual({region: 'us-west-2', 'stack-name': 'sam-app', capabilities: 'CAPABILITY_IAM', 'parameter-overrides': 'Stage="dev env" Size=3', 'fail-on-empty-changeset': false})
+    expect(loaded.ignoredKeys).toEqual(['confirm_changeset', 'image_repositories'])
+    expect(parseKeyValues(loaded.values['parameter-overrides'], 'parameter-overrides')).toEqual({Stage: 'dev env', Size: '3'})
+  })
+})
+
+describe('parameter values', () => {
+  it('reads K=V, ParameterKey=…,ParameterValue=… and file:// in any mix', async () => {
+    const file = join(dir, 'params.json')
+    await writeFile(file, JSON.stringify([{ParameterKey: 'FromFile', ParameterValue: 'yes'}]))
+    expect(parseKeyValues(['A=1', 'ParameterKey=B,ParameterValue=x=y', `file://${file}`], 'parameter-overrides', {allowFiles: true})).toEqual({A: '1', B: 'x=y', FromFile: 'yes'})
+    expect(() => parseKeyValues(['novalue'], 'tags')).toThrow(/"novalue" is not KEY=VALUE/)
+    expect(splitQuoted(`a=1 b='two words'`)).toEqual(['a=1', 'b=two words'])
+  })
+})
