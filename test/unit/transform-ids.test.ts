@@ -55,3 +55,18 @@ describe('alias logical ID', () => {
     }
   })
 })
+
+describe('lpack extensions', () => {
+  it('accepts build settings in Globals.Function.Metadata and leaves them out of the output', () => {
+    const template = {
+      Transform: 'AWS::Serverless-2016-10-31',
+      Globals: {Function: {Runtime: 'nodejs22.x', Metadata: {BuildMethod: 'esbuild'}}},
+      Resources: {Fn: {Type: 'AWS::Serverless::Function', Properties: {CodeUri: 's3://b/k.zip', Handler: 'a.handler'}}},
+    }
+    const result = transformTemplate(template)
+    expect(result.kind).toBe('transformed')
+    expect(JSON.stringify(result)).not.toContain('esbuild')
+    // The caller's template is not modified.
+    expect(template.Globals.Function.Metadata).toEqual({BuildMethod: 'esbuild'})
+  })
+})

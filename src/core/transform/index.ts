@@ -111,6 +111,9 @@ export function partitionOf(region: string): string {
 }
 
 function translate(template: JsonObject, options: TransformOptions): JsonObject {
+  // lpack lets build settings (Metadata) stand in Globals.Function; SAM does not know them, and they are not deployed.
+  const globalFunction = isObject(template.Globals) ? template.Globals.Function : undefined
+  if (isObject(globalFunction)) delete globalFunction.Metadata
   const resources = template.Resources
   if (!isObject(resources) || Object.keys(resources).length === 0) throw new SamDocumentError([invalidTemplate("'Resources' section is required").message])
   if (!Object.values(resources).every(isObject)) {

@@ -40,7 +40,13 @@ export async function transformFile(options: TransformFileOptions): Promise<Tran
   const result = transformTemplate(loaded.template.value, {parameters, region: options.region})
   if (result.kind === 'unsupported') throw unsupportedError(result.unsupported)
   if (result.kind === 'invalid') {
-    throw new LpackError('TRANSFORM_FAILED', [result.message, ...result.errors].join('\n'), {details: {errors: result.errors}})
+    const localCode = result.errors.some((error) => error.includes('is not a valid S3 Uri'))
+    throw new LpackError('TRANSFORM_FAILED', [result.message, ...result.errors].join('\n'), {
+      details: {errors: result.errors},
+      ...(localCode
+        ? {hint: 'The template points at local code. Transform the packaged template (`lpack package -o packaged.yaml`, then `lpack transform -t packaged.yaml`), or let `lpack deploy` do all three steps.'}
+        : {}),
+    })
   }
   const text = options.format === 'json' ? JSON.stringify(result.template, null, 2) + '\n' : await toYaml(result.template)
   if (options.outputFile) await writeFile(options.outputFile, text)
