@@ -10,6 +10,9 @@ What this adds to moto (test harness only; lpack itself is never special-cased f
   ``UPDATE_ROLLBACK_COMPLETE`` (update). moto 5.2.1 instead answers the ExecuteChangeSet call with the error and
   leaves the stack ``UPDATE_IN_PROGRESS``.
 - Per-resource stack events while a change set executes (moto only records stack-level events).
+- ``Fn::GetAtt <Version>.Version`` for AWS::Lambda::Version (what SAM's AutoPublishAlias aliases point at).
+- A CREATE change set for a stack in REVIEW_IN_PROGRESS reuses that stack, as CloudFormation does (moto makes a
+  second stack of the same name).
 - A TemplateURL addressed path-style to 127.0.0.1 (moto only recognises path-style URLs on "localhost").
 - Bucket-policy statements with a Condition are not enforced. moto ignores conditions and would apply them
   unconditionally, so the TLS-only policy of the managed artifacts bucket (deny when aws:SecureTransport is
@@ -124,6 +127,45 @@ class LambdaAliasModel(CloudFormationModel):
             )
         except Exception:  # the function may already be gone
             pass
+
+
+# --- AWS::Lambda::Version exposes its version number --------------------------------------------------------
+
+from moto.awslambda.models import LambdaVersion  # noqa: E402
+
+
+def _version_has_cfn_attr(cls: Any, attr: str) -> bool:
+    return attr == "Version"
+
+
+def _version_get_cfn_attribute(self: LambdaVersion, attribute_name: str) -> str:
+    if attribute_name == "Version":
+        return str(self.version)
+    raise parsing.UnformattedGetAttTemplateException()
+
+
+LambdaVersion.has_cfn_attr = classmethod(_version_has_cfn_attr)  # type: ignore[method-assign,assignment]
+LambdaVersion.get_cfn_attribute = _version_get_cfn_attribute  # type: ignore[attr-defined]
+
+
+# --- a CREATE change set reuses a stack in REVIEW_IN_PROGRESS ---------------------------------------------------
+
+_original_create_change_set = CloudFormationBackend.create_change_set
+
+
+def _create_change_set(self: CloudFormationBackend, stack_name: str, *args: Any, **kwargs: Any) -> Any:
+    change_set_type = kwargs.get("change_set_type", args[4] if len(args) > 4 else None)
+    if change_set_type == "CREATE":
+        for stack_id, stack in list(self.stacks.items()):
+            if stack.name == stack_name and stack.status == "REVIEW_IN_PROGRESS":
+                del self.stacks[stack_id]
+                for change_set_id, change_set in list(self.change_sets.items()):
+                    if change_set.stack_id == stack_id:
+                        del self.change_sets[change_set_id]
+    return _original_create_change_set(self, stack_name, *args, **kwargs)
+
+
+CloudFormationBackend.create_change_set = _create_change_set  # type: ignore[method-assign]
 
 
 # --- resource failures become failed events and a rolled-back stack -----------------------------------------

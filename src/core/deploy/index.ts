@@ -181,10 +181,10 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
     throw new LpackError('DECLINED', `Deployment of ${stackName} declined; the change set was deleted`)
   }
 
-  const sinceEventId = await newestEventId(cf, stackName)
+  const sinceEventId = await newestEventId(cf, changeSet.stackId)
   await executeChangeSet(cf, changeSet.changeSetId, {disableRollback: options.disableRollback})
   if (changeSetType === 'CREATE' && options.terminationProtection) await setTerminationProtection(cf, stackName, true)
-  const watched = await watchStack(cf, {stackName, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+  const watched = await watchStack(cf, {stackName, stackId: changeSet.stackId, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
   if (!isSuccessStatus(watched.status)) {
     throw deployFailure(stackName, watched.status, collectFailures(watched.events, stackName), options.disableRollback)
   }

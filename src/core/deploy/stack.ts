@@ -41,6 +41,8 @@ const QUIET_STACK_MS = 10_000
 
 export interface WatchOptions {
   stackName: string
+  /** The stack's id, when known: names can be reused, ids cannot. */
+  stackId?: string
   /** Show only events newer than this one (the newest event before the operation started). */
   sinceEventId?: string
   pollIntervalMs: number
@@ -78,19 +80,20 @@ export async function watchStack(cf: CloudFormationClient, options: WatchOptions
   const started = Date.now()
   const seen = new Set<string>()
   const events: StackEvent[] = []
+  const stackRef = options.stackId ?? options.stackName
   for (;;) {
-    const fresh = await eventsSince(cf, options.stackName, options.sinceEventId, seen)
+    const fresh = await eventsSince(cf, stackRef, options.sinceEventId, seen)
     for (const event of fresh.events) {
       events.push(event)
       emitStackEvent(options.reporter, event, options.stackName)
     }
-    const stack = await describeStack(cf, options.stackName)
+    const stack = await describeStack(cf, stackRef)
     const status = stack?.StackStatus ?? 'DELETE_COMPLETE'
     // Right after ExecuteChangeSet the stack may still show its previous status: finished means a terminal
     // status and at least one event of this operation (or a stack that has been quiet for a while, or gone).
     if (isTerminalStatus(status) && (stack === undefined || events.length > 0 || Date.now() - started > QUIET_STACK_MS)) {
       // One more read: events written between the two calls above belong to this operation too.
-      const last = await eventsSince(cf, options.stackName, options.sinceEventId, seen)
+      const last = await eventsSince(cf, stackRef, options.sinceEventId, seen)
       for (const event of last.events) {
         events.push(event)
         emitStackEvent(options.reporter, event, options.stackName)
