@@ -16,6 +16,11 @@ export interface ZipEntry {
   content?: Buffer | string
   /** Stored as 0755 when true, 0644 otherwise: Lambda fails with "permission denied" on 0600 files. */
   executable?: boolean
+  /**
+   * False stores the bytes without deflating them: for content that is compressed already (a jar in a Java
+   * package's lib/), where deflate costs time and saves nothing. Default true.
+   */
+  compress?: boolean
 }
 
 export interface ZipResult {
@@ -74,7 +79,7 @@ export async function writeDeterministicZip(entries: readonly ZipEntry[], outFil
     const output = createWriteStream(tempFile)
     const written = pipeline(archive, output)
     for (const entry of sorted) {
-      const data = {name: entry.path, date: ZIP_ENTRY_DATE, mode: entry.executable ? EXECUTABLE_MODE : FILE_MODE}
+      const data = {name: entry.path, date: ZIP_ENTRY_DATE, mode: entry.executable ? EXECUTABLE_MODE : FILE_MODE, store: entry.compress === false}
       if (entry.content !== undefined) {
         const buffer = typeof entry.content === 'string' ? Buffer.from(entry.content, 'utf8') : entry.content
         unzippedBytes += buffer.byteLength
