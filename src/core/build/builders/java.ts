@@ -25,17 +25,24 @@ export const javaBuilder: RuntimeBuilder = {
   async build(unit, context): Promise<BuiltContent> {
     const inputs = await javaInputs(unit, context.plan)
     const kind = await javaProjectKind(unit)
-    const entries =
+    // Each jar's listing is read once per build: finding the handler and checking the layout both need it.
+    const listings = new Map<string, Promise<string[]>>()
+    const listJar: ListJar = (file) => listings.get(file) ?? listings.set(file, listArchiveEntries(file, unit.logicalId)).get(file)!
+    const built =
       kind === 'maven' || kind === 'gradle'
         ? await fromToolOutput(unit, await runJavaBuildTool(unit, kind, context))
-        : await fromPrebuilt(unit, context, kind === 'archive' ? [{file: unit.codePath, path: basename(unit.codePath), executable: false}] : inputs)
-    if (unit.kind === 'function') await checkFunctionLayout(unit, entries)
-    else checkLayerLayout(unit, entries)
+        : await fromPrebuilt(unit, context, kind === 'archive' ? [{file: unit.codePath, path: basename(unit.codePath), executable: false}] : inputs, listJar)
+    if (unit.kind === 'function') await checkFunctionLayout(unit, built, listJar)
+    else checkLayerLayout(unit, built)
+    // Jars are zips already: deflating them again costs time and saves nothing.
+    const entries = built.map((entry) => (/\.jar$/i.test(entry.path) ? {...entry, compress: false} : entry))
     return {entries, inputFiles: inputs.map((f) => f.file), largestInputs: await largestEntries(entries)}
   },
 }
 
 /** The files whose content decides a Java unit's output: the project's sources, or the prebuilt files. */
+type ListJar = (file: string) => Promise<string[]>
+
 async function javaInputs(unit: BuildUnit, plan: BuildPlan): Promise<SourceFile[]> {
   const kind = await javaProjectKind(unit)
   if (kind === 'archive') return [{file: unit.codePath, path: basename(unit.codePath), executable: false}]
@@ -64,7 +71,7 @@ async function fromToolOutput(unit: BuildUnit, output: JavaToolOutput): Promise<
  * the jar holding the handler class (a thin application jar) is unpacked to the root. Layers: jars to
  * `java/lib/` unless they are there already.
  */
-async function fromPrebuilt(unit: BuildUnit, context: BuildContext, files: readonly SourceFile[]): Promise<ZipEntry[]> {
+async function fromPrebuilt(unit: BuildUnit, context: BuildContext, files: readonly SourceFile[], listJar: ListJar): Promise<ZipEntry[]> {
   const entries: ZipEntry[] = []
   const jars: SourceFile[] = []
   for (const file of files) {
@@ -88,7 +95,7 @@ async function fromPrebuilt(unit: BuildUnit, context: BuildContext, files: reado
   const handlerAtRoot = classFile !== undefined && entries.some((e) => e.path === classFile)
   const libJars = new Map<string, string>()
   for (const [index, jar] of jars.entries()) {
-    const names = await listArchiveEntries(jar.file, unit.logicalId)
+    const names = await listJar(jar.file)
     const isApplicationJar = !handlerAtRoot && classFile !== undefined && names.includes(classFile)
     // A zip (or a jar given as CodeUri) is a whole package: its entries are the package.
     const isWholePackage = jar.file === unit.codePath
@@ -132,7 +139,7 @@ function fatJarError(unit: BuildUnit, jar: SourceFile, evidence: string): LpackE
  * nested in it, and the handler's class present (at the root or in a lib jar) — a missing class would only
  * show at the first invoke otherwise.
  */
-async function checkFunctionLayout(unit: BuildUnit, entries: readonly ZipEntry[]): Promise<void> {
+async function checkFunctionLayout(unit: BuildUnit, entries: readonly ZipEntry[], listJar: ListJar): Promise<void> {
   const misplaced = entries.filter((e) => /\.jar$/i.test(e.path) && !isLibJarPath(e.path)).map((e) => e.path)
   if (misplaced.length > 0) {
     throw new LpackError('BUILD_FAILED', `${unit.logicalId}: jar files outside lib/ in the package: ${misplaced.join(', ')}`, {
@@ -142,7 +149,7 @@ async function checkFunctionLayout(unit: BuildUnit, entries: readonly ZipEntry[]
   const classFile = handlerClassFile(unit.handler)
   let inLibJar = false
   for (const entry of entries.filter((e) => isLibJarPath(e.path))) {
-    const names = await listArchiveEntries(entry.sourceFile!, unit.logicalId)
+    const names = await listJar(entry.sourceFile!)
     const nested = names.filter((name) => /\.jar$/i.test(name))
     if (nested.length > 0) {
       throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${entry.path} is a fat jar with ${nested.length} jars nested in it (${nested[0]}${nested.length > 1 ? ', …' : ''})`, {
