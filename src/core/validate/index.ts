@@ -1,11 +1,71 @@
-import {type DiagnosticSummary, summarize} from '../diagnostics/diagnostic.js'
+import type {Diagnostic, DiagnosticSummary} from '../diagnostics/diagnostic.js'
+import {summarize} from '../diagnostics/diagnostic.js'
 import {loadTemplateFile} from '../template/load.js'
+import type {Template} from '../template/template.js'
+import {RuleContext, type ValidateOptions} from './context.js'
+import {checkLambdaFunctions} from './lambda-rules.js'
+import {checkReferences} from './references.js'
+import {checkReleaseRules} from './release-rules.js'
+import {checkSchemas} from './schema.js'
+import {checkSecurity} from './security-rules.js'
+import {checkStructure} from './structure-rules.js'
+
+export type {ValidateOptions} from './context.js'
+export {DIAGNOSTIC_CODES, type DiagnosticCode} from './codes.js'
 
 /**
  * Validates each template file: parse (with positions), then schema and Lambda rules.
  * A file that does not exist is a usage error (thrown); everything wrong inside a file is a diagnostic.
  */
-export async function validateFiles(files: readonly string[]): Promise<DiagnosticSummary> {
-  const results = await Promise.all(files.map((file) => loadTemplateFile(file)))
-  return summarize(results.flatMap((result) => result.diagnostics))
+export async function validateFiles(files: readonly string[], options: ValidateOptions = {}): Promise<DiagnosticSummary> {
+  return (await validateFilesWithSources(files, options)).summary
+}
+
+export interface ValidationReport {
+  summary: DiagnosticSummary
+  /** The text of each file that has diagnostics, for code frames. */
+  sources: Record<string, string>
+}
+
+/** As validateFiles, and also returns the text of the files that have diagnostics (for code frames). */
+export async function validateFilesWithSources(files: readonly string[], options: ValidateOptions = {}): Promise<ValidationReport> {
+  const unique = [...new Set(files)]
+  const sources: Record<string, string> = {}
+  const results = await Promise.all(
+    unique.map(async (file) => {
+      const loaded = await loadTemplateFile(file)
+      if (loaded.template === undefined) return loaded.diagnostics
+      const diagnostics = [...loaded.diagnostics, ...(await validateTemplate(loaded.template, options))]
+      if (diagnostics.length > 0) sources[file] = loaded.template.text
+      return diagnostics
+    }),
+  )
+  return {summary: summarize(results.flat()), sources}
+}
+
+/**
+ * Checks an already-loaded template against the schemas and the CloudFormation, SAM and Lambda rules.
+ * Pure apart from loading the compiled schemas once; `options.now` (default: today) dates runtime deprecations.
+ * Build and deploy call this before acting.
+ */
+export async function validateTemplate(template: Template, options: ValidateOptions = {}): Promise<Diagnostic[]> {
+  const context = new RuleContext(template, options.now ?? new Date())
+  checkStructure(context)
+  await checkSchemas(context)
+  checkReferences(context)
+  checkLambdaFunctions(context)
+  checkReleaseRules(context)
+  checkSecurity(context)
+  return dedupe(context.diagnostics)
+}
+
+/** A value checked twice (schema and rule) reports once per code and position. */
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>()
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.line}|${d.column}|${d.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }

@@ -1,0 +1,133 @@
+import type {Diagnostic} from '../diagnostics/diagnostic.js'
+import {isIntrinsic} from '../template/intrinsics.js'
+import {formatPath, type Template, type TemplatePath} from '../template/template.js'
+import {type DiagnosticCode, DIAGNOSTIC_CODES} from './codes.js'
+
+export type Json = null | boolean | number | string | Json[] | {[key: string]: Json}
+export type JsonObject = {[key: string]: unknown}
+
+export interface ValidateOptions {
+  /** The day runtime deprecations are judged against; injected so results do not depend on the clock. */
+  now?: Date
+}
+
+/** What every rule gets: the template, the day, and a way to report at a template path. */
+export class RuleContext {
+  readonly diagnostics: Diagnostic[] = []
+  readonly root: JsonObject
+  readonly resources: Record<string, JsonObject>
+
+  constructor(
+    readonly template: Template,
+    readonly now: Date,
+  ) {
+    this.root = template.value
+    const resources = isObject(this.root.Resources) ? this.root.Resources : {}
+    this.resources = Object.fromEntries(Object.entries(resources).filter((entry): entry is [string, JsonObject] => isObject(entry[1])))
+  }
+
+  /** The resource's Type, when it is a string. */
+  typeOf(logicalId: string): string | undefined {
+    const type = this.resources[logicalId]?.Type
+    return typeof type === 'string' ? type : undefined
+  }
+
+  /** Logical IDs of resources of one type, sorted. */
+  resourcesOfType(...types: string[]): string[] {
+    return Object.keys(this.resources)
+      .filter((id) => types.includes(this.typeOf(id) ?? ''))
+      .sort()
+  }
+
+  /** A `{Ref: Parameter}` replaced by the parameter's Default (what a deploy without overrides uses); other values unchanged. */
+  resolveParameterDefault(value: unknown): unknown {
+    if (!isIntrinsic(value) || typeof value.Ref !== 'string') return value
+    const parameters = this.root.Parameters
+    const parameter = isObject(parameters) ? parameters[value.Ref] : undefined
+    return isObject(parameter) && parameter.Default !== undefined ? parameter.Default : value
+  }
+
+  get hasSamTransform(): boolean {
+    const transform = this.root.Transform
+    const names = Array.isArray(transform) ? transform : [transform]
+    return names.some((name) => typeof name === 'string' && name.startsWith('AWS::Serverless'))
+  }
+
+  /** Reports at the value found at `path` (or at its key when `atKey`: for unknown or missing properties). */
+  report(code: DiagnosticCode, path: TemplatePath, message: string, hint?: string, options: {atKey?: boolean} = {}): void {
+    const range = options.atKey ? this.template.locateKey(path) : this.template.locate(path)
+    this.diagnostics.push({
+      severity: DIAGNOSTIC_CODES[code].severity,
+      code,
+      message,
+      file: this.template.file,
+      line: range.line,
+      column: range.column,
+      endLine: range.endLine,
+      endColumn: range.endColumn,
+      ...(path.length > 0 ? {path: formatPath(path)} : {}),
+      ...(hint === undefined ? {} : {hint}),
+    })
+  }
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/** A literal number (or numeric string, which CloudFormation coerces); undefined for intrinsics and other values. */
+export function literalNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value
+  if (typeof value === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(value)) return Number(value)
+  return undefined
+}
+
+/** A literal string; undefined for intrinsics and other values. */
+export function literalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+export function literalBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true'
+  return undefined
+}
+
+/** The logical ID an intrinsic points at: `{Ref: X}`, `{Fn::GetAtt: [X, A]}` or `{Fn::GetAtt: "X.A"}`. */
+export function referencedResource(value: unknown): string | undefined {
+  if (!isIntrinsic(value)) return undefined
+  const ref = value.Ref
+  if (typeof ref === 'string') return ref
+  const getAtt = value['Fn::GetAtt']
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0]
+  if (typeof getAtt === 'string') return getAtt.split('.')[0]
+  return undefined
+}
+
+/** Quotes a value for a message, shortened so a 5 MB string cannot flood the output. */
+export function show(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value)
+  return text.length > 80 ? text.slice(0, 77) + '…' : text
+}
+
+/** The candidate closest to `name` by edit distance (case-insensitive), when close enough to be a likely typo. */
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase()
+  let best: {candidate: string; distance: number} | undefined
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase(), 3)
+    if (distance <= Math.max(1, Math.min(3, Math.floor(candidate.length / 3))) && (best === undefined || distance < best.distance)) best = {candidate, distance}
+  }
+  return best?.candidate
+}
+
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1
+  let previous = Array.from({length: b.length + 1}, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    previous = current
+  }
+  return previous[b.length]!
+}
