@@ -6,12 +6,13 @@ import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {writeDeterministicZip} from '../package/zip.js'
 import {loadTemplateFile} from '../template/load.js'
+import {serializeTemplateYaml} from '../template/serialize.js'
 import {builderFor} from './builders/index.js'
 import {mapWithConcurrency} from './concurrency.js'
 import {BUILD_FORMAT_VERSION, hashInputs, readCacheRecord, writeCacheRecord, type CacheRecord} from './cache.js'
 import {ARTIFACTS_DIR, BUILT_TEMPLATE_FILE, MANIFEST_FILE, type BuildManifest, type ManifestArtifact} from './manifest.js'
 import {planBuild, type PlanOptions} from './plan.js'
-import {rewriteTemplate, serializeTemplate} from './rewrite.js'
+import {rewriteTemplate} from './rewrite.js'
 import {checkSizeLimits, type SizeBudgets, type SizeReport} from './size.js'
 import type {BuildPlan, BuildUnit, BuiltContent} from './types.js'
 
@@ -125,7 +126,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     buildDir,
     (artifact) => join(buildDir, artifact.zip),
   )
-  await writeAtomically(join(buildDir, BUILT_TEMPLATE_FILE), serializeTemplate(rewritten))
+  await writeAtomically(join(buildDir, BUILT_TEMPLATE_FILE), serializeTemplateYaml(rewritten))
   const manifest: BuildManifest = {version: 1, template: BUILT_TEMPLATE_FILE, artifacts}
   await writeAtomically(join(buildDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
   return {

@@ -1,7 +1,5 @@
 import {relative, sep} from 'node:path'
 
-import {stringify} from 'yaml'
-
 import type {ManifestArtifact} from './manifest.js'
 
 /**
@@ -27,9 +25,4 @@ export function rewriteTemplate(
   const globalsFunction = (result.Globals as Record<string, Record<string, unknown>> | undefined)?.Function
   if (globalsFunction && 'Metadata' in globalsFunction) delete globalsFunction.Metadata
   return result
-}
-
-/** YAML with intrinsics in long form: any YAML parser (and CloudFormation) reads it as written. */
-export function serializeTemplate(value: Record<string, unknown>): string {
-  return stringify(value, {lineWidth: 0, aliasDuplicateObjects: false})
 }

@@ -75,6 +75,6 @@ export function parseParameterOverrides(pairs: readonly string[]): Record<string
 }
 
 async function toYaml(template: Record<string, unknown>): Promise<string> {
-  const {stringify} = await import('yaml')
-  return stringify(template, {lineWidth: 0, aliasDuplicateObjects: false})
+  const {serializeTemplateYaml} = await import('../template/serialize.js')
+  return serializeTemplateYaml(template)
 }
