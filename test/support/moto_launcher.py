@@ -13,6 +13,9 @@ What this adds to moto (test harness only; lpack itself is never special-cased f
 - ``Fn::GetAtt <Version>.Version`` for AWS::Lambda::Version (what SAM's AutoPublishAlias aliases point at).
 - A CREATE change set for a stack in REVIEW_IN_PROGRESS reuses that stack, as CloudFormation does (moto makes a
   second stack of the same name).
+- A change set that changes nothing is created with status FAILED ("didn't contain changes"), as in CloudFormation;
+  moto answers CreateChangeSet itself with "No updates are to be performed." when parameters are passed, and
+  compares parameters as sent rather than as resolved (UsePreviousValue, defaults).
 - A TemplateURL addressed path-style to 127.0.0.1 (moto only recognises path-style URLs on "localhost").
 - Bucket-policy statements with a Condition are not enforced. moto ignores conditions and would apply them
   unconditionally, so the TLS-only policy of the managed artifacts bucket (deny when aws:SecureTransport is
@@ -33,7 +36,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from moto.awslambda.models import lambda_backends
-from moto.cloudformation import parsing
+from moto.cloudformation import models as cloudformation_models, parsing, responses as cloudformation_responses
 from moto.cloudformation.models import CloudFormationBackend, Event
 from moto.core.common_models import CloudFormationModel
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -166,6 +169,38 @@ def _create_change_set(self: CloudFormationBackend, stack_name: str, *args: Any,
 
 
 CloudFormationBackend.create_change_set = _create_change_set  # type: ignore[method-assign]
+
+
+# --- an empty change set is a FAILED change set, not a refused call ---------------------------------------------
+
+_original_validate_different_update = cloudformation_responses.CloudFormationResponse._validate_different_update
+_original_create_change_set_response = cloudformation_responses.CloudFormationResponse.create_change_set
+_in_create_change_set = threading.local()
+
+
+def _create_change_set_response(self: Any) -> Any:
+    _in_create_change_set.active = True
+    try:
+        return _original_create_change_set_response(self)
+    finally:
+        _in_create_change_set.active = False
+
+
+def _validate_different_update(self: Any, incoming_params: Any, stack_body: str, old_stack: Any) -> None:
+    if getattr(_in_create_change_set, "active", False):
+        return  # the backend marks the change set FAILED with CloudFormation's reason
+    _original_validate_different_update(self, incoming_params, stack_body, old_stack)
+
+
+def _has_parameters(self: Any, other_parameters: dict[str, Any]) -> bool:
+    # Compare resolved values: a parameter sent with UsePreviousValue or left at its default is unchanged.
+    resolved = self.stack_parameters
+    return all(str(resolved.get(key)) == str(value) for key, value in other_parameters.items())
+
+
+cloudformation_models.Stack.has_parameters = _has_parameters  # type: ignore[method-assign]
+cloudformation_responses.CloudFormationResponse.create_change_set = _create_change_set_response  # type: ignore[method-assign]
+cloudformation_responses.CloudFormationResponse._validate_different_update = _validate_different_update  # type: ignore[method-assign]
 
 
 # --- resource failures become failed events and a rolled-back stack -----------------------------------------
@@ -303,7 +338,6 @@ FakeBucket.get_permission = _get_permission  # type: ignore[method-assign]
 
 # --- TemplateURL path-style on 127.0.0.1 ----------------------------------------------------------------------
 
-from moto.cloudformation import models as cloudformation_models, responses as cloudformation_responses  # noqa: E402
 from moto.cloudformation import utils as cloudformation_utils  # noqa: E402
 
 _original_from_s3_url = cloudformation_utils.get_stack_from_s3_url
