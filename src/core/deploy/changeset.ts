@@ -7,6 +7,7 @@ import {isEmptyChangeSetReason} from './plan.js'
 export type ChangeSetOutcome =
   | {kind: 'ready'; changeSetId: string; stackId: string; changes: Change[]}
   | {kind: 'empty'; changeSetId: string; stackId: string; reason: string}
+  | {kind: 'refused-empty'; reason: string}
 
 /** Creates a change set and waits (polling ≤ 2 s) until CloudFormation has computed it. */
 export async function createChangeSet(
@@ -19,6 +20,8 @@ export async function createChangeSet(
   try {
     created = await cf.send(new sdk.CreateChangeSetCommand(input))
   } catch (error) {
+    // Some endpoints refuse an empty update outright instead of creating a FAILED change set.
+    if (isEmptyChangeSetReason((error as Error).message)) return {kind: 'refused-empty', reason: (error as Error).message}
     throw awsError(error, `Creating a change set for stack ${input.StackName}`, 'DEPLOY_FAILED')
   }
   const changeSetId = created.Id!

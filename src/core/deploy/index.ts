@@ -167,6 +167,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
     },
     {pollIntervalMs: options.pollIntervalMs, timeoutMs: options.timeoutMs, signal: options.signal},
   )
+  if (changeSet.kind === 'refused-empty') return noChanges(options, changeSet.reason, uploads)
   if (changeSet.kind === 'empty') {
     await deleteChangeSet(cf, changeSet.changeSetId)
     return noChanges(options, changeSet.reason, uploads)
