@@ -47,6 +47,7 @@ export const DIAGNOSTIC_CODES = {
   LP3006: {severity: 'error', title: 'Zip function without Runtime or Handler'},
   LP3007: {severity: 'error', title: 'Function code missing'},
   LP3008: {severity: 'error', title: 'Image function without ImageUri'},
+  LP3009: {severity: 'error', title: 'CodeUri or ContentUri is neither a local path nor an s3:// location'},
   LP3012: {severity: 'error', title: 'MemorySize out of range'},
   LP3013: {severity: 'error', title: 'Timeout out of range'},
   LP3014: {severity: 'error', title: 'EphemeralStorage out of range'},

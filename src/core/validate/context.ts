@@ -23,7 +23,11 @@ export class RuleContext {
   ) {
     this.root = template.value
     const resources = isObject(this.root.Resources) ? this.root.Resources : {}
-    this.resources = Object.fromEntries(Object.entries(resources).filter((entry): entry is [string, JsonObject] => isObject(entry[1])))
+    // No prototype: a Ref to "toString" must find nothing, not Object.prototype.toString.
+    this.resources = Object.assign(
+      Object.create(null) as Record<string, JsonObject>,
+      Object.fromEntries(Object.entries(resources).filter((entry): entry is [string, JsonObject] => isObject(entry[1]))),
+    )
   }
 
   /** The resource's Type, when it is a string. */
@@ -73,6 +77,11 @@ export class RuleContext {
 
 export function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/** `record[key]` for keys that come from a template: own properties only, never the prototype's. */
+export function lookup<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined
 }
 
 /** A literal number (or numeric string, which CloudFormation coerces); undefined for intrinsics and other values. */

@@ -5,6 +5,10 @@ import {type FunctionView, functionViews, type Located} from './functions.js'
 
 /** Lambda's rules for functions: runtime, handler, code, memory, timeout, storage, environment, VPC, layers, architectures. */
 export function checkLambdaFunctions(context: RuleContext): void {
+  for (const id of context.resourcesOfType('AWS::Serverless::LayerVersion')) {
+    const properties = context.resources[id]!.Properties
+    if (isObject(properties) && properties.ContentUri !== undefined) checkArtifactUri(context, {value: properties.ContentUri, path: ['Resources', id, 'Properties', 'ContentUri']}, 'ContentUri')
+  }
   for (const fn of functionViews(context)) {
     const packageType = literalString(fn.get('PackageType')?.value)
     const isImage = packageType === 'Image' || (packageType === undefined && hasImageUri(fn))
@@ -100,10 +104,19 @@ function checkCode(context: RuleContext, fn: FunctionView, isImage: boolean): vo
     }
     return
   }
+  if (codeUri !== undefined) checkArtifactUri(context, codeUri, 'CodeUri')
   // Both may be set: InlineCode wins, as in the SAM translator.
   if (codeUri === undefined && inline === undefined) {
     context.report('LP3007', fn.propertiesPath, `${fn.logicalId} has no code: set CodeUri or InlineCode`, 'CodeUri is the folder to build (e.g. src/) or an s3:// location; it may also be set in Globals.Function.', {atKey: true})
   }
+}
+
+/** `CodeUri`/`ContentUri` strings: a local path for lpack build, or s3://bucket/key. */
+export function checkArtifactUri(context: RuleContext, located: Located, name: string): void {
+  const uri = literalString(located.value)
+  if (uri === undefined || !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return
+  if (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^?]+(\?versionId=[^&]+)?$/.test(uri)) return
+  context.report('LP3009', located.path, `${name} ${show(uri)} is neither a local path nor an s3://bucket/key location`, `Point ${name} at a folder or file to build (e.g. src/), or at an object in S3 (s3://my-bucket/path/code.zip).`)
 }
 
 function checkRange(context: RuleContext, located: Located | undefined, code: 'LP3012' | 'LP3013' | 'LP3014', name: string, range: {min: number; max: number}, unit: string, hint: string): void {

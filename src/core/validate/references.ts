@@ -1,5 +1,5 @@
 import type {TemplatePath} from '../template/template.js'
-import {didYouMean, isObject, type RuleContext, show} from './context.js'
+import {didYouMean, isObject, lookup, type RuleContext, show} from './context.js'
 
 export const PSEUDO_PARAMETERS: ReadonlySet<string> = new Set([
   'AWS::AccountId',
@@ -68,7 +68,7 @@ export function checkReferences(context: RuleContext): void {
     }
     addDependency(from, resource, path)
     const type = context.typeOf(resource)
-    const allowed = type === undefined ? undefined : GETATT_ATTRIBUTES[type]
+    const allowed = type === undefined ? undefined : lookup(GETATT_ATTRIBUTES, type)
     // SAM's resource references: `Fn.Alias`, `Fn.Version` and their attributes name the generated alias and version.
     const samReference = type === 'AWS::Serverless::Function' && attribute !== undefined && /^(Alias|Version)(\.|$)/.test(attribute)
     if (allowed !== undefined && attribute !== undefined && !samReference && !allowed.includes(attribute)) {

@@ -2,7 +2,7 @@ import type {ErrorObject} from 'ajv'
 
 import type {TemplatePath} from '../template/template.js'
 import type {DiagnosticCode} from './codes.js'
-import {didYouMean, isObject, type RuleContext, show} from './context.js'
+import {didYouMean, isObject, lookup, type RuleContext, show} from './context.js'
 
 type ValidateFunction = ((data: unknown) => boolean) & {errors?: ErrorObject[] | null}
 
@@ -52,9 +52,17 @@ export async function checkSchemas(context: RuleContext): Promise<void> {
   const root = context.root
   runSchema(context, schemas.template, root, [], 'the template')
   if (root.Globals !== undefined) runSchema(context, schemas.globals, root.Globals, ['Globals'], 'Globals', 'LP1008')
+  // Globals.Function values must be what the function property accepts (unknown names are reported above).
+  const globalFunction = isObject(root.Globals) && isObject(root.Globals.Function) ? withoutNulls(root.Globals.Function) : undefined
+  const functionSchema = schemas.resources['AWS::Serverless::Function']
+  if (globalFunction !== undefined && functionSchema !== undefined && !functionSchema(globalFunction)) {
+    for (const error of relevantErrors(functionSchema.errors ?? [])) {
+      if (error.keyword !== 'additionalProperties') reportError(context, error, globalFunction, ['Globals', 'Function'], 'Globals.Function', 'LP1008')
+    }
+  }
   for (const [logicalId, resource] of Object.entries(context.resources)) {
     const type = context.typeOf(logicalId)
-    const validate = type === undefined ? undefined : schemas.resources[type]
+    const validate = type === undefined ? undefined : lookup(schemas.resources, type)
     if (validate === undefined || !isObject(resource.Properties)) continue
     const propertiesPath = ['Resources', logicalId, 'Properties']
     // SAM treats a property set to null as not set; CloudFormation types never see it.
@@ -69,7 +77,7 @@ export async function checkSchemas(context: RuleContext): Promise<void> {
           context.report('LP4001', [...eventPath, 'Type'], `Unknown event type ${show(event.Type)} on event ${eventId}${suggestion ? `; did you mean "${suggestion}"?` : ''}`, `Event types are ${SAM_EVENT_TYPES.join(', ')}.`)
           continue
         }
-        const validateEvent = schemas.events[event.Type]
+        const validateEvent = lookup(schemas.events, event.Type)
         if (validateEvent === undefined) continue
         if (event.Properties === undefined) {
           runSchema(context, validateEvent, {}, [...eventPath, 'Properties'], `${event.Type} event`)
@@ -178,7 +186,7 @@ function reportError(context: RuleContext, error: ErrorObject, data: unknown, ba
     case 'anyOf':
     case 'oneOf': {
       const def = defName(error.parentSchema)
-      const expected = (def && DEF_NAMES[def]) ?? describeTypes(error)
+      const expected = (def && lookup(DEF_NAMES, def)) ?? describeTypes(error)
       context.report('LP1002', path, `${where} must be ${expected}${acceptsIntrinsic(error) ? ' or an intrinsic function' : ''}, got ${show(value)}`)
       return
     }
@@ -239,7 +247,7 @@ function describeTypes(error: ErrorObject): string {
     if (branch.$ref !== undefined) {
       const def = /\$defs\/([A-Za-z]+)$/.exec(branch.$ref)?.[1]
       if (def === 'intrinsic') return []
-      return [(def && DEF_NAMES[def]) ?? 'a mapping']
+      return [(def && lookup(DEF_NAMES, def)) ?? 'a mapping']
     }
     return branch.type === undefined ? [] : [branch.type].flat().map(article)
   })
@@ -249,7 +257,7 @@ function describeTypes(error: ErrorObject): string {
 const TYPE_WORDS: Record<string, string> = {array: 'a list', object: 'a mapping', integer: 'an integer', null: 'null'}
 
 function article(type: string): string {
-  return TYPE_WORDS[type] ?? (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`)
+  return lookup(TYPE_WORDS, type) ?? (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`)
 }
 
 function valueAt(data: unknown, path: readonly string[]): unknown {

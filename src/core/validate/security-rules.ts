@@ -1,5 +1,5 @@
 import type {TemplatePath} from '../template/template.js'
-import {isObject, literalString, referencedResource, type RuleContext, show} from './context.js'
+import {isObject, literalString, lookup, referencedResource, type RuleContext, show} from './context.js'
 import {functionViews} from './functions.js'
 
 /** Where IAM policy documents live, per resource type. */
@@ -21,7 +21,7 @@ export function checkSecurity(context: RuleContext): void {
     const type = context.typeOf(logicalId)
     if (!isObject(resource.Properties)) continue
     const base = ['Resources', logicalId, 'Properties']
-    for (const documentPath of (type === undefined ? undefined : POLICY_DOCUMENT_PATHS[type]) ?? []) {
+    for (const documentPath of (type === undefined ? undefined : lookup(POLICY_DOCUMENT_PATHS, type)) ?? []) {
       for (const [document, path] of expand(resource.Properties, documentPath, base)) checkPolicyDocument(context, document, path)
     }
     if (type === 'AWS::Serverless::Function' || type === 'AWS::Serverless::StateMachine') {
