@@ -8,7 +8,7 @@ export default class Build extends LpackCommand {
   static override description =
     'Writes the build directory: artifacts/<LogicalId>.zip, template.yaml pointing at them, and manifest.json (last). Unchanged functions are reused from the last build.'
   static override flags = {
-    template: Flags.string({char: 't', description: 'Template file.', default: 'template.yaml'}),
+    template: Flags.string({char: 't', aliases: ['template-file'], description: 'Template file.', default: 'template.yaml'}),
     'build-dir': Flags.string({char: 'b', description: 'Build directory (default: .lpack/build beside the template).'}),
     function: Flags.string({description: 'Build only this function or layer (repeatable).', multiple: true}),
     concurrency: Flags.integer({description: 'Functions built at once (default: CPU count).', min: 1}),

@@ -10,7 +10,7 @@ export default class Deploy extends LpackCommand {
     'Skips work that is not needed (unchanged artifacts, unchanged stacks), shows the change set, asks once on an interactive terminal (never in CI or with --yes), follows the stack live and reports every failed resource with its reason.'
   static override flags = {
     'stack-name': Flags.string({char: 's', description: 'Stack to create or update.'}),
-    'template-file': Flags.string({char: 't', description: 'Source template (default: template.yaml).'}),
+    'template-file': Flags.string({char: 't', aliases: ['template'], description: 'Source template (default: template.yaml).'}),
     'build-dir': Flags.string({char: 'b', description: 'Build folder (default: .lpack/build beside the template).'}),
     'no-build': Flags.boolean({description: 'Deploy the build folder as it is, without running lpack build.'}),
     's3-bucket': Flags.string({description: 'Bucket for artifacts.'}),

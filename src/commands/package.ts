@@ -9,7 +9,7 @@ export default class Package extends LpackCommand {
   static override description =
     'Keys are <prefix>/<sha256>.zip: an artifact already in the bucket is not uploaded again. Without -o the packaged template is printed.'
   static override flags = {
-    'template-file': Flags.string({char: 't', description: 'Source template; its build folder is packaged (default: template.yaml).'}),
+    'template-file': Flags.string({char: 't', aliases: ['template'], description: 'Source template; its build folder is packaged (default: template.yaml).'}),
     'build-dir': Flags.string({char: 'b', description: 'Build folder (default: .lpack/build beside the template).'}),
     's3-bucket': Flags.string({description: 'Bucket for artifacts.'}),
     's3-prefix': Flags.string({description: 'Key prefix for artifacts.'}),
@@ -29,8 +29,8 @@ export default class Package extends LpackCommand {
     process.once('SIGINT', () => interrupt.abort())
     const result = await packageFromFlags(flags, {reporter: this.createReporter(), signal: interrupt.signal})
     if (!this.jsonEnabled() && result.outputFile === undefined) {
-      const {stringify} = await import('yaml')
-      this.log(stringify(result.template, {lineWidth: 0}).trimEnd())
+      const {serializeTemplateYaml} = await import('../core/template/serialize.js')
+      this.log(serializeTemplateYaml(result.template).trimEnd())
     }
     return result
   }

@@ -8,7 +8,7 @@ export default class Transform extends LpackCommand {
   static override description =
     'Prints the template with every AWS::Serverless::Function and LayerVersion expanded (same logical IDs and properties as AWS). Exits 1 when the template uses SAM constructs lpack does not transform yet, or when SAM would reject it.'
   static override flags = {
-    template: Flags.string({char: 't', description: 'SAM template file.', default: 'template.yaml'}),
+    template: Flags.string({char: 't', aliases: ['template-file'], description: 'SAM template file.', default: 'template.yaml'}),
     output: Flags.string({char: 'o', description: 'Write the CloudFormation template to this file instead of stdout.'}),
     format: Flags.string({description: 'Output format.', options: ['json', 'yaml'], default: 'yaml'}),
     'parameter-overrides': Flags.string({description: 'Template parameter values, KEY=VALUE.', multiple: true}),

@@ -12,7 +12,7 @@ export default class Validate extends LpackCommand {
     file: Args.string({description: 'Template files (default: template.yaml).'}),
   }
   static override flags = {
-    template: Flags.string({char: 't', description: 'Template file.', multiple: true}),
+    template: Flags.string({char: 't', aliases: ['template-file'], description: 'Template file.', multiple: true}),
     format: Flags.string({description: 'Output format.', options: ['pretty', 'json', 'sarif', 'github'], default: 'pretty'}),
   }
   static override examples = ['<%= config.bin %> validate', '<%= config.bin %> validate a.yaml b.yaml --format json', '<%= config.bin %> validate --format sarif > lpack.sarif']

@@ -109,6 +109,6 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
 
 async function formatTemplate(template: Record<string, unknown>, file: string): Promise<string> {
   if (extname(file).toLowerCase() === '.json') return JSON.stringify(template, null, 2) + '\n'
-  const {stringify} = await import('yaml')
-  return stringify(template, {lineWidth: 0})
+  const {serializeTemplateYaml} = await import('../template/serialize.js')
+  return serializeTemplateYaml(template)
 }
