@@ -53,3 +53,11 @@ describe('formatDiagnostics', () => {
     expect(lines[1]).toBe('::warning file=stack/template.yaml,line=2,col=3,title=LP5006 ReservedConcurrentExecutions 0 throttles every invocation::a, b: 100%25')
   })
 })
+
+describe('docs/diagnostics.md', () => {
+  it('lists every code of the registry (regenerate with scripts/write-diagnostics-doc.mjs)', async () => {
+    const {readFileSync} = await import('node:fs')
+    const {renderDiagnosticsDoc} = await import('../../src/core/validate/codes-doc.js')
+    expect(readFileSync(new URL('../../docs/diagnostics.md', import.meta.url), 'utf8')).toBe(renderDiagnosticsDoc())
+  })
+})

@@ -62,6 +62,7 @@ const cases: Case[] = [
   {name: 'DependsOn nothing', source: 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    DependsOn: B\n', code: 'LP2005', where: ['DependsOn: B', 'B']},
   {name: 'unknown condition', source: 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Condition: IsProd\n', code: 'LP2006', where: ['IsProd']},
   {name: 'circular dependency', source: 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt B.TopicName\n  B:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt A.TopicName\n', code: 'LP2007', where: ['B.TopicName'], message: /A → B → A/},
+  {name: 'circular dependency through an Api event (SAM writes the integration into the API)', source: samFunction('      Environment:\n        Variables:\n          URL: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com"\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /\n            Method: get\n            RestApiId: !Ref Api', '  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n'), code: 'LP2007', where: ['!Ref Api', 'Api'], message: /Api → Fn → Api/},
   {name: 'malformed Fn::If', source: 'Conditions:\n  C: !Equals [a, b]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !If [C, x]\n', code: 'LP2008', where: ['!If [C, x]', '[C, x]']},
   // LP3xxx Lambda functions
   {name: 'unknown runtime with did-you-mean', source: samFunction('').replace('nodejs24.x', 'provided.al2023023'), code: 'LP3001', where: ['provided.al2023023'], message: /did you mean "provided.al2023"/},
@@ -169,6 +170,11 @@ describe('validate rules', () => {
 
   it('accepts names the SAM transform generates (FnRole, Fn.Alias, ServerlessRestApi)', async () => {
     const source = samFunction('      AutoPublishAlias: live', 'Outputs:\n  Role: {Value: !GetAtt FnRole.Arn}\n  Alias: {Value: !Ref Fn.Alias}\n  Api: {Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com"}\n')
+    expect(await validate(source)).toEqual([])
+  })
+
+  it('an API whose definition is in a DefinitionUri file does not depend on its functions', async () => {
+    const source = samFunction('      Environment:\n        Variables:\n          API: !Ref Api\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /\n            Method: get\n            RestApiId: !Ref Api', '  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionUri: api.yaml\n')
     expect(await validate(source)).toEqual([])
   })
 

@@ -1,5 +1,5 @@
 import type {TemplatePath} from '../template/template.js'
-import {didYouMean, isObject, lookup, type RuleContext, show} from './context.js'
+import {didYouMean, isObject, lookup, referencedResource, type RuleContext, show} from './context.js'
 
 export const PSEUDO_PARAMETERS: ReadonlySet<string> = new Set([
   'AWS::AccountId',
@@ -215,7 +215,27 @@ export function checkReferences(context: RuleContext): void {
     }
   }
   if (isObject(root.Globals)) walk(root.Globals, ['Globals'], undefined, none)
+  addApiIntegrationDependencies(context, addDependency)
   reportCycles(context, dependencies)
+}
+
+/**
+ * The SAM transform writes each Api/HttpApi event's integration (the function's ARN) into the definition of the
+ * API it names, unless that definition lives in a DefinitionUri file: the API then depends on the function.
+ */
+function addApiIntegrationDependencies(context: RuleContext, addDependency: (from: string, to: string, path: TemplatePath) => void): void {
+  for (const fnId of context.resourcesOfType('AWS::Serverless::Function')) {
+    const properties = context.resources[fnId]!.Properties
+    if (!isObject(properties) || !isObject(properties.Events)) continue
+    for (const [eventId, event] of Object.entries(properties.Events)) {
+      if (!isObject(event) || !isObject(event.Properties) || (event.Type !== 'Api' && event.Type !== 'HttpApi')) continue
+      const key = event.Type === 'Api' ? 'RestApiId' : 'ApiId'
+      const apiId = referencedResource(event.Properties[key])
+      const api = apiId === undefined ? undefined : context.resources[apiId]
+      if (api === undefined || !String(api.Type).startsWith('AWS::Serverless::') || (isObject(api.Properties) && api.Properties.DefinitionUri !== undefined)) continue
+      addDependency(apiId!, fnId, ['Resources', fnId, 'Properties', 'Events', eventId, 'Properties', key])
+    }
+  }
 }
 
 /** Reports each group of resources that depend on each other in a circle, once, at its first resource. */
