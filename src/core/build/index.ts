@@ -8,13 +8,13 @@ import {writeDeterministicZip} from '../package/zip.js'
 import {loadTemplateFile} from '../template/load.js'
 import {serializeTemplateYaml} from '../template/serialize.js'
 import {builderFor} from './builders/index.js'
-import {mapWithConcurrency} from './concurrency.js'
-import {BUILD_FORMAT_VERSION, hashInputs, readCacheRecord, writeCacheRecord, type CacheRecord} from './cache.js'
+import {createLimiter, mapWithConcurrency} from './concurrency.js'
+import {BUILD_FORMAT_VERSION, hashInputs, readCacheRecord, writeCacheRecord, type CacheRecord, type InputFileStamp} from './cache.js'
 import {ARTIFACTS_DIR, BUILT_TEMPLATE_FILE, MANIFEST_FILE, type BuildManifest, type ManifestArtifact} from './manifest.js'
 import {planBuild, type PlanOptions} from './plan.js'
 import {rewriteTemplate} from './rewrite.js'
 import {checkSizeLimits, type SizeBudgets, type SizeReport} from './size.js'
-import type {BuildPlan, BuildUnit, BuiltContent} from './types.js'
+import type {BuildContext, BuildPlan, BuildUnit, BuiltContent, RuntimeBuilder} from './types.js'
 
 export const DEFAULT_BUILD_DIR = '.lpack/build'
 
@@ -28,6 +28,11 @@ export interface BuildOptions {
   concurrency?: number
   /** False forces every unit to build (`--no-cache`). */
   cache?: boolean
+  /**
+   * False builds every unit alone, even where its builder could build several in one run (same bytes either
+   * way; for comparing and for isolating a problem). Default true.
+   */
+  batch?: boolean
   parameters?: PlanOptions['parameters']
   defaults?: PlanOptions['defaults']
   budgets?: SizeBudgets
@@ -84,18 +89,54 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism())
   const failures: {logicalId: string; error: unknown}[] = []
-  const outcomes = await mapWithConcurrency(plan.units, concurrency, async (unit) => {
+  const fail = (unit: BuildUnit, error: unknown): void => {
+    failures.push({logicalId: unit.logicalId, error})
+    const message = (error as Error).message
+    // Builders' errors usually start with the logical ID already: do not say it twice.
+    const line = message.startsWith(`${unit.logicalId}:`) ? message : `${unit.logicalId}: ${message}`
+    reporter.emit({level: 'info', kind: 'build.failed', id: unit.logicalId, final: true, message: `✗ ${line}`})
+  }
+  const session: BuildSession = {plan, buildDir, options, stamps: new Map()}
+
+  // Phase 1: the cache decides, for every unit, before any build tool is loaded (a no-op build only stats files).
+  const built: UnitOutcome[] = []
+  const stale: StaleUnit[] = []
+  await mapWithConcurrency(plan.units, concurrency, async (unit) => {
     try {
-      return await buildUnit(unit, plan, buildDir, options)
+      const checked = await checkCache(unit, session)
+      if ('artifact' in checked) built.push(checked)
+      else stale.push(checked)
     } catch (error) {
-      failures.push({logicalId: unit.logicalId, error})
-      const message = (error as Error).message
-      // Builders' errors usually start with the logical ID already: do not say it twice.
-      const line = message.startsWith(`${unit.logicalId}:`) ? message : `${unit.logicalId}: ${message}`
-      reporter.emit({level: 'info', kind: 'build.failed', id: unit.logicalId, final: true, message: `✗ ${line}`})
-      return undefined
+      fail(unit, error)
     }
   })
+
+  // Phase 2: build what changed — units with the same batch key in one run of their tool, the rest one by one;
+  // a batch that fails as a whole is built again unit by unit, so each error names its unit.
+  const limit = createLimiter(concurrency)
+  const buildAlone = (job: StaleUnit) =>
+    limit(() => buildUnit(job, session)).then(
+      (outcome) => void built.push(outcome),
+      (error: unknown) => fail(job.unit, error),
+    )
+  await Promise.all(
+    groupBatches(stale, options.batch !== false).map(async (group) => {
+      if (group.length > 1) {
+        const outcomes = await limit(() => buildBatch(group, session, concurrency)).catch((error: unknown) => {
+          reporter.emit({level: 'debug', kind: 'build.batch-failed', message: `${group.length} units built in one run failed together; building each alone: ${(error as Error).message}`})
+          return undefined
+        })
+        if (outcomes) {
+          for (const [job, outcome] of outcomes) {
+            if (outcome instanceof Error) fail(job.unit, outcome)
+            else built.push(outcome)
+          }
+          return
+        }
+      }
+      await Promise.all(group.map(buildAlone))
+    }),
+  )
   if (failures.length > 0) {
     failures.sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
     const internal = failures.find((f) => !(f.error instanceof LpackError))
@@ -106,7 +147,6 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       details: {failures: failures.map((f) => ({logicalId: f.logicalId, ...(f.error as LpackError).toJSON()}))},
     })
   }
-  const built = outcomes.filter((o): o is UnitOutcome => o !== undefined)
   const artifacts = built.map((o) => o.artifact).sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
   const sizes = checkSizeLimits(plan, artifacts, options.budgets)
   for (const size of sizes) {
@@ -138,20 +178,35 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
 }
 
-async function buildUnit(unit: BuildUnit, plan: BuildPlan, buildDir: string, options: BuildOptions): Promise<UnitOutcome> {
-  const {reporter} = options
+/** What one `buildProject` call shares among its units. */
+interface BuildSession {
+  plan: BuildPlan
+  buildDir: string
+  options: BuildOptions
+  /** Input files hashed in this build, so files shared by many units are read once. */
+  stamps: Map<string, InputFileStamp>
+}
+
+/** A unit the cache could not answer for, with what its build needs. */
+interface StaleUnit {
+  unit: BuildUnit
+  builder: RuntimeBuilder
+  fingerprint: unknown
+  started: number
+}
+
+/** The cached outcome when the unit's inputs are unchanged and its zip is still there; otherwise the unit to build. */
+async function checkCache(unit: BuildUnit, session: BuildSession): Promise<UnitOutcome | StaleUnit> {
+  const {plan, buildDir, options} = session
   const started = performance.now()
   const builder = await builderFor(unit)
   const fingerprint = {unit: {...unit, codePath: undefined}, builder: builder.name, settings: await builder.fingerprint(unit, plan)}
-  const zipRelative = `${ARTIFACTS_DIR}/${unit.logicalId}.zip`
-  const zipFile = join(buildDir, zipRelative)
-  const previous = await readCacheRecord(buildDir, unit.logicalId)
-
-  if (options.cache !== false && previous) {
+  const previous = options.cache === false ? undefined : await readCacheRecord(buildDir, unit.logicalId)
+  if (previous) {
     const files = builder.discoverInputs ? await builder.discoverInputs(unit, plan) : previous.inputs.map((i) => i.file)
-    const current = await hashInputs(plan.projectDir, files, fingerprint, previous.inputs)
-    if (current && current.inputsHash === previous.inputsHash && (await zipMatches(zipFile, previous))) {
-      reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} (cached)`, data: {cached: true}})
+    const current = hashInputs(plan.projectDir, files, fingerprint, previous.inputs, session.stamps)
+    if (current && current.inputsHash === previous.inputsHash && (await zipMatches(join(buildDir, zipPath(unit)), previous))) {
+      options.reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} (cached)`, data: {cached: true}})
       return {
         unit,
         artifact: {...previous.artifact, cached: true},
@@ -160,51 +215,122 @@ async function buildUnit(unit: BuildUnit, plan: BuildPlan, buildDir: string, opt
       }
     }
   }
+  return {unit, builder, fingerprint, started}
+}
 
-  reporter.emit({level: 'info', kind: 'build.start', id: unit.logicalId, message: `… ${unit.logicalId} building (${builder.name})`})
-  const scratchDir = await mkdtemp(join(buildDir, `.scratch-${unit.logicalId}-`))
-  let content: BuiltContent
-  try {
-    content = await builder.build(unit, {plan, buildDir, scratchDir, reporter, signal: options.signal})
-    for (const warning of content.warnings ?? []) reporter.emit({level: 'warn', kind: 'build.warning', message: warning})
-    const hashed = await hashInputs(plan.projectDir, content.inputFiles, fingerprint)
-    if (!hashed) throw new LpackError('BUILD_FAILED', `${unit.logicalId}: an input file disappeared during the build`)
-    const zip = await writeDeterministicZip(content.entries, zipFile)
-    const artifact: ManifestArtifact = {
-      logicalId: unit.logicalId,
-      kind: unit.kind,
-      ...(unit.runtime ? {runtime: unit.runtime} : {}),
-      architecture: unit.architecture,
-      zip: zipRelative,
-      sha256: zip.sha256,
-      zippedBytes: zip.zippedBytes,
-      unzippedBytes: zip.unzippedBytes,
-      files: zip.files,
-      inputsHash: hashed.inputsHash,
-      cached: false,
+/**
+ * Most units in one batch: a batch holds every output of its units in memory at once, so memory stays bounded
+ * however many functions a template has.
+ */
+const MAX_BATCH_UNITS = 50
+
+/**
+ * Stale units grouped for building: units whose builder gives them the same batch key share a group (at most
+ * MAX_BATCH_UNITS); every other unit is a group of one. Groups keep the plan's order.
+ */
+function groupBatches(stale: readonly StaleUnit[], batch: boolean): StaleUnit[][] {
+  const groups = new Map<string, StaleUnit[]>()
+  const alone: StaleUnit[][] = []
+  for (const job of stale) {
+    const key = batch ? job.builder.buildBatch && job.builder.batchKey?.(job.unit) : undefined
+    if (key === undefined) {
+      alone.push([job])
+      continue
     }
-    const {cached: _cached, ...storedArtifact} = artifact
-    const record: CacheRecord = {
-      version: BUILD_FORMAT_VERSION,
-      logicalId: unit.logicalId,
-      inputsHash: hashed.inputsHash,
-      inputs: hashed.inputs,
-      artifact: storedArtifact,
-      ...(content.propertyUpdates ? {propertyUpdates: content.propertyUpdates} : {}),
-      ...(content.largestInputs ? {largestInputs: content.largestInputs} : {}),
-    }
-    await writeCacheRecord(buildDir, record)
-    const durationMs = Math.round(performance.now() - started)
-    reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} built in ${durationMs} ms`, data: {cached: false, durationMs}})
-    return {
-      unit,
-      artifact,
-      propertyUpdates: content.propertyUpdates,
-      report: {logicalId: unit.logicalId, builder: builder.name, cached: false, durationMs, largestInputs: content.largestInputs ?? []},
-    }
-  } finally {
-    await rm(scratchDir, {recursive: true, force: true})
+    const groupKey = `${job.builder.name}\0${key}`
+    const group = groups.get(groupKey)
+    if (group) group.push(job)
+    else groups.set(groupKey, [job])
   }
+  const batches = [...groups.values()].flatMap((group) =>
+    Array.from({length: Math.ceil(group.length / MAX_BATCH_UNITS)}, (_, index) => group.slice(index * MAX_BATCH_UNITS, (index + 1) * MAX_BATCH_UNITS)),
+  )
+  return [...batches, ...alone]
+}
+
+async function buildUnit(job: StaleUnit, session: BuildSession): Promise<UnitOutcome> {
+  const context = await startUnit(job, session)
+  try {
+    return await finishUnit(job, await job.builder.build(job.unit, context), session)
+  } finally {
+    await rm(context.scratchDir, {recursive: true, force: true})
+  }
+}
+
+/**
+ * Builds a group in one `buildBatch` call and zips each unit's content (`concurrency` zips at a time). Throws
+ * when the batch as a whole failed; a unit's own failure is its Error in the result.
+ */
+async function buildBatch(group: readonly StaleUnit[], session: BuildSession, concurrency: number): Promise<[StaleUnit, UnitOutcome | Error][]> {
+  const builder = group[0]!.builder
+  const ids = group.map((job) => job.unit.logicalId)
+  session.options.reporter.emit({level: 'debug', kind: 'build.batch', message: `${builder.name}: building ${ids.join(', ')} in one run`, data: {builder: builder.name, logicalIds: ids}})
+  const contexts = await Promise.all(group.map((job) => startUnit(job, session)))
+  try {
+    const contents = await builder.buildBatch!(group.map((job, index) => ({unit: job.unit, context: contexts[index]!})))
+    return await mapWithConcurrency(group, concurrency, async (job): Promise<[StaleUnit, UnitOutcome | Error]> => {
+      const content = contents.get(job.unit.logicalId) ?? new LpackError('INTERNAL', `${job.unit.logicalId}: the ${builder.name} batch returned nothing for it`)
+      if (content instanceof Error) return [job, content]
+      return [job, await finishUnit(job, content, session).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))]
+    })
+  } finally {
+    await Promise.all(contexts.map((context) => rm(context.scratchDir, {recursive: true, force: true})))
+  }
+}
+
+async function startUnit(job: StaleUnit, session: BuildSession): Promise<BuildContext> {
+  const {unit, builder} = job
+  session.options.reporter.emit({level: 'info', kind: 'build.start', id: unit.logicalId, message: `… ${unit.logicalId} building (${builder.name})`})
+  const scratchDir = await mkdtemp(join(session.buildDir, `.scratch-${unit.logicalId}-`))
+  return {plan: session.plan, buildDir: session.buildDir, scratchDir, reporter: session.options.reporter, signal: session.options.signal}
+}
+
+/** Hashes what the content was made from, writes the zip, then the cache record that makes it reusable. */
+async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildSession): Promise<UnitOutcome> {
+  const {unit, builder, fingerprint, started} = job
+  const {plan, buildDir, options} = session
+  const {reporter} = options
+  for (const warning of content.warnings ?? []) reporter.emit({level: 'warn', kind: 'build.warning', message: warning})
+  const hashed = hashInputs(plan.projectDir, content.inputFiles, fingerprint, [], session.stamps)
+  if (!hashed) throw new LpackError('BUILD_FAILED', `${unit.logicalId}: an input file disappeared during the build`)
+  const zipRelative = zipPath(unit)
+  const zip = await writeDeterministicZip(content.entries, join(buildDir, zipRelative))
+  const artifact: ManifestArtifact = {
+    logicalId: unit.logicalId,
+    kind: unit.kind,
+    ...(unit.runtime ? {runtime: unit.runtime} : {}),
+    architecture: unit.architecture,
+    zip: zipRelative,
+    sha256: zip.sha256,
+    zippedBytes: zip.zippedBytes,
+    unzippedBytes: zip.unzippedBytes,
+    files: zip.files,
+    inputsHash: hashed.inputsHash,
+    cached: false,
+  }
+  const {cached: _cached, ...storedArtifact} = artifact
+  const record: CacheRecord = {
+    version: BUILD_FORMAT_VERSION,
+    logicalId: unit.logicalId,
+    inputsHash: hashed.inputsHash,
+    inputs: hashed.inputs,
+    artifact: storedArtifact,
+    ...(content.propertyUpdates ? {propertyUpdates: content.propertyUpdates} : {}),
+    ...(content.largestInputs ? {largestInputs: content.largestInputs} : {}),
+  }
+  await writeCacheRecord(buildDir, record)
+  const durationMs = Math.round(performance.now() - started)
+  reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} built in ${durationMs} ms`, data: {cached: false, durationMs}})
+  return {
+    unit,
+    artifact,
+    propertyUpdates: content.propertyUpdates,
+    report: {logicalId: unit.logicalId, builder: builder.name, cached: false, durationMs, largestInputs: content.largestInputs ?? []},
+  }
+}
+
+function zipPath(unit: BuildUnit): string {
+  return `${ARTIFACTS_DIR}/${unit.logicalId}.zip`
 }
 
 /** A cached zip is trusted only if it is still there with the size it was built with. */

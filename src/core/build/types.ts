@@ -61,10 +61,20 @@ export interface BuildContext {
   signal?: AbortSignal
 }
 
+/** One unit to build, with its own context (scratch folder). */
+export interface BuildJob {
+  unit: BuildUnit
+  context: BuildContext
+}
+
 /**
  * Builds the units of one runtime family. `fingerprint` names everything besides input files that changes the
  * output (settings, tool versions), and `discoverInputs` lists the input files before building when they can
  * be known without building (a folder's files); otherwise the cache uses the inputs of the last build.
+ *
+ * A builder whose tool can build many units in one run (esbuild with many entry points parses shared
+ * dependencies once) offers `batchKey` and `buildBatch`: units with the same key are built together, and each
+ * must come out byte for byte as `build` makes it alone.
  */
 export interface RuntimeBuilder {
   name: string
@@ -73,4 +83,12 @@ export interface RuntimeBuilder {
   fingerprint(unit: BuildUnit, plan: BuildPlan): Promise<unknown>
   discoverInputs?(unit: BuildUnit, plan: BuildPlan): Promise<string[]>
   build(unit: BuildUnit, context: BuildContext): Promise<BuiltContent>
+  /** Units with equal keys may share one `buildBatch` call; undefined builds the unit alone. Pure. */
+  batchKey?(unit: BuildUnit): string | undefined
+  /**
+   * Builds several units in one run. A unit's own failure (a missing export) is an Error in the map; a thrown
+   * error means the run as a whole failed, and the pipeline then builds each unit alone so that every error
+   * names its unit.
+   */
+  buildBatch?(jobs: readonly BuildJob[]): Promise<Map<string, BuiltContent | Error>>
 }

@@ -1,11 +1,12 @@
-import {readFile, stat} from 'node:fs/promises'
+import {statSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
-import {dirname, join, relative, resolve, sep} from 'node:path'
+import {dirname, join, normalize, posix, relative, resolve, sep} from 'node:path'
 
 import type {BuildFailure, BuildOptions as EsbuildOptions, Message, Metafile} from 'esbuild'
 
 import {LpackError} from '../../../../errors.js'
-import type {BuildContext, BuildUnit, BuiltContent, RuntimeBuilder} from '../../types.js'
+import type {BuildContext, BuildJob, BuildUnit, BuiltContent, RuntimeBuilder} from '../../types.js'
 import type {ZipEntry} from '../../../package/zip.js'
 import {assertCodeFolder, commonJsExports, findSourceFile, parseNodeHandler, type NodeHandler} from './handler.js'
 import {findUp, installProductionPackages, isNativePackage, LOCKFILE_NAMES} from './packages.js'
@@ -25,6 +26,7 @@ export function nodeToolVersions(): {esbuild: string; lpack: string} {
  * Bundles a Node.js or TypeScript function with esbuild (SAM's `BuildMethod: esbuild`, and lpack's default for
  * Node.js functions): one minified file per entry, the AWS SDK left to the runtime, native modules and
  * `NodeModules` installed from the lockfile beside the bundle. The handler's export is checked in the output.
+ * Functions with the same esbuild options are bundled in one esbuild call (see buildNodeBundles).
  */
 export const esbuildBuilder: RuntimeBuilder = {
   name: 'esbuild',
@@ -32,7 +34,18 @@ export const esbuildBuilder: RuntimeBuilder = {
   async fingerprint(unit) {
     return {settings: resolveNodeBundleSettings(unit).settings, tools: nodeToolVersions()}
   },
+  batchKey(unit) {
+    let settings: NodeBundleSettings
+    try {
+      settings = resolveNodeBundleSettings(unit).settings
+    } catch {
+      // Invalid settings: built alone, where the error is reported.
+      return undefined
+    }
+    return JSON.stringify(esbuildOptions(unit.codePath, settings, new Set(settings.nodeModules)))
+  },
   build: buildNodeBundle,
+  buildBatch: buildNodeBundles,
 }
 
 interface BundleOutcome {
@@ -41,21 +54,169 @@ interface BundleOutcome {
   warnings: Message[]
 }
 
+/** A function ready for esbuild: its settings and entries resolved, its handler parsed. */
+interface PreparedBundle {
+  unit: BuildUnit
+  context: BuildContext
+  settings: NodeBundleSettings
+  warnings: string[]
+  handler: NodeHandler
+  /** Entry files relative to the code folder, and the output path (without extension) of each. */
+  entries: {file: string; out: string}[]
+  handlerEntry: string
+  lockfile: string | undefined
+}
+
+/**
+ * File-system answers the packaging of a bundle needs, remembered for the functions of one batch: they share
+ * most folders and packages, so each is asked once.
+ */
+interface FolderLookups {
+  /** Folder → the package.json / tsconfig.json / jsconfig.json files in it. */
+  configFiles: Map<string, string[]>
+  /** Package folder → whether it holds a native addon. */
+  natives: Map<string, Promise<boolean>>
+}
+
+function newFolderLookups(): FolderLookups {
+  return {configFiles: new Map(), natives: new Map()}
+}
+
 async function buildNodeBundle(unit: BuildUnit, context: BuildContext): Promise<BuiltContent> {
+  const prepared = await prepareBundle(unit, context)
+  return finishBundle(prepared, await runEsbuild([prepared], new Set(prepared.settings.nodeModules)), newFolderLookups())
+}
+
+/**
+ * Bundles functions that share esbuild options (equal batchKey) in one esbuild call with an entry point per
+ * function and no code splitting: each output is the same independent bundle a call of its own makes, but the
+ * dependencies they share are read and parsed once. Each function's part of the result — its outputs, and the
+ * inputs reachable from its entries in the metafile's import graph — is then checked and packaged alone.
+ * Throws when esbuild fails, so the pipeline builds each function alone and every diagnostic names its function.
+ */
+async function buildNodeBundles(jobs: readonly BuildJob[]): Promise<Map<string, BuiltContent | Error>> {
+  const results = new Map<string, BuiltContent | Error>()
+  const prepared: PreparedBundle[] = []
+  for (const {unit, context} of jobs) {
+    try {
+      prepared.push(await prepareBundle(unit, context))
+    } catch (error) {
+      results.set(unit.logicalId, error as Error)
+    }
+  }
+  const lookups = newFolderLookups()
+  for (const group of withoutSharedOutputs(prepared)) {
+    const outcome = await runEsbuild(group, new Set(group[0]!.settings.nodeModules))
+    for (const bundle of group) {
+      try {
+        results.set(bundle.unit.logicalId, await finishBundle(bundle, outcomeOf(outcome, bundle), lookups))
+      } catch (error) {
+        results.set(bundle.unit.logicalId, error as Error)
+      }
+    }
+  }
+  return results
+}
+
+/**
+ * Splits bundles into groups in which no two share an entry file or an output path: esbuild cannot write two
+ * outputs to one path, and a shared entry would leave its output without a single owner.
+ */
+function withoutSharedOutputs(bundles: readonly PreparedBundle[]): PreparedBundle[][] {
+  const groups: {bundles: PreparedBundle[]; taken: Set<string>}[] = []
+  for (const bundle of bundles) {
+    const claims = bundle.entries.flatMap((entry) => [`in:${entry.file}`, `out:${entry.out}`])
+    let group = groups.find((g) => claims.every((claim) => !g.taken.has(claim)))
+    if (!group) {
+      group = {bundles: [], taken: new Set()}
+      groups.push(group)
+    }
+    group.bundles.push(bundle)
+    for (const claim of claims) group.taken.add(claim)
+  }
+  return groups.map((g) => g.bundles)
+}
+
+/**
+ * One function's share of a batched esbuild result: the inputs reachable from its entries, the outputs of its
+ * entries (with their source maps and CSS), the assets its inputs emitted, and the warnings in its inputs.
+ */
+function outcomeOf(outcome: BundleOutcome, bundle: PreparedBundle): BundleOutcome {
+  const {inputs, outputs} = outcome.metafile
+  const reachable = new Set<string>()
+  const pending = bundle.entries.map((entry) => entry.file)
+  while (pending.length > 0) {
+    const path = pending.pop()!
+    if (reachable.has(path) || !inputs[path]) continue
+    reachable.add(path)
+    for (const imported of inputs[path]!.imports) if (!imported.external) pending.push(imported.path)
+  }
+  const entryFiles = new Set(bundle.entries.map((entry) => entry.file))
+  const owned = new Set<string>()
+  for (const [path, output] of Object.entries(outputs)) {
+    if (output.entryPoint !== undefined ? entryFiles.has(output.entryPoint) : isAsset(path, outputs) && Object.keys(output.inputs).some((input) => reachable.has(input))) {
+      owned.add(path)
+      if (output.cssBundle) owned.add(output.cssBundle)
+    }
+  }
+  for (const path of [...owned]) if (outputs[`${path}.map`]) owned.add(`${path}.map`)
+  const codeDir = bundle.unit.codePath
+  return {
+    metafile: {
+      inputs: Object.fromEntries(Object.entries(inputs).filter(([path]) => reachable.has(path))),
+      outputs: Object.fromEntries(Object.entries(outputs).filter(([path]) => owned.has(path))),
+    },
+    outputs: outcome.outputs.filter((output) => owned.has(toPosix(relative(codeDir, output.path)))),
+    warnings: outcome.warnings.filter((warning) => !warning.location || reachable.has(warning.location.file)),
+  }
+}
+
+/** An output no entry point made: a file the `file` or `copy` loader emitted (not a source map, not CSS of an entry). */
+function isAsset(path: string, outputs: Metafile['outputs']): boolean {
+  return !path.endsWith('.map') && !Object.values(outputs).some((output) => output.cssBundle === path)
+}
+
+/** Resolves what esbuild needs for one function; an error here names the function and builds nothing. */
+async function prepareBundle(unit: BuildUnit, context: BuildContext): Promise<PreparedBundle> {
   const {settings, warnings} = resolveNodeBundleSettings(unit)
   await assertCodeFolder(unit)
-  const codeDir = unit.codePath
   const handler = parseNodeHandler(unit)
   const {entries, handlerEntry} = await resolveEntries(unit, settings, handler)
-  const lockfile = await findUp(codeDir, LOCKFILE_NAMES)
+  return {unit, context, settings, warnings, handler, entries: withOutputPaths(entries), handlerEntry, lockfile: await findUp(unit.codePath, LOCKFILE_NAMES)}
+}
 
+/**
+ * Names each entry's output as esbuild does for a build of this function alone: the entry's path from the
+ * entries' lowest common folder, without its extension (`src/handlers/app.ts` alone → `app`). Given
+ * explicitly, the names stay the same when other functions' entries share the esbuild call.
+ */
+function withOutputPaths(entries: readonly string[]): {file: string; out: string}[] {
+  const files = entries.map((entry) => toPosix(normalize(entry)))
+  const folders = files.map((file) => posix.dirname(file).split('/'))
+  let common = folders[0]!
+  for (const folder of folders.slice(1)) {
+    let length = 0
+    while (length < common.length && length < folder.length && common[length] === folder[length]) length++
+    common = common.slice(0, length)
+  }
+  const base = common.join('/')
+  return files.map((file) => {
+    const out = posix.relative(base === '' ? '.' : base, file)
+    return {file, out: out.slice(0, out.length - posix.extname(out).length)}
+  })
+}
+
+/** Checks and packages one function's bundle; natives found in it rebuild it alone, with them left external. */
+async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lookups: FolderLookups): Promise<BuiltContent> {
+  const {unit, context, settings, warnings, handler, handlerEntry, lockfile} = prepared
+  const codeDir = unit.codePath
   // Native addons cannot be bundled: found in the first pass, they are left external and installed instead.
   let shipped = new Set(settings.nodeModules)
-  let outcome = await runEsbuild(unit, context, settings, entries, shipped)
-  const natives = await nativePackagesIn(outcome.metafile, codeDir)
+  let outcome = bundled
+  const natives = await nativePackagesIn(outcome.metafile, codeDir, lookups)
   if (natives.some((name) => !shipped.has(name))) {
     shipped = new Set([...shipped, ...natives])
-    outcome = await runEsbuild(unit, context, settings, entries, shipped)
+    outcome = await runEsbuild([prepared], shipped)
   }
 
   const zipEntries: ZipEntry[] = outcome.outputs.map((output) => ({path: toPosix(relative(codeDir, output.path)), content: Buffer.from(output.contents)}))
@@ -82,7 +243,7 @@ async function buildNodeBundle(unit: BuildUnit, context: BuildContext): Promise<
     for (const file of installed) zipEntries.push({path: file.path, sourceFile: file.file, executable: file.executable})
   }
 
-  const inputFiles = await bundleInputFiles(outcome.metafile, codeDir, lockfile ? dirname(lockfile) : context.plan.projectDir)
+  const inputFiles = bundleInputFiles(outcome.metafile, codeDir, lockfile ? dirname(lockfile) : context.plan.projectDir, lookups)
   if (lockfile) inputFiles.push(lockfile)
   return {
     entries: zipEntries,
@@ -128,16 +289,18 @@ async function resolveEntries(unit: BuildUnit, settings: NodeBundleSettings, han
   return {entries, handlerEntry}
 }
 
-async function runEsbuild(unit: BuildUnit, context: BuildContext, settings: NodeBundleSettings, entries: string[], shipped: ReadonlySet<string>): Promise<BundleOutcome> {
-  const esbuild = await import('esbuild')
-  const codeDir = unit.codePath
-  const options: EsbuildOptions = {
+/**
+ * The esbuild options of a function, apart from its entry points: equal options mean equal treatment of every
+ * file, so functions with equal options can share one call (the batch key).
+ */
+function esbuildOptions(codeDir: string, settings: NodeBundleSettings, shipped: ReadonlySet<string>): EsbuildOptions {
+  return {
     absWorkingDir: codeDir,
-    entryPoints: entries.map((entry) => join(codeDir, entry)),
     // Nothing is written (write: false): the output folder only decides the relative paths in the zip.
     outdir: codeDir,
     write: false,
     bundle: true,
+    splitting: false,
     packages: 'bundle',
     platform: 'node',
     target: settings.target,
@@ -154,14 +317,27 @@ async function runEsbuild(unit: BuildUnit, context: BuildContext, settings: Node
     metafile: true,
     logLevel: 'silent',
   }
+}
+
+/** Runs esbuild once for the entries of one or more functions that share their esbuild options. */
+async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlySet<string>): Promise<BundleOutcome> {
+  const esbuild = await import('esbuild')
+  const {unit, context, settings} = bundles[0]!
+  const codeDir = unit.codePath
+  const options: EsbuildOptions = {
+    ...esbuildOptions(codeDir, settings, shipped),
+    entryPoints: bundles.flatMap((bundle) => bundle.entries.map((entry) => ({in: join(codeDir, entry.file), out: entry.out}))),
+  }
   try {
     const result = await esbuild.build(options)
     return {
       metafile: result.metafile!,
-      outputs: result.outputFiles!.map((f) => ({path: f.path, contents: f.contents, text: f.text})).sort((a, b) => (a.path < b.path ? -1 : 1)),
+      // esbuild's output files decode `text` only when read: most never are.
+      outputs: [...result.outputFiles!].sort((a, b) => (a.path < b.path ? -1 : 1)),
       warnings: result.warnings,
     }
   } catch (error) {
+    // Diagnostics are formatted for the first function; a batch that fails is built again function by function.
     const failure = error as Partial<BuildFailure>
     if (!Array.isArray(failure.errors)) {
       throw new LpackError('BUILD_FAILED', `${unit.logicalId}: esbuild failed: ${(error as Error).message}`, {cause: error})
@@ -169,6 +345,7 @@ async function runEsbuild(unit: BuildUnit, context: BuildContext, settings: Node
     const lines = failure.errors.slice(0, 10).map((m) => `  ${formatMessage(m, unit, context)}`)
     const more = failure.errors.length > 10 ? `\n  … and ${failure.errors.length - 10} more` : ''
     const first = failure.errors[0]?.location?.file
+    const entries = bundles.flatMap((bundle) => bundle.entries.map((entry) => entry.file))
     throw new LpackError('BUILD_FAILED', `${unit.logicalId}: esbuild could not bundle ${first ? projectPath(first, unit, context) : entries.join(', ')}:\n${lines.join('\n')}${more}`, {
       hint: 'Fix the code at the positions shown (file:line:column).',
       details: {
@@ -229,22 +406,27 @@ function sourceMapEnvironment(unit: BuildUnit): Record<string, unknown> {
 }
 
 /** Packages in the bundle that load compiled addons (they must be installed, not bundled). */
-async function nativePackagesIn(metafile: Metafile, codeDir: string): Promise<string[]> {
+async function nativePackagesIn(metafile: Metafile, codeDir: string, lookups: FolderLookups): Promise<string[]> {
   const packages = new Map<string, string>()
   for (const input of Object.keys(metafile.inputs)) {
     const match = /^(.*node_modules\/)((?:@[^/]+\/)?[^/]+)\//.exec(input)
     if (match && !packages.has(match[2]!)) packages.set(match[2]!, resolve(codeDir, match[1]! + match[2]!))
   }
   const natives: string[] = []
-  for (const [name, dir] of packages) if (await isNativePackage(dir)) natives.push(name)
+  for (const [name, dir] of packages) {
+    let native = lookups.natives.get(dir)
+    if (!native) lookups.natives.set(dir, (native = isNativePackage(dir)))
+    if (await native) natives.push(name)
+  }
   return natives.sort()
 }
 
 /**
  * Every file whose content decides the bundle: what esbuild read (the metafile), and the package.json and
- * tsconfig.json files on the way up from each of them, which steer resolution and transpiling.
+ * tsconfig.json files on the way up from each of them, which steer resolution and transpiling. Synchronous
+ * stats, remembered per folder: a bundle has hundreds of inputs in tens of folders.
  */
-async function bundleInputFiles(metafile: Metafile, codeDir: string, stopDir: string): Promise<string[]> {
+function bundleInputFiles(metafile: Metafile, codeDir: string, stopDir: string, lookups: FolderLookups): string[] {
   const files = new Set<string>()
   const dirs = new Set<string>()
   for (const input of Object.keys(metafile.inputs)) {
@@ -259,16 +441,22 @@ async function bundleInputFiles(metafile: Metafile, codeDir: string, stopDir: st
     let dir = start
     while (!visited.has(dir)) {
       visited.add(dir)
-      for (const name of ['package.json', 'tsconfig.json', 'jsconfig.json']) {
-        const candidate = join(dir, name)
-        if ((await stat(candidate).catch(() => undefined))?.isFile()) files.add(candidate)
-      }
+      for (const file of configFilesIn(dir, lookups)) files.add(file)
       const parent = dirname(dir)
       if (dir === stopDir || parent === dir || !inside(parent)) break
       dir = parent
     }
   }
   return [...files].sort()
+}
+
+function configFilesIn(dir: string, lookups: FolderLookups): string[] {
+  let found = lookups.configFiles.get(dir)
+  if (!found) {
+    found = ['package.json', 'tsconfig.json', 'jsconfig.json'].map((name) => join(dir, name)).filter((file) => statSync(file, {throwIfNoEntry: false})?.isFile())
+    lookups.configFiles.set(dir, found)
+  }
+  return found
 }
 
 function largestInputs(metafile: Metafile): {path: string; bytes: number}[] {
