@@ -48,18 +48,30 @@ export async function writeCacheRecord(buildDir: string, record: CacheRecord): P
   await rename(temp, file)
 }
 
+/** What one build has learnt about input files, shared by its units (they share most dependencies). */
+export interface InputMemo {
+  /** Stamps taken in this build. */
+  stamps: Map<string, InputFileStamp>
+  /** File → its path in the hash (relative to the project, forward slashes). */
+  paths: Map<string, string>
+}
+
+export function createInputMemo(): InputMemo {
+  return {stamps: new Map(), paths: new Map()}
+}
+
 /**
  * Hashes a unit's inputs: the fingerprint (settings, tool versions) and every input file's content. A file
  * whose size and mtime match the previous record reuses its recorded content hash, as git's index does, so a
- * no-op rebuild only stats files. `seen` holds the stamps of files already hashed in this build: functions
- * sharing dependencies read each shared file once. Paths are hashed relative to `root`.
+ * no-op rebuild only stats files. `memo` holds what this build already knows about files: functions sharing
+ * dependencies stat and read each shared file once. Paths are hashed relative to `root`.
  */
 export function hashInputs(
   root: string,
   files: readonly string[],
   fingerprint: unknown,
   previous: readonly InputFileStamp[] = [],
-  seen?: Map<string, InputFileStamp>,
+  memo: InputMemo = createInputMemo(),
 ): {inputsHash: string; inputs: InputFileStamp[]} | undefined {
   const known = new Map(previous.map((stamp) => [stamp.file, stamp]))
   const inputs: InputFileStamp[] = []
@@ -67,7 +79,7 @@ export function hashInputs(
     // A stamp taken earlier in this build is reused without a stat: it describes the file at or before the time
     // the build read it, and if the file has changed since, its mtime no longer matches and the next build
     // hashes it again.
-    const current = seen?.get(file)
+    const current = memo.stamps.get(file)
     if (current) {
       inputs.push(current)
       continue
@@ -82,16 +94,16 @@ export function hashInputs(
         ? before.sha256
         : createHash('sha256').update(readFileSync(file)).digest('hex')
     const stamp = {file, size: info.size, mtimeMs: info.mtimeMs, sha256}
-    seen?.set(file, stamp)
+    memo.stamps.set(file, stamp)
     inputs.push(stamp)
   }
   const hash = createHash('sha256')
   hash.update(JSON.stringify({format: BUILD_FORMAT_VERSION, fingerprint}))
   // Paths relative to the project, so the same project in another folder has the same hash.
-  const prefix = root.endsWith(sep) ? root : root + sep
   const lines = inputs.map((input) => {
-    const path = input.file.startsWith(prefix) ? input.file.slice(prefix.length) : relative(root, input.file)
-    return `\n${path.split(sep).join('/')}\0${input.sha256}`
+    let path = memo.paths.get(input.file)
+    if (path === undefined) memo.paths.set(input.file, (path = relative(root, input.file).split(sep).join('/')))
+    return `\n${path}\0${input.sha256}`
   })
   // One update for all lines: the same bytes as one update per line, without a native call per file.
   hash.update(lines.join(''))

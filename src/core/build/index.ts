@@ -9,7 +9,7 @@ import {loadTemplateFile} from '../template/load.js'
 import {serializeTemplateYaml} from '../template/serialize.js'
 import {builderFor} from './builders/index.js'
 import {createLimiter, mapWithConcurrency} from './concurrency.js'
-import {BUILD_FORMAT_VERSION, hashInputs, readCacheRecord, writeCacheRecord, type CacheRecord, type InputFileStamp} from './cache.js'
+import {BUILD_FORMAT_VERSION, createInputMemo, hashInputs, readCacheRecord, writeCacheRecord, type CacheRecord, type InputMemo} from './cache.js'
 import {ARTIFACTS_DIR, BUILT_TEMPLATE_FILE, MANIFEST_FILE, type BuildManifest, type ManifestArtifact} from './manifest.js'
 import {planBuild, type PlanOptions} from './plan.js'
 import {rewriteTemplate} from './rewrite.js'
@@ -96,7 +96,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     const line = message.startsWith(`${unit.logicalId}:`) ? message : `${unit.logicalId}: ${message}`
     reporter.emit({level: 'info', kind: 'build.failed', id: unit.logicalId, final: true, message: `✗ ${line}`})
   }
-  const session: BuildSession = {plan, buildDir, options, stamps: new Map()}
+  const session: BuildSession = {plan, buildDir, options, inputs: createInputMemo()}
 
   // Phase 1: the cache decides, for every unit, before any build tool is loaded (a no-op build only stats files).
   const built: UnitOutcome[] = []
@@ -184,7 +184,7 @@ interface BuildSession {
   buildDir: string
   options: BuildOptions
   /** Input files hashed in this build, so files shared by many units are read once. */
-  stamps: Map<string, InputFileStamp>
+  inputs: InputMemo
 }
 
 /** A unit the cache could not answer for, with what its build needs. */
@@ -204,7 +204,7 @@ async function checkCache(unit: BuildUnit, session: BuildSession): Promise<UnitO
   const previous = options.cache === false ? undefined : await readCacheRecord(buildDir, unit.logicalId)
   if (previous) {
     const files = builder.discoverInputs ? await builder.discoverInputs(unit, plan) : previous.inputs.map((i) => i.file)
-    const current = hashInputs(plan.projectDir, files, fingerprint, previous.inputs, session.stamps)
+    const current = hashInputs(plan.projectDir, files, fingerprint, previous.inputs, session.inputs)
     if (current && current.inputsHash === previous.inputsHash && (await zipMatches(join(buildDir, zipPath(unit)), previous))) {
       options.reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} (cached)`, data: {cached: true}})
       return {
@@ -291,7 +291,7 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
   const {plan, buildDir, options} = session
   const {reporter} = options
   for (const warning of content.warnings ?? []) reporter.emit({level: 'warn', kind: 'build.warning', message: warning})
-  const hashed = hashInputs(plan.projectDir, content.inputFiles, fingerprint, [], session.stamps)
+  const hashed = hashInputs(plan.projectDir, content.inputFiles, fingerprint, [], session.inputs)
   if (!hashed) throw new LpackError('BUILD_FAILED', `${unit.logicalId}: an input file disappeared during the build`)
   const zipRelative = zipPath(unit)
   const zip = await writeDeterministicZip(content.entries, join(buildDir, zipRelative))
