@@ -117,7 +117,10 @@ function selectUnits(units: BuildUnit[], only: readonly string[] | undefined): B
   return units.filter((unit) => wanted.has(unit.logicalId))
 }
 
-/** The runtime family of a runtime id or a SAM BuildMethod: `nodejs22.x` → nodejs, `java21` → java. */
+/**
+ * The runtime family of a runtime id or a SAM BuildMethod: `nodejs22.x` → nodejs, `java21` → java. By prefix, unlike
+ * the runtime table's lookup, so a layer's BuildMethod and a runtime newer than the table still find their builder.
+ */
 export function runtimeFamily(runtime: string): RuntimeFamily | undefined {
   const match = /^(nodejs|python|java|provided|dotnet|ruby)/.exec(runtime)
   return match ? (match[1] as RuntimeFamily) : undefined

@@ -1,7 +1,8 @@
 import type {Reporter} from '../../io/reporter.js'
+import type {RuntimeFamily} from '../lambda/runtimes.js'
 import type {ZipEntry} from '../package/zip.js'
 
-export type RuntimeFamily = 'nodejs' | 'python' | 'java' | 'provided' | 'dotnet' | 'ruby'
+export type {RuntimeFamily}
 export type Architecture = 'x86_64' | 'arm64'
 export type ArtifactKind = 'function' | 'layer'
 
