@@ -222,7 +222,9 @@ async function checkCache(unit: BuildUnit, session: BuildSession): Promise<UnitO
  * Most units in one batch: a batch holds every output of its units in memory at once, so memory stays bounded
  * however many functions a template has.
  */
-const MAX_BATCH_UNITS = 50
+const MAX_BATCH_UNITS = 100
+/** libuv's default thread pool size, where zlib deflates. */
+const ZIP_THREADS = 4
 
 /**
  * Stale units grouped for building: units whose builder gives them the same batch key share a group (at most
@@ -258,8 +260,8 @@ async function buildUnit(job: StaleUnit, session: BuildSession): Promise<UnitOut
 }
 
 /**
- * Builds a group in one `buildBatch` call and zips each unit's content (`concurrency` zips at a time). Throws
- * when the batch as a whole failed; a unit's own failure is its Error in the result.
+ * Builds a group in one `buildBatch` call and zips each unit's content. Throws when the batch as a whole failed;
+ * a unit's own failure is its Error in the result.
  */
 async function buildBatch(group: readonly StaleUnit[], session: BuildSession, concurrency: number): Promise<[StaleUnit, UnitOutcome | Error][]> {
   const builder = group[0]!.builder
@@ -268,7 +270,8 @@ async function buildBatch(group: readonly StaleUnit[], session: BuildSession, co
   const contexts = await Promise.all(group.map((job) => startUnit(job, session)))
   try {
     const contents = await builder.buildBatch!(group.map((job, index) => ({unit: job.unit, context: contexts[index]!})))
-    return await mapWithConcurrency(group, concurrency, async (job): Promise<[StaleUnit, UnitOutcome | Error]> => {
+    // Zipping mostly waits for deflate on libuv's thread pool (4 threads by default) and for the disk: keep it busy.
+    return await mapWithConcurrency(group, Math.max(concurrency, ZIP_THREADS), async (job): Promise<[StaleUnit, UnitOutcome | Error]> => {
       const content = contents.get(job.unit.logicalId) ?? new LpackError('INTERNAL', `${job.unit.logicalId}: the ${builder.name} batch returned nothing for it`)
       if (content instanceof Error) return [job, content]
       return [job, await finishUnit(job, content, session).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))]

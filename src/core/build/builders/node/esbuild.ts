@@ -88,14 +88,16 @@ interface PreparedBundle {
  * most folders and packages, so each is asked once.
  */
 interface FolderLookups {
-  /** Folder → the package.json / tsconfig.json / jsconfig.json files in it. */
+  /** Code folder, stop folder and metafile input → the input's file and the config files above it. */
+  inputFiles: Map<string, string[]>
+  /** Folder and stop folder → the package.json / tsconfig.json / jsconfig.json files from it up to the stop folder. */
   configFiles: Map<string, string[]>
   /** Package folder → whether it holds a native addon. */
   natives: Map<string, Promise<boolean>>
 }
 
 function newFolderLookups(): FolderLookups {
-  return {configFiles: new Map(), natives: new Map()}
+  return {inputFiles: new Map(), configFiles: new Map(), natives: new Map()}
 }
 
 async function buildNodeBundle(unit: BuildUnit, context: BuildContext): Promise<BuiltContent> {
@@ -179,7 +181,7 @@ function outcomeOf(outcome: BundleOutcome, bundle: PreparedBundle): BundleOutcom
   const codeDir = bundle.unit.codePath
   return {
     metafile: {
-      inputs: Object.fromEntries(Object.entries(inputs).filter(([path]) => reachable.has(path))),
+      inputs: Object.fromEntries([...reachable].map((path) => [path, inputs[path]!])),
       outputs: Object.fromEntries(Object.entries(outputs).filter(([path]) => owned.has(path))),
     },
     outputs: outcome.outputs.filter((output) => owned.has(toPosix(relative(codeDir, output.path)))),
@@ -444,33 +446,29 @@ async function nativePackagesIn(metafile: Metafile, codeDir: string, lookups: Fo
  */
 function bundleInputFiles(metafile: Metafile, codeDir: string, stopDir: string, lookups: FolderLookups): string[] {
   const files = new Set<string>()
-  const dirs = new Set<string>()
   for (const input of Object.keys(metafile.inputs)) {
     if (/^[a-z-]+:/i.test(input)) continue
-    const file = resolve(codeDir, input)
-    files.add(file)
-    dirs.add(dirname(file))
-  }
-  const visited = new Set<string>()
-  const inside = (dir: string) => dir === stopDir || dir.startsWith(stopDir + sep)
-  for (const start of dirs) {
-    let dir = start
-    while (!visited.has(dir)) {
-      visited.add(dir)
-      for (const file of configFilesIn(dir, lookups)) files.add(file)
-      const parent = dirname(dir)
-      if (dir === stopDir || parent === dir || !inside(parent)) break
-      dir = parent
+    const key = `${codeDir}\0${stopDir}\0${input}`
+    let found = lookups.inputFiles.get(key)
+    if (!found) {
+      const file = resolve(codeDir, input)
+      found = [file, ...configFilesUpTo(dirname(file), stopDir, lookups)]
+      lookups.inputFiles.set(key, found)
     }
+    for (const file of found) files.add(file)
   }
   return [...files].sort()
 }
 
-function configFilesIn(dir: string, lookups: FolderLookups): string[] {
-  let found = lookups.configFiles.get(dir)
+/** The config files in `dir` and in each folder above it up to `stopDir`. */
+function configFilesUpTo(dir: string, stopDir: string, lookups: FolderLookups): string[] {
+  const key = `${dir}\0${stopDir}`
+  let found = lookups.configFiles.get(key)
   if (!found) {
     found = ['package.json', 'tsconfig.json', 'jsconfig.json'].map((name) => join(dir, name)).filter((file) => statSync(file, {throwIfNoEntry: false})?.isFile())
-    lookups.configFiles.set(dir, found)
+    const parent = dirname(dir)
+    if (dir !== stopDir && parent !== dir && (parent === stopDir || parent.startsWith(stopDir + sep))) found.push(...configFilesUpTo(parent, stopDir, lookups))
+    lookups.configFiles.set(key, found)
   }
   return found
 }
