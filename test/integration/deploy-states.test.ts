@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -5,8 +6,8 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {awsCli} from '../support/aws-cli.js'
-import {runLpack} from '../support/cli.js'
-import {type FaultProxy, startFaultProxy} from '../support/fault-proxy.js'
+import {type CliResult, LPACK_BIN, runLpack} from '../support/cli.js'
+import {type FaultProxy, stackStatusAs, startFaultProxy} from '../support/fault-proxy.js'
 import {type MotoServer, motoEnv, startMoto} from '../support/moto.js'
 
 const FIXTURES = new URL('../fixtures/deploy/', import.meta.url).pathname
@@ -116,5 +117,103 @@ describe('lpack deploy: stack states, config environments and templates', () => 
     const resources = JSON.parse((await awsCli(moto.endpoint, moto.env, ['cloudformation', 'list-stack-resources', '--stack-name', 'states-sam'])).stdout).StackResourceSummaries
     const types = resources.map((r: {ResourceType: string}) => r.ResourceType).sort()
     expect(types).toEqual(['AWS::IAM::Role', 'AWS::Lambda::Alias', 'AWS::Lambda::Function', 'AWS::Lambda::Version'])
+  })
+})
+
+/** Runs lpack and sends it SIGINT (Ctrl-C) once its stderr matches `when`. */
+function interruptLpack(args: readonly string[], options: {cwd: string; env: NodeJS.ProcessEnv}, when: RegExp): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LPACK_BIN, ...args], {cwd: options.cwd, env: {...process.env, CI: 'true', NO_COLOR: '1', ...options.env}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    let sent = false
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+      if (!sent && when.test(stderr)) {
+        sent = true
+        child.kill('SIGINT')
+      }
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({exitCode: code ?? (signal ? 128 : 1), stdout, stderr})
+    })
+  })
+}
+
+describe('lpack deploy on a stack another operation is running on', () => {
+  // moto runs every operation to its end before answering; the proxy shows the stack as CloudFormation does
+  // while an operation runs (UPDATE_IN_PROGRESS in DescribeStacks), for as many answers as a test asks.
+  const stack = 'states-busy'
+  let dir: string
+  const deploy = (extra: string[]) => ['deploy', '-s', stack, '--s3-bucket', BUCKET, '--poll-interval', '100', ...extra]
+  // A code change gives each deploy a resource to update (moto computes no change from a parameter alone).
+  const changeCode = (body: string) => writeFile(join(dir, 'hello/index.js'), `exports.handler = async () => ({statusCode: 200, body: '${body}'})\n`)
+
+  beforeAll(async () => {
+    dir = await project('app', 'busy')
+    const created = await awsCli(moto.endpoint, moto.env, ['cloudformation', 'create-stack', '--stack-name', stack, '--template-body', JSON.stringify({Resources: {Handle: {Type: 'AWS::CloudFormation::WaitConditionHandle'}}})])
+    expect(created.exitCode, created.stderr).toBe(0)
+  })
+
+  it('with --no-wait fails at once with STACK_BUSY, before building or uploading anything', async () => {
+    proxy.addRewrite({match: (r) => r.action === 'DescribeStacks', rewrite: stackStatusAs('UPDATE_IN_PROGRESS'), times: 1})
+    const before = proxy.requests.length
+    const result = await runLpack(deploy(['--no-wait']), {cwd: dir, env})
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain(`Error [STACK_BUSY]: Stack ${stack} is busy (UPDATE_IN_PROGRESS)`)
+    expect(result.stderr).toContain('Hint: Wait for the running operation to finish, or run without --no-wait')
+    const during = proxy.requests.slice(before)
+    expect(during.filter((r) => r.method === 'PUT' || r.action === 'CreateChangeSet')).toEqual([])
+  })
+
+  it('without it waits for the running operation to finish, then deploys', async () => {
+    proxy.addRewrite({match: (r) => r.action === 'DescribeStacks', rewrite: stackStatusAs('UPDATE_IN_PROGRESS'), times: 3})
+    const result = await runLpack(deploy(['--parameter-overrides', 'Stage=waited']), {cwd: dir, env})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const lines = result.stderr.split('\n')
+    const waiting = lines.findIndex((line) => line === `Stack ${stack} is UPDATE_IN_PROGRESS; waiting for the running operation to finish…`)
+    const executing = lines.findIndex((line) => line.startsWith(`Executing change set for ${stack}`))
+    expect(waiting).toBeGreaterThanOrEqual(0)
+    expect(executing).toBeGreaterThan(waiting)
+    expect(result.stdout).toMatch(/Stage\s+= waited/)
+    expect(await stackStatus(stack)).toBe('UPDATE_COMPLETE')
+  })
+
+  it('Ctrl-C stops following the stack, prints its state and how to resume; the next deploy waits for that operation', async () => {
+    await changeCode('interrupted')
+    const before = proxy.requests.length
+    const executed = () => proxy.requests.slice(before).some((r) => r.action === 'ExecuteChangeSet')
+    const hold = proxy.addRewrite({match: (r) => r.action === 'DescribeStacks' && executed(), rewrite: stackStatusAs('UPDATE_IN_PROGRESS')})
+    const interrupted = await interruptLpack(deploy([]), {cwd: dir, env}, /following the stack/)
+    hold.stop()
+    expect(interrupted.exitCode, interrupted.stderr).toBe(1)
+    expect(interrupted.stderr).toContain(`Error [INTERRUPTED]: Stopped watching stack ${stack}; it is UPDATE_IN_PROGRESS and CloudFormation carries on without lpack`)
+    expect(interrupted.stderr).toContain('Hint: Run the same `lpack deploy` again to wait for this operation and continue')
+
+    proxy.addRewrite({match: (r) => r.action === 'DescribeStacks', rewrite: stackStatusAs('UPDATE_IN_PROGRESS'), times: 3})
+    const resumed = await runLpack(deploy(['--json']), {cwd: dir, env})
+    expect(resumed.exitCode, resumed.stderr).toBe(0)
+    const events = resumed.stderr.trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line))
+    expect(events.find((event) => event.kind === 'deploy.wait')).toMatchObject({data: {status: 'UPDATE_IN_PROGRESS'}})
+    // The interrupted operation finished the job: nothing is left to change.
+    expect(JSON.parse(resumed.stdout)).toMatchObject({kind: 'no-changes'})
+  })
+
+  it('an ExecuteChangeSet whose answer was lost (so the retry is refused) is followed to its end, not reported as failed', async () => {
+    await changeCode('lost')
+    proxy.addFault({kind: 'lose-response', times: 1, match: (r) => r.action === 'ExecuteChangeSet'})
+    const before = proxy.requests.length
+    const result = await runLpack(deploy(['--json']), {cwd: dir, env})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout), result.stderr).toMatchObject({kind: 'deployed', status: 'UPDATE_COMPLETE', changes: [{action: 'Modify', logicalId: 'HelloFn'}]})
+    // The first attempt was executed by the server; the SDK's retry was refused as CloudFormation refuses it.
+    const executes = proxy.requests.slice(before).filter((r) => r.action === 'ExecuteChangeSet')
+    expect(executes.map((r) => [r.fault ?? 'ok', r.status])).toEqual([['lose-response', 500], ['ok', 400]])
+    const events = result.stderr.trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line))
+    expect(events.find((event) => event.kind === 'deploy.execute.recovered')).toMatchObject({data: {executionStatus: 'EXECUTE_COMPLETE', awsErrorCode: 'InvalidChangeSetStatusException'}})
   })
 })

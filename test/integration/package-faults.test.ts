@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {awsCli} from '../support/aws-cli.js'
 import {runLpack} from '../support/cli.js'
 import {type FaultProxy, type ProxiedRequest, startFaultProxy} from '../support/fault-proxy.js'
-import {type MotoServer, motoEnv, startMoto} from '../support/moto.js'
+import {MOTO_ACCOUNT_ID, type MotoServer, motoEnv, startMoto} from '../support/moto.js'
 
 const FIXTURE = new URL('../fixtures/deploy/app', import.meta.url).pathname
 const BUCKET = 'lpack-faults'
@@ -106,6 +106,26 @@ describe('lpack package through a faulty network', () => {
     const parts = proxy.passed((r) => r.method === 'PUT' && r.path.includes('partNumber='))
     expect(parts.length).toBe(3)
     expect(await storedSha256(`${sha256.BigFn}.zip`)).toBe(sha256.BigFn)
+  })
+
+  it('names the bucket owner on every S3 call and asks for SSE-KMS with the key given, in one part or many', async () => {
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555'
+    const {dir, sha256} = await writeBuildDir('kms', [
+      {logicalId: 'SmallFn', bytes: randomBytes(20_000)},
+      {logicalId: 'PartsFn', bytes: randomBytes(17 * 1024 * 1024)},
+    ])
+    const before = proxy.requests.length
+    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '--kms-key-id', key, '--json'], {env: motoEnv(proxy.url)})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const s3Calls = proxy.requests.slice(before).filter((r) => r.action === undefined)
+    // HEAD of each key, PUT of the small one, create + 3 parts + complete for the large one.
+    expect(s3Calls.length).toBeGreaterThanOrEqual(7)
+    expect(s3Calls.filter((r) => r.headers['x-amz-expected-bucket-owner'] !== MOTO_ACCOUNT_ID).map((r) => `${r.method} ${r.path}`)).toEqual([])
+    const encrypting = s3Calls.filter((r) => (r.method === 'PUT' && !r.path.includes('partNumber=')) || (r.method === 'POST' && /[?&]uploads(=|&|$)/.test(r.path)))
+    expect(encrypting.map((r) => r.path.split('?')[0]).sort()).toEqual([`/${BUCKET}/${sha256.PartsFn}.zip`, `/${BUCKET}/${sha256.SmallFn}.zip`].sort())
+    for (const request of encrypting) {
+      expect(request.headers).toMatchObject({'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': key})
+    }
   })
 
   it('gives up after the retries with the reason, exit 1, and no object under the key', async () => {

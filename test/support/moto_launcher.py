@@ -20,6 +20,8 @@ What this adds to moto (test harness only; lpack itself is never special-cased f
 - Bucket-policy statements with a Condition are not enforced. moto ignores conditions and would apply them
   unconditionally, so the TLS-only policy of the managed artifacts bucket (deny when aws:SecureTransport is
   false) would refuse every request; the harness serves plain HTTP on loopback, so it is left unenforced.
+- A change set that was already executed cannot be executed again: CloudFormation answers InvalidChangeSetStatus
+  ("cannot be executed in its current execution status"); moto 5.2.1 applies it a second time.
 - S3 verifies ``x-amz-checksum-sha256`` and ``Content-MD5`` against the received bytes and rejects a mismatch with
   ``BadDigest``, as S3 does (moto stores whatever arrives).
 """
@@ -37,6 +39,7 @@ from urllib.parse import urlparse
 
 from moto.awslambda.models import lambda_backends
 from moto.cloudformation import models as cloudformation_models, parsing, responses as cloudformation_responses
+from moto.cloudformation.exceptions import CloudFormationError
 from moto.cloudformation.models import CloudFormationBackend, Event
 from moto.core.common_models import CloudFormationModel
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -243,8 +246,16 @@ def _event(stack: Any, logical_id: str, resource_type: str, status: str, reason:
 _original_execute = CloudFormationBackend.execute_change_set
 
 
+class InvalidChangeSetStatus(CloudFormationError):
+    code = "InvalidChangeSetStatus"
+
+
 def _execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
     change_set = self.describe_change_set(change_set_name)
+    if change_set.execution_status != "AVAILABLE":
+        raise InvalidChangeSetStatus(
+            f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current execution status of [{change_set.execution_status}]"
+        )
     stack = self.stacks[change_set.stack_id]
     operation = "CREATE" if change_set.change_set_type == "CREATE" else "UPDATE"
     verbs = {"Add": "CREATE", "Modify": "UPDATE", "Remove": "DELETE"}

@@ -1,7 +1,8 @@
 import type {Change, CloudFormationClient, CreateChangeSetCommandInput} from '@aws-sdk/client-cloudformation'
 
-import {awsError} from '../../aws/errors.js'
+import {awsError, awsErrorName} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
+import type {Reporter} from '../../io/reporter.js'
 import {isEmptyChangeSetReason} from './plan.js'
 
 export type ChangeSetOutcome =
@@ -49,7 +50,12 @@ export async function createChangeSet(
     if (Date.now() - started > options.timeoutMs) {
       throw new LpackError('DEPLOY_FAILED', `Change set ${changeSetId} is still ${status} after ${Math.round(options.timeoutMs / 1000)} s`)
     }
-    options.signal?.throwIfAborted()
+    if (options.signal?.aborted) {
+      throw new LpackError('INTERRUPTED', `Stopped before executing change set ${changeSetId}; stack ${input.StackName} was not changed`, {
+        hint: 'Run the same `lpack deploy` again.',
+        details: {stackName: input.StackName, changeSetId},
+      })
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollIntervalMs, 2000)))
   }
 }
@@ -79,11 +85,43 @@ export async function deleteChangeSet(cf: CloudFormationClient, changeSetId: str
   }
 }
 
-export async function executeChangeSet(cf: CloudFormationClient, changeSetId: string, options: {disableRollback?: boolean}): Promise<void> {
+/** ExecutionStatus values of a change set CloudFormation has started (or finished) executing. */
+const EXECUTED_STATUSES = new Set(['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FAILED'])
+
+/**
+ * Executes the change set. When the call fails, CloudFormation may still have acted on it: a response lost
+ * on the way back makes the SDK retry, and the retry is refused ("cannot be executed in its current
+ * execution status"). So a failure is checked against the change set itself; one that is executing or
+ * executed was started by this call, and the deploy carries on following the stack.
+ */
+export async function executeChangeSet(
+  cf: CloudFormationClient,
+  changeSetId: string,
+  options: {disableRollback?: boolean; reporter: Reporter},
+): Promise<void> {
   const {ExecuteChangeSetCommand} = await import('@aws-sdk/client-cloudformation')
   try {
     await cf.send(new ExecuteChangeSetCommand({ChangeSetName: changeSetId, ...(options.disableRollback ? {DisableRollback: true} : {})}))
   } catch (error) {
-    throw awsError(error, `Executing change set ${changeSetId}`, 'DEPLOY_FAILED')
+    const executionStatus = await executionStatusOf(cf, changeSetId)
+    if (executionStatus === undefined || !EXECUTED_STATUSES.has(executionStatus)) {
+      throw awsError(error, `Executing change set ${changeSetId}`, 'DEPLOY_FAILED')
+    }
+    options.reporter.emit({
+      level: 'info',
+      kind: 'deploy.execute.recovered',
+      message: `ExecuteChangeSet answered ${awsErrorName(error) ?? 'an error'}, but the change set is ${executionStatus}: an earlier attempt reached CloudFormation`,
+      data: {changeSetId, executionStatus, awsErrorCode: awsErrorName(error)},
+    })
+  }
+}
+
+/** The change set's ExecutionStatus, or undefined when it cannot be read. */
+async function executionStatusOf(cf: CloudFormationClient, changeSetId: string): Promise<string | undefined> {
+  const {DescribeChangeSetCommand} = await import('@aws-sdk/client-cloudformation')
+  try {
+    return (await cf.send(new DescribeChangeSetCommand({ChangeSetName: changeSetId}))).ExecutionStatus
+  } catch {
+    return undefined
   }
 }

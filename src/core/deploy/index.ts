@@ -1,8 +1,8 @@
-import type {CloudFormationClient, Output, Tag} from '@aws-sdk/client-cloudformation'
+import type {CloudFormationClient, Output, Stack, Tag} from '@aws-sdk/client-cloudformation'
 
 import type {AwsSession} from '../../aws/clients.js'
 import {awsError} from '../../aws/errors.js'
-import {LpackError} from '../../errors.js'
+import {isLpackError, LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {packageBuild} from '../package/index.js'
 import {serializeTemplate, templateSource} from '../package/template-body.js'
@@ -14,6 +14,7 @@ import {
   isSuccessStatus,
   isUnchanged,
   planParameters,
+  type StackState,
   summarizeChanges,
 } from './plan.js'
 import {prepareTemplate} from './prepare.js'
@@ -74,7 +75,25 @@ export type DeployResult =
  * with every failed resource and its reason (collected after the rollback too).
  */
 export async function deployStack(options: DeployOptions): Promise<DeployResult> {
+  try {
+    return await deploy(options)
+  } catch (error) {
+    // Ctrl-C during the build or the uploads surfaces as an AbortError; the stack has not been touched yet.
+    if (options.signal?.aborted && !isLpackError(error)) {
+      throw new LpackError('INTERRUPTED', `Stopped before stack ${options.stackName} was changed`, {
+        hint: 'Run the same `lpack deploy` again; unchanged builds and uploads are skipped.',
+        details: {stackName: options.stackName},
+      })
+    }
+    throw error
+  }
+}
+
+async function deploy(options: DeployOptions): Promise<DeployResult> {
   const {reporter, stackName} = options
+  const cf = await options.aws.cloudFormation()
+
+  const {stack, state} = await settleStack(cf, options)
   const build = await prepareBuild(options)
   const packaged = await packageBuild({
     buildDir: build.buildDir,
@@ -91,40 +110,6 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   const uploads: UploadSummary = {uploadedCount: packaged.uploadedCount, uploadedBytes: packaged.uploadedBytes, skippedCount: packaged.skippedCount, bucket: packaged.bucket}
   const template = await prepareTemplate(packaged.template, {mode: options.transform, parameters: options.parameterOverrides, region: options.aws.region, reporter})
   const templateBody = serializeTemplate(template)
-  const cf = await options.aws.cloudFormation()
-
-  let stack = await describeStack(cf, stackName)
-  let state = classifyStackStatus(stack?.StackStatus)
-  if (state.kind === 'busy') {
-    if (options.onBusy === 'fail') {
-      throw new LpackError('STACK_BUSY', `Stack ${stackName} is busy (${state.status})`, {
-        hint: 'Wait for the running operation to finish, or run without --no-wait to let lpack wait for it.',
-        details: {stackName, status: state.status},
-      })
-    }
-    reporter.emit({level: 'info', kind: 'deploy.wait', message: `Stack ${stackName} is ${state.status}; waiting for that operation to finish…`, data: {status: state.status}})
-    await watchStack(cf, {stackName, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
-    stack = await describeStack(cf, stackName)
-    state = classifyStackStatus(stack?.StackStatus)
-  }
-  if (state.kind === 'failed-create') {
-    if (!options.replaceFailedStack) {
-      throw new LpackError('DEPLOY_FAILED', `Stack ${stackName} is ${state.status} after a failed create; it can only be deleted`, {
-        hint: 'Run again with --replace-failed-stack to delete it and create it anew, or `lpack delete --stack-name ' + stackName + '`.',
-        details: {stackName, status: state.status},
-      })
-    }
-    reporter.emit({level: 'info', kind: 'deploy.replace', message: `Deleting stack ${stackName} (${state.status}) to create it again`})
-    await deleteAndWait(cf, stackName, options)
-    stack = undefined
-    state = {kind: 'missing'}
-  }
-  if (state.kind === 'stuck') {
-    throw new LpackError('DEPLOY_FAILED', `Stack ${stackName} is ${state.status} and needs attention before it can be updated`, {
-      hint: state.status === 'UPDATE_ROLLBACK_FAILED' ? 'Fix the cause and run `aws cloudformation continue-update-rollback`.' : 'Delete the stack again once the cause is fixed.',
-      details: {stackName, status: state.status},
-    })
-  }
   const changeSetType = state.kind === 'ready' ? 'UPDATE' : 'CREATE'
   const templateParameters = Object.keys((template.Parameters ?? {}) as Record<string, unknown>)
   const parameters = planParameters(templateParameters, options.parameterOverrides, changeSetType === 'UPDATE' ? new Set((stack?.Parameters ?? []).map((p) => p.ParameterKey ?? '')) : undefined)
@@ -183,7 +168,13 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   }
 
   const sinceEventId = await newestEventId(cf, changeSet.stackId)
-  await executeChangeSet(cf, changeSet.changeSetId, {disableRollback: options.disableRollback})
+  await executeChangeSet(cf, changeSet.changeSetId, {disableRollback: options.disableRollback, reporter})
+  reporter.emit({
+    level: 'info',
+    kind: 'deploy.execute',
+    message: `Executing change set for ${stackName}; following the stack (Ctrl-C stops following, CloudFormation carries on)`,
+    data: {changeSetId: changeSet.changeSetId},
+  })
   if (changeSetType === 'CREATE' && options.terminationProtection) await setTerminationProtection(cf, stackName, true)
   const watched = await watchStack(cf, {stackName, stackId: changeSet.stackId, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
   if (!isSuccessStatus(watched.status)) {
@@ -192,6 +183,49 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   const outputs = toOutputs(watched.stack?.Outputs)
   reporter.emit({level: 'info', kind: 'deploy.done', message: `Stack ${stackName} ${watched.status}`, data: {status: watched.status, outputs}})
   return {kind: 'deployed', stackName, stackId: watched.stack?.StackId ?? changeSet.stackId, status: watched.status, changeSetType, changes, outputs, uploads}
+}
+
+/**
+ * The stack as the change set will find it: a running operation waited for (or, with onBusy 'fail', refused
+ * at once), a stack left by a failed create deleted when asked, a stack that needs a person refused.
+ * Runs before the build so a refusal costs nothing.
+ */
+async function settleStack(cf: CloudFormationClient, options: DeployOptions): Promise<{stack?: Stack; state: StackState}> {
+  const {reporter, stackName} = options
+  let stack = await describeStack(cf, stackName)
+  let state = classifyStackStatus(stack?.StackStatus)
+  if (state.kind === 'busy') {
+    if (options.onBusy === 'fail') {
+      throw new LpackError('STACK_BUSY', `Stack ${stackName} is busy (${state.status})`, {
+        hint: 'Wait for the running operation to finish, or run without --no-wait to let lpack wait for it.',
+        details: {stackName, status: state.status},
+      })
+    }
+    reporter.emit({level: 'info', kind: 'deploy.wait', message: `Stack ${stackName} is ${state.status}; waiting for the running operation to finish…`, data: {status: state.status}})
+    const sinceEventId = await newestEventId(cf, stack!.StackId ?? stackName)
+    await watchStack(cf, {stackName, stackId: stack!.StackId, sinceEventId, alreadyRunning: true, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+    stack = await describeStack(cf, stackName)
+    state = classifyStackStatus(stack?.StackStatus)
+  }
+  if (state.kind === 'failed-create') {
+    if (!options.replaceFailedStack) {
+      throw new LpackError('DEPLOY_FAILED', `Stack ${stackName} is ${state.status} after a failed create; it can only be deleted`, {
+        hint: 'Run again with --replace-failed-stack to delete it and create it anew, or `lpack delete --stack-name ' + stackName + '`.',
+        details: {stackName, status: state.status},
+      })
+    }
+    reporter.emit({level: 'info', kind: 'deploy.replace', message: `Deleting stack ${stackName} (${state.status}) to create it again`})
+    await deleteAndWait(cf, stackName, options)
+    stack = undefined
+    state = {kind: 'missing'}
+  }
+  if (state.kind === 'stuck') {
+    throw new LpackError('DEPLOY_FAILED', `Stack ${stackName} is ${state.status} and needs attention before it can be updated`, {
+      hint: state.status === 'UPDATE_ROLLBACK_FAILED' ? 'Fix the cause and run `aws cloudformation continue-update-rollback`.' : 'Delete the stack again once the cause is fixed.',
+      details: {stackName, status: state.status},
+    })
+  }
+  return {stack, state}
 }
 
 async function prepareBuild(options: DeployOptions) {

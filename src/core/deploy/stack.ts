@@ -50,6 +50,11 @@ export interface WatchOptions {
   signal?: AbortSignal
   /** Bounded: a stack that stays busy longer is reported, not waited on forever. */
   timeoutMs: number
+  /**
+   * The operation was already seen running (waiting for another operation): its first terminal status ends
+   * the watch. Otherwise the operation was just started and the stack may still show its previous status.
+   */
+  alreadyRunning?: boolean
 }
 
 export interface WatchResult {
@@ -91,7 +96,7 @@ export async function watchStack(cf: CloudFormationClient, options: WatchOptions
     const status = stack?.StackStatus ?? 'DELETE_COMPLETE'
     // Right after ExecuteChangeSet the stack may still show its previous status: finished means a terminal
     // status and at least one event of this operation (or a stack that has been quiet for a while, or gone).
-    if (isTerminalStatus(status) && (stack === undefined || events.length > 0 || Date.now() - started > QUIET_STACK_MS)) {
+    if (isTerminalStatus(status) && (stack === undefined || options.alreadyRunning || events.length > 0 || Date.now() - started > QUIET_STACK_MS)) {
       // One more read: events written between the two calls above belong to this operation too.
       const last = await eventsSince(cf, stackRef, options.sinceEventId, seen)
       for (const event of last.events) {
