@@ -1,0 +1,74 @@
+import {LpackError} from '../../errors.js'
+import type {Reporter} from '../../io/reporter.js'
+import {mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
+import {parseList} from '../config/values.js'
+import {type BuildResult, buildProject} from './index.js'
+import type {PlanOptions} from './plan.js'
+import type {SizeBudgets} from './size.js'
+
+/**
+ * What `lpack build` reads from flags and lpack.config.yaml (`environments.<env>.build`). Besides the flags, the
+ * config holds project-wide settings no flag expresses well:
+ * ```yaml
+ * build:
+ *   defaults: {all: {Sourcemap: true}, nodejs: {Target: node22}}   # BuildProperties under each function's own
+ *   budgets: {default: {zippedBytes: 5000000}, functions: {Api: {unzippedBytes: 20000000}}}
+ * ```
+ */
+export const BUILD_KEYS = ['template-file', 'build-dir', 'function', 'concurrency', 'cache', 'defaults', 'budgets'] as const
+
+const FAMILY_KEYS = ['all', 'nodejs', 'python', 'java', 'provided', 'dotnet', 'ruby']
+const BUDGET_KEYS = ['zippedBytes', 'unzippedBytes']
+
+/** `lpack build` from its flags: config merged in (flags win), then buildProject. */
+export async function buildFromFlags(flags: RawFlags, io: {reporter: Reporter; signal?: AbortSignal}): Promise<BuildResult> {
+  const settings = await mergeFlagsWithConfig('build', flags, BUILD_KEYS, io.reporter)
+  const functions = settings.raw('function')
+  return buildProject({
+    templateFile: settings.string('template-file') ?? 'template.yaml',
+    buildDir: settings.string('build-dir'),
+    functions: functions === undefined ? undefined : parseList(functions, 'function'),
+    concurrency: settings.integer('concurrency'),
+    cache: settings.boolean('cache') ?? true,
+    defaults: buildDefaults(settings.raw('defaults')),
+    budgets: sizeBudgets(settings.raw('budgets')),
+    reporter: io.reporter,
+    signal: io.signal,
+  })
+}
+
+function buildDefaults(value: unknown): PlanOptions['defaults'] {
+  if (value === undefined || value === null) return undefined
+  const defaults = record(value, 'build.defaults')
+  for (const [family, properties] of Object.entries(defaults)) {
+    if (!FAMILY_KEYS.includes(family)) throw configError(`build.defaults.${family} is not a runtime family`, `Use one of: ${FAMILY_KEYS.join(', ')}.`)
+    record(properties, `build.defaults.${family}`)
+  }
+  return defaults as PlanOptions['defaults']
+}
+
+function sizeBudgets(value: unknown): SizeBudgets | undefined {
+  if (value === undefined || value === null) return undefined
+  const budgets = record(value, 'build.budgets')
+  const checkBudget = (budget: unknown, where: string) => {
+    for (const [key, bytes] of Object.entries(record(budget, where))) {
+      if (!BUDGET_KEYS.includes(key)) throw configError(`${where}.${key} is not a budget`, `Use ${BUDGET_KEYS.join(' or ')}.`)
+      if (!Number.isInteger(bytes) || (bytes as number) < 1) throw configError(`${where}.${key} must be a positive number of bytes, got ${JSON.stringify(bytes)}`)
+    }
+  }
+  for (const key of Object.keys(budgets)) {
+    if (key === 'default') checkBudget(budgets.default, 'build.budgets.default')
+    else if (key === 'functions') for (const [id, budget] of Object.entries(record(budgets.functions, 'build.budgets.functions'))) checkBudget(budget, `build.budgets.functions.${id}`)
+    else throw configError(`build.budgets.${key} is not a budget setting`, 'Use default and functions.')
+  }
+  return budgets as SizeBudgets
+}
+
+function record(value: unknown, where: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw configError(`${where} must be a mapping`)
+  return value as Record<string, unknown>
+}
+
+function configError(message: string, hint?: string): LpackError {
+  return new LpackError('CONFIG_INVALID', message, hint ? {hint} : {})
+}
