@@ -3,12 +3,13 @@ import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {CreateStackCommand, DescribeStacksCommand, ListStackResourcesCommand} from '@aws-sdk/client-cloudformation'
+import {CreateBucketCommand, ListObjectsV2Command} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {awsCli} from '../support/aws-cli.js'
 import {type CliResult, LPACK_BIN, runLpack} from '../support/cli.js'
 import {type FaultProxy, stackStatusAs, startFaultProxy} from '../support/fault-proxy.js'
-import {type MotoServer, motoEnv, startMoto} from '../support/moto.js'
+import {motoClients, type MotoServer, motoEnv, startMoto} from '../support/moto.js'
 
 const FIXTURES = new URL('../fixtures/deploy/', import.meta.url).pathname
 const BUCKET = 'lpack-states'
@@ -17,17 +18,20 @@ let moto: MotoServer
 let proxy: FaultProxy
 let work: string
 let env: NodeJS.ProcessEnv
+let sdk: ReturnType<typeof motoClients>
 
 beforeAll(async () => {
   moto = await startMoto()
   proxy = await startFaultProxy(moto.endpoint)
   env = motoEnv(proxy.url)
   work = await mkdtemp(join(tmpdir(), 'lpack-states-'))
-  const created = await awsCli(moto.endpoint, moto.env, ['s3api', 'create-bucket', '--bucket', BUCKET])
-  expect(created.exitCode, created.stderr).toBe(0)
+  sdk = motoClients(moto.endpoint)
+  await sdk.s3.send(new CreateBucketCommand({Bucket: BUCKET}))
 })
 
 afterAll(async () => {
+  sdk?.s3.destroy()
+  sdk?.cloudFormation.destroy()
   await proxy?.stop()
   await moto?.stop()
   if (work) await rm(work, {recursive: true, force: true})
@@ -39,9 +43,12 @@ async function project(fixture: string, name: string): Promise<string> {
   return dir
 }
 
+async function describeStack(stack: string) {
+  return (await sdk.cloudFormation.send(new DescribeStacksCommand({StackName: stack}))).Stacks![0]
+}
+
 async function stackStatus(stack: string): Promise<string | undefined> {
-  const result = await awsCli(moto.endpoint, moto.env, ['cloudformation', 'describe-stacks', '--stack-name', stack])
-  return result.exitCode === 0 ? JSON.parse(result.stdout).Stacks[0].StackStatus : undefined
+  return (await describeStack(stack)).StackStatus
 }
 
 describe('lpack deploy: stack states, config environments and templates', () => {
@@ -91,10 +98,9 @@ describe('lpack deploy: stack states, config environments and templates', () => 
     const result = await runLpack(['deploy', '--config-env', 'prod', '--tags', 'env=flag', '--json'], {cwd: dir, env})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({kind: 'deployed', stackName: 'states-config', outputs: {Stage: 'prod'}})
-    const stack = JSON.parse((await awsCli(moto.endpoint, moto.env, ['cloudformation', 'describe-stacks', '--stack-name', 'states-config'])).stdout).Stacks[0]
-    expect(stack.Tags).toEqual([{Key: 'env', Value: 'flag'}])
-    const keys = JSON.parse((await awsCli(moto.endpoint, moto.env, ['s3api', 'list-objects-v2', '--bucket', BUCKET, '--prefix', 'prod/'])).stdout).Contents
-    expect(keys.length).toBe(2)
+    expect((await describeStack('states-config')).Tags).toEqual([{Key: 'env', Value: 'flag'}])
+    const keys = (await sdk.s3.send(new ListObjectsV2Command({Bucket: BUCKET, Prefix: 'prod/'}))).Contents
+    expect(keys?.length).toBe(2)
   })
 
   it('passes a template over 51,200 bytes through S3 as TemplateURL', async () => {
@@ -114,8 +120,8 @@ describe('lpack deploy: stack states, config environments and templates', () => 
     const result = await runLpack(['deploy', '-s', 'states-sam', '--s3-bucket', BUCKET], {cwd: dir, env})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stderr).toContain('Transformed AWS::Serverless-2016-10-31 locally')
-    const resources = JSON.parse((await awsCli(moto.endpoint, moto.env, ['cloudformation', 'list-stack-resources', '--stack-name', 'states-sam'])).stdout).StackResourceSummaries
-    const types = resources.map((r: {ResourceType: string}) => r.ResourceType).sort()
+    const resources = (await sdk.cloudFormation.send(new ListStackResourcesCommand({StackName: 'states-sam'}))).StackResourceSummaries ?? []
+    const types = resources.map((r) => r.ResourceType).sort()
     expect(types).toEqual(['AWS::IAM::Role', 'AWS::Lambda::Alias', 'AWS::Lambda::Function', 'AWS::Lambda::Version'])
   })
 })
@@ -155,8 +161,7 @@ describe('lpack deploy on a stack another operation is running on', () => {
 
   beforeAll(async () => {
     dir = await project('app', 'busy')
-    const created = await awsCli(moto.endpoint, moto.env, ['cloudformation', 'create-stack', '--stack-name', stack, '--template-body', JSON.stringify({Resources: {Handle: {Type: 'AWS::CloudFormation::WaitConditionHandle'}}})])
-    expect(created.exitCode, created.stderr).toBe(0)
+    await sdk.cloudFormation.send(new CreateStackCommand({StackName: stack, TemplateBody: JSON.stringify({Resources: {Handle: {Type: 'AWS::CloudFormation::WaitConditionHandle'}}})}))
   })
 
   it('with --no-wait fails at once with STACK_BUSY, before building or uploading anything', async () => {

@@ -2,12 +2,14 @@ import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {DescribeStacksCommand, GetTemplateCommand} from '@aws-sdk/client-cloudformation'
+import {GetBucketEncryptionCommand, GetBucketPolicyCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadObjectCommand} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {awsCli} from '../support/aws-cli.js'
 import {runLpack} from '../support/cli.js'
 import {type FaultProxy, startFaultProxy} from '../support/fault-proxy.js'
-import {MOTO_ACCOUNT_ID, type MotoServer, motoEnv, startMoto} from '../support/moto.js'
+import {MOTO_ACCOUNT_ID, motoClients, type MotoServer, motoEnv, startMoto} from '../support/moto.js'
 
 const FIXTURE = new URL('../fixtures/deploy/app', import.meta.url).pathname
 const BUCKET = `lpack-artifacts-${MOTO_ACCOUNT_ID}-us-east-1`
@@ -16,16 +18,20 @@ let moto: MotoServer
 let proxy: FaultProxy
 let project: string
 let env: NodeJS.ProcessEnv
+let sdk: ReturnType<typeof motoClients>
 
 beforeAll(async () => {
   moto = await startMoto()
   proxy = await startFaultProxy(moto.endpoint)
   env = motoEnv(proxy.url)
+  sdk = motoClients(moto.endpoint)
   project = await mkdtemp(join(tmpdir(), 'lpack-deploy-'))
   await cp(FIXTURE, project, {recursive: true})
 })
 
 afterAll(async () => {
+  sdk?.s3.destroy()
+  sdk?.cloudFormation.destroy()
   await proxy?.stop()
   await moto?.stop()
   if (project) await rm(project, {recursive: true, force: true})
@@ -35,9 +41,6 @@ function lpack(args: string[]) {
   return runLpack(args, {cwd: project, env})
 }
 
-function aws(args: string[]) {
-  return awsCli(moto.endpoint, moto.env, args)
-}
 
 /** Artifact uploads that reached S3 (PUTs of `<sha256>.zip` keys). */
 function zipPuts() {
@@ -63,25 +66,25 @@ describe('lpack deploy against moto: create → one-function update → no-op �
     expect(events.some((event) => event.kind === 'deploy.event' && event.data.status === 'CREATE_COMPLETE' && event.data.logicalId === 'HelloFn')).toBe(true)
 
     // The AWS CLI sees the stack lpack made.
-    const described = await aws(['cloudformation', 'describe-stacks', '--stack-name', stack])
+    const described = await awsCli(moto.endpoint, moto.env, ['cloudformation', 'describe-stacks', '--stack-name', stack])
     expect(described.exitCode, described.stderr).toBe(0)
     const [cliStack] = JSON.parse(described.stdout).Stacks
     expect(cliStack.StackStatus).toBe('CREATE_COMPLETE')
     expect(cliStack.Tags).toEqual([{Key: 'team', Value: 'web'}])
 
     // The managed bucket: versioned, encrypted, public access blocked, TLS-only policy.
-    expect(JSON.parse((await aws(['s3api', 'get-bucket-versioning', '--bucket', BUCKET])).stdout).Status).toBe('Enabled')
-    const encryption = JSON.parse((await aws(['s3api', 'get-bucket-encryption', '--bucket', BUCKET])).stdout)
-    expect(encryption.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256')
-    const block = JSON.parse((await aws(['s3api', 'get-public-access-block', '--bucket', BUCKET])).stdout).PublicAccessBlockConfiguration
+    expect((await sdk.s3.send(new GetBucketVersioningCommand({Bucket: BUCKET}))).Status).toBe('Enabled')
+    const encryption = await sdk.s3.send(new GetBucketEncryptionCommand({Bucket: BUCKET}))
+    expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256')
+    const block = (await sdk.s3.send(new GetPublicAccessBlockCommand({Bucket: BUCKET}))).PublicAccessBlockConfiguration
     expect(block).toEqual({BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true})
-    const policy = JSON.parse(JSON.parse((await aws(['s3api', 'get-bucket-policy', '--bucket', BUCKET])).stdout).Policy)
+    const policy = JSON.parse((await sdk.s3.send(new GetBucketPolicyCommand({Bucket: BUCKET}))).Policy!)
     expect(policy.Statement[0]).toMatchObject({Effect: 'Deny', Condition: {Bool: {'aws:SecureTransport': 'false'}}})
 
     // Objects are content-addressed, encrypted, and carry their SHA-256.
     const manifest = JSON.parse(await readFile(join(project, '.lpack/build/manifest.json'), 'utf8'))
     const hello = manifest.artifacts.find((a: {logicalId: string}) => a.logicalId === 'HelloFn')
-    const head = JSON.parse((await aws(['s3api', 'head-object', '--bucket', BUCKET, '--key', `${hello.sha256}.zip`])).stdout)
+    const head = await sdk.s3.send(new HeadObjectCommand({Bucket: BUCKET, Key: `${hello.sha256}.zip`}))
     expect(head.ServerSideEncryption).toBe('AES256')
     expect(head.Metadata).toEqual({sha256: hello.sha256})
   })
@@ -101,8 +104,7 @@ describe('lpack deploy against moto: create → one-function update → no-op �
     expect(tableLines[0]).toMatch(/^\s+~ Modify\s+HelloFn\s+AWS::Lambda::Function/)
     expect(result.stderr).toMatch(/UPDATE_COMPLETE\s+AWS::CloudFormation::Stack/)
     // The deployed template points HelloFn at the new object and leaves WorldFn where it was.
-    const body = JSON.parse((await aws(['cloudformation', 'get-template', '--stack-name', stack])).stdout).TemplateBody
-    const deployed = typeof body === 'string' ? JSON.parse(body) : body
+    const deployed = JSON.parse((await sdk.cloudFormation.send(new GetTemplateCommand({StackName: stack}))).TemplateBody!)
     const world = manifest.artifacts.find((a: {logicalId: string}) => a.logicalId === 'WorldFn')
     expect(deployed.Resources.HelloFn.Properties.Code).toEqual({S3Bucket: BUCKET, S3Key: `${hello.sha256}.zip`})
     expect(deployed.Resources.WorldFn.Properties.Code).toEqual({S3Bucket: BUCKET, S3Key: `${world.sha256}.zip`})
@@ -147,8 +149,8 @@ describe('lpack deploy against moto: create → one-function update → no-op �
     expect(result.stderr).toMatch(/BrokenFn \(AWS::Lambda::Function\) CREATE_FAILED: .*The role defined for the function cannot be assumed by Lambda/)
     await writeFile(join(project, 'template.yaml'), template)
 
-    const described = JSON.parse((await aws(['cloudformation', 'describe-stacks', '--stack-name', stack])).stdout)
-    expect(described.Stacks[0].StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE')
+    const described = await sdk.cloudFormation.send(new DescribeStacksCommand({StackName: stack}))
+    expect(described.Stacks?.[0].StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE')
   })
 
   it('deletes the stack and, when asked, its artifacts', async () => {
@@ -157,9 +159,7 @@ describe('lpack deploy against moto: create → one-function update → no-op �
     const document = JSON.parse(result.stdout)
     expect(document.kind).toBe('deleted')
     expect(document.deletedArtifacts).toHaveLength(2)
-    const described = await aws(['cloudformation', 'describe-stacks', '--stack-name', stack])
-    expect(described.exitCode).not.toBe(0)
-    expect(described.stderr).toContain('does not exist')
+    await expect(sdk.cloudFormation.send(new DescribeStacksCommand({StackName: stack}))).rejects.toThrow('does not exist')
     const again = await lpack(['delete', '--stack-name', stack, '--json'])
     expect(again.exitCode).toBe(0)
     expect(JSON.parse(again.stdout).kind).toBe('not-found')

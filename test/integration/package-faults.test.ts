@@ -3,12 +3,16 @@ import {cp, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {CreateBucketCommand, GetObjectCommand, PutObjectCommand} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {awsCli} from '../support/aws-cli.js'
+import {AwsSession} from '../../src/aws/clients.js'
+import {isLpackError} from '../../src/errors.js'
+import {type PackageOptions, type PackageResult, packageBuild} from '../../src/core/package/index.js'
+import {RecordingReporter} from '../../src/io/reporter.js'
 import {runLpack} from '../support/cli.js'
 import {type FaultProxy, type ProxiedRequest, startFaultProxy} from '../support/fault-proxy.js'
-import {MOTO_ACCOUNT_ID, type MotoServer, motoEnv, startMoto} from '../support/moto.js'
+import {MOTO_ACCOUNT_ID, motoClients, type MotoServer, motoEnv, startMoto} from '../support/moto.js'
 
 const FIXTURE = new URL('../fixtures/deploy/app', import.meta.url).pathname
 const BUCKET = 'lpack-faults'
@@ -16,16 +20,21 @@ const BUCKET = 'lpack-faults'
 let moto: MotoServer
 let proxy: FaultProxy
 let work: string
+let sdk: ReturnType<typeof motoClients>
 
 beforeAll(async () => {
   moto = await startMoto()
   proxy = await startFaultProxy(moto.endpoint)
   work = await mkdtemp(join(tmpdir(), 'lpack-faults-'))
-  const created = await awsCli(moto.endpoint, moto.env, ['s3api', 'create-bucket', '--bucket', BUCKET])
-  expect(created.exitCode, created.stderr).toBe(0)
+  sdk = motoClients(moto.endpoint)
+  // Credentials and region for the in-process package runs below (this file's own worker process).
+  Object.assign(process.env, motoEnv(proxy.url))
+  await sdk.s3.send(new CreateBucketCommand({Bucket: BUCKET}))
 })
 
 afterAll(async () => {
+  sdk?.s3.destroy()
+  sdk?.cloudFormation.destroy()
   await proxy?.stop()
   await moto?.stop()
   if (work) await rm(work, {recursive: true, force: true})
@@ -58,10 +67,22 @@ async function writeBuildDir(name: string, artifacts: FakeArtifact[]): Promise<{
 }
 
 async function storedSha256(key: string): Promise<string | undefined> {
-  const file = join(work, `download-${process.hrtime.bigint()}`)
-  const result = await awsCli(moto.endpoint, moto.env, ['s3api', 'get-object', '--bucket', BUCKET, '--key', key, file])
-  if (result.exitCode !== 0) return undefined
-  return createHash('sha256').update(await readFile(file)).digest('hex')
+  try {
+    const object = await sdk.s3.send(new GetObjectCommand({Bucket: BUCKET, Key: key}))
+    return createHash('sha256').update(await object.Body!.transformToByteArray()).digest('hex')
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') return undefined
+    throw error
+  }
+}
+
+/**
+ * lpack's package step in this process, through the proxy: what the retries and the bytes in S3 depend on.
+ * The CLI around it (flags, exit codes, output file) is exercised by the first test; a process each would
+ * only add start-up time.
+ */
+function packageHere(dir: string, extra: Partial<PackageOptions> = {}): Promise<PackageResult> {
+  return packageBuild({buildDir: dir, bucket: BUCKET, aws: new AwsSession({endpointUrl: proxy.url}), reporter: new RecordingReporter(), ...extra})
 }
 
 const isPut = (key: string) => (request: ProxiedRequest) => request.method === 'PUT' && request.path.split('?')[0] === `/${BUCKET}/${key}`
@@ -89,20 +110,15 @@ describe('lpack package through a faulty network', () => {
 
   it('replaces an object under a content key whose bytes differ instead of trusting it', async () => {
     const {dir, sha256} = await writeBuildDir('squatted', [{logicalId: 'GammaFn', bytes: randomBytes(50_000)}])
-    const wrong = join(work, 'wrong.bin')
-    await writeFile(wrong, 'not the artifact')
-    await awsCli(moto.endpoint, moto.env, ['s3api', 'put-object', '--bucket', BUCKET, '--key', `${sha256.GammaFn}.zip`, '--body', wrong])
-    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '--json'], {env: motoEnv(proxy.url)})
-    expect(result.exitCode, result.stderr).toBe(0)
-    expect(JSON.parse(result.stdout)).toMatchObject({uploadedCount: 1})
+    await sdk.s3.send(new PutObjectCommand({Bucket: BUCKET, Key: `${sha256.GammaFn}.zip`, Body: 'not the artifact'}))
+    expect(await packageHere(dir)).toMatchObject({uploadedCount: 1})
     expect(await storedSha256(`${sha256.GammaFn}.zip`)).toBe(sha256.GammaFn)
   })
 
   it('uploads a large artifact in parts, retrying a failed part, with the whole object intact', async () => {
     const {dir, sha256} = await writeBuildDir('large', [{logicalId: 'BigFn', bytes: randomBytes(20 * 1024 * 1024)}])
     proxy.addFault({kind: 'internal-error', times: 1, match: (r) => r.method === 'PUT' && r.path.includes('partNumber=2')})
-    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '--json'], {env: motoEnv(proxy.url)})
-    expect(result.exitCode, result.stderr).toBe(0)
+    expect(await packageHere(dir)).toMatchObject({uploadedCount: 1})
     const parts = proxy.passed((r) => r.method === 'PUT' && r.path.includes('partNumber='))
     expect(parts.length).toBe(3)
     expect(await storedSha256(`${sha256.BigFn}.zip`)).toBe(sha256.BigFn)
@@ -115,8 +131,7 @@ describe('lpack package through a faulty network', () => {
       {logicalId: 'PartsFn', bytes: randomBytes(17 * 1024 * 1024)},
     ])
     const before = proxy.requests.length
-    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '--kms-key-id', key, '--json'], {env: motoEnv(proxy.url)})
-    expect(result.exitCode, result.stderr).toBe(0)
+    expect(await packageHere(dir, {kmsKeyId: key})).toMatchObject({uploadedCount: 2})
     const s3Calls = proxy.requests.slice(before).filter((r) => r.action === undefined)
     // HEAD of each key, PUT of the small one, create + 3 parts + complete for the large one.
     expect(s3Calls.length).toBeGreaterThanOrEqual(7)
@@ -131,11 +146,9 @@ describe('lpack package through a faulty network', () => {
   it('gives up after the retries with the reason, exit 1, and no object under the key', async () => {
     const {dir, sha256} = await writeBuildDir('down', [{logicalId: 'DeltaFn', bytes: randomBytes(10_000)}])
     proxy.addFault({kind: 'internal-error', times: 100, match: isPut(`${sha256.DeltaFn}.zip`)})
-    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '--json'], {env: motoEnv(proxy.url)})
-    expect(result.exitCode).toBe(1)
-    const error = JSON.parse(result.stdout).error
-    expect(error.code).toBe('UPLOAD_FAILED')
-    expect(error.message).toContain('InternalError')
+    const error = await packageHere(dir).then(() => undefined, (error: unknown) => error)
+    expect(isLpackError(error) && {code: error.code, exitCode: error.exitCode}).toEqual({code: 'UPLOAD_FAILED', exitCode: 1})
+    expect((error as Error).message).toContain('InternalError')
     expect(proxy.requests.filter((r) => isPut(`${sha256.DeltaFn}.zip`)(r)).length).toBe(5)
     expect(await storedSha256(`${sha256.DeltaFn}.zip`)).toBeUndefined()
   })
