@@ -53,7 +53,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   } catch (error) {
     throw awsError(error, `Deleting stack ${stackName}`, 'DEPLOY_FAILED')
   }
-  const watched = await watchStack(cf, {stackName, stackId: stack.StackId, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+  const watched = await watchStack(cf, {stackName, stackId: stack.StackId, sinceEventId, resumeWith: `\`lpack delete --stack-name ${stackName}\``, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
   if (watched.status !== 'DELETE_COMPLETE') {
     const failures = collectFailures(watched.events, stackName)
     throw new LpackError('DEPLOY_FAILED', [`Deleting stack ${stackName} failed: ${watched.status}`, ...failures.map((f) => `  ${f.logicalId} (${f.type}): ${f.reason}`)].join('\n'), {

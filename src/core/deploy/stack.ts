@@ -55,6 +55,8 @@ export interface WatchOptions {
    * the watch. Otherwise the operation was just started and the stack may still show its previous status.
    */
   alreadyRunning?: boolean
+  /** The command that picks the operation up again after Ctrl-C; default: the same `lpack deploy`. */
+  resumeWith?: string
 }
 
 export interface WatchResult {
@@ -114,7 +116,7 @@ export async function watchStack(cf: CloudFormationClient, options: WatchOptions
     await sleep(Math.min(options.pollIntervalMs, 2000), options.signal)
     if (options.signal?.aborted) {
       throw new LpackError('INTERRUPTED', `Stopped watching stack ${options.stackName}; it is ${status} and CloudFormation carries on without lpack`, {
-        hint: `Run the same \`lpack deploy\` again to wait for this operation and continue, or follow it with \`aws cloudformation describe-stacks --stack-name ${options.stackName}\`.`,
+        hint: `Run ${options.resumeWith ?? 'the same `lpack deploy`'} again to wait for this operation and continue, or follow it with \`aws cloudformation describe-stacks --stack-name ${options.stackName}\`.`,
         details: {stackName: options.stackName, status},
       })
     }
