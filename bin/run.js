@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// dist/cli/main.js is the bundled CLI (oclif and the commands; scripts/bundle-cli.mjs).
+import {run} from '../dist/cli/main.js'
 
-await execute({dir: import.meta.url})
+await run(import.meta.url)

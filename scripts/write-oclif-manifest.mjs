@@ -1,6 +1,6 @@
-// Build step: writes oclif.manifest.json from the compiled commands in dist/commands. With a manifest,
-// oclif answers `--help`, `--version` and dispatches a command without importing every command file
-// (and what each imports) at start-up. The manifest is a build output (.gitignore), rebuilt by `npm run build`.
+// Build step: writes oclif.manifest.json from the commands in dist/cli/commands.js (the bundled CLI). With a manifest,
+// oclif answers `--help` and `--version`, and finds a command, without importing the commands at start-up.
+// The manifest is a build output (.gitignore), rebuilt by `npm run build`.
 import {writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 

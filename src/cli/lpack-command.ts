@@ -22,6 +22,18 @@ export abstract class LpackCommand extends Command {
     return new StreamReporter({stream: process.stderr, live: isInteractiveTerminal(process.stderr), verbose: verbose || this.debugEnabled})
   }
 
+  /**
+   * The --json document, as oclif prints it when no JSON colour theme is set, but without oclif's tokenizer
+   * (17 ms for the manifest of a 100-function build; JSON.stringify takes 0.3 ms).
+   */
+  override logJson(json: unknown): void {
+    if (this.config.theme?.json !== undefined) {
+      super.logJson(json)
+      return
+    }
+    process.stdout.write((JSON.stringify(json, null, 2) ?? '') + '\n')
+  }
+
   protected override async init(): Promise<void> {
     this.debugEnabled = this.argv.includes('--debug')
     await super.init()

@@ -1,0 +1,109 @@
+// Build step, after tsc and compile-schemas: bundles the CLI — oclif, the commands and everything they import —
+// into a few ES modules in place in dist/, so that starting lpack loads ~20 modules instead of ~170 CommonJS files
+// (oclif's, yaml's, the template loader's...). Entry points: dist/cli/main.js (what bin/run.js imports) and
+// dist/cli/commands.js (oclif's explicit command target); both import one shared copy of oclif.
+// The commands' lazy `await import()`s stay lazy: every module imported dynamically is an entry point of its own
+// (at its dist path), code shared between entries goes to dist/chunks/, so `--help` and `--version` load no core
+// code and dist/errors.js (LpackError) exists once. Packages that are only ever loaded lazily, and are large or
+// keep files of their own, stay external in node_modules.
+import {readFileSync, rmSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import {dirname, relative, resolve} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+import {build} from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const dist = resolve(root, 'dist')
+
+// Modules that find files relative to their own location: their code must stay in their own folder.
+const KEEP_IN_PLACE = {
+  'dist/core/validate/schema.js': 'imports ./schema-validators.js (written by compile-schemas) by a path esbuild cannot see',
+  'dist/core/validate/schema-sources.js': 'reads ../../../schemas/ relative to import.meta.url',
+}
+
+// oclif sorts the command ids with localeCompare at every start: the first call sets up ICU's collator, ~13 ms.
+// lpack's ids are lower-case ASCII words, which code-point order sorts the same way.
+const oclifSort = {
+  name: 'oclif-sort-by-code-point',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, async (args) => {
+      const source = await readFile(args.path, 'utf8')
+      const localeSort = '.sort((a, b) => a.id.localeCompare(b.id));'
+      if (!source.includes(localeSort)) throw new Error(`${args.path} no longer sorts commands with "${localeSort}": update bundle-cli.mjs`)
+      return {contents: source.replace(localeSort, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));'), loader: 'js'}
+    })
+  },
+}
+
+const options = {
+  absWorkingDir: root,
+  outdir: dist,
+  outbase: dist,
+  allowOverwrite: true,
+  bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [oclifSort],
+  external: ['@aws-sdk/*', 'ajv', 'archiver', 'cjs-module-lexer', 'esbuild', 'yauzl', 'typescript', 'ts-node', 'tsx'],
+  // oclif checks its own package.json's engines at start-up; package.json's engines already say what lpack needs.
+  define: {'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"'},
+  // oclif, yaml and others are CommonJS: their require('node:fs') etc. need a real require inside an ES module.
+  banner: {js: "import {createRequire as lpackCreateRequire} from 'node:module'; const require = lpackCreateRequire(import.meta.url);"},
+}
+const cli = [resolve(dist, 'cli/main.js'), resolve(dist, 'cli/commands.js')]
+if (readFileSync(cli[0], 'utf8').includes('lpackCreateRequire')) throw new Error('dist/ is bundled already: run `npm run build` (tsc first)')
+
+const probe = await build({...options, entryPoints: cli, write: false})
+const lazy = new Set()
+const lazyCommonJs = new Map()
+for (const input of Object.values(probe.metafile.inputs)) {
+  for (const imported of input.imports) {
+    if (imported.kind !== 'dynamic-import' || imported.external) continue
+    if (imported.path.startsWith('dist/')) lazy.add(resolve(root, imported.path))
+    else if (probe.metafile.inputs[imported.path].format === 'cjs') lazyCommonJs.set(imported.original, resolve(root, imported.path))
+  }
+}
+
+rmSync(resolve(dist, 'chunks'), {recursive: true, force: true})
+const result = await build({...options, plugins: [...options.plugins, await commonJsNamespaces(lazyCommonJs)], entryPoints: [...cli, ...[...lazy].sort()]})
+
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  for (const input of Object.keys(output.inputs)) {
+    if (input in KEEP_IN_PLACE && dirname(input) !== dirname(file)) {
+      throw new Error(`${input} was bundled into ${file}, but it ${KEEP_IN_PLACE[input]}: make it an entry point of its own`)
+    }
+  }
+}
+const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
+console.log(`bundle-cli: ${Object.keys(result.metafile.outputs).length} modules, ${Math.round(bytes / 1024)} KB in ${relative(root, dist)}/`)
+
+/**
+ * `await import('yaml')` of a CommonJS package gives, in Node, its exports by name (found by cjs-module-lexer)
+ * beside `default`. Split into a chunk of its own by esbuild, the package would export `default` only. Each such
+ * import gets a module re-exporting the names Node finds, so it gives the same namespace as without the bundle.
+ */
+async function commonJsNamespaces(packages) {
+  const names = new Map()
+  for (const [specifier, file] of packages) {
+    const exported = Object.keys(await import(pathToFileURL(file).href)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name))
+    names.set(specifier, {file, exported})
+  }
+  return {
+    name: 'commonjs-namespaces',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({filter: /^[^./]/}, (args) =>
+        args.kind === 'dynamic-import' && names.has(args.path) ? {path: args.path, namespace: 'commonjs-namespace'} : undefined,
+      )
+      pluginBuild.onLoad({filter: /.*/, namespace: 'commonjs-namespace'}, (args) => {
+        const {file, exported} = names.get(args.path)
+        return {contents: `export {${exported.join(', ')}} from ${JSON.stringify(file)}`, resolveDir: root, loader: 'js'}
+      })
+    },
+  }
+}

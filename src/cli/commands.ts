@@ -1,0 +1,13 @@
+import Build from '../commands/build.js'
+import Delete from '../commands/delete.js'
+import Deploy from '../commands/deploy.js'
+import Package from '../commands/package.js'
+import Transform from '../commands/transform.js'
+import Validate from '../commands/validate.js'
+
+/**
+ * Every lpack command by id: oclif's `explicit` command target (package.json `oclif.commands`). One module that
+ * imports the command classes lets the CLI be bundled with oclif into one module graph (scripts/bundle-cli.mjs).
+ * The commands import core modules lazily, so loading this module loads no core code.
+ */
+export const COMMANDS = {build: Build, delete: Delete, deploy: Deploy, package: Package, transform: Transform, validate: Validate}
