@@ -27,7 +27,7 @@ let ownVersion: string | undefined
 
 /**
  * lpack's version, from the nearest package.json above this module: found by walking up rather than by a fixed
- * relative path, because the published build bundles this module into another file (scripts/bundle-build.mjs).
+ * relative path, because the published build bundles this module into another file (scripts/bundle-cli.mjs).
  */
 function lpackVersion(): string {
   if (ownVersion === undefined) {
