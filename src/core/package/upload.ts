@@ -7,7 +7,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
-import {mapWithConcurrency} from './concurrency.js'
+import {mapWithConcurrency} from '../concurrency.js'
 
 /** Above this size an object goes up in parts (lib-storage), each part checked by S3 against its SHA-256. */
 export const MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024

@@ -10,7 +10,7 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
     while (failure === undefined && next < items.length) {
       const index = next++
       try {
-        results[index] = await fn(items[index], index)
+        results[index] = await fn(items[index]!, index)
       } catch (error) {
         failure ??= {error}
       }
@@ -19,4 +19,25 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   await Promise.all(Array.from({length: Math.max(1, Math.min(limit, items.length))}, worker))
   if (failure !== undefined) throw failure.error
   return results
+}
+
+/**
+ * A limiter shared by jobs of different sizes: each call waits for one of `limit` slots. Unlike
+ * mapWithConcurrency, work queued later (a batch's units rebuilt one by one) shares the same bound.
+ */
+export function createLimiter(limit: number): <R>(fn: () => Promise<R>) => Promise<R> {
+  let active = 0
+  const waiting: (() => void)[] = []
+  return async (fn) => {
+    if (active >= limit) await new Promise<void>((resolveSlot) => waiting.push(resolveSlot))
+    else active++
+    try {
+      return await fn()
+    } finally {
+      // The slot passes straight to the next waiter, so `active` stays counted.
+      const next = waiting.shift()
+      if (next) next()
+      else active--
+    }
+  }
 }
