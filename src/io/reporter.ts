@@ -36,7 +36,7 @@ export class RecordingReporter implements Reporter {
 }
 
 export interface StreamReporterOptions {
-  stream: NodeJS.WritableStream & {isTTY?: boolean; columns?: number}
+  stream: NodeJS.WritableStream & {isTTY?: boolean; columns?: number; rows?: number}
   /** Redraw live lines in place; only on an interactive terminal outside CI. */
   live: boolean
   verbose?: boolean
@@ -79,9 +79,14 @@ export class StreamReporter implements Reporter {
 
   private redrawLive(): void {
     if (!this.options.live || this.liveLines.size === 0) return
-    const width = Math.max(20, (this.options.stream.columns ?? 100) - 1)
-    for (const line of this.liveLines.values()) this.options.stream.write(line.slice(0, width) + '\n')
-    this.drawnLines = this.liveLines.size
+    // A terminal that reports no size (0) gets the usual 100×24. The block never grows past the screen: the cursor
+    // cannot move above the top line, so a taller block could not be cleared.
+    const width = Math.max(20, (this.options.stream.columns || 100) - 1)
+    const maxLines = Math.max(2, (this.options.stream.rows || 24) - 2)
+    const lines = [...this.liveLines.values()]
+    const shown = lines.length <= maxLines ? lines : [...lines.slice(0, maxLines - 1), `… and ${lines.length - maxLines + 1} more`]
+    for (const line of shown) this.options.stream.write(line.slice(0, width) + '\n')
+    this.drawnLines = shown.length
   }
 }
 
