@@ -8,8 +8,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {buildProject} from '../../src/core/build/index.js'
 import {LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
-import {runLpack} from '../support/cli.js'
-import {buildElsewhere, hasTool, run, unpackZip, zipEntries} from './build-layer-support.js'
+import {run, runLpack} from '../support/cli.js'
+import {unpackZip, zipEntries} from '../support/zip.js'
+import {buildElsewhere, hasTool} from './build-layer-support.js'
 
 // Java packages built from real javac output and a Debian jar (there is no Maven Central here), checked entry by
 // entry, then run from the unpacked zip with `java -cp "root:lib/*"` as Lambda's Java runtime would load them.

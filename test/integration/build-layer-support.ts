@@ -1,54 +1,6 @@
-import {execFile} from 'node:child_process'
-import {createWriteStream} from 'node:fs'
-import {chmod, mkdir} from 'node:fs/promises'
-import {dirname, join} from 'node:path'
-import {pipeline} from 'node:stream/promises'
-import {promisify} from 'node:util'
-
-import * as yauzl from 'yauzl'
-
-import {LPACK_BIN} from '../support/cli.js'
+import {LPACK_BIN, run} from '../support/cli.js'
 
 /** Helpers of the Java, Python, custom-runtime and layer build tests. */
-
-export const run = promisify(execFile)
-
-export interface ZipFileEntry {
-  path: string
-  /** Unix permission bits stored in the entry (0o644, 0o755). */
-  mode: number
-  /** The DOS date and time as stored, decoded as UTC. */
-  date: Date
-}
-
-/** The file entries of a zip in stored order, with their modes. */
-export async function zipEntries(file: string): Promise<ZipFileEntry[]> {
-  const zip = await yauzl.openPromise(file, {lazyEntries: true})
-  const entries: ZipFileEntry[] = []
-  try {
-    for await (const entry of zip.eachEntry()) {
-      entries.push({path: entry.fileName, mode: (entry.externalFileAttributes >>> 16) & 0o7777, date: entry.getLastModDate({timezone: 'UTC'})})
-    }
-  } finally {
-    zip.close()
-  }
-  return entries
-}
-
-/** Unpacks a zip as Lambda does into /var/task, keeping each file's mode. */
-export async function unpackZip(file: string, dir: string): Promise<void> {
-  const zip = await yauzl.openPromise(file, {lazyEntries: true})
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const target = join(dir, entry.fileName)
-      await mkdir(dirname(target), {recursive: true})
-      await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(target))
-      await chmod(target, (entry.externalFileAttributes >>> 16) & 0o777)
-    }
-  } finally {
-    zip.close()
-  }
-}
 
 /**
  * Runs `lpack build --json` the way a CI machine in another timezone with a stricter umask would, and returns

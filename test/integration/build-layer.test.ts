@@ -7,7 +7,8 @@ import {parse} from 'yaml'
 
 import {buildProject} from '../../src/core/build/index.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
-import {hasTool, zipEntries} from './build-layer-support.js'
+import {zipEntries} from '../support/zip.js'
+import {hasTool} from './build-layer-support.js'
 
 // Layers get the folder their runtime loads them from (/opt/python, /opt/java/lib, …), as SAM builds them; a
 // layer without a BuildMethod is zipped as it is. Python layers with requirements: build-python.test.ts.

@@ -6,7 +6,8 @@ import {describe, expect, it} from 'vitest'
 import {buildProject, type BuildResult} from '../../src/core/build/index.js'
 import {LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
-import {extractZip, invokeBuiltHandler, readZipFile, writeProject} from './build-node-support.js'
+import {extractZip, readZipFile} from '../support/zip.js'
+import {invokeBuiltHandler, writeProject} from './build-node-support.js'
 
 // Functions with the same esbuild settings are bundled in one esbuild call. These tests build the same projects
 // batched and one function at a time (batch: false) and compare what a user gets: zip bytes, cache keys, the

@@ -8,7 +8,8 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {buildProject} from '../../src/core/build/index.js'
 import type {BuildManifest} from '../../src/core/build/manifest.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
-import {copyProject, extractZip, invokeBuiltHandler, readZipFile, runLpackWithUmask, sha256} from './build-node-support.js'
+import {extractZip, readZipFile} from '../support/zip.js'
+import {copyProject, invokeBuiltHandler, runLpackWithUmask, sha256} from './build-node-support.js'
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/build-node/ts-app', import.meta.url))
 /** DOS date 1980-01-01 and time 00:00:00, the fixed timestamp of every entry. */

@@ -7,8 +7,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {buildProject} from '../../src/core/build/index.js'
 import {LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
-import {runLpack} from '../support/cli.js'
-import {buildElsewhere, hasTool, run, unpackZip, zipEntries} from './build-layer-support.js'
+import {run, runLpack} from '../support/cli.js'
+import {unpackZip, zipEntries} from '../support/zip.js'
+import {buildElsewhere, hasTool} from './build-layer-support.js'
 
 // Custom runtimes: SAM's makefile build (make build-<LogicalId> with ARTIFACTS_DIR) and a prebuilt bootstrap.
 const hasMake = await hasTool('make')

@@ -7,7 +7,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {buildProject} from '../../src/core/build/index.js'
 import {LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
-import {buildElsewhere, hasTool, run, unpackZip, zipEntries} from './build-layer-support.js'
+import {run} from '../support/cli.js'
+import {unpackZip, zipEntries} from '../support/zip.js'
+import {buildElsewhere, hasTool} from './build-layer-support.js'
 
 // Python packages with a dependency from a wheel the test writes itself (no package index here), installed by
 // the real pip for Lambda's platform, then imported and called with python3 from the unpacked zip.

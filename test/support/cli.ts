@@ -1,8 +1,12 @@
-import {spawn} from 'node:child_process'
+import {execFile, spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const LPACK_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+/** Runs a program (a build tool, a built handler) and resolves with its output; rejects on a non-zero exit. */
+export const run = promisify(execFile)
 
 export interface CliResult {
   exitCode: number
