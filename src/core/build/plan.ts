@@ -1,6 +1,7 @@
 import {dirname, isAbsolute, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
+import {isObject} from '../json.js'
 import {isIntrinsic} from '../template/intrinsics.js'
 import type {Template} from '../template/template.js'
 import type {Architecture, ArtifactKind, BuildPlan, BuildUnit, RuntimeFamily} from './types.js'
@@ -145,7 +146,7 @@ function resolveLiteral(value: unknown, parameters: Record<string, unknown>): un
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+  return isObject(value) ? value : {}
 }
 
 function asArray(value: unknown): unknown[] {

@@ -18,6 +18,7 @@ import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {LpackError} from '../../errors.js'
+import {isObject} from '../json.js'
 
 export const LPACK_CONFIG_FILE = 'lpack.config.yaml'
 export const SAM_CONFIG_FILE = 'samconfig.toml'
@@ -79,19 +80,19 @@ async function readLpackConfig(text: string, file: string, envName: string, opti
   } catch (error) {
     throw new LpackError('CONFIG_INVALID', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`)
   }
-  if (!isRecord(document) || (document.version !== undefined && document.version !== 1)) {
+  if (!isObject(document) || (document.version !== undefined && document.version !== 1)) {
     throw new LpackError('CONFIG_INVALID', `${file} must be a mapping with \`version: 1\` and \`environments\``)
   }
   const environments = document.environments ?? {}
-  if (!isRecord(environments)) throw new LpackError('CONFIG_INVALID', `${file}: environments must be a mapping of environment names`)
+  if (!isObject(environments)) throw new LpackError('CONFIG_INVALID', `${file}: environments must be a mapping of environment names`)
   const environment = environments[envName]
   if (environment === undefined) return undefined
-  if (!isRecord(environment)) throw new LpackError('CONFIG_INVALID', `${file}: environments.${envName} must be a mapping of command names`)
+  if (!isObject(environment)) throw new LpackError('CONFIG_INVALID', `${file}: environments.${envName} must be a mapping of command names`)
   const values: ConfigValues = {}
   for (const section of ['global', options.command]) {
     const entries = environment[section]
     if (entries === undefined || entries === null) continue
-    if (!isRecord(entries)) throw new LpackError('CONFIG_INVALID', `${file}: environments.${envName}.${section} must be a mapping of flag names to values`)
+    if (!isObject(entries)) throw new LpackError('CONFIG_INVALID', `${file}: environments.${envName}.${section} must be a mapping of flag names to values`)
     for (const [key, value] of Object.entries(entries)) {
       if (!options.knownKeys.includes(key)) {
         if (section === 'global') continue // global settings may belong to other commands
@@ -137,13 +138,13 @@ async function readSamConfig(text: string, file: string, envName: string, option
     throw new LpackError('CONFIG_INVALID', `${file} has version ${String(document.version)}; lpack reads samconfig version 0.1`)
   }
   const environment = document[envName]
-  if (!isRecord(environment)) return undefined
+  if (!isObject(environment)) return undefined
   const values: ConfigValues = {}
   const ignoredKeys: string[] = []
   for (const section of ['global', options.command]) {
     const table = environment[section]
-    const parameters = isRecord(table) ? table.parameters : undefined
-    if (!isRecord(parameters)) continue
+    const parameters = isObject(table) ? table.parameters : undefined
+    if (!isObject(parameters)) continue
     for (const [key, value] of Object.entries(parameters)) {
       if (key === 'no_fail_on_empty_changeset') {
         values['fail-on-empty-changeset'] = value !== true
@@ -158,8 +159,4 @@ async function readSamConfig(text: string, file: string, envName: string, option
     }
   }
   return {values, ignoredKeys: ignoredKeys.sort()}
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }

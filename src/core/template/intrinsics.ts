@@ -1,3 +1,5 @@
+import {isObject} from '../json.js'
+
 /**
  * CloudFormation's YAML short-form tags and the long form each maps to.
  * `!GetAtt A.B` is split at the first dot into `["A", "B"]`, as CloudFormation and the SAM translator do.
@@ -31,7 +33,7 @@ export const INTRINSIC_KEYS: ReadonlySet<string> = new Set(Object.values(SHORT_F
 
 /** True when `value` is `{Ref: …}`, `{"Fn::X": …}` or `{Condition: …}` — a value computed at deploy time. */
 export function isIntrinsic(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  if (!isObject(value)) return false
   const keys = Object.keys(value)
   return keys.length === 1 && (INTRINSIC_KEYS.has(keys[0]!) || keys[0]!.startsWith('Fn::'))
 }

@@ -1,9 +1,6 @@
-/** JSON-like values as they come out of the template loader. */
-export type JsonObject = Record<string, unknown>
+import {isObject, type JsonObject} from '../json.js'
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+export {isObject, type JsonObject}
 
 export function deepClone<T>(value: T): T {
   return structuredClone(value)

@@ -1,10 +1,11 @@
 import type {Diagnostic} from '../diagnostics/diagnostic.js'
+import {isObject, type JsonObject} from '../json.js'
 import {isIntrinsic} from '../template/intrinsics.js'
 import {formatPath, type Template, type TemplatePath} from '../template/template.js'
 import {type DiagnosticCode, DIAGNOSTIC_CODES} from './codes.js'
 
 export type Json = null | boolean | number | string | Json[] | {[key: string]: Json}
-export type JsonObject = {[key: string]: unknown}
+export {isObject, type JsonObject}
 
 export interface ValidateOptions {
   /** The day runtime deprecations are judged against; injected so results do not depend on the clock. */
@@ -73,10 +74,6 @@ export class RuleContext {
       ...(hint === undefined ? {} : {hint}),
     })
   }
-}
-
-export function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 /** `record[key]` for keys that come from a template: own properties only, never the prototype's. */
