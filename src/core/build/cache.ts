@@ -1,10 +1,12 @@
 import {createHash} from 'node:crypto'
-import {readFileSync, statSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
 import {dirname, join, relative, sep} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import type {ManifestArtifact} from './manifest.js'
-import type {BuiltContent} from './types.js'
+import type {BuildPlan, BuiltContent} from './types.js'
 
 /** Bump when the build output for the same inputs changes (a new zip layout, a new default). */
 export const BUILD_FORMAT_VERSION = 1
@@ -41,11 +43,78 @@ export async function readCacheRecord(buildDir: string, logicalId: string): Prom
 }
 
 export async function writeCacheRecord(buildDir: string, record: CacheRecord): Promise<void> {
-  const file = cacheRecordFile(buildDir, record.logicalId)
+  await writeJsonAtomically(cacheRecordFile(buildDir, record.logicalId), record)
+}
+
+/**
+ * The plan of the last successful build and what its built template.yaml was made from: a no-op build reuses the
+ * plan instead of parsing the template again, and leaves the built template.yaml alone when it would be the same.
+ */
+export interface PlanRecord {
+  version: number
+  /** planKey() of the template and options the plan was made from. */
+  key: string
+  plan: BuildPlan
+  builtTemplate: {
+    /** builtTemplateKey() of what the built template.yaml was made from. */
+    inputsHash: string
+    /** sha256 of the built template.yaml as written. */
+    sha256: string
+  }
+}
+
+const PLAN_RECORD_FILE = 'plan.json'
+
+/**
+ * What a build plan depends on besides the file system: the template's path and bytes, the plan options and the
+ * lpack version (whose planner and serializer made the record).
+ */
+export function planKey(templateFile: string, templateBytes: Uint8Array, options: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify({format: BUILD_FORMAT_VERSION, lpack: lpackVersion(), templateFile, options}))
+    .update(templateBytes)
+    .digest('hex')
+}
+
+/** What the built template.yaml is made from besides the template: where each unit's zip is and what it changes. */
+export function builtTemplateKey(planKeyValue: string, buildDir: string, units: readonly {logicalId: string; zip: string; codeProperty: string; propertyUpdates?: unknown}[]): string {
+  return createHash('sha256').update(JSON.stringify({planKey: planKeyValue, buildDir, units})).digest('hex')
+}
+
+/** The plan record stored for `key`, if any. */
+export async function readPlanRecord(buildDir: string, key: string): Promise<PlanRecord | undefined> {
+  try {
+    const record = JSON.parse(await readFile(join(buildDir, 'cache', PLAN_RECORD_FILE), 'utf8')) as PlanRecord
+    return record.version === BUILD_FORMAT_VERSION && record.key === key ? record : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export async function writePlanRecord(buildDir: string, record: PlanRecord): Promise<void> {
+  await writeJsonAtomically(join(buildDir, 'cache', PLAN_RECORD_FILE), record)
+}
+
+async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
   await mkdir(dirname(file), {recursive: true})
   const temp = `${file}.${process.pid}.tmp`
-  await writeFile(temp, JSON.stringify(record, null, 2) + '\n')
+  await writeFile(temp, JSON.stringify(value, null, 2) + '\n')
   await rename(temp, file)
+}
+
+let ownVersion: string | undefined
+
+/**
+ * lpack's version, from the nearest package.json above this module: found by walking up rather than by a fixed
+ * relative path, because the published build bundles this module into another file (scripts/bundle-cli.mjs).
+ */
+function lpackVersion(): string {
+  if (ownVersion === undefined) {
+    let dir = dirname(fileURLToPath(import.meta.url))
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+    ownVersion = (createRequire(import.meta.url)(join(dir, 'package.json')) as {version: string}).version
+  }
+  return ownVersion
 }
 
 /** What one build has learnt about input files, shared by its units (they share most dependencies). */

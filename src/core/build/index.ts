@@ -1,15 +1,27 @@
 import {availableParallelism} from 'node:os'
-import {mkdir, mkdtemp, rename, rm, stat, writeFile} from 'node:fs/promises'
-import {join, resolve} from 'node:path'
+import {createHash} from 'node:crypto'
+import {mkdir, mkdtemp, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
+import {dirname, join, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {writeDeterministicZip} from '../package/zip.js'
-import {loadTemplateFile} from '../template/load.js'
-import {serializeTemplateYaml} from '../template/serialize.js'
+import type {Template} from '../template/template.js'
 import {builderFor} from './builders/index.js'
 import {createLimiter, mapWithConcurrency} from '../concurrency.js'
-import {BUILD_FORMAT_VERSION, createInputMemo, hashInputs, readCacheRecord, writeCacheRecord, type CacheRecord, type InputMemo} from './cache.js'
+import {
+  BUILD_FORMAT_VERSION,
+  builtTemplateKey,
+  createInputMemo,
+  hashInputs,
+  planKey,
+  readCacheRecord,
+  readPlanRecord,
+  writeCacheRecord,
+  writePlanRecord,
+  type CacheRecord,
+  type InputMemo,
+} from './cache.js'
 import {ARTIFACTS_DIR, BUILT_TEMPLATE_FILE, MANIFEST_FILE, type BuildManifest, type ManifestArtifact} from './manifest.js'
 import {planBuild, type PlanOptions} from './plan.js'
 import {rewriteTemplate} from './rewrite.js'
@@ -70,21 +82,18 @@ interface UnitOutcome {
  */
 export async function buildProject(options: BuildOptions): Promise<BuildResult> {
   const {reporter} = options
-  const loaded = await loadTemplateFile(options.templateFile)
-  const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error')
-  if (!loaded.template || loadErrors.length > 0) {
-    const first = loadErrors[0]
-    throw new LpackError('TEMPLATE_INVALID', `Template ${options.templateFile} cannot be read${first ? `: ${first.file}:${first.line}:${first.column} ${first.message}` : ''}`, {
-      hint: 'Run `lpack validate` for every problem with its position.',
-      details: {diagnostics: loaded.diagnostics},
-    })
-  }
-  const template = loaded.template
-  const plan = planBuild(template, {only: options.functions, parameters: options.parameters, defaults: options.defaults})
-  const buildDir = resolve(options.buildDir ?? join(plan.projectDir, DEFAULT_BUILD_DIR))
+  const templateFile = resolve(options.templateFile)
+  const buildDir = resolve(options.buildDir ?? join(dirname(templateFile), DEFAULT_BUILD_DIR))
+  // The plan depends only on the template's bytes and the plan options: while they are unchanged, the last
+  // build's plan is reused and the template is not parsed (YAML parsing is a good part of a no-op build).
+  const planOptions: PlanOptions = {only: options.functions, parameters: options.parameters, defaults: options.defaults}
+  const templateBytes = await readFile(templateFile).catch(() => undefined)
+  const key = templateBytes && planKey(templateFile, templateBytes, planOptions)
+  const previousPlan = key ? await readPlanRecord(buildDir, key) : undefined
+  let template: Template | undefined
+  const plan = previousPlan?.plan ?? planBuild((template = await loadTemplate(options.templateFile, templateBytes)), planOptions)
   await mkdir(join(buildDir, ARTIFACTS_DIR), {recursive: true})
-  // The manifest marks a finished build: remove it first so a failure below cannot leave a stale one.
-  await rm(join(buildDir, MANIFEST_FILE), {force: true})
+  const manifestFile = join(buildDir, MANIFEST_FILE)
   for (const skipped of plan.skipped) reporter.emit({level: 'debug', kind: 'build.skip', message: `${skipped.logicalId}: not built (${skipped.reason})`})
 
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism())
@@ -110,6 +119,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       fail(unit, error)
     }
   })
+
+  // The manifest marks a finished build: remove it before anything changes, so a failure below cannot leave a
+  // stale one. A build where every unit is cached changes no artifact: its manifest stays until it is rewritten.
+  const upToDate = stale.length === 0 && failures.length === 0
+  if (!upToDate) await rm(manifestFile, {force: true})
 
   // Phase 2: build what changed — units with the same batch key in one run of their tool, the rest one by one;
   // a batch that fails as a whole is built again unit by unit, so each error names its unit.
@@ -154,21 +168,35 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
   const overLimit = sizes.filter((s) => s.problems.length > 0)
   if (overLimit.length > 0) {
+    await rm(manifestFile, {force: true})
     throw new LpackError('SIZE_LIMIT_EXCEEDED', overLimit.flatMap((s) => s.problems).join('\n'), {
       hint: 'Exclude what the function does not need (.lpackignore, externals), or move shared code to a layer.',
       details: {sizes: overLimit},
     })
   }
 
-  const rewritten = rewriteTemplate(
-    template.value,
-    built.map((o) => ({artifact: o.artifact, codeProperty: o.unit.codeProperty, propertyUpdates: o.propertyUpdates})),
-    buildDir,
-    (artifact) => join(buildDir, artifact.zip),
-  )
-  await writeAtomically(join(buildDir, BUILT_TEMPLATE_FILE), serializeTemplateYaml(rewritten))
+  const rewrites = built
+    .map((o) => ({artifact: o.artifact, codeProperty: o.unit.codeProperty, propertyUpdates: o.propertyUpdates}))
+    .sort((a, b) => (a.artifact.logicalId < b.artifact.logicalId ? -1 : 1))
+  const builtTemplateFile = join(buildDir, BUILT_TEMPLATE_FILE)
+  const builtTemplate = {
+    inputsHash: key ? builtTemplateKey(key, buildDir, rewrites.map((r) => ({logicalId: r.artifact.logicalId, zip: r.artifact.zip, codeProperty: r.codeProperty, propertyUpdates: r.propertyUpdates}))) : '',
+    sha256: previousPlan?.builtTemplate.sha256 ?? '',
+  }
+  // The built template.yaml is written again only when what it is made from, or the file itself, has changed.
+  const builtTemplateCurrent =
+    previousPlan !== undefined && previousPlan.builtTemplate.inputsHash === builtTemplate.inputsHash && sha256(await readFile(builtTemplateFile).catch(() => '')) === builtTemplate.sha256
+  if (!builtTemplateCurrent) {
+    const {serializeTemplateYaml} = await import('../template/serialize.js')
+    template ??= await loadTemplate(options.templateFile, templateBytes)
+    const text = serializeTemplateYaml(rewriteTemplate(template.value, rewrites, buildDir, (artifact) => join(buildDir, artifact.zip)))
+    builtTemplate.sha256 = sha256(text)
+    await writeAtomically(builtTemplateFile, text)
+  }
+  if (key && !(previousPlan && builtTemplateCurrent)) await writePlanRecord(buildDir, {version: BUILD_FORMAT_VERSION, key, plan, builtTemplate})
   const manifest: BuildManifest = {version: 1, template: BUILT_TEMPLATE_FILE, artifacts}
-  await writeAtomically(join(buildDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
+  const manifestText = JSON.stringify(manifest, null, 2) + '\n'
+  if (!upToDate || (await readFile(manifestFile, 'utf8').catch(() => undefined)) !== manifestText) await writeAtomically(manifestFile, manifestText)
   return {
     buildDir,
     manifest,
@@ -340,6 +368,25 @@ function zipPath(unit: BuildUnit): string {
 async function zipMatches(zipFile: string, record: CacheRecord): Promise<boolean> {
   const info = await stat(zipFile).catch(() => undefined)
   return info?.size === record.artifact.zippedBytes
+}
+
+/** The template, parsed from the bytes read for the plan key (or read now, when they could not be read). */
+async function loadTemplate(file: string, bytes: Buffer | undefined): Promise<Template> {
+  const {loadTemplateFile, parseTemplate} = await import('../template/load.js')
+  const loaded = bytes ? parseTemplate(bytes, file) : await loadTemplateFile(file)
+  const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error')
+  if (!loaded.template || loadErrors.length > 0) {
+    const first = loadErrors[0]
+    throw new LpackError('TEMPLATE_INVALID', `Template ${file} cannot be read${first ? `: ${first.file}:${first.line}:${first.column} ${first.message}` : ''}`, {
+      hint: 'Run `lpack validate` for every problem with its position.',
+      details: {diagnostics: loaded.diagnostics},
+    })
+  }
+  return loaded.template
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex')
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {
