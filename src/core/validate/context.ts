@@ -4,7 +4,6 @@ import {isIntrinsic} from '../template/intrinsics.js'
 import {formatPath, type Template, type TemplatePath} from '../template/template.js'
 import {type DiagnosticCode, DIAGNOSTIC_CODES} from './codes.js'
 
-export type Json = null | boolean | number | string | Json[] | {[key: string]: Json}
 export {isObject, type JsonObject}
 
 export interface ValidateOptions {

@@ -88,8 +88,3 @@ export class FunctionView {
 export function functionViews(context: RuleContext): FunctionView[] {
   return context.resourcesOfType('AWS::Serverless::Function', 'AWS::Lambda::Function').map((id) => new FunctionView(context, id))
 }
-
-/** True when the value is an intrinsic (computed at deploy time), so literal checks do not apply. */
-export function isComputed(value: unknown): boolean {
-  return isIntrinsic(value)
-}

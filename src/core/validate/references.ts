@@ -23,12 +23,6 @@ const GETATT_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   'AWS::Lambda::EventSourceMapping': ['EventSourceMappingArn', 'Id'],
 }
 
-interface Reference {
-  kind: 'Ref' | 'GetAtt' | 'Sub' | 'DependsOn'
-  target: string
-  path: TemplatePath
-}
-
 /**
  * Checks that every Ref, GetAtt, Sub variable, DependsOn and Condition names something that exists,
  * that intrinsics have the shape CloudFormation needs, and that resources do not depend on each other in a circle.

@@ -1,5 +1,5 @@
 import type {TemplatePath} from '../template/template.js'
-import {isObject, literalString, lookup, referencedResource, type RuleContext, show} from './context.js'
+import {isObject, literalString, lookup, referencedResource, type RuleContext} from './context.js'
 import {functionViews} from './functions.js'
 
 /** Where IAM policy documents live, per resource type. */

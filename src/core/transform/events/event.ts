@@ -1,5 +1,4 @@
 import type {TransformContext} from '../context.js'
-import {InvalidEventError} from '../errors.js'
 import type {JsonObject} from '../json.js'
 import type {CfnResource} from '../resource.js'
 import type {PropertySpec} from '../validate.js'
@@ -32,8 +31,4 @@ export interface EventInput {
 export interface EventSourceType {
   readonly properties: Readonly<Record<string, PropertySpec>>
   translate(input: EventInput): CfnResource[]
-}
-
-export function eventError(input: Pick<EventInput, 'name'>, message: string): InvalidEventError {
-  return new InvalidEventError(input.name, message)
 }

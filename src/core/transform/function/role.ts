@@ -1,4 +1,4 @@
-import {awsManagedPolicyArn, type TransformContext} from '../context.js'
+import type {TransformContext} from '../context.js'
 import {invalidResource} from '../errors.js'
 import {ifItems, isIntrinsicIf, isNoValue} from '../intrinsics.js'
 import {deepEqual, type JsonObject} from '../json.js'
@@ -77,8 +77,6 @@ export function addInlinePolicies(role: CfnResource | undefined, policies: reado
     role.set('Policies', [...current, policy])
   }
 }
-
-export const managedArn = awsManagedPolicyArn
 
 export const POLICY = {
   sqsSendMessage: (queueArn: unknown, logicalId: string): JsonObject => ({
