@@ -36,6 +36,40 @@ const oclifSort = {
   },
 }
 
+// Packages oclif requires when it starts but uses only for features lpack's commands do not reach at start-up:
+// each is bundled behind a stand-in that evaluates it at its first use (~12 ms of module evaluation saved on every
+// command). Only oclif's own require() calls are redirected.
+const LAZY_OCLIF_DEPENDENCIES = {
+  tinyglobby: 'finds commands by file pattern; lpack lists its commands explicitly (package.json oclif.commands)',
+  minimatch: 'finds plugins by name pattern among dependencies; lpack has no plugins',
+  'cli-spinners': "ux.action's spinner frames",
+  ejs: 'renders `<%= config.bin %>` in help and examples',
+}
+const lazyOclifDependencies = {
+  name: 'lazy-oclif-dependencies',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({filter: new RegExp(`^(${Object.keys(LAZY_OCLIF_DEPENDENCIES).join('|')})$`)}, async (args) => {
+      if (args.kind !== 'require-call' || args.pluginData?.real || !/[\\/]@oclif[\\/]core[\\/]/.test(args.importer)) return undefined
+      const real = await pluginBuild.resolve(args.path, {kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: {real: true}})
+      if (real.errors.length > 0) return {errors: real.errors}
+      return {path: args.path, namespace: 'lazy-oclif-dependency', pluginData: {file: real.path}}
+    })
+    // The stand-in answers `__esModule` itself, so TypeScript's __importDefault/__importStar take it as it is
+    // without loading the package; `default` is the package's default export, or the package (CommonJS).
+    pluginBuild.onLoad({filter: /.*/, namespace: 'lazy-oclif-dependency'}, (args) => ({
+      contents: `let loaded
+const load = () => (loaded ??= require(${JSON.stringify(args.pluginData.file)}))
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? true : key === 'default' && !load().__esModule ? load() : load()[key]),
+  has: (_, key) => key in load(),
+})
+`,
+      resolveDir: root,
+      loader: 'js',
+    }))
+  },
+}
+
 const options = {
   absWorkingDir: root,
   outdir: dist,
@@ -49,7 +83,7 @@ const options = {
   target: 'node20',
   logLevel: 'warning',
   metafile: true,
-  plugins: [oclifSort],
+  plugins: [oclifSort, lazyOclifDependencies],
   external: ['@aws-sdk/*', 'ajv', 'archiver', 'cjs-module-lexer', 'esbuild', 'yauzl', 'typescript', 'ts-node', 'tsx'],
   // oclif checks its own package.json's engines at start-up; package.json's engines already say what lpack needs.
   define: {'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"'},
