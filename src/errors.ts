@@ -87,8 +87,3 @@ export class LpackError extends Error {
 export function isLpackError(error: unknown): error is LpackError {
   return error instanceof LpackError
 }
-
-/** Exit code for any thrown value: LpackError's own, 70 for everything else (a bug). */
-export function exitCodeOf(error: unknown): ExitCode {
-  return isLpackError(error) ? error.exitCode : EXIT.internal
-}

@@ -96,7 +96,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     requests,
     addFault: (rule) => faults.push(rule),
     addRewrite: (rule) => {
-      const entry = {...rule}
+      const entry: RewriteRule & {stopped?: boolean} = {...rule}
       rewrites.push(entry)
       return {stop: () => void (entry.stopped = true)}
     },

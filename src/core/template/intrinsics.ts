@@ -37,8 +37,3 @@ export function isIntrinsic(value: unknown): value is Record<string, unknown> {
   const keys = Object.keys(value)
   return keys.length === 1 && (INTRINSIC_KEYS.has(keys[0]!) || keys[0]!.startsWith('Fn::'))
 }
-
-/** The intrinsic's name (`Ref`, `Fn::GetAtt`, …) or undefined for plain values. */
-export function intrinsicName(value: unknown): string | undefined {
-  return isIntrinsic(value) ? Object.keys(value)[0] : undefined
-}
