@@ -1,10 +1,9 @@
 import {createHash} from 'node:crypto'
-import {existsSync, readFileSync, statSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
-import {createRequire} from 'node:module'
 import {dirname, join, relative, sep} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
+import {lpackVersion} from '../../version.js'
 import type {ManifestArtifact} from './manifest.js'
 import type {BuildPlan, BuiltContent} from './types.js'
 
@@ -100,21 +99,6 @@ async function writeJsonAtomically(file: string, value: unknown): Promise<void> 
   const temp = `${file}.${process.pid}.tmp`
   await writeFile(temp, JSON.stringify(value, null, 2) + '\n')
   await rename(temp, file)
-}
-
-let ownVersion: string | undefined
-
-/**
- * lpack's version, from the nearest package.json above this module: found by walking up rather than by a fixed
- * relative path, because the published build bundles this module into another file (scripts/bundle-cli.mjs).
- */
-function lpackVersion(): string {
-  if (ownVersion === undefined) {
-    let dir = dirname(fileURLToPath(import.meta.url))
-    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
-    ownVersion = (createRequire(import.meta.url)(join(dir, 'package.json')) as {version: string}).version
-  }
-  return ownVersion
 }
 
 /** What one build has learnt about input files, shared by its units (they share most dependencies). */

@@ -1,12 +1,12 @@
-import {existsSync, statSync} from 'node:fs'
+import {statSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import {dirname, join, normalize, posix, relative, resolve, sep} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import type {BuildFailure, BuildOptions as EsbuildOptions, Message, Metafile} from 'esbuild'
 
 import {LpackError} from '../../../../errors.js'
+import {lpackVersion} from '../../../../version.js'
 import type {BuildContext, BuildJob, BuildUnit, BuiltContent, RuntimeBuilder} from '../../types.js'
 import type {ZipEntry} from '../../../package/zip.js'
 import {assertCodeFolder, commonJsExports, findSourceFile, parseNodeHandler, type NodeHandler} from './handler.js'
@@ -21,21 +21,6 @@ export function nodeToolVersions(): {esbuild: string; lpack: string} {
     esbuild: (require('esbuild/package.json') as {version: string}).version,
     lpack: lpackVersion(),
   }
-}
-
-let ownVersion: string | undefined
-
-/**
- * lpack's version, from the nearest package.json above this module: found by walking up rather than by a fixed
- * relative path, because the published build bundles this module into another file (scripts/bundle-cli.mjs).
- */
-function lpackVersion(): string {
-  if (ownVersion === undefined) {
-    let dir = dirname(fileURLToPath(import.meta.url))
-    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
-    ownVersion = (require(join(dir, 'package.json')) as {version: string}).version
-  }
-  return ownVersion
 }
 
 /**
