@@ -8,32 +8,27 @@ import {CreateBucketCommand, ListObjectsV2Command} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type CliResult, LPACK_BIN, runLpack} from '../support/cli.js'
-import {type FaultProxy, stackStatusAs, startFaultProxy} from '../support/fault-proxy.js'
-import {motoClients, type MotoServer, motoEnv, startMoto} from '../support/moto.js'
+import {type FaultProxy, stackStatusAs} from '../support/fault-proxy.js'
+import {type LocalAws, startLocalAws} from '../support/local-aws.js'
 
 const FIXTURES = new URL('../fixtures/deploy/', import.meta.url).pathname
 const BUCKET = 'lpack-states'
 
-let moto: MotoServer
+let aws: LocalAws
 let proxy: FaultProxy
 let work: string
 let env: NodeJS.ProcessEnv
-let sdk: ReturnType<typeof motoClients>
+let sdk: LocalAws['sdk']
 
 beforeAll(async () => {
-  moto = await startMoto()
-  proxy = await startFaultProxy(moto.endpoint)
-  env = motoEnv(proxy.url)
+  aws = await startLocalAws()
+  ;({proxy, env, sdk} = aws)
   work = await mkdtemp(join(tmpdir(), 'lpack-states-'))
-  sdk = motoClients(moto.endpoint)
   await sdk.s3.send(new CreateBucketCommand({Bucket: BUCKET}))
 })
 
 afterAll(async () => {
-  sdk?.s3.destroy()
-  sdk?.cloudFormation.destroy()
-  await proxy?.stop()
-  await moto?.stop()
+  await aws?.stop()
   if (work) await rm(work, {recursive: true, force: true})
 })
 

@@ -8,32 +8,28 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {awsCli} from '../support/aws-cli.js'
 import {runLpack} from '../support/cli.js'
-import {type FaultProxy, startFaultProxy} from '../support/fault-proxy.js'
-import {MOTO_ACCOUNT_ID, motoClients, type MotoServer, motoEnv, startMoto} from '../support/moto.js'
+import type {FaultProxy} from '../support/fault-proxy.js'
+import {type LocalAws, startLocalAws} from '../support/local-aws.js'
+import {MOTO_ACCOUNT_ID} from '../support/moto.js'
 
 const FIXTURE = new URL('../fixtures/deploy/app', import.meta.url).pathname
 const BUCKET = `lpack-artifacts-${MOTO_ACCOUNT_ID}-us-east-1`
 
-let moto: MotoServer
+let aws: LocalAws
 let proxy: FaultProxy
 let project: string
 let env: NodeJS.ProcessEnv
-let sdk: ReturnType<typeof motoClients>
+let sdk: LocalAws['sdk']
 
 beforeAll(async () => {
-  moto = await startMoto()
-  proxy = await startFaultProxy(moto.endpoint)
-  env = motoEnv(proxy.url)
-  sdk = motoClients(moto.endpoint)
+  aws = await startLocalAws()
+  ;({proxy, env, sdk} = aws)
   project = await mkdtemp(join(tmpdir(), 'lpack-deploy-'))
   await cp(FIXTURE, project, {recursive: true})
 })
 
 afterAll(async () => {
-  sdk?.s3.destroy()
-  sdk?.cloudFormation.destroy()
-  await proxy?.stop()
-  await moto?.stop()
+  await aws?.stop()
   if (project) await rm(project, {recursive: true, force: true})
 })
 
@@ -66,7 +62,7 @@ describe('lpack deploy against moto: create → one-function update → no-op �
     expect(events.some((event) => event.kind === 'deploy.event' && event.data.status === 'CREATE_COMPLETE' && event.data.logicalId === 'HelloFn')).toBe(true)
 
     // The AWS CLI sees the stack lpack made.
-    const described = await awsCli(moto.endpoint, moto.env, ['cloudformation', 'describe-stacks', '--stack-name', stack])
+    const described = await awsCli(aws.moto.endpoint, aws.moto.env, ['cloudformation', 'describe-stacks', '--stack-name', stack])
     expect(described.exitCode, described.stderr).toBe(0)
     const [cliStack] = JSON.parse(described.stdout).Stacks
     expect(cliStack.StackStatus).toBe('CREATE_COMPLETE')

@@ -11,32 +11,29 @@ import {isLpackError} from '../../src/errors.js'
 import {type PackageOptions, type PackageResult, packageBuild} from '../../src/core/package/index.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
 import {runLpack} from '../support/cli.js'
-import {type FaultProxy, type ProxiedRequest, startFaultProxy} from '../support/fault-proxy.js'
-import {MOTO_ACCOUNT_ID, motoClients, type MotoServer, motoEnv, startMoto} from '../support/moto.js'
+import type {FaultProxy, ProxiedRequest} from '../support/fault-proxy.js'
+import {type LocalAws, startLocalAws} from '../support/local-aws.js'
+import {MOTO_ACCOUNT_ID} from '../support/moto.js'
 
 const FIXTURE = new URL('../fixtures/deploy/app', import.meta.url).pathname
 const BUCKET = 'lpack-faults'
 
-let moto: MotoServer
+let aws: LocalAws
 let proxy: FaultProxy
 let work: string
-let sdk: ReturnType<typeof motoClients>
+let sdk: LocalAws['sdk']
 
 beforeAll(async () => {
-  moto = await startMoto()
-  proxy = await startFaultProxy(moto.endpoint)
+  aws = await startLocalAws()
+  ;({proxy, sdk} = aws)
   work = await mkdtemp(join(tmpdir(), 'lpack-faults-'))
-  sdk = motoClients(moto.endpoint)
   // Credentials and region for the in-process package runs below (this file's own worker process).
-  Object.assign(process.env, motoEnv(proxy.url))
+  Object.assign(process.env, aws.env)
   await sdk.s3.send(new CreateBucketCommand({Bucket: BUCKET}))
 })
 
 afterAll(async () => {
-  sdk?.s3.destroy()
-  sdk?.cloudFormation.destroy()
-  await proxy?.stop()
-  await moto?.stop()
+  await aws?.stop()
   if (work) await rm(work, {recursive: true, force: true})
 })
 
@@ -97,7 +94,7 @@ describe('lpack package through a faulty network', () => {
     proxy.addFault({kind: 'internal-error', times: 1, match: isPut(`${sha256.BetaFn}.zip`)})
     proxy.addFault({kind: 'throttle', times: 2, match: (r) => r.method === 'HEAD'})
     proxy.addFault({kind: 'throttle', times: 1, match: (r) => r.action === 'GetCallerIdentity'})
-    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '-o', join(dir, 'packaged.yaml'), '--json'], {env: motoEnv(proxy.url)})
+    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '-o', join(dir, 'packaged.yaml'), '--json'], {env: aws.env})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({bucket: BUCKET, uploadedCount: 2, skippedCount: 0})
     expect(proxy.requests.filter((r) => r.fault !== undefined).map((r) => r.fault).sort()).toEqual(['internal-error', 'reset-mid-upload', 'throttle', 'throttle', 'throttle'])
@@ -161,7 +158,7 @@ describe('lpack deploy through a faulty CloudFormation endpoint', () => {
     proxy.addFault({kind: 'internal-error', times: 1, match: (r) => r.action === 'CreateChangeSet'})
     proxy.addFault({kind: 'throttle', times: 2, match: (r) => r.action === 'DescribeStacks'})
     proxy.addFault({kind: 'internal-error', times: 1, match: (r) => r.action === 'ExecuteChangeSet'})
-    const result = await runLpack(['deploy', '--stack-name', 'lpack-faults', '--s3-bucket', BUCKET, '--json'], {cwd: project, env: motoEnv(proxy.url)})
+    const result = await runLpack(['deploy', '--stack-name', 'lpack-faults', '--s3-bucket', BUCKET, '--json'], {cwd: project, env: aws.env})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({kind: 'deployed', status: 'CREATE_COMPLETE'})
     expect(proxy.requests.filter((r) => r.action === 'CreateChangeSet').map((r) => r.fault ?? 'ok')).toEqual(['internal-error', 'ok'])

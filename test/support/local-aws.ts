@@ -1,0 +1,31 @@
+import {type FaultProxy, startFaultProxy} from './fault-proxy.js'
+import {motoClients, type MotoServer, motoEnv, startMoto} from './moto.js'
+
+/** One test file's AWS: a moto server, the fault proxy lpack talks through, and SDK clients straight to moto. */
+export interface LocalAws {
+  moto: MotoServer
+  proxy: FaultProxy
+  /** Environment for lpack child processes: endpoint (the proxy), region, test credentials. */
+  env: NodeJS.ProcessEnv
+  /** Clients that look at moto directly, past the proxy (assertions are not counted as lpack's requests). */
+  sdk: ReturnType<typeof motoClients>
+  stop(): Promise<void>
+}
+
+export async function startLocalAws(): Promise<LocalAws> {
+  const moto = await startMoto()
+  const proxy = await startFaultProxy(moto.endpoint)
+  const sdk = motoClients(moto.endpoint)
+  return {
+    moto,
+    proxy,
+    env: motoEnv(proxy.url),
+    sdk,
+    async stop() {
+      sdk.s3.destroy()
+      sdk.cloudFormation.destroy()
+      await proxy.stop()
+      await moto.stop()
+    },
+  }
+}
