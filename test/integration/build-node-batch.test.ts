@@ -1,8 +1,8 @@
-import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
+import {BuildCache} from '../../src/core/build/cache.js'
 import {buildProject, type BuildResult} from '../../src/core/build/index.js'
 import {LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
@@ -112,10 +112,10 @@ describe('lpack build: functions bundled together', () => {
     expect(bundle).not.toContain('never bundled'.toUpperCase())
 
     // A function's cache inputs are what its entry reaches, not everything the run read.
-    const inputs = async (id: string) =>
-      (JSON.parse(await readFile(join(project, 'batched/cache', `${id}.json`), 'utf8')) as {inputs: {file: string}[]}).inputs.map((i) => i.file.slice(project.length + 1))
-    expect(await inputs('B')).toEqual(['app/package.json', 'app/src/b/index.ts', 'app/src/lib/other.ts'])
-    expect(await inputs('A')).toEqual([
+    const cache = BuildCache.load(join(project, 'batched'))
+    const inputs = (id: string) => cache.record(id)!.inputs.map((i) => i.file.slice(project.length + 1))
+    expect(inputs('B')).toEqual(['app/package.json', 'app/src/b/index.ts', 'app/src/lib/other.ts'])
+    expect(inputs('A')).toEqual([
       'app/node_modules/fake-dep/index.js', 'app/node_modules/fake-dep/package.json', 'app/package.json', 'app/src/a/index.ts', 'app/src/lib/shared.ts',
     ])
 

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {readFileSync, statSync} from 'node:fs'
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
-import {dirname, join, relative, sep} from 'node:path'
+import {mkdir, rename, writeFile} from 'node:fs/promises'
+import {join, relative, sep} from 'node:path'
 
 import {lpackVersion} from '../../version.js'
 import type {ManifestArtifact} from './manifest.js'
@@ -9,6 +9,9 @@ import type {BuildPlan, BuiltContent} from './types.js'
 
 /** Bump when the build output for the same inputs changes (a new zip layout, a new default). */
 export const BUILD_FORMAT_VERSION = 1
+/** Bump when the layout of the cache file changes; a cache of another layout is ignored (everything rebuilds). */
+const CACHE_FILE_VERSION = 2
+const CACHE_FILE = join('cache', 'build-cache.json')
 
 export interface InputFileStamp {
   file: string
@@ -19,8 +22,9 @@ export interface InputFileStamp {
 
 /** What the last successful build of one unit was made from, and what it made. */
 export interface CacheRecord {
-  version: number
   logicalId: string
+  /** fingerprintText() of the builder's settings and tool versions. */
+  fingerprint: string
   inputsHash: string
   inputs: InputFileStamp[]
   artifact: Omit<ManifestArtifact, 'cached'>
@@ -28,29 +32,11 @@ export interface CacheRecord {
   largestInputs?: BuiltContent['largestInputs']
 }
 
-export function cacheRecordFile(buildDir: string, logicalId: string): string {
-  return join(buildDir, 'cache', `${logicalId}.json`)
-}
-
-export async function readCacheRecord(buildDir: string, logicalId: string): Promise<CacheRecord | undefined> {
-  try {
-    const record = JSON.parse(await readFile(cacheRecordFile(buildDir, logicalId), 'utf8')) as CacheRecord
-    return record.version === BUILD_FORMAT_VERSION && record.logicalId === logicalId ? record : undefined
-  } catch {
-    return undefined
-  }
-}
-
-export async function writeCacheRecord(buildDir: string, record: CacheRecord): Promise<void> {
-  await writeJsonAtomically(cacheRecordFile(buildDir, record.logicalId), record)
-}
-
 /**
  * The plan of the last successful build and what its built template.yaml was made from: a no-op build reuses the
  * plan instead of parsing the template again, and leaves the built template.yaml alone when it would be the same.
  */
 export interface PlanRecord {
-  version: number
   /** planKey() of the template and options the plan was made from. */
   key: string
   plan: BuildPlan
@@ -62,7 +48,197 @@ export interface PlanRecord {
   }
 }
 
-const PLAN_RECORD_FILE = 'plan.json'
+/**
+ * `cache/build-cache.json` as stored: one file for the whole build directory, so that a no-op build reads one
+ * small file. Units share most input files (their dependencies), so each file's stamp is stored once in `files`
+ * and a unit lists indexes into it: 20 functions with 340 shared inputs take ~60 KB instead of 1.5 MB.
+ */
+interface StoredCache {
+  version: number
+  format: number
+  plan?: PlanRecord
+  /** [file, size, mtimeMs, sha256] */
+  files: [string, number, number, string][]
+  units: Record<string, Omit<CacheRecord, 'logicalId' | 'inputs'> & {inputs: number[]}>
+}
+
+/**
+ * What earlier builds in a build directory left for later ones: the last plan, and per unit the record that lets
+ * an unchanged unit be reused. Loaded once per build, saved once at its end (also after a failure, so the units
+ * that did build are reused next time). A missing, unreadable or older cache file is an empty cache.
+ */
+export class BuildCache {
+  private constructor(
+    private readonly file: string,
+    private planRecord: PlanRecord | undefined,
+    private readonly records: Map<string, CacheRecord>,
+    /** The stored stamps, by file. */
+    readonly stamps: ReadonlyMap<string, InputFileStamp>,
+    private changed: boolean,
+  ) {}
+
+  static load(buildDir: string): BuildCache {
+    const file = join(buildDir, CACHE_FILE)
+    const empty = () => new BuildCache(file, undefined, new Map(), new Map(), false)
+    let stored: StoredCache
+    try {
+      // Synchronous: the one read of a no-op build, a few tens of KB.
+      stored = JSON.parse(readFileSync(file, 'utf8')) as StoredCache
+    } catch {
+      return empty()
+    }
+    if (stored?.version !== CACHE_FILE_VERSION || stored.format !== BUILD_FORMAT_VERSION || !Array.isArray(stored.files)) return empty()
+    const stamps = stored.files.map(([path, size, mtimeMs, sha256]): InputFileStamp => ({file: path, size, mtimeMs, sha256}))
+    const records = new Map<string, CacheRecord>()
+    for (const [logicalId, unit] of Object.entries(stored.units ?? {})) {
+      const inputs = unit.inputs.map((index) => stamps[index])
+      if (inputs.some((stamp) => stamp === undefined)) continue
+      records.set(logicalId, {...unit, logicalId, inputs: inputs as InputFileStamp[]})
+    }
+    return new BuildCache(file, stored.plan, records, new Map(stamps.map((stamp) => [stamp.file, stamp])), false)
+  }
+
+  /** The last plan, if it was made from the template and options `key` stands for. */
+  plan(key: string): PlanRecord | undefined {
+    return this.planRecord?.key === key ? this.planRecord : undefined
+  }
+
+  setPlan(record: PlanRecord): void {
+    this.planRecord = record
+    this.changed = true
+  }
+
+  record(logicalId: string): CacheRecord | undefined {
+    return this.records.get(logicalId)
+  }
+
+  setRecord(record: CacheRecord): void {
+    this.records.set(record.logicalId, record)
+    this.changed = true
+  }
+
+  /** Forgets the units not in `logicalIds` (functions removed from the template). */
+  keepOnly(logicalIds: readonly string[]): void {
+    const keep = new Set(logicalIds)
+    for (const logicalId of this.records.keys()) {
+      if (keep.has(logicalId)) continue
+      this.records.delete(logicalId)
+      this.changed = true
+    }
+  }
+
+  /**
+   * Writes the cache when something changed. `current` holds the stamps taken in this build: where a record
+   * still holds an older stamp of the same file, the newer one is stored (the record's inputsHash then no longer
+   * matches and the unit builds again, as it must: its input changed).
+   */
+  async save(current: InputFiles): Promise<void> {
+    if (!this.changed && !current.refreshed) return
+    const index = new Map<string, number>()
+    const files: StoredCache['files'] = []
+    const indexOf = (stamp: InputFileStamp): number => {
+      let position = index.get(stamp.file)
+      if (position === undefined) {
+        const newest = current.taken(stamp.file) ?? stamp
+        position = files.push([newest.file, newest.size, newest.mtimeMs, newest.sha256]) - 1
+        index.set(stamp.file, position)
+      }
+      return position
+    }
+    const units: StoredCache['units'] = {}
+    for (const logicalId of [...this.records.keys()].sort()) {
+      const {logicalId: _id, inputs, ...rest} = this.records.get(logicalId)!
+      units[logicalId] = {...rest, inputs: inputs.map(indexOf)}
+    }
+    const stored: StoredCache = {version: CACHE_FILE_VERSION, format: BUILD_FORMAT_VERSION, ...(this.planRecord ? {plan: this.planRecord} : {}), files, units}
+    await mkdir(join(this.file, '..'), {recursive: true})
+    const temp = `${this.file}.${process.pid}.tmp`
+    await writeFile(temp, JSON.stringify(stored) + '\n')
+    await rename(temp, this.file)
+    this.changed = false
+  }
+}
+
+/**
+ * What a build knows about input files: the stamps earlier builds recorded, and those it takes itself. A file
+ * whose size and mtime match a recorded stamp reuses its recorded content hash, as git's index does, so a no-op
+ * rebuild only stats files; a file shared by many units is stat'ed and read once per build.
+ */
+export class InputFiles {
+  private readonly stamps = new Map<string, InputFileStamp>()
+  /** File → its line in a hash: its path relative to the project (forward slashes) and its content hash. */
+  private readonly lines = new Map<string, string>()
+  /** True when a recorded stamp was out of date (a touched file): saving the new one spares the next build a read. */
+  refreshed = false
+
+  constructor(private readonly known: ReadonlyMap<string, InputFileStamp> = new Map()) {}
+
+  /** The stamp taken of `file` in this build, if any. */
+  taken(file: string): InputFileStamp | undefined {
+    return this.stamps.get(file)
+  }
+
+  /**
+   * The file's stamp now, or undefined when it is not a file. A stamp taken earlier in this build is reused
+   * without a stat: it describes the file at or before the time the build read it, and if the file has changed
+   * since, its mtime no longer matches and the next build hashes it again.
+   */
+  stamp(file: string): InputFileStamp | undefined {
+    const taken = this.stamps.get(file)
+    if (taken) return taken
+    // Synchronous on purpose: a bundle has hundreds of inputs, and a sync stat or read of a small file costs a
+    // few microseconds where a promise round trip costs tens — the difference between a fast and a slow build.
+    const info = statSync(file, {throwIfNoEntry: false})
+    if (!info?.isFile()) return undefined
+    const before = this.known.get(file)
+    let sha256: string
+    if (before && before.size === info.size && before.mtimeMs === info.mtimeMs) sha256 = before.sha256
+    else {
+      sha256 = createHash('sha256').update(readFileSync(file)).digest('hex')
+      if (before) this.refreshed = true
+    }
+    const stamp = {file, size: info.size, mtimeMs: info.mtimeMs, sha256}
+    this.stamps.set(file, stamp)
+    return stamp
+  }
+
+  /** True when every recorded input is still a file with the recorded content (a stat each, once per build). */
+  unchanged(recorded: readonly InputFileStamp[]): boolean {
+    for (const before of recorded) if (this.stamp(before.file)?.sha256 !== before.sha256) return false
+    return true
+  }
+
+  /**
+   * Hashes a unit's inputs: its fingerprintText() (settings, tool versions) and every input file's content, paths
+   * relative to `root` so the same project in another folder has the same hash. Undefined when a file is gone.
+   */
+  hash(root: string, files: readonly string[], fingerprint: string): {inputsHash: string; inputs: InputFileStamp[]} | undefined {
+    const inputs: InputFileStamp[] = []
+    const prefix = root.endsWith(sep) ? root : root + sep
+    let text = ''
+    // Usually already sorted and unique (a previous record's files): then no copy and no sort.
+    for (const file of isSortedSet(files) ? files : [...new Set(files)].sort()) {
+      const stamp = this.stamp(file)
+      if (!stamp) return undefined
+      inputs.push(stamp)
+      let line = this.lines.get(file)
+      if (line === undefined) {
+        // Input paths are absolute and normalized: one under the project is its relative path with the prefix cut.
+        const path = file.startsWith(prefix) ? file.slice(prefix.length) : relative(root, file)
+        this.lines.set(file, (line = `\n${sep === '/' ? path : path.split(sep).join('/')}\0${stamp.sha256}`))
+      }
+      text += line
+    }
+    // One update for all lines: the same bytes as one update per line, without a native call per file.
+    const inputsHash = createHash('sha256').update(fingerprint).update(text).digest('hex')
+    return {inputsHash, inputs}
+  }
+}
+
+/** A unit's fingerprint (its settings and tool versions, from its builder) as stored and hashed. */
+export function fingerprintText(fingerprint: unknown): string {
+  return JSON.stringify({format: BUILD_FORMAT_VERSION, fingerprint})
+}
 
 /**
  * What a build plan depends on besides the file system: the template's path and bytes, the plan options and the
@@ -78,91 +254,6 @@ export function planKey(templateFile: string, templateBytes: Uint8Array, options
 /** What the built template.yaml is made from besides the template: where each unit's zip is and what it changes. */
 export function builtTemplateKey(planKeyValue: string, buildDir: string, units: readonly {logicalId: string; zip: string; codeProperty: string; propertyUpdates?: unknown}[]): string {
   return createHash('sha256').update(JSON.stringify({planKey: planKeyValue, buildDir, units})).digest('hex')
-}
-
-/** The plan record stored for `key`, if any. */
-export async function readPlanRecord(buildDir: string, key: string): Promise<PlanRecord | undefined> {
-  try {
-    const record = JSON.parse(await readFile(join(buildDir, 'cache', PLAN_RECORD_FILE), 'utf8')) as PlanRecord
-    return record.version === BUILD_FORMAT_VERSION && record.key === key ? record : undefined
-  } catch {
-    return undefined
-  }
-}
-
-export async function writePlanRecord(buildDir: string, record: PlanRecord): Promise<void> {
-  await writeJsonAtomically(join(buildDir, 'cache', PLAN_RECORD_FILE), record)
-}
-
-async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
-  await mkdir(dirname(file), {recursive: true})
-  const temp = `${file}.${process.pid}.tmp`
-  await writeFile(temp, JSON.stringify(value, null, 2) + '\n')
-  await rename(temp, file)
-}
-
-/** What one build has learnt about input files, shared by its units (they share most dependencies). */
-export interface InputMemo {
-  /** Stamps taken in this build. */
-  stamps: Map<string, InputFileStamp>
-  /** File → its line in the hash: its path relative to the project (forward slashes) and its content hash. */
-  lines: Map<string, string>
-}
-
-export function createInputMemo(): InputMemo {
-  return {stamps: new Map(), lines: new Map()}
-}
-
-/**
- * Hashes a unit's inputs: the fingerprint (settings, tool versions) and every input file's content. A file
- * whose size and mtime match the previous record reuses its recorded content hash, as git's index does, so a
- * no-op rebuild only stats files. `memo` holds what this build already knows about files: functions sharing
- * dependencies stat and read each shared file once. Paths are hashed relative to `root`.
- */
-export function hashInputs(
-  root: string,
-  files: readonly string[],
-  fingerprint: unknown,
-  previous: readonly InputFileStamp[] = [],
-  memo: InputMemo = createInputMemo(),
-): {inputsHash: string; inputs: InputFileStamp[]} | undefined {
-  let known: Map<string, InputFileStamp> | undefined
-  const inputs: InputFileStamp[] = []
-  // Usually already sorted and unique (a previous record's files): then no copy and no sort.
-  for (const file of isSortedSet(files) ? files : [...new Set(files)].sort()) {
-    // A stamp taken earlier in this build is reused without a stat: it describes the file at or before the time
-    // the build read it, and if the file has changed since, its mtime no longer matches and the next build
-    // hashes it again.
-    const current = memo.stamps.get(file)
-    if (current) {
-      inputs.push(current)
-      continue
-    }
-    // Synchronous on purpose: a bundle has hundreds of inputs, and a sync stat or read of a small file costs a
-    // few microseconds where a promise round trip costs tens — the difference between a fast and a slow build.
-    const info = statSync(file, {throwIfNoEntry: false})
-    if (!info?.isFile()) return undefined
-    known ??= new Map(previous.map((stamp) => [stamp.file, stamp]))
-    const before = known.get(file)
-    const sha256 =
-      before && before.size === info.size && before.mtimeMs === info.mtimeMs
-        ? before.sha256
-        : createHash('sha256').update(readFileSync(file)).digest('hex')
-    const stamp = {file, size: info.size, mtimeMs: info.mtimeMs, sha256}
-    memo.stamps.set(file, stamp)
-    inputs.push(stamp)
-  }
-  const hash = createHash('sha256')
-  hash.update(JSON.stringify({format: BUILD_FORMAT_VERSION, fingerprint}))
-  // Paths relative to the project, so the same project in another folder has the same hash.
-  const lines = inputs.map((input) => {
-    let line = memo.lines.get(input.file)
-    if (line === undefined) memo.lines.set(input.file, (line = `\n${relative(root, input.file).split(sep).join('/')}\0${input.sha256}`))
-    return line
-  })
-  // One update for all lines: the same bytes as one update per line, without a native call per file.
-  hash.update(lines.join(''))
-  return {inputsHash: hash.digest('hex'), inputs}
 }
 
 function isSortedSet(files: readonly string[]): boolean {

@@ -1,6 +1,7 @@
 import {availableParallelism} from 'node:os'
 import {createHash} from 'node:crypto'
-import {mkdir, mkdtemp, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
+import {mkdirSync, readFileSync, statSync} from 'node:fs'
+import {mkdtemp, rename, rm, writeFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
@@ -9,19 +10,7 @@ import {writeDeterministicZip} from '../package/zip.js'
 import type {Template} from '../template/template.js'
 import {builderFor} from './builders/index.js'
 import {createLimiter, mapWithConcurrency} from '../concurrency.js'
-import {
-  BUILD_FORMAT_VERSION,
-  builtTemplateKey,
-  createInputMemo,
-  hashInputs,
-  planKey,
-  readCacheRecord,
-  readPlanRecord,
-  writeCacheRecord,
-  writePlanRecord,
-  type CacheRecord,
-  type InputMemo,
-} from './cache.js'
+import {BuildCache, builtTemplateKey, fingerprintText, InputFiles, planKey, type CacheRecord, type InputFileStamp} from './cache.js'
 import {ARTIFACTS_DIR, BUILT_TEMPLATE_FILE, MANIFEST_FILE, type BuildManifest, type ManifestArtifact} from './manifest.js'
 import {planBuild, type PlanOptions} from './plan.js'
 import {rewriteTemplate} from './rewrite.js'
@@ -87,12 +76,13 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   // The plan depends only on the template's bytes and the plan options: while they are unchanged, the last
   // build's plan is reused and the template is not parsed (YAML parsing is a good part of a no-op build).
   const planOptions: PlanOptions = {only: options.functions, parameters: options.parameters, defaults: options.defaults}
-  const templateBytes = await readFile(templateFile).catch(() => undefined)
+  const templateBytes = readIfPresent(templateFile)
   const key = templateBytes && planKey(templateFile, templateBytes, planOptions)
-  const previousPlan = key ? await readPlanRecord(buildDir, key) : undefined
+  const cache = BuildCache.load(buildDir)
+  const previousPlan = key ? cache.plan(key) : undefined
   let template: Template | undefined
   const plan = previousPlan?.plan ?? planBuild((template = await loadTemplate(options.templateFile, templateBytes)), planOptions)
-  await mkdir(join(buildDir, ARTIFACTS_DIR), {recursive: true})
+  mkdirSync(join(buildDir, ARTIFACTS_DIR), {recursive: true})
   const manifestFile = join(buildDir, MANIFEST_FILE)
   for (const skipped of plan.skipped) reporter.emit({level: 'debug', kind: 'build.skip', message: `${skipped.logicalId}: not built (${skipped.reason})`})
 
@@ -105,104 +95,110 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     const line = message.startsWith(`${unit.logicalId}:`) ? message : `${unit.logicalId}: ${message}`
     reporter.emit({level: 'info', kind: 'build.failed', id: unit.logicalId, final: true, message: `✗ ${line}`})
   }
-  const session: BuildSession = {plan, buildDir, options, inputs: createInputMemo()}
-
-  // Phase 1: the cache decides, for every unit, before any build tool is loaded (a no-op build only stats files).
-  const built: UnitOutcome[] = []
-  const stale: StaleUnit[] = []
-  await mapWithConcurrency(plan.units, concurrency, async (unit) => {
-    try {
-      const checked = await checkCache(unit, session)
-      if ('artifact' in checked) built.push(checked)
-      else stale.push(checked)
-    } catch (error) {
-      fail(unit, error)
-    }
-  })
-
-  // The manifest marks a finished build: remove it before anything changes, so a failure below cannot leave a
-  // stale one. A build where every unit is cached changes no artifact: its manifest stays until it is rewritten.
-  const upToDate = stale.length === 0 && failures.length === 0
-  if (!upToDate) await rm(manifestFile, {force: true})
-
-  // Phase 2: build what changed — units with the same batch key in one run of their tool, the rest one by one;
-  // a batch that fails as a whole is built again unit by unit, so each error names its unit.
-  const limit = createLimiter(concurrency)
-  const buildAlone = (job: StaleUnit) =>
-    limit(() => buildUnit(job, session)).then(
-      (outcome) => void built.push(outcome),
-      (error: unknown) => fail(job.unit, error),
-    )
-  await Promise.all(
-    groupBatches(stale, options.batch !== false).map(async (group) => {
-      if (group.length > 1) {
-        const outcomes = await limit(() => buildBatch(group, session, concurrency)).catch((error: unknown) => {
-          reporter.emit({level: 'debug', kind: 'build.batch-failed', message: `${group.length} units built in one run failed together; building each alone: ${(error as Error).message}`})
-          return undefined
-        })
-        if (outcomes) {
-          for (const [job, outcome] of outcomes) {
-            if (outcome instanceof Error) fail(job.unit, outcome)
-            else built.push(outcome)
-          }
-          return
-        }
+  // --no-cache also distrusts the recorded content hashes: every input is read again.
+  const session: BuildSession = {plan, buildDir, options, cache, inputs: new InputFiles(options.cache === false ? undefined : cache.stamps)}
+  try {
+    // Phase 1: the cache decides, for every unit, before any build tool is loaded (a no-op build only stats files).
+    const built: UnitOutcome[] = []
+    const stale: StaleUnit[] = []
+    await mapWithConcurrency(plan.units, concurrency, async (unit) => {
+      try {
+        const checked = await checkCache(unit, session)
+        if ('artifact' in checked) built.push(checked)
+        else stale.push(checked)
+      } catch (error) {
+        fail(unit, error)
       }
-      await Promise.all(group.map(buildAlone))
-    }),
-  )
-  if (failures.length > 0) {
-    failures.sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
-    const internal = failures.find((f) => !(f.error instanceof LpackError))
-    if (internal) throw internal.error
-    const first = failures[0]!.error as LpackError
-    throw new LpackError('BUILD_FAILED', failures.length === 1 ? first.message : `${failures.length} builds failed:\n${failures.map((f) => `  ${(f.error as Error).message}`).join('\n')}`, {
-      hint: first.hint,
-      details: {failures: failures.map((f) => ({logicalId: f.logicalId, ...(f.error as LpackError).toJSON()}))},
     })
-  }
-  const artifacts = built.map((o) => o.artifact).sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
-  const sizes = checkSizeLimits(plan, artifacts, options.budgets)
-  for (const size of sizes) {
-    reporter.emit({level: 'info', kind: 'build.size', message: formatSizeLine(size), data: {...size}})
-  }
-  const overLimit = sizes.filter((s) => s.problems.length > 0)
-  if (overLimit.length > 0) {
-    await rm(manifestFile, {force: true})
-    throw new LpackError('SIZE_LIMIT_EXCEEDED', overLimit.flatMap((s) => s.problems).join('\n'), {
-      hint: 'Exclude what the function does not need (.lpackignore, externals), or move shared code to a layer.',
-      details: {sizes: overLimit},
-    })
-  }
 
-  const rewrites = built
-    .map((o) => ({artifact: o.artifact, codeProperty: o.unit.codeProperty, propertyUpdates: o.propertyUpdates}))
-    .sort((a, b) => (a.artifact.logicalId < b.artifact.logicalId ? -1 : 1))
-  const builtTemplateFile = join(buildDir, BUILT_TEMPLATE_FILE)
-  const builtTemplate = {
-    inputsHash: key ? builtTemplateKey(key, buildDir, rewrites.map((r) => ({logicalId: r.artifact.logicalId, zip: r.artifact.zip, codeProperty: r.codeProperty, propertyUpdates: r.propertyUpdates}))) : '',
-    sha256: previousPlan?.builtTemplate.sha256 ?? '',
-  }
-  // The built template.yaml is written again only when what it is made from, or the file itself, has changed.
-  const builtTemplateCurrent =
-    previousPlan !== undefined && previousPlan.builtTemplate.inputsHash === builtTemplate.inputsHash && sha256(await readFile(builtTemplateFile).catch(() => '')) === builtTemplate.sha256
-  if (!builtTemplateCurrent) {
-    const {serializeTemplateYaml} = await import('../template/serialize.js')
-    template ??= await loadTemplate(options.templateFile, templateBytes)
-    const text = serializeTemplateYaml(rewriteTemplate(template.value, rewrites, buildDir, (artifact) => join(buildDir, artifact.zip)))
-    builtTemplate.sha256 = sha256(text)
-    await writeAtomically(builtTemplateFile, text)
-  }
-  if (key && !(previousPlan && builtTemplateCurrent)) await writePlanRecord(buildDir, {version: BUILD_FORMAT_VERSION, key, plan, builtTemplate})
-  const manifest: BuildManifest = {version: 1, template: BUILT_TEMPLATE_FILE, artifacts}
-  const manifestText = JSON.stringify(manifest, null, 2) + '\n'
-  if (!upToDate || (await readFile(manifestFile, 'utf8').catch(() => undefined)) !== manifestText) await writeAtomically(manifestFile, manifestText)
-  return {
-    buildDir,
-    manifest,
-    plan,
-    units: built.map((o) => o.report).sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1)),
-    sizes,
+    // The manifest marks a finished build: remove it before anything changes, so a failure below cannot leave a
+    // stale one. A build where every unit is cached changes no artifact: its manifest stays until it is rewritten.
+    const upToDate = stale.length === 0 && failures.length === 0
+    if (!upToDate) await rm(manifestFile, {force: true})
+
+    // Phase 2: build what changed — units with the same batch key in one run of their tool, the rest one by one;
+    // a batch that fails as a whole is built again unit by unit, so each error names its unit.
+    const limit = createLimiter(concurrency)
+    const buildAlone = (job: StaleUnit) =>
+      limit(() => buildUnit(job, session)).then(
+        (outcome) => void built.push(outcome),
+        (error: unknown) => fail(job.unit, error),
+      )
+    await Promise.all(
+      groupBatches(stale, options.batch !== false).map(async (group) => {
+        if (group.length > 1) {
+          const outcomes = await limit(() => buildBatch(group, session, concurrency)).catch((error: unknown) => {
+            reporter.emit({level: 'debug', kind: 'build.batch-failed', message: `${group.length} units built in one run failed together; building each alone: ${(error as Error).message}`})
+            return undefined
+          })
+          if (outcomes) {
+            for (const [job, outcome] of outcomes) {
+              if (outcome instanceof Error) fail(job.unit, outcome)
+              else built.push(outcome)
+            }
+            return
+          }
+        }
+        await Promise.all(group.map(buildAlone))
+      }),
+    )
+    if (failures.length > 0) {
+      failures.sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
+      const internal = failures.find((f) => !(f.error instanceof LpackError))
+      if (internal) throw internal.error
+      const first = failures[0]!.error as LpackError
+      throw new LpackError('BUILD_FAILED', failures.length === 1 ? first.message : `${failures.length} builds failed:\n${failures.map((f) => `  ${(f.error as Error).message}`).join('\n')}`, {
+        hint: first.hint,
+        details: {failures: failures.map((f) => ({logicalId: f.logicalId, ...(f.error as LpackError).toJSON()}))},
+      })
+    }
+    const artifacts = built.map((o) => o.artifact).sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
+    const sizes = checkSizeLimits(plan, artifacts, options.budgets)
+    for (const size of sizes) {
+      reporter.emit({level: 'info', kind: 'build.size', message: formatSizeLine(size), data: {...size}})
+    }
+    const overLimit = sizes.filter((s) => s.problems.length > 0)
+    if (overLimit.length > 0) {
+      await rm(manifestFile, {force: true})
+      throw new LpackError('SIZE_LIMIT_EXCEEDED', overLimit.flatMap((s) => s.problems).join('\n'), {
+        hint: 'Exclude what the function does not need (.lpackignore, externals), or move shared code to a layer.',
+        details: {sizes: overLimit},
+      })
+    }
+
+    const rewrites = built
+      .map((o) => ({artifact: o.artifact, codeProperty: o.unit.codeProperty, propertyUpdates: o.propertyUpdates}))
+      .sort((a, b) => (a.artifact.logicalId < b.artifact.logicalId ? -1 : 1))
+    const builtTemplateFile = join(buildDir, BUILT_TEMPLATE_FILE)
+    const builtTemplate = {
+      inputsHash: key ? builtTemplateKey(key, buildDir, rewrites.map((r) => ({logicalId: r.artifact.logicalId, zip: r.artifact.zip, codeProperty: r.codeProperty, propertyUpdates: r.propertyUpdates}))) : '',
+      sha256: previousPlan?.builtTemplate.sha256 ?? '',
+    }
+    // The built template.yaml is written again only when what it is made from, or the file itself, has changed.
+    const builtTemplateCurrent =
+      previousPlan !== undefined && previousPlan.builtTemplate.inputsHash === builtTemplate.inputsHash && sha256(readIfPresent(builtTemplateFile) ?? '') === builtTemplate.sha256
+    if (!builtTemplateCurrent) {
+      const {serializeTemplateYaml} = await import('../template/serialize.js')
+      template ??= await loadTemplate(options.templateFile, templateBytes)
+      const text = serializeTemplateYaml(rewriteTemplate(template.value, rewrites, buildDir, (artifact) => join(buildDir, artifact.zip)))
+      builtTemplate.sha256 = sha256(text)
+      await writeAtomically(builtTemplateFile, text)
+    }
+    if (key && !(previousPlan && builtTemplateCurrent)) cache.setPlan({key, plan, builtTemplate})
+    const manifest: BuildManifest = {version: 1, template: BUILT_TEMPLATE_FILE, artifacts}
+    const manifestText = JSON.stringify(manifest, null, 2) + '\n'
+    if (!upToDate || readIfPresent(manifestFile)?.toString('utf8') !== manifestText) await writeAtomically(manifestFile, manifestText)
+    return {
+      buildDir,
+      manifest,
+      plan,
+      units: built.map((o) => o.report).sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1)),
+      sizes,
+    }
+  } finally {
+    // Also after a failure: the units that did build are reused by the next build.
+    if (!options.functions) cache.keepOnly(plan.units.map((unit) => unit.logicalId))
+    await cache.save(session.inputs)
   }
 }
 
@@ -211,35 +207,39 @@ interface BuildSession {
   plan: BuildPlan
   buildDir: string
   options: BuildOptions
+  cache: BuildCache
   /** Input files hashed in this build, so files shared by many units are read once. */
-  inputs: InputMemo
+  inputs: InputFiles
 }
 
 /** A unit the cache could not answer for, with what its build needs. */
 interface StaleUnit {
   unit: BuildUnit
   builder: RuntimeBuilder
-  fingerprint: unknown
+  /** fingerprintText() of the unit. */
+  fingerprint: string
   started: number
 }
 
 /** The cached outcome when the unit's inputs are unchanged and its zip is still there; otherwise the unit to build. */
 async function checkCache(unit: BuildUnit, session: BuildSession): Promise<UnitOutcome | StaleUnit> {
   const {plan, buildDir, options} = session
-  const started = performance.now()
+  const started = Date.now()
   const builder = await builderFor(unit)
-  const fingerprint = {unit: {...unit, codePath: undefined}, builder: builder.name, settings: await builder.fingerprint(unit, plan)}
-  const previous = options.cache === false ? undefined : await readCacheRecord(buildDir, unit.logicalId)
-  if (previous) {
-    const files = builder.discoverInputs ? await builder.discoverInputs(unit, plan) : previous.inputs.map((i) => i.file)
-    const current = hashInputs(plan.projectDir, files, fingerprint, previous.inputs, session.inputs)
-    if (current && current.inputsHash === previous.inputsHash && (await zipMatches(join(buildDir, zipPath(unit)), previous))) {
+  const fingerprint = fingerprintText({unit: {...unit, codePath: undefined}, builder: builder.name, settings: await builder.fingerprint(unit, plan)})
+  const previous = options.cache === false ? undefined : session.cache.record(unit.logicalId)
+  if (previous && previous.fingerprint === fingerprint) {
+    // The same inputs as last time — the files the builder lists now, or else the ones the last build read —
+    // each with its recorded content: the same inputsHash, without hashing anything.
+    const files = builder.discoverInputs ? await builder.discoverInputs(unit, plan) : undefined
+    const unchanged = (files === undefined || sameFiles(files, previous.inputs)) && session.inputs.unchanged(previous.inputs)
+    if (unchanged && zipMatches(join(buildDir, zipPath(unit)), previous)) {
       options.reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} (cached)`, data: {cached: true}})
       return {
         unit,
         artifact: {...previous.artifact, cached: true},
         propertyUpdates: previous.propertyUpdates,
-        report: {logicalId: unit.logicalId, builder: builder.name, cached: true, durationMs: Math.round(performance.now() - started), largestInputs: previous.largestInputs ?? []},
+        report: {logicalId: unit.logicalId, builder: builder.name, cached: true, durationMs: Date.now() - started, largestInputs: previous.largestInputs ?? []},
       }
     }
   }
@@ -322,7 +322,7 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
   const {plan, buildDir, options} = session
   const {reporter} = options
   for (const warning of content.warnings ?? []) reporter.emit({level: 'warn', kind: 'build.warning', message: warning})
-  const hashed = hashInputs(plan.projectDir, content.inputFiles, fingerprint, [], session.inputs)
+  const hashed = session.inputs.hash(plan.projectDir, content.inputFiles, fingerprint)
   if (!hashed) throw new LpackError('BUILD_FAILED', `${unit.logicalId}: an input file disappeared during the build`)
   const zipRelative = zipPath(unit)
   const zip = await writeDeterministicZip(content.entries, join(buildDir, zipRelative))
@@ -341,16 +341,16 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
   }
   const {cached: _cached, ...storedArtifact} = artifact
   const record: CacheRecord = {
-    version: BUILD_FORMAT_VERSION,
     logicalId: unit.logicalId,
+    fingerprint,
     inputsHash: hashed.inputsHash,
     inputs: hashed.inputs,
     artifact: storedArtifact,
     ...(content.propertyUpdates ? {propertyUpdates: content.propertyUpdates} : {}),
     ...(content.largestInputs ? {largestInputs: content.largestInputs} : {}),
   }
-  await writeCacheRecord(buildDir, record)
-  const durationMs = Math.round(performance.now() - started)
+  session.cache.setRecord(record)
+  const durationMs = Date.now() - started
   reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} built in ${durationMs} ms`, data: {cached: false, durationMs}})
   return {
     unit,
@@ -364,10 +364,15 @@ function zipPath(unit: BuildUnit): string {
   return `${ARTIFACTS_DIR}/${unit.logicalId}.zip`
 }
 
+/** True when `files` (in any order, repeats allowed) are the recorded inputs (sorted and unique). */
+function sameFiles(files: readonly string[], recorded: readonly InputFileStamp[]): boolean {
+  const unique = [...new Set(files)].sort()
+  return unique.length === recorded.length && unique.every((file, index) => file === recorded[index]!.file)
+}
+
 /** A cached zip is trusted only if it is still there with the size it was built with. */
-async function zipMatches(zipFile: string, record: CacheRecord): Promise<boolean> {
-  const info = await stat(zipFile).catch(() => undefined)
-  return info?.size === record.artifact.zippedBytes
+function zipMatches(zipFile: string, record: CacheRecord): boolean {
+  return statSync(zipFile, {throwIfNoEntry: false})?.size === record.artifact.zippedBytes
 }
 
 /** The template, parsed from the bytes read for the plan key (or read now, when they could not be read). */
@@ -383,6 +388,18 @@ async function loadTemplate(file: string, bytes: Buffer | undefined): Promise<Te
     })
   }
   return loaded.template
+}
+
+/**
+ * The file's bytes, or undefined when it cannot be read. Synchronous: the few small files a no-op build reads
+ * (template, built template, manifest) cost microseconds this way, and a thread-pool round trip each otherwise.
+ */
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file)
+  } catch {
+    return undefined
+  }
 }
 
 function sha256(data: string | Uint8Array): string {

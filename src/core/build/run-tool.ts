@@ -1,5 +1,3 @@
-import {spawn} from 'node:child_process'
-
 import {LpackError} from '../../errors.js'
 
 /** How an external build tool (mvn, pip, make, …) ended. */
@@ -22,7 +20,9 @@ const MAX_OUTPUT_CHARS = 256 * 1024
  * Runs a build tool to completion without a shell (arguments are passed as given), collecting its output. A
  * missing command is an outcome, not an exception, so each builder can say which tool to install.
  */
-export function runTool(command: string, args: readonly string[], options: RunToolOptions): Promise<ToolOutcome> {
+export async function runTool(command: string, args: readonly string[], options: RunToolOptions): Promise<ToolOutcome> {
+  // Loaded at the first tool run: a build that runs no tool (a no-op build) does not pay for child_process.
+  const {spawn} = await import('node:child_process')
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,

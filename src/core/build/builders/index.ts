@@ -1,5 +1,4 @@
 import type {BuildUnit, RuntimeBuilder} from '../types.js'
-import {copyBuilder} from './copy.js'
 
 /**
  * Runtime builders, imported lazily so a build without Java functions never loads the Java builder. The key is
@@ -26,5 +25,5 @@ export async function builderFor(unit: BuildUnit): Promise<RuntimeBuilder> {
       if (builder.accepts(unit)) return builder
     }
   }
-  return copyBuilder
+  return (await import('./copy.js')).copyBuilder
 }

@@ -1,10 +1,10 @@
-import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {cp, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {LpackError} from '../../../../errors.js'
 import {listSourceFiles, type SourceFile} from '../../files.js'
+import {lastLines, runTool} from '../../run-tool.js'
 import type {Architecture} from '../../types.js'
 
 export const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json']
@@ -227,18 +227,13 @@ function toKey(path: string): string {
 async function runNpmCi(cwd: string, request: InstallRequest): Promise<void> {
   const args = ['ci', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', '--loglevel=error', '--os=linux', `--cpu=${request.architecture === 'arm64' ? 'arm64' : 'x64'}`]
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  const output = await new Promise<{code: number; text: string}>((resolvePromise, reject) => {
-    const child = spawn(npm, args, {cwd, stdio: ['ignore', 'pipe', 'pipe'], signal: request.signal, env: {...process.env, npm_config_package_lock: 'true'}})
-    let text = ''
-    child.stdout.on('data', (chunk) => (text += chunk))
-    child.stderr.on('data', (chunk) => (text += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => resolvePromise({code: code ?? 1, text}))
-  }).catch((error: NodeJS.ErrnoException) => {
+  const outcome = await runTool(npm, args, {cwd, signal: request.signal, env: {npm_config_package_lock: 'true'}}).catch((error: NodeJS.ErrnoException) => {
+    if (error instanceof LpackError) throw error
     throw new LpackError('BUILD_FAILED', `${request.label}: could not run npm (${error.code ?? error.message})`, {hint: 'Install Node.js with npm on the PATH.'})
   })
-  if (output.code !== 0) {
-    throw new LpackError('BUILD_FAILED', `${request.label}: npm ci failed:\n${output.text.trim().split('\n').slice(-12).join('\n')}`, {
+  if (outcome.kind === 'not-found') throw new LpackError('BUILD_FAILED', `${request.label}: could not run npm (ENOENT)`, {hint: 'Install Node.js with npm on the PATH.'})
+  if (outcome.exitCode !== 0) {
+    throw new LpackError('BUILD_FAILED', `${request.label}: npm ci failed:\n${lastLines(`${outcome.stdout}\n${outcome.stderr}`, 12)}`, {
       hint: 'The packages come from the project lockfile; check that `npm ci` works in the project.',
     })
   }

@@ -1,0 +1,107 @@
+import {mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import {BuildCache} from '../../src/core/build/cache.js'
+import {buildProject} from '../../src/core/build/index.js'
+import {RecordingReporter} from '../../src/io/reporter.js'
+
+// The build cache (`.lpack/build/cache/build-cache.json`) through buildProject, with functions the plain folder
+// builder builds (ruby), so no toolchain is needed.
+const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4}
+  Other:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: other/, Handler: app.handler, Runtime: ruby3.4}
+`
+
+let project: string
+const build = () => buildProject({templateFile: join(project, 'template.yaml'), reporter: new RecordingReporter()})
+const cachedById = (result: Awaited<ReturnType<typeof build>>) => Object.fromEntries(result.manifest.artifacts.map((a) => [a.logicalId, a.cached]))
+const buildDir = () => join(project, '.lpack/build')
+
+beforeEach(async () => {
+  project = await mkdtemp(join(tmpdir(), 'lpack-build-cache-'))
+  await mkdir(join(project, 'greeter'))
+  await mkdir(join(project, 'other'))
+  await writeFile(join(project, 'template.yaml'), TEMPLATE)
+  await writeFile(join(project, 'greeter/app.rb'), 'def handler(event:, context:) = "hi"\n')
+  await writeFile(join(project, 'other/app.rb'), 'def handler(event:, context:) = "other"\n')
+})
+
+afterEach(async () => {
+  await rm(project, {recursive: true, force: true})
+})
+
+describe('build cache', () => {
+  it('keeps one file with each input stamped once, and a no-op build leaves it untouched', async () => {
+    await build()
+    const cacheFile = join(buildDir(), 'cache/build-cache.json')
+    const stored = JSON.parse(await readFile(cacheFile, 'utf8')) as {files: [string, number, number, string][]; units: Record<string, {inputs: number[]}>}
+    expect(Object.keys(stored.units)).toEqual(['Greeter', 'Other'])
+    expect(stored.files.map(([file]) => file.slice(project.length + 1)).sort()).toEqual(['greeter/app.rb', 'other/app.rb'])
+    const before = await stat(cacheFile)
+    expect(cachedById(await build())).toEqual({Greeter: true, Other: true})
+    expect((await stat(cacheFile)).mtimeMs).toBe(before.mtimeMs)
+  })
+
+  it('a touched file with the same content keeps the artifact, and its new stamp is saved', async () => {
+    await build()
+    const file = join(project, 'greeter/app.rb')
+    const later = new Date(Date.now() + 60_000)
+    await utimes(file, later, later)
+    expect(cachedById(await build())).toEqual({Greeter: true, Other: true})
+    // Saved, so the next build stats the file and does not read it again.
+    const stamp = BuildCache.load(buildDir()).stamps.get(file)!
+    expect(stamp.mtimeMs).toBe((await stat(file)).mtimeMs)
+  })
+
+  it('keeps what a failed build did build: after the fix only the broken function builds', async () => {
+    await build()
+    await writeFile(join(project, 'greeter/app.rb'), 'def handler(event:, context:) = "changed"\n')
+    await rm(join(project, 'other'), {recursive: true})
+    await expect(build()).rejects.toMatchObject({code: 'BUILD_FAILED'})
+    await mkdir(join(project, 'other'))
+    await writeFile(join(project, 'other/app.rb'), 'def handler(event:, context:) = "back"\n')
+    expect(cachedById(await build())).toEqual({Greeter: true, Other: false})
+  })
+
+  it('a damaged or foreign cache file means a full build, not an error', async () => {
+    await build()
+    for (const text of ['{"version": 2, "units": ', '{"version": 99}', 'null']) {
+      await writeFile(join(buildDir(), 'cache/build-cache.json'), text)
+      expect(cachedById(await build())).toEqual({Greeter: false, Other: false})
+    }
+  })
+
+  it('forgets a function removed from the template, but not one left out by --function', async () => {
+    await build()
+    await buildProject({templateFile: join(project, 'template.yaml'), functions: ['Greeter'], reporter: new RecordingReporter()})
+    expect(BuildCache.load(buildDir()).record('Other')).toBeDefined()
+    await writeFile(join(project, 'template.yaml'), TEMPLATE.slice(0, TEMPLATE.indexOf('  Other:')))
+    await build()
+    expect(BuildCache.load(buildDir()).record('Other')).toBeUndefined()
+  })
+
+  it('--no-cache reads every input again instead of trusting recorded hashes', async () => {
+    const file = join(project, 'greeter/app.rb')
+    const mtime = new Date('2026-01-02T03:04:05Z')
+    await utimes(file, mtime, mtime)
+    const first = await build()
+    // Same size and mtime, other content: like git, a build trusts the stamp; only reading the file can tell.
+    await writeFile(file, 'def handler(event:, context:) = "HI"\n')
+    await utimes(file, mtime, mtime)
+    expect(cachedById(await build())).toEqual({Greeter: true, Other: true})
+    const forced = await buildProject({templateFile: join(project, 'template.yaml'), cache: false, reporter: new RecordingReporter()})
+    expect(forced.manifest.artifacts[0]!.inputsHash).not.toBe(first.manifest.artifacts[0]!.inputsHash)
+    expect(forced.manifest.artifacts[0]!.sha256).not.toBe(first.manifest.artifacts[0]!.sha256)
+    // What --no-cache learnt is kept: the next build reuses the new artifact.
+    const after = await build()
+    expect(after.manifest.artifacts[0]).toMatchObject({cached: true, inputsHash: forced.manifest.artifacts[0]!.inputsHash})
+  })
+})
