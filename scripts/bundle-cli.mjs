@@ -37,13 +37,15 @@ const oclifSort = {
 }
 
 // Packages oclif requires when it starts but uses only for features lpack's commands do not reach at start-up:
-// each is bundled behind a stand-in that evaluates it at its first use (~12 ms of module evaluation saved on every
-// command). Only oclif's own require() calls are redirected.
+// each is left out of the bundle, behind a stand-in that loads it from oclif's own dependencies at its first use
+// (the source of these ~300 KB is then neither parsed nor evaluated on every command). Only oclif's own
+// require() calls are redirected.
 const LAZY_OCLIF_DEPENDENCIES = {
   tinyglobby: 'finds commands by file pattern; lpack lists its commands explicitly (package.json oclif.commands)',
   minimatch: 'finds plugins by name pattern among dependencies; lpack has no plugins',
   'cli-spinners': "ux.action's spinner frames",
   ejs: 'renders `<%= config.bin %>` in help and examples',
+  semver: "checks the Node version against oclif's engines, which the define below turns off",
 }
 const lazyOclifDependencies = {
   name: 'lazy-oclif-dependencies',
@@ -52,13 +54,14 @@ const lazyOclifDependencies = {
       if (args.kind !== 'require-call' || args.pluginData?.real || !/[\\/]@oclif[\\/]core[\\/]/.test(args.importer)) return undefined
       const real = await pluginBuild.resolve(args.path, {kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: {real: true}})
       if (real.errors.length > 0) return {errors: real.errors}
-      return {path: args.path, namespace: 'lazy-oclif-dependency', pluginData: {file: real.path}}
+      return {path: args.path, namespace: 'lazy-oclif-dependency'}
     })
-    // The stand-in answers `__esModule` itself, so TypeScript's __importDefault/__importStar take it as it is
-    // without loading the package; `default` is the package's default export, or the package (CommonJS).
+    // The stand-in resolves the package as oclif does, from oclif's installed folder (the bundle's own folder may
+    // see another version). It answers `__esModule` itself, so TypeScript's __importDefault/__importStar take it
+    // as it is without loading the package; `default` is the package's default export, or the package (CommonJS).
     pluginBuild.onLoad({filter: /.*/, namespace: 'lazy-oclif-dependency'}, (args) => ({
       contents: `let loaded
-const load = () => (loaded ??= require(${JSON.stringify(args.pluginData.file)}))
+const load = () => (loaded ??= require('node:module').createRequire(require.resolve('@oclif/core'))(${JSON.stringify(args.path)}))
 module.exports = new Proxy({}, {
   get: (_, key) => (key === '__esModule' ? true : key === 'default' && !load().__esModule ? load() : load()[key]),
   has: (_, key) => key in load(),
