@@ -36,7 +36,7 @@ const oclifSort = {
   },
 }
 
-// Packages oclif requires when it starts but uses only for features lpack's commands do not reach at start-up:
+// Packages oclif requires when it starts but uses only for features a successful lpack command does not reach:
 // each is left out of the bundle, behind a stand-in that loads it from oclif's own dependencies at its first use
 // (the source of these ~300 KB is then neither parsed nor evaluated on every command). Only oclif's own
 // require() calls are redirected.
@@ -46,6 +46,15 @@ const LAZY_OCLIF_DEPENDENCIES = {
   'cli-spinners': "ux.action's spinner frames",
   ejs: 'renders `<%= config.bin %>` in help and examples',
   semver: "checks the Node version against oclif's engines, which the define below turns off",
+  debug: 'writes oclif\'s debug log, which lpack only has oclif create when DEBUG is set (src/cli/main.ts)',
+  lilconfig: 'finds oclif settings outside package.json; lpack keeps them in package.json',
+  ansis: 'colours help and errors',
+  'supports-color': 'decides whether help and errors have colour',
+  'wrap-ansi': 'wraps help and error text',
+  'string-width': 'measures help text',
+  'widest-line': 'measures help text',
+  'indent-string': 'indents help and error text',
+  'clean-stack': 'shortens the stack traces of errors oclif prints',
 }
 const lazyOclifDependencies = {
   name: 'lazy-oclif-dependencies',
