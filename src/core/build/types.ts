@@ -79,8 +79,6 @@ export interface BuildJob {
  */
 export interface RuntimeBuilder {
   name: string
-  /** True when this builder takes the unit. */
-  accepts(unit: BuildUnit): boolean
   fingerprint(unit: BuildUnit, plan: BuildPlan): Promise<unknown>
   discoverInputs?(unit: BuildUnit, plan: BuildPlan): Promise<string[]>
   build(unit: BuildUnit, context: BuildContext): Promise<BuiltContent>

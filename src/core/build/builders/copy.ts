@@ -10,7 +10,6 @@ import type {BuildPlan, BuildUnit, BuiltContent, RuntimeBuilder} from '../types.
  */
 export const copyBuilder: RuntimeBuilder = {
   name: 'copy',
-  accepts: () => true,
   fingerprint: async () => ({builder: 'copy'}),
   discoverInputs: async (unit, plan) => (await listUnitFiles(unit, plan)).files.map((f) => f.file),
   async build(unit, context): Promise<BuiltContent> {

@@ -1,29 +1,27 @@
 import type {BuildUnit, RuntimeBuilder} from '../types.js'
+import {esbuildBuilder} from './node/esbuild.js'
+import {isBuiltLayer} from './layer.js'
 
 /**
- * Runtime builders, imported lazily so a build without Java functions never loads the Java builder. The key is
- * the SAM BuildMethod when it names a build system (makefile, esbuild, npm), else the runtime family. A key may
- * hold several builders: the first that accepts the unit builds it.
+ * Which builder builds a unit: the first entry that takes it, else a plain folder copy. A SAM BuildMethod that
+ * names a build system (makefile, npm or nodejsXX.x, esbuild) decides first, then the runtime family. Deciding
+ * needs no builder module: each is imported only when a unit needs it, so a build without Java functions never
+ * loads the Java builder. The esbuild builder, lpack's default for Node.js, is small (its build half loads
+ * lazily) and imported up front.
  */
-const BUILDERS: Readonly<Record<string, () => Promise<RuntimeBuilder | readonly RuntimeBuilder[]>>> = {
-  esbuild: async () => (await import('./node/esbuild.js')).esbuildBuilder,
-  npm: async () => (await import('./node/npm.js')).npmBuilder,
-  // SAM's `BuildMethod: nodejs22.x` (functions and layers) is its npm build; without one, functions are bundled.
-  nodejs: async () => [(await import('./node/npm.js')).npmBuilder, (await import('./node/esbuild.js')).esbuildBuilder],
-  makefile: async () => (await import('./makefile.js')).makefileBuilder,
-  java: async () => (await import('./java.js')).javaBuilder,
-  python: async () => (await import('./python.js')).pythonBuilder,
-  provided: async () => (await import('./provided.js')).providedBuilder,
-}
+const BUILDERS: readonly {takes: (unit: BuildUnit) => boolean; load: () => RuntimeBuilder | Promise<RuntimeBuilder>}[] = [
+  {takes: (unit) => unit.buildMethod === 'makefile', load: async () => (await import('./makefile.js')).makefileBuilder},
+  // SAM's `BuildMethod: nodejs22.x` (functions and layers) is its npm build.
+  {takes: (unit) => unit.buildMethod === 'npm' || /^nodejs/.test(unit.buildMethod ?? ''), load: async () => (await import('./node/npm.js')).npmBuilder},
+  // Without a BuildMethod, Node.js functions are bundled.
+  {takes: (unit) => unit.kind === 'function' && (unit.buildMethod === 'esbuild' || unit.family === 'nodejs'), load: () => esbuildBuilder},
+  {takes: (unit) => unit.family === 'java' && (unit.kind === 'function' || isBuiltLayer(unit)), load: async () => (await import('./java.js')).javaBuilder},
+  {takes: (unit) => unit.family === 'python' && (unit.kind === 'function' || isBuiltLayer(unit)), load: async () => (await import('./python.js')).pythonBuilder},
+  {takes: (unit) => unit.family === 'provided' && unit.kind === 'function', load: async () => (await import('./provided.js')).providedBuilder},
+]
 
 /** The builder for a unit: by BuildMethod, then by runtime family; a plain folder copy otherwise. */
 export async function builderFor(unit: BuildUnit): Promise<RuntimeBuilder> {
-  for (const key of [unit.buildMethod, unit.family]) {
-    const load = key === undefined ? undefined : BUILDERS[key]
-    if (!load) continue
-    for (const builder of [await load()].flat()) {
-      if (builder.accepts(unit)) return builder
-    }
-  }
-  return (await import('./copy.js')).copyBuilder
+  const entry = BUILDERS.find((candidate) => candidate.takes(unit))
+  return entry ? entry.load() : (await import('./copy.js')).copyBuilder
 }

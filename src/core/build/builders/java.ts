@@ -8,7 +8,7 @@ import type {BuildContext, BuildPlan, BuildUnit, BuiltContent, RuntimeBuilder} f
 import {listUnitFiles} from './copy.js'
 import {extractArchive, fatJarEvidence, handlerClassFile, isLibJarPath, listArchiveEntries} from './java-jar.js'
 import {javaProjectInputs, javaProjectKind, runJavaBuildTool, type JavaToolOutput} from './java-tools.js'
-import {isBuiltLayer, LAYER_PREFIX} from './layer.js'
+import {LAYER_PREFIX} from './layer.js'
 
 /**
  * Java functions and layers in the layout Lambda unpacks fastest (LAMBDA-FACTS.md, "Package layouts"):
@@ -19,7 +19,6 @@ import {isBuiltLayer, LAYER_PREFIX} from './layer.js'
  */
 export const javaBuilder: RuntimeBuilder = {
   name: 'java',
-  accepts: (unit) => unit.family === 'java' && (unit.kind === 'function' || isBuiltLayer(unit)),
   fingerprint: async (unit) => ({builder: 'java', layout: 1, allowFatJar: allowsFatJar(unit)}),
   discoverInputs: async (unit, plan) => (await javaInputs(unit, plan)).map((f) => f.file),
   async build(unit, context): Promise<BuiltContent> {

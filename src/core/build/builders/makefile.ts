@@ -19,7 +19,6 @@ const MAKEFILE_NAMES = ['GNUmakefile', 'makefile', 'Makefile']
  */
 export const makefileBuilder: RuntimeBuilder = {
   name: 'makefile',
-  accepts: (unit) => unit.buildMethod === 'makefile',
   fingerprint: async () => ({builder: 'makefile', layout: 1}),
   discoverInputs: async (unit, plan) => (await listUnitFiles(unit, plan)).files.map((f) => f.file),
   async build(unit, context): Promise<BuiltContent> {

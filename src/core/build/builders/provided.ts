@@ -12,7 +12,6 @@ const BOOTSTRAP = 'bootstrap'
  */
 export const providedBuilder: RuntimeBuilder = {
   name: 'provided',
-  accepts: (unit) => unit.family === 'provided' && unit.kind === 'function',
   fingerprint: async () => ({builder: 'provided', layout: 1}),
   discoverInputs: async (unit, plan) => (await listUnitFiles(unit, plan)).files.map((f) => f.file),
   async build(unit, context): Promise<BuiltContent> {

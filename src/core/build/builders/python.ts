@@ -7,7 +7,7 @@ import {listOutputFiles, type SourceFile} from '../files.js'
 import {lastLines, runTool} from '../run-tool.js'
 import type {BuildContext, BuildPlan, BuildUnit, BuiltContent, RuntimeBuilder} from '../types.js'
 import {listUnitFiles} from './copy.js'
-import {isBuiltLayer, LAYER_PREFIX, layerPathMapper} from './layer.js'
+import {LAYER_PREFIX, layerPathMapper} from './layer.js'
 
 /** Never part of a Python package: bytecode caches, virtualenvs, tool caches, tests. */
 export const PYTHON_EXCLUDES = [
@@ -40,7 +40,6 @@ const PYTHON = 'python3'
  */
 export const pythonBuilder: RuntimeBuilder = {
   name: 'python',
-  accepts: (unit) => unit.family === 'python' && (unit.kind === 'function' || isBuiltLayer(unit)),
   fingerprint: async (unit, plan) => ({builder: 'python', layout: 1, pip: pipPlatformArgs(unit), findLinks: findLinks(unit, plan), noIndex: noIndex(unit)}),
   discoverInputs: async (unit, plan) => [...(await pythonSources(unit, plan)).map((f) => f.file), ...(await wheelhouseFiles(unit, plan))],
   async build(unit, context): Promise<BuiltContent> {

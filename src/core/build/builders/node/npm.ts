@@ -16,7 +16,6 @@ import {findUp, installProductionPackages, LOCKFILE_NAMES} from './packages.js'
  */
 export const npmBuilder: RuntimeBuilder = {
   name: 'npm',
-  accepts: (unit) => unit.buildMethod === 'npm' || /^nodejs/.test(unit.buildMethod ?? ''),
   fingerprint: async () => ({tools: nodeToolVersions()}),
   async discoverInputs(unit, plan) {
     const project = await locateProject(unit)

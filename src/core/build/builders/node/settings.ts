@@ -1,3 +1,5 @@
+import type {BuildOptions as EsbuildOptions} from 'esbuild'
+
 import {LpackError} from '../../../../errors.js'
 import type {BuildUnit} from '../../types.js'
 
@@ -141,4 +143,34 @@ function shapeError(where: string, expected: string, value: unknown): LpackError
   return new LpackError('BUILD_FAILED', `${where} must be ${expected}, got ${JSON.stringify(value)}`, {
     hint: 'See the esbuild BuildProperties SAM documents (EntryPoints, External, Format, Loader, MainFields, Minify, OutExtension, Sourcemap, Target, Banner, Define).',
   })
+}
+
+/**
+ * The esbuild options of a function, apart from its entry points: equal options mean equal treatment of every
+ * file, so functions with equal options can share one call (the batch key).
+ */
+export function esbuildOptions(codeDir: string, settings: NodeBundleSettings, shipped: ReadonlySet<string>): EsbuildOptions {
+  return {
+    absWorkingDir: codeDir,
+    // Nothing is written (write: false): the output folder only decides the relative paths in the zip.
+    outdir: codeDir,
+    write: false,
+    bundle: true,
+    splitting: false,
+    packages: 'bundle',
+    platform: 'node',
+    target: settings.target,
+    format: settings.format,
+    minify: settings.minify,
+    sourcemap: settings.sourcemap,
+    sourcesContent: settings.sourcesContent,
+    mainFields: settings.mainFields,
+    external: [...settings.external, ...shipped],
+    loader: settings.loader as EsbuildOptions['loader'],
+    outExtension: settings.outExtension,
+    banner: settings.banner,
+    define: settings.define,
+    metafile: true,
+    logLevel: 'silent',
+  }
 }

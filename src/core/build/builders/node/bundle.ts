@@ -1,0 +1,414 @@
+import {statSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import {dirname, join, normalize, posix, relative, resolve, sep} from 'node:path'
+
+import type {BuildFailure, BuildOptions as EsbuildOptions, Message, Metafile} from 'esbuild'
+
+import {LpackError} from '../../../../errors.js'
+import type {BuildContext, BuildJob, BuildUnit, BuiltContent} from '../../types.js'
+import type {ZipEntry} from '../../../package/zip.js'
+import {assertCodeFolder, commonJsExports, findSourceFile, parseNodeHandler, type NodeHandler} from './handler.js'
+import {findUp, installProductionPackages, isNativePackage, LOCKFILE_NAMES} from './packages.js'
+import {esbuildOptions, resolveNodeBundleSettings, type NodeBundleSettings} from './settings.js'
+
+/**
+ * Bundles a Node.js or TypeScript function with esbuild (SAM's `BuildMethod: esbuild`, and lpack's default for
+ * Node.js functions): one minified file per entry, the AWS SDK left to the runtime, native modules and
+ * `NodeModules` installed from the lockfile beside the bundle. The handler's export is checked in the output.
+ * Functions with the same esbuild options are bundled in one esbuild call (see buildNodeBundles). This is the
+ * esbuild builder's build half (./esbuild.ts), loaded only when a function is built.
+ */
+
+interface BundleOutcome {
+  metafile: Metafile
+  outputs: {path: string; contents: Uint8Array; text: string}[]
+  warnings: Message[]
+}
+
+/** A function ready for esbuild: its settings and entries resolved, its handler parsed. */
+interface PreparedBundle {
+  unit: BuildUnit
+  context: BuildContext
+  settings: NodeBundleSettings
+  warnings: string[]
+  handler: NodeHandler
+  /** Entry files relative to the code folder, and the output path (without extension) of each. */
+  entries: {file: string; out: string}[]
+  handlerEntry: string
+  lockfile: string | undefined
+}
+
+/**
+ * File-system answers the packaging of a bundle needs, remembered for the functions of one batch: they share
+ * most folders and packages, so each is asked once.
+ */
+interface FolderLookups {
+  /** Code folder, stop folder and metafile input → the input's file and the config files above it. */
+  inputFiles: Map<string, string[]>
+  /** Folder and stop folder → the package.json / tsconfig.json / jsconfig.json files from it up to the stop folder. */
+  configFiles: Map<string, string[]>
+  /** Package folder → whether it holds a native addon. */
+  natives: Map<string, Promise<boolean>>
+}
+
+function newFolderLookups(): FolderLookups {
+  return {inputFiles: new Map(), configFiles: new Map(), natives: new Map()}
+}
+
+export async function buildNodeBundle(unit: BuildUnit, context: BuildContext): Promise<BuiltContent> {
+  const prepared = await prepareBundle(unit, context)
+  return finishBundle(prepared, await runEsbuild([prepared], new Set(prepared.settings.nodeModules)), newFolderLookups())
+}
+
+/**
+ * Bundles functions that share esbuild options (equal batchKey) in one esbuild call with an entry point per
+ * function and no code splitting: each output is the same independent bundle a call of its own makes, but the
+ * dependencies they share are read and parsed once. Each function's part of the result — its outputs, and the
+ * inputs reachable from its entries in the metafile's import graph — is then checked and packaged alone.
+ * Throws when esbuild fails, so the pipeline builds each function alone and every diagnostic names its function.
+ */
+export async function buildNodeBundles(jobs: readonly BuildJob[]): Promise<Map<string, BuiltContent | Error>> {
+  const results = new Map<string, BuiltContent | Error>()
+  const prepared: PreparedBundle[] = []
+  for (const {unit, context} of jobs) {
+    try {
+      prepared.push(await prepareBundle(unit, context))
+    } catch (error) {
+      results.set(unit.logicalId, error as Error)
+    }
+  }
+  const lookups = newFolderLookups()
+  for (const group of withoutSharedOutputs(prepared)) {
+    const outcome = await runEsbuild(group, new Set(group[0]!.settings.nodeModules))
+    for (const bundle of group) {
+      try {
+        results.set(bundle.unit.logicalId, await finishBundle(bundle, outcomeOf(outcome, bundle), lookups))
+      } catch (error) {
+        results.set(bundle.unit.logicalId, error as Error)
+      }
+    }
+  }
+  return results
+}
+
+/**
+ * Splits bundles into groups in which no two share an entry file or an output path: esbuild cannot write two
+ * outputs to one path, and a shared entry would leave its output without a single owner.
+ */
+function withoutSharedOutputs(bundles: readonly PreparedBundle[]): PreparedBundle[][] {
+  const groups: {bundles: PreparedBundle[]; taken: Set<string>}[] = []
+  for (const bundle of bundles) {
+    const claims = bundle.entries.flatMap((entry) => [`in:${entry.file}`, `out:${entry.out}`])
+    let group = groups.find((g) => claims.every((claim) => !g.taken.has(claim)))
+    if (!group) {
+      group = {bundles: [], taken: new Set()}
+      groups.push(group)
+    }
+    group.bundles.push(bundle)
+    for (const claim of claims) group.taken.add(claim)
+  }
+  return groups.map((g) => g.bundles)
+}
+
+/**
+ * One function's share of a batched esbuild result: the inputs reachable from its entries, the outputs of its
+ * entries (with their source maps and CSS), the assets its inputs emitted, and the warnings in its inputs.
+ */
+function outcomeOf(outcome: BundleOutcome, bundle: PreparedBundle): BundleOutcome {
+  const {inputs, outputs} = outcome.metafile
+  const reachable = new Set<string>()
+  const pending = bundle.entries.map((entry) => entry.file)
+  while (pending.length > 0) {
+    const path = pending.pop()!
+    if (reachable.has(path) || !inputs[path]) continue
+    reachable.add(path)
+    for (const imported of inputs[path]!.imports) if (!imported.external) pending.push(imported.path)
+  }
+  const entryFiles = new Set(bundle.entries.map((entry) => entry.file))
+  const owned = new Set<string>()
+  for (const [path, output] of Object.entries(outputs)) {
+    if (output.entryPoint !== undefined ? entryFiles.has(output.entryPoint) : isAsset(path, outputs) && Object.keys(output.inputs).some((input) => reachable.has(input))) {
+      owned.add(path)
+      if (output.cssBundle) owned.add(output.cssBundle)
+    }
+  }
+  for (const path of [...owned]) if (outputs[`${path}.map`]) owned.add(`${path}.map`)
+  const codeDir = bundle.unit.codePath
+  return {
+    metafile: {
+      inputs: Object.fromEntries([...reachable].map((path) => [path, inputs[path]!])),
+      outputs: Object.fromEntries(Object.entries(outputs).filter(([path]) => owned.has(path))),
+    },
+    outputs: outcome.outputs.filter((output) => owned.has(toPosix(relative(codeDir, output.path)))),
+    warnings: outcome.warnings.filter((warning) => !warning.location || reachable.has(warning.location.file)),
+  }
+}
+
+/** An output no entry point made: a file the `file` or `copy` loader emitted (not a source map, not CSS of an entry). */
+function isAsset(path: string, outputs: Metafile['outputs']): boolean {
+  return !path.endsWith('.map') && !Object.values(outputs).some((output) => output.cssBundle === path)
+}
+
+/** Resolves what esbuild needs for one function; an error here names the function and builds nothing. */
+async function prepareBundle(unit: BuildUnit, context: BuildContext): Promise<PreparedBundle> {
+  const {settings, warnings} = resolveNodeBundleSettings(unit)
+  await assertCodeFolder(unit)
+  const handler = parseNodeHandler(unit)
+  const {entries, handlerEntry} = await resolveEntries(unit, settings, handler)
+  return {unit, context, settings, warnings, handler, entries: withOutputPaths(entries), handlerEntry, lockfile: await findUp(unit.codePath, LOCKFILE_NAMES)}
+}
+
+/**
+ * Names each entry's output as esbuild does for a build of this function alone: the entry's path from the
+ * entries' lowest common folder, without its extension (`src/handlers/app.ts` alone → `app`). Given
+ * explicitly, the names stay the same when other functions' entries share the esbuild call.
+ */
+function withOutputPaths(entries: readonly string[]): {file: string; out: string}[] {
+  const files = entries.map((entry) => toPosix(normalize(entry)))
+  const folders = files.map((file) => posix.dirname(file).split('/'))
+  let common = folders[0]!
+  for (const folder of folders.slice(1)) {
+    let length = 0
+    while (length < common.length && length < folder.length && common[length] === folder[length]) length++
+    common = common.slice(0, length)
+  }
+  const base = common.join('/')
+  return files.map((file) => {
+    const out = posix.relative(base === '' ? '.' : base, file)
+    return {file, out: out.slice(0, out.length - posix.extname(out).length)}
+  })
+}
+
+/** Checks and packages one function's bundle; natives found in it rebuild it alone, with them left external. */
+async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lookups: FolderLookups): Promise<BuiltContent> {
+  const {unit, context, settings, warnings, handler, handlerEntry, lockfile} = prepared
+  const codeDir = unit.codePath
+  // Native addons cannot be bundled: found in the first pass, they are left external and installed instead.
+  let shipped = new Set(settings.nodeModules)
+  let outcome = bundled
+  const natives = await nativePackagesIn(outcome.metafile, codeDir, lookups)
+  if (natives.some((name) => !shipped.has(name))) {
+    shipped = new Set([...shipped, ...natives])
+    outcome = await runEsbuild([prepared], shipped)
+  }
+
+  const zipEntries: ZipEntry[] = outcome.outputs.map((output) => ({path: toPosix(relative(codeDir, output.path)), content: Buffer.from(output.contents)}))
+  const propertyUpdates = await checkHandler(unit, handler, handlerEntry, outcome, codeDir)
+  if (settings.sourcemap) Object.assign(propertyUpdates, sourceMapEnvironment(unit))
+
+  if (shipped.size > 0) {
+    const packageJson = await findUp(codeDir, ['package.json'])
+    if (!lockfile || !packageJson) {
+      throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${[...shipped].join(', ')} must be installed beside the bundle, but there is no package-lock.json at or above ${codeDir}`, {
+        hint: 'Run `npm install` in the project so the versions are locked.',
+      })
+    }
+    const installed = await installProductionPackages({
+      lockfile,
+      importerDir: dirname(packageJson),
+      names: [...shipped].sort(),
+      destDir: join(context.scratchDir, 'install'),
+      cacheDir: join(context.buildDir, 'cache', 'node-modules'),
+      architecture: unit.architecture,
+      signal: context.signal,
+      label: unit.logicalId,
+    })
+    for (const file of installed) zipEntries.push({path: file.path, sourceFile: file.file, executable: file.executable})
+  }
+
+  const inputFiles = bundleInputFiles(outcome.metafile, codeDir, lockfile ? dirname(lockfile) : context.plan.projectDir, lookups)
+  if (lockfile) inputFiles.push(lockfile)
+  return {
+    entries: zipEntries,
+    inputFiles,
+    propertyUpdates,
+    largestInputs: largestInputs(outcome.metafile),
+    warnings: [...warnings, ...outcome.warnings.slice(0, 5).map((w) => `${unit.logicalId}: esbuild: ${formatMessage(w, unit, context)}`)],
+  }
+}
+
+/** The entry files (relative to the code folder) and the one the Handler names. */
+async function resolveEntries(unit: BuildUnit, settings: NodeBundleSettings, handler: NodeHandler): Promise<{entries: string[]; handlerEntry: string}> {
+  const codeDir = unit.codePath
+  if (settings.entryPoints.length === 0) {
+    const entry = await findSourceFile(codeDir, handler.module)
+    if (!entry) {
+      throw new LpackError('BUILD_FAILED', `${unit.logicalId}: entry file not found for Handler '${unit.handler}': no ${handler.module}.ts/.js (or .mts, .cts, .tsx, .mjs, .cjs, .jsx) in ${codeDir}`, {
+        hint: 'The Handler is path/to/file.export relative to CodeUri; or set Metadata.BuildProperties.EntryPoints.',
+      })
+    }
+    return {entries: [entry], handlerEntry: entry}
+  }
+  const entries: string[] = []
+  for (const entryPoint of settings.entryPoints) {
+    // SAM tries .ts then .js for an entry point given without an extension.
+    const entry = await findSourceFile(codeDir, entryPoint, ['.ts', '.js'])
+    if (!entry) {
+      throw new LpackError('BUILD_FAILED', `${unit.logicalId}: entry point ${entryPoint} not found in ${codeDir}`, {hint: 'EntryPoints are relative to CodeUri.'})
+    }
+    entries.push(entry)
+  }
+  const withoutExtension = (path: string) => path.replace(/\.[^./]+$/, '')
+  const baseName = (path: string) => withoutExtension(path).split('/').pop()
+  const handlerEntry =
+    entries.find((e) => withoutExtension(e) === handler.module) ??
+    entries.find((e) => baseName(e) === baseName(handler.module)) ??
+    (entries.length === 1 ? entries[0] : undefined)
+  if (!handlerEntry) {
+    throw new LpackError('BUILD_FAILED', `${unit.logicalId}: Handler '${unit.handler}' names none of the EntryPoints (${entries.join(', ')})`, {
+      hint: 'Name the handler after its entry file: EntryPoints [src/app.ts] → Handler app.handler.',
+    })
+  }
+  return {entries, handlerEntry}
+}
+
+/** Runs esbuild once for the entries of one or more functions that share their esbuild options. */
+async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlySet<string>): Promise<BundleOutcome> {
+  const esbuild = await import('esbuild')
+  const {unit, context, settings} = bundles[0]!
+  const codeDir = unit.codePath
+  const options: EsbuildOptions = {
+    ...esbuildOptions(codeDir, settings, shipped),
+    entryPoints: bundles.flatMap((bundle) => bundle.entries.map((entry) => ({in: join(codeDir, entry.file), out: entry.out}))),
+  }
+  try {
+    const result = await esbuild.build(options)
+    return {
+      metafile: result.metafile!,
+      // esbuild's output files decode `text` only when read: most never are.
+      outputs: [...result.outputFiles!].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      warnings: result.warnings,
+    }
+  } catch (error) {
+    // Diagnostics are formatted for the first function; a batch that fails is built again function by function.
+    const failure = error as Partial<BuildFailure>
+    if (!Array.isArray(failure.errors)) {
+      throw new LpackError('BUILD_FAILED', `${unit.logicalId}: esbuild failed: ${(error as Error).message}`, {cause: error})
+    }
+    const lines = failure.errors.slice(0, 10).map((m) => `  ${formatMessage(m, unit, context)}`)
+    const more = failure.errors.length > 10 ? `\n  … and ${failure.errors.length - 10} more` : ''
+    const first = failure.errors[0]?.location?.file
+    const entries = bundles.flatMap((bundle) => bundle.entries.map((entry) => entry.file))
+    throw new LpackError('BUILD_FAILED', `${unit.logicalId}: esbuild could not bundle ${first ? projectPath(first, unit, context) : entries.join(', ')}:\n${lines.join('\n')}${more}`, {
+      hint: 'Fix the code at the positions shown (file:line:column).',
+      details: {
+        errors: failure.errors.map((m) => ({
+          text: m.text,
+          ...(m.location ? {file: projectPath(m.location.file, unit, context), line: m.location.line, column: m.location.column + 1} : {}),
+        })),
+      },
+    })
+  }
+}
+
+/** `src/app.ts:3:7: Expected ";" but found "x"` with a 1-based column and the path from the project folder. */
+function formatMessage(message: Message, unit: BuildUnit, context: BuildContext): string {
+  const location = message.location
+  if (!location) return message.text
+  return `${projectPath(location.file, unit, context)}:${location.line}:${location.column + 1}: ${message.text}`
+}
+
+function projectPath(file: string, unit: BuildUnit, context: BuildContext): string {
+  return toPosix(relative(context.plan.projectDir, resolve(unit.codePath, file))) || file
+}
+
+/**
+ * Checks that the handler's export exists in the bundle, without running it: an ES module bundle lists its
+ * exports in the metafile; a CommonJS bundle is read with cjs-module-lexer, the lexer Node.js uses to find a
+ * CommonJS module's named exports (esbuild annotates its CommonJS output for exactly that lexer). When the
+ * exports are assigned dynamically, the check is skipped rather than guessed. Returns the Handler rewrite
+ * when the built file is not where the Handler points (SAM's behaviour: the bundle sits at the zip root).
+ */
+async function checkHandler(unit: BuildUnit, handler: NodeHandler, handlerEntry: string, outcome: BundleOutcome, codeDir: string): Promise<Record<string, unknown>> {
+  const entryKey = toPosix(relative(codeDir, join(codeDir, handlerEntry)))
+  const outputKey = Object.keys(outcome.metafile.outputs).find((key) => outcome.metafile.outputs[key]!.entryPoint === entryKey)
+  const output = outputKey === undefined ? undefined : outcome.outputs.find((o) => toPosix(relative(codeDir, o.path)) === outputKey)
+  if (!outputKey || !output) throw new LpackError('INTERNAL', `${unit.logicalId}: esbuild produced no output for ${handlerEntry}`)
+  const meta = outcome.metafile.outputs[outputKey]!
+  const isEsm = /\.mjs$/.test(outputKey) || meta.exports.length > 0
+  let exports: string[] | undefined = isEsm ? meta.exports : await commonJsExports(output.text)
+  if (!isEsm && exports === undefined && outcome.metafile.inputs[entryKey]?.format !== 'esm') {
+    // A CommonJS entry bundled with its imports is wrapped; its own source still shows what it exports.
+    exports = await commonJsExports(await readFile(join(codeDir, handlerEntry), 'utf8'))
+  }
+  if (exports !== undefined && !exports.includes(handler.exportName)) {
+    throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${handlerEntry} has no export '${handler.exportName}' (Handler ${unit.handler}); it exports ${exports.length > 0 ? exports.join(', ') : 'nothing'}`, {
+      hint: `Export the function (export const ${handler.exportName} = …) or fix the Handler.`,
+    })
+  }
+  const builtModule = outputKey.replace(/\.[^./]+$/, '')
+  return builtModule === handler.module ? {} : {Handler: `${builtModule}.${handler.exportPath}`}
+}
+
+/** SAM adds `NODE_OPTIONS: --enable-source-maps` when Sourcemap is on, so stack traces point at the sources. */
+function sourceMapEnvironment(unit: BuildUnit): Record<string, unknown> {
+  const current = unit.environment.NODE_OPTIONS
+  if (typeof current === 'string' && current.split(/\s+/).includes('--enable-source-maps')) return {}
+  const nodeOptions = typeof current === 'string' && current.trim() !== '' ? `${current.trim()} --enable-source-maps` : '--enable-source-maps'
+  return {Environment: {Variables: {...unit.environment, NODE_OPTIONS: nodeOptions}}}
+}
+
+/** Packages in the bundle that load compiled addons (they must be installed, not bundled). */
+async function nativePackagesIn(metafile: Metafile, codeDir: string, lookups: FolderLookups): Promise<string[]> {
+  const packages = new Map<string, string>()
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/)((?:@[^/]+\/)?[^/]+)\//.exec(input)
+    if (match && !packages.has(match[2]!)) packages.set(match[2]!, resolve(codeDir, match[1]! + match[2]!))
+  }
+  const natives: string[] = []
+  for (const [name, dir] of packages) {
+    let native = lookups.natives.get(dir)
+    if (!native) lookups.natives.set(dir, (native = isNativePackage(dir)))
+    if (await native) natives.push(name)
+  }
+  return natives.sort()
+}
+
+/**
+ * Every file whose content decides the bundle: what esbuild read (the metafile), and the package.json and
+ * tsconfig.json files on the way up from each of them, which steer resolution and transpiling. Synchronous
+ * stats, remembered per folder: a bundle has hundreds of inputs in tens of folders.
+ */
+function bundleInputFiles(metafile: Metafile, codeDir: string, stopDir: string, lookups: FolderLookups): string[] {
+  const files = new Set<string>()
+  for (const input of Object.keys(metafile.inputs)) {
+    if (/^[a-z-]+:/i.test(input)) continue
+    const key = `${codeDir}\0${stopDir}\0${input}`
+    let found = lookups.inputFiles.get(key)
+    if (!found) {
+      const file = resolve(codeDir, input)
+      found = [file, ...configFilesUpTo(dirname(file), stopDir, lookups)]
+      lookups.inputFiles.set(key, found)
+    }
+    for (const file of found) files.add(file)
+  }
+  return [...files].sort()
+}
+
+/** The config files in `dir` and in each folder above it up to `stopDir`. */
+function configFilesUpTo(dir: string, stopDir: string, lookups: FolderLookups): string[] {
+  const key = `${dir}\0${stopDir}`
+  let found = lookups.configFiles.get(key)
+  if (!found) {
+    found = ['package.json', 'tsconfig.json', 'jsconfig.json'].map((name) => join(dir, name)).filter((file) => statSync(file, {throwIfNoEntry: false})?.isFile())
+    const parent = dirname(dir)
+    if (dir !== stopDir && parent !== dir && (parent === stopDir || parent.startsWith(stopDir + sep))) found.push(...configFilesUpTo(parent, stopDir, lookups))
+    lookups.configFiles.set(key, found)
+  }
+  return found
+}
+
+function largestInputs(metafile: Metafile): {path: string; bytes: number}[] {
+  const bytes = new Map<string, number>()
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) bytes.set(path, (bytes.get(path) ?? 0) + input.bytesInOutput)
+  }
+  return [...bytes]
+    .map(([path, size]) => ({path, bytes: size}))
+    .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))
+    .slice(0, 10)
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/')
+}
