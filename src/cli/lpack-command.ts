@@ -1,4 +1,4 @@
-import {Command, Errors, Flags} from '@oclif/core'
+import {Command, Config, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {EXIT, isLpackError, LpackError} from '../errors.js'
 import {isInteractiveTerminal, type Reporter, silentReporter, StreamReporter} from '../io/reporter.js'
@@ -15,6 +15,19 @@ export abstract class LpackCommand extends Command {
   }
 
   private debugEnabled = false
+
+  /**
+   * oclif's Command.run without loading the configuration a second time. Handed the Config that oclif's
+   * runCommand has just loaded, oclif's own run builds a new one from it (package.json, the manifest, the theme:
+   * ~10 ms on every command), which matters only for plugins linked during their development; lpack has none.
+   */
+  static override async run<T extends Command>(this: new (argv: string[], config: Config) => T, argv: string[] = process.argv.slice(2), opts?: Interfaces.LoadOptions): Promise<ReturnType<T['run']>> {
+    // Anything else (a path, options) is loaded by oclif as usual.
+    if (!(opts instanceof Config)) return Command.run.call(this, argv, opts) as Promise<ReturnType<T['run']>>
+    const command = new this(argv, opts) as T & LpackCommand
+    command.id ??= command.constructor.name.toLowerCase()
+    return command._run()
+  }
 
   /** Events go to stderr for people; nowhere under --json. */
   protected createReporter(verbose = false): Reporter {
