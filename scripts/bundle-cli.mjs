@@ -96,7 +96,7 @@ const options = {
   logLevel: 'warning',
   metafile: true,
   plugins: [oclifSort, lazyOclifDependencies],
-  external: ['@aws-sdk/*', 'ajv', 'archiver', 'cjs-module-lexer', 'esbuild', 'yauzl', 'typescript', 'ts-node', 'tsx'],
+  external: ['@aws-sdk/*', 'ajv', 'cjs-module-lexer', 'esbuild', 'yauzl', 'yazl', 'typescript', 'ts-node', 'tsx'],
   // oclif checks its own package.json's engines at start-up; package.json's engines already say what lpack needs.
   define: {'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"'},
   // oclif, yaml and others are CommonJS: their require('node:fs') etc. need a real require inside an ES module.
