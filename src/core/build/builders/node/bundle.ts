@@ -1,7 +1,9 @@
 import {statSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
 import {dirname, join, normalize, posix, relative, resolve, sep} from 'node:path'
 
+import type * as Esbuild from 'esbuild'
 import type {BuildFailure, BuildOptions as EsbuildOptions, Message, Metafile} from 'esbuild'
 
 import {LpackError} from '../../../../errors.js'
@@ -10,6 +12,8 @@ import type {ZipEntry} from '../../../package/zip.js'
 import {assertCodeFolder, commonJsExports, findSourceFile, parseNodeHandler, type NodeHandler} from './handler.js'
 import {findUp, installProductionPackages, isNativePackage, LOCKFILE_NAMES} from './packages.js'
 import {esbuildOptions, resolveNodeBundleSettings, type NodeBundleSettings} from './settings.js'
+
+const require = createRequire(import.meta.url)
 
 /**
  * Bundles a Node.js or TypeScript function with esbuild (SAM's `BuildMethod: esbuild`, and lpack's default for
@@ -264,7 +268,8 @@ async function resolveEntries(unit: BuildUnit, settings: NodeBundleSettings, han
 
 /** Runs esbuild once for the entries of one or more functions that share their esbuild options. */
 async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlySet<string>): Promise<BundleOutcome> {
-  const esbuild = await import('esbuild')
+  // require(), not import(): esbuild is CommonJS, and Node would first scan its 100 KB for named exports (~15 ms).
+  const esbuild = require('esbuild') as typeof Esbuild
   const {unit, context, settings} = bundles[0]!
   const codeDir = unit.codePath
   const options: EsbuildOptions = {
