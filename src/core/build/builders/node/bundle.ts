@@ -25,7 +25,8 @@ const require = createRequire(import.meta.url)
 
 interface BundleOutcome {
   metafile: Metafile
-  outputs: {path: string; contents: Uint8Array; text: string}[]
+  /** Sorted by `path`: relative to the code folder, forward slashes (the path in the zip and the metafile's key). */
+  outputs: {path: string; contents: Uint8Array; readonly text: string}[]
   warnings: Message[]
 }
 
@@ -47,8 +48,8 @@ interface PreparedBundle {
  * most folders and packages, so each is asked once.
  */
 interface FolderLookups {
-  /** Code folder, stop folder and metafile input → the input's file and the config files above it. */
-  inputFiles: Map<string, string[]>
+  /** Code folder and stop folder → metafile input → the input's file and the config files above it. */
+  inputFiles: Map<string, Map<string, string[]>>
   /** Folder and stop folder → the package.json / tsconfig.json / jsconfig.json files from it up to the stop folder. */
   configFiles: Map<string, string[]>
   /** Package folder → whether it holds a native addon. */
@@ -120,14 +121,7 @@ function withoutSharedOutputs(bundles: readonly PreparedBundle[]): PreparedBundl
  */
 function outcomeOf(outcome: BundleOutcome, bundle: PreparedBundle): BundleOutcome {
   const {inputs, outputs} = outcome.metafile
-  const reachable = new Set<string>()
-  const pending = bundle.entries.map((entry) => entry.file)
-  while (pending.length > 0) {
-    const path = pending.pop()!
-    if (reachable.has(path) || !inputs[path]) continue
-    reachable.add(path)
-    for (const imported of inputs[path]!.imports) if (!imported.external) pending.push(imported.path)
-  }
+  const reachable = reachableInputs(importGraph(outcome.metafile), bundle.entries.map((entry) => entry.file))
   const entryFiles = new Set(bundle.entries.map((entry) => entry.file))
   const owned = new Set<string>()
   for (const [path, output] of Object.entries(outputs)) {
@@ -137,15 +131,53 @@ function outcomeOf(outcome: BundleOutcome, bundle: PreparedBundle): BundleOutcom
     }
   }
   for (const path of [...owned]) if (outputs[`${path}.map`]) owned.add(`${path}.map`)
-  const codeDir = bundle.unit.codePath
   return {
     metafile: {
       inputs: Object.fromEntries([...reachable].map((path) => [path, inputs[path]!])),
       outputs: Object.fromEntries(Object.entries(outputs).filter(([path]) => owned.has(path))),
     },
-    outputs: outcome.outputs.filter((output) => owned.has(toPosix(relative(codeDir, output.path)))),
+    outputs: outcome.outputs.filter((output) => owned.has(output.path)),
     warnings: outcome.warnings.filter((warning) => !warning.location || reachable.has(warning.location.file)),
   }
+}
+
+/** A metafile's import graph with numbered inputs, built once per esbuild run and walked once per function. */
+interface ImportGraph {
+  paths: string[]
+  ids: Map<string, number>
+  /** For each input, the inputs it imports (external imports left out). */
+  imports: number[][]
+}
+
+const importGraphs = new WeakMap<Metafile, ImportGraph>()
+
+function importGraph(metafile: Metafile): ImportGraph {
+  let graph = importGraphs.get(metafile)
+  if (!graph) {
+    const paths = Object.keys(metafile.inputs)
+    const ids = new Map(paths.map((path, id) => [path, id]))
+    const imports = paths.map((path) => metafile.inputs[path]!.imports.flatMap((imported) => (imported.external ? [] : (ids.get(imported.path) ?? []))))
+    importGraphs.set(metafile, (graph = {paths, ids, imports}))
+  }
+  return graph
+}
+
+/**
+ * The inputs reachable from the entries, tree-shaken ones included: a change to a file esbuild dropped (a new
+ * side effect) can change the bundle, so the cache must see it.
+ */
+function reachableInputs(graph: ImportGraph, entries: readonly string[]): Set<string> {
+  const seen = new Uint8Array(graph.paths.length)
+  const reachable = new Set<string>()
+  const pending = entries.flatMap((entry) => graph.ids.get(entry) ?? [])
+  while (pending.length > 0) {
+    const id = pending.pop()!
+    if (seen[id]) continue
+    seen[id] = 1
+    reachable.add(graph.paths[id]!)
+    for (const next of graph.imports[id]!) if (!seen[next]) pending.push(next)
+  }
+  return reachable
 }
 
 /** An output no entry point made: a file the `file` or `copy` loader emitted (not a source map, not CSS of an entry). */
@@ -196,7 +228,7 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
     outcome = await runEsbuild([prepared], shipped)
   }
 
-  const zipEntries: ZipEntry[] = outcome.outputs.map((output) => ({path: toPosix(relative(codeDir, output.path)), content: Buffer.from(output.contents)}))
+  const zipEntries: ZipEntry[] = outcome.outputs.map((output) => ({path: output.path, content: Buffer.from(output.contents)}))
   const propertyUpdates = await checkHandler(unit, handler, handlerEntry, outcome, codeDir)
   if (settings.sourcemap) Object.assign(propertyUpdates, sourceMapEnvironment(unit))
 
@@ -281,7 +313,11 @@ async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlyS
     return {
       metafile: result.metafile!,
       // esbuild's output files decode `text` only when read: most never are.
-      outputs: [...result.outputFiles!].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      outputs: result
+        .outputFiles!.map((file) => ({path: toPosix(relative(codeDir, file.path)), contents: file.contents, get text() {
+          return file.text
+        }}))
+        .sort((a, b) => (a.path < b.path ? -1 : 1)),
       warnings: result.warnings,
     }
   } catch (error) {
@@ -327,7 +363,7 @@ function projectPath(file: string, unit: BuildUnit, context: BuildContext): stri
 async function checkHandler(unit: BuildUnit, handler: NodeHandler, handlerEntry: string, outcome: BundleOutcome, codeDir: string): Promise<Record<string, unknown>> {
   const entryKey = toPosix(relative(codeDir, join(codeDir, handlerEntry)))
   const outputKey = Object.keys(outcome.metafile.outputs).find((key) => outcome.metafile.outputs[key]!.entryPoint === entryKey)
-  const output = outputKey === undefined ? undefined : outcome.outputs.find((o) => toPosix(relative(codeDir, o.path)) === outputKey)
+  const output = outputKey === undefined ? undefined : outcome.outputs.find((o) => o.path === outputKey)
   if (!outputKey || !output) throw new LpackError('INTERNAL', `${unit.logicalId}: esbuild produced no output for ${handlerEntry}`)
   const meta = outcome.metafile.outputs[outputKey]!
   const isEsm = /\.mjs$/.test(outputKey) || meta.exports.length > 0
@@ -375,22 +411,26 @@ async function nativePackagesIn(metafile: Metafile, codeDir: string, lookups: Fo
  * stats, remembered per folder: a bundle has hundreds of inputs in tens of folders.
  */
 function bundleInputFiles(metafile: Metafile, codeDir: string, stopDir: string, lookups: FolderLookups): string[] {
+  const folderKey = `${codeDir}\0${stopDir}`
+  let known = lookups.inputFiles.get(folderKey)
+  if (!known) lookups.inputFiles.set(folderKey, (known = new Map()))
   const files = new Set<string>()
   for (const input of Object.keys(metafile.inputs)) {
-    if (/^[a-z-]+:/i.test(input)) continue
-    const key = `${codeDir}\0${stopDir}\0${input}`
-    let found = lookups.inputFiles.get(key)
+    let found = known.get(input)
     if (!found) {
-      const file = resolve(codeDir, input)
-      found = [file, ...configFilesUpTo(dirname(file), stopDir, lookups)]
-      lookups.inputFiles.set(key, found)
+      // Inputs in an esbuild namespace (`namespace:path`) are not files.
+      if (/^[a-z-]+:/i.test(input)) found = []
+      else {
+        const file = resolve(codeDir, input)
+        found = [file, ...configFilesUpTo(dirname(file), stopDir, lookups)]
+      }
+      known.set(input, found)
     }
     for (const file of found) files.add(file)
   }
   return [...files].sort()
 }
 
-/** The config files in `dir` and in each folder above it up to `stopDir`. */
 function configFilesUpTo(dir: string, stopDir: string, lookups: FolderLookups): string[] {
   const key = `${dir}\0${stopDir}`
   let found = lookups.configFiles.get(key)
