@@ -74,23 +74,19 @@ export async function buildNodeBundle(unit: BuildUnit, context: BuildContext): P
  */
 export async function buildNodeBundles(jobs: readonly BuildJob[]): Promise<Map<string, BuiltContent | Error>> {
   const results = new Map<string, BuiltContent | Error>()
+  // Preparing and finishing mostly wait for small file-system answers: all functions at once, in plan order.
   const prepared: PreparedBundle[] = []
-  for (const {unit, context} of jobs) {
-    try {
-      prepared.push(await prepareBundle(unit, context))
-    } catch (error) {
-      results.set(unit.logicalId, error as Error)
-    }
+  for (const [index, outcome] of (await Promise.allSettled(jobs.map(({unit, context}) => prepareBundle(unit, context)))).entries()) {
+    if (outcome.status === 'fulfilled') prepared.push(outcome.value)
+    else results.set(jobs[index]!.unit.logicalId, outcome.reason as Error)
   }
   const lookups = newFolderLookups()
   for (const group of withoutSharedOutputs(prepared)) {
     const outcome = await runEsbuild(group, new Set(group[0]!.settings.nodeModules))
-    for (const bundle of group) {
-      try {
-        results.set(bundle.unit.logicalId, await finishBundle(bundle, outcomeOf(outcome, bundle), lookups))
-      } catch (error) {
-        results.set(bundle.unit.logicalId, error as Error)
-      }
+    const finished = await Promise.allSettled(group.map((bundle) => finishBundle(bundle, outcomeOf(outcome, bundle), lookups)))
+    for (const [index, bundle] of group.entries()) {
+      const result = finished[index]!
+      results.set(bundle.unit.logicalId, result.status === 'fulfilled' ? result.value : (result.reason as Error))
     }
   }
   return results
