@@ -24,7 +24,10 @@ const require = createRequire(import.meta.url)
  */
 
 interface BundleOutcome {
+  /** The run's metafile: its inputs are the whole run's; its outputs only this outcome's. */
   metafile: Metafile
+  /** The metafile inputs this outcome's entries reach: what its bundles are made from. */
+  inputs: string[]
   /** Sorted by `path`: relative to the code folder, forward slashes (the path in the zip and the metafile's key). */
   outputs: {path: string; contents: Uint8Array; readonly text: string}[]
   warnings: Message[]
@@ -48,8 +51,8 @@ interface PreparedBundle {
  * most folders and packages, so each is asked once.
  */
 interface FolderLookups {
-  /** Code folder and stop folder → metafile input → the input's file and the config files above it. */
-  inputFiles: Map<string, Map<string, string[]>>
+  /** Code folder → metafile input → the input's file (undefined: not a file), and its folder. */
+  inputFiles: Map<string, Map<string, {file: string; folder: string} | undefined>>
   /** Folder and stop folder → the package.json / tsconfig.json / jsconfig.json files from it up to the stop folder. */
   configFiles: Map<string, string[]>
   /** Package folder → whether it holds a native addon. */
@@ -128,10 +131,9 @@ function outcomeOf(outcome: BundleOutcome, bundle: PreparedBundle): BundleOutcom
   }
   for (const path of [...owned]) if (outputs[`${path}.map`]) owned.add(`${path}.map`)
   return {
-    metafile: {
-      inputs: Object.fromEntries([...reachable].map((path) => [path, inputs[path]!])),
-      outputs: Object.fromEntries(Object.entries(outputs).filter(([path]) => owned.has(path))),
-    },
+    // The inputs object is shared, not copied for each function (20 copies of 300 entries cost ~18 ms).
+    metafile: {inputs, outputs: Object.fromEntries(Object.entries(outputs).filter(([path]) => owned.has(path)))},
+    inputs: [...reachable],
     outputs: outcome.outputs.filter((output) => owned.has(output.path)),
     warnings: outcome.warnings.filter((warning) => !warning.location || reachable.has(warning.location.file)),
   }
@@ -218,7 +220,7 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
   // Native addons cannot be bundled: found in the first pass, they are left external and installed instead.
   let shipped = new Set(settings.nodeModules)
   let outcome = bundled
-  const natives = await nativePackagesIn(outcome.metafile, codeDir, lookups)
+  const natives = await nativePackagesIn(outcome.inputs, codeDir, lookups)
   if (natives.some((name) => !shipped.has(name))) {
     shipped = new Set([...shipped, ...natives])
     outcome = await runEsbuild([prepared], shipped)
@@ -248,7 +250,7 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
     for (const file of installed) zipEntries.push({path: file.path, sourceFile: file.file, executable: file.executable})
   }
 
-  const inputFiles = bundleInputFiles(outcome.metafile, codeDir, lockfile ? dirname(lockfile) : context.plan.projectDir, lookups)
+  const inputFiles = bundleInputFiles(outcome.inputs, codeDir, lockfile ? dirname(lockfile) : context.plan.projectDir, lookups)
   if (lockfile) inputFiles.push(lockfile)
   return {
     entries: zipEntries,
@@ -308,6 +310,7 @@ async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlyS
     const result = await esbuild.build(options)
     return {
       metafile: result.metafile!,
+      inputs: Object.keys(result.metafile!.inputs),
       // esbuild's output files decode `text` only when read: most never are.
       outputs: result
         .outputFiles!.map((file) => ({path: toPosix(relative(codeDir, file.path)), contents: file.contents, get text() {
@@ -386,9 +389,9 @@ function sourceMapEnvironment(unit: BuildUnit): Record<string, unknown> {
 }
 
 /** Packages in the bundle that load compiled addons (they must be installed, not bundled). */
-async function nativePackagesIn(metafile: Metafile, codeDir: string, lookups: FolderLookups): Promise<string[]> {
+async function nativePackagesIn(inputs: readonly string[], codeDir: string, lookups: FolderLookups): Promise<string[]> {
   const packages = new Map<string, string>()
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of inputs) {
     const match = /^(.*node_modules\/)((?:@[^/]+\/)?[^/]+)\//.exec(input)
     if (match && !packages.has(match[2]!)) packages.set(match[2]!, resolve(codeDir, match[1]! + match[2]!))
   }
@@ -406,24 +409,23 @@ async function nativePackagesIn(metafile: Metafile, codeDir: string, lookups: Fo
  * tsconfig.json files on the way up from each of them, which steer resolution and transpiling. Synchronous
  * stats, remembered per folder: a bundle has hundreds of inputs in tens of folders.
  */
-function bundleInputFiles(metafile: Metafile, codeDir: string, stopDir: string, lookups: FolderLookups): string[] {
-  const folderKey = `${codeDir}\0${stopDir}`
-  let known = lookups.inputFiles.get(folderKey)
-  if (!known) lookups.inputFiles.set(folderKey, (known = new Map()))
+function bundleInputFiles(inputs: readonly string[], codeDir: string, stopDir: string, lookups: FolderLookups): string[] {
+  let known = lookups.inputFiles.get(codeDir)
+  if (!known) lookups.inputFiles.set(codeDir, (known = new Map()))
   const files = new Set<string>()
-  for (const input of Object.keys(metafile.inputs)) {
+  const folders = new Set<string>()
+  for (const input of inputs) {
     let found = known.get(input)
-    if (!found) {
+    if (found === undefined && !known.has(input)) {
       // Inputs in an esbuild namespace (`namespace:path`) are not files.
-      if (/^[a-z-]+:/i.test(input)) found = []
-      else {
-        const file = resolve(codeDir, input)
-        found = [file, ...configFilesUpTo(dirname(file), stopDir, lookups)]
-      }
-      known.set(input, found)
+      const file = /^[a-z-]+:/i.test(input) ? undefined : resolve(codeDir, input)
+      known.set(input, (found = file === undefined ? undefined : {file, folder: dirname(file)}))
     }
-    for (const file of found) files.add(file)
+    if (!found) continue
+    files.add(found.file)
+    folders.add(found.folder)
   }
+  for (const folder of folders) for (const file of configFilesUpTo(folder, stopDir, lookups)) files.add(file)
   return [...files].sort()
 }
 
