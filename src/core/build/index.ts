@@ -86,72 +86,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const manifestFile = join(buildDir, MANIFEST_FILE)
   for (const skipped of plan.skipped) reporter.emit({level: 'debug', kind: 'build.skip', message: `${skipped.logicalId}: not built (${skipped.reason})`})
 
-  const concurrency = Math.max(1, options.concurrency ?? availableParallelism())
-  const failures: {logicalId: string; error: unknown}[] = []
-  const fail = (unit: BuildUnit, error: unknown): void => {
-    failures.push({logicalId: unit.logicalId, error})
-    const message = (error as Error).message
-    // Builders' errors usually start with the logical ID already: do not say it twice.
-    const line = message.startsWith(`${unit.logicalId}:`) ? message : `${unit.logicalId}: ${message}`
-    reporter.emit({level: 'info', kind: 'build.failed', id: unit.logicalId, final: true, message: `✗ ${line}`})
-  }
   // --no-cache also distrusts the recorded content hashes: every input is read again.
   const session: BuildSession = {plan, buildDir, options, cache, inputs: new InputFiles(options.cache === false ? undefined : cache.stamps)}
   try {
-    // Phase 1: the cache decides, for every unit, before any build tool is loaded (a no-op build only stats files).
-    const built: UnitOutcome[] = []
-    const stale: StaleUnit[] = []
-    await mapWithConcurrency(plan.units, concurrency, async (unit) => {
-      try {
-        const checked = await checkCache(unit, session)
-        if ('artifact' in checked) built.push(checked)
-        else stale.push(checked)
-      } catch (error) {
-        fail(unit, error)
-      }
-    })
-
-    // The manifest marks a finished build: remove it before anything changes, so a failure below cannot leave a
-    // stale one. A build where every unit is cached changes no artifact: its manifest stays until it is rewritten.
-    const upToDate = stale.length === 0 && failures.length === 0
-    if (!upToDate) await rm(manifestFile, {force: true})
-
-    // Phase 2: build what changed — units with the same batch key in one run of their tool, the rest one by one;
-    // a batch that fails as a whole is built again unit by unit, so each error names its unit.
-    const limit = createLimiter(concurrency)
-    const buildAlone = (job: StaleUnit) =>
-      limit(() => buildUnit(job, session)).then(
-        (outcome) => void built.push(outcome),
-        (error: unknown) => fail(job.unit, error),
-      )
-    await Promise.all(
-      groupBatches(stale, options.batch !== false).map(async (group) => {
-        if (group.length > 1) {
-          const outcomes = await limit(() => buildBatch(group, session, concurrency)).catch((error: unknown) => {
-            reporter.emit({level: 'debug', kind: 'build.batch-failed', message: `${group.length} units built in one run failed together; building each alone: ${(error as Error).message}`})
-            return undefined
-          })
-          if (outcomes) {
-            for (const [job, outcome] of outcomes) {
-              if (outcome instanceof Error) fail(job.unit, outcome)
-              else built.push(outcome)
-            }
-            return
-          }
-        }
-        await Promise.all(group.map(buildAlone))
-      }),
-    )
-    if (failures.length > 0) {
-      failures.sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
-      const internal = failures.find((f) => !(f.error instanceof LpackError))
-      if (internal) throw internal.error
-      const first = failures[0]!.error as LpackError
-      throw new LpackError('BUILD_FAILED', failures.length === 1 ? first.message : `${failures.length} builds failed:\n${failures.map((f) => `  ${(f.error as Error).message}`).join('\n')}`, {
-        hint: first.hint,
-        details: {failures: failures.map((f) => ({logicalId: f.logicalId, ...(f.error as LpackError).toJSON()}))},
-      })
-    }
+    const {built, upToDate} = await buildUnits(session, manifestFile)
     const artifacts = built.map((o) => o.artifact).sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
     const sizes = checkSizeLimits(plan, artifacts, options.budgets)
     for (const size of sizes) {
@@ -202,6 +140,79 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
 }
 
+/**
+ * Phases 1 and 2 of a build: the cache decides for every unit, then what changed is built. Throws BUILD_FAILED
+ * naming every unit that failed; the units that did build are in the session's cache either way.
+ */
+async function buildUnits(session: BuildSession, manifestFile: string): Promise<{built: UnitOutcome[]; upToDate: boolean}> {
+  const {plan, options} = session
+  const {reporter} = options
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism())
+  const failures: {logicalId: string; error: unknown}[] = []
+  const fail = (unit: BuildUnit, error: unknown): void => {
+    failures.push({logicalId: unit.logicalId, error})
+    const message = (error as Error).message
+    // Builders' errors usually start with the logical ID already: do not say it twice.
+    const line = message.startsWith(`${unit.logicalId}:`) ? message : `${unit.logicalId}: ${message}`
+    reporter.emit({level: 'info', kind: 'build.failed', id: unit.logicalId, final: true, message: `✗ ${line}`})
+  }
+
+  // Phase 1: the cache decides, for every unit, before any build tool is loaded (a no-op build only stats files).
+  const built: UnitOutcome[] = []
+  const stale: StaleUnit[] = []
+  await mapWithConcurrency(plan.units, concurrency, async (unit) => {
+    try {
+      const checked = await checkCache(unit, session)
+      if ('artifact' in checked) built.push(checked)
+      else stale.push(checked)
+    } catch (error) {
+      fail(unit, error)
+    }
+  })
+
+  // The manifest marks a finished build: remove it before anything changes, so a failure below cannot leave a
+  // stale one. A build where every unit is cached changes no artifact: its manifest stays until it is rewritten.
+  const upToDate = stale.length === 0 && failures.length === 0
+  if (!upToDate) await rm(manifestFile, {force: true})
+
+  // Phase 2: build what changed — units with the same batch key in one run of their tool, the rest one by one;
+  // a batch that fails as a whole is built again unit by unit, so each error names its unit.
+  const limit = createLimiter(concurrency)
+  const buildAlone = (job: StaleUnit) =>
+    limit(() => buildUnit(job, session)).then(
+      (outcome) => void built.push(outcome),
+      (error: unknown) => fail(job.unit, error),
+    )
+  await Promise.all(
+    groupBatches(stale, options.batch !== false).map(async (group) => {
+      if (group.length > 1) {
+        const outcomes = await limit(() => buildBatch(group, session, concurrency)).catch((error: unknown) => {
+          reporter.emit({level: 'debug', kind: 'build.batch-failed', message: `${group.length} units built in one run failed together; building each alone: ${(error as Error).message}`})
+          return undefined
+        })
+        if (outcomes) {
+          for (const [job, outcome] of outcomes) {
+            if (outcome instanceof Error) fail(job.unit, outcome)
+            else built.push(outcome)
+          }
+          return
+        }
+      }
+      await Promise.all(group.map(buildAlone))
+    }),
+  )
+  if (failures.length > 0) {
+    failures.sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
+    const internal = failures.find((f) => !(f.error instanceof LpackError))
+    if (internal) throw internal.error
+    const first = failures[0]!.error as LpackError
+    throw new LpackError('BUILD_FAILED', failures.length === 1 ? first.message : `${failures.length} builds failed:\n${failures.map((f) => `  ${(f.error as Error).message}`).join('\n')}`, {
+      hint: first.hint,
+      details: {failures: failures.map((f) => ({logicalId: f.logicalId, ...(f.error as LpackError).toJSON()}))},
+    })
+  }
+  return {built, upToDate}
+}
 /** What one `buildProject` call shares among its units. */
 interface BuildSession {
   plan: BuildPlan
