@@ -226,7 +226,8 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
     outcome = await runEsbuild([prepared], shipped)
   }
 
-  const zipEntries: ZipEntry[] = outcome.outputs.map((output) => ({path: output.path, content: Buffer.from(output.contents)}))
+  // A Buffer over esbuild's bytes, not a copy of them.
+  const zipEntries: ZipEntry[] = outcome.outputs.map(({path, contents}) => ({path, content: Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength)}))
   const propertyUpdates = await checkHandler(unit, handler, handlerEntry, outcome, codeDir)
   if (settings.sourcemap) Object.assign(propertyUpdates, sourceMapEnvironment(unit))
 
