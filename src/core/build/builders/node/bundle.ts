@@ -64,6 +64,7 @@ function newFolderLookups(): FolderLookups {
 }
 
 export async function buildNodeBundle(unit: BuildUnit, context: BuildContext): Promise<BuiltContent> {
+  startEsbuild()
   const prepared = await prepareBundle(unit, context)
   return finishBundle(prepared, await runEsbuild([prepared], new Set(prepared.settings.nodeModules)), newFolderLookups())
 }
@@ -76,6 +77,7 @@ export async function buildNodeBundle(unit: BuildUnit, context: BuildContext): P
  * Throws when esbuild fails, so the pipeline builds each function alone and every diagnostic names its function.
  */
 export async function buildNodeBundles(jobs: readonly BuildJob[]): Promise<Map<string, BuiltContent | Error>> {
+  startEsbuild()
   const results = new Map<string, BuiltContent | Error>()
   // Preparing and finishing mostly wait for small file-system answers: all functions at once, in plan order.
   const prepared: PreparedBundle[] = []
@@ -297,10 +299,30 @@ async function resolveEntries(unit: BuildUnit, settings: NodeBundleSettings, han
   return {entries, handlerEntry}
 }
 
+let esbuildStarted = false
+
+/**
+ * esbuild, with its service process started: the first call starts the process, so a build starts it before it
+ * prepares its functions and the process comes up meanwhile. require(), not import(): esbuild is CommonJS, and
+ * Node would first scan its 100 KB for named exports (~15 ms).
+ */
+function startEsbuild(): typeof Esbuild {
+  const esbuild = require('esbuild') as typeof Esbuild
+  if (!esbuildStarted) {
+    esbuildStarted = true
+    try {
+      // A service that cannot start fails the build call that needs it, with esbuild's own message.
+      esbuild.initialize({}).catch(() => undefined)
+    } catch {
+      // Started already, by another copy of this module (a test runner loads modules afresh, Node's require once).
+    }
+  }
+  return esbuild
+}
+
 /** Runs esbuild once for the entries of one or more functions that share their esbuild options. */
 async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlySet<string>): Promise<BundleOutcome> {
-  // require(), not import(): esbuild is CommonJS, and Node would first scan its 100 KB for named exports (~15 ms).
-  const esbuild = require('esbuild') as typeof Esbuild
+  const esbuild = startEsbuild()
   const {unit, context, settings} = bundles[0]!
   const codeDir = unit.codePath
   const options: EsbuildOptions = {
