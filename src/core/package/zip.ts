@@ -68,8 +68,8 @@ export function checkZipEntries(entries: readonly ZipEntry[]): void {
  * written.
  *
  * yazl rather than archiver (the design card's choice): the same reproducibility, ~10 ms to load instead of
- * ~120 ms (archiver brings 80 packages), entries deflated in parallel, and smaller headers. bench/README.md,
- * "Zip library", has the figures.
+ * ~120 ms (archiver brings 80 packages), entries deflated in parallel, and smaller headers. The figures are in
+ * bench/README.md (build, "yazl instead of archiver").
  */
 export async function writeDeterministicZip(entries: readonly ZipEntry[], outFile: string): Promise<ZipResult> {
   checkZipEntries(entries)
