@@ -88,6 +88,16 @@ describe('build cache', () => {
     expect(BuildCache.load(buildDir()).record('Other')).toBeUndefined()
   })
 
+  it('a cache that cannot be saved is a warning: the build still succeeds and writes its manifest', async () => {
+    // A folder where the cache file goes: writing it fails for any user, root included.
+    await mkdir(join(buildDir(), 'cache/build-cache.json'), {recursive: true})
+    const reporter = new RecordingReporter()
+    const result = await buildProject({templateFile: join(project, 'template.yaml'), reporter})
+    expect(cachedById(result)).toEqual({Greeter: false, Other: false})
+    expect(reporter.events.filter((e) => e.kind === 'build.cache-not-saved').map((e) => e.level)).toEqual(['warn'])
+    expect(JSON.parse(await readFile(join(buildDir(), 'manifest.json'), 'utf8'))).toEqual(result.manifest)
+  })
+
   it('--no-cache reads every input again instead of trusting recorded hashes', async () => {
     const file = join(project, 'greeter/app.rb')
     const mtime = new Date('2026-01-02T03:04:05Z')

@@ -134,9 +134,12 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       sizes,
     }
   } finally {
-    // Also after a failure: the units that did build are reused by the next build.
+    // Also after a failure: the units that did build are reused by the next build. A cache that cannot be saved
+    // costs the next build time, not this build its result (nor hides this build's own error).
     if (!options.functions) cache.keepOnly(plan.units.map((unit) => unit.logicalId))
-    await cache.save(session.inputs)
+    await cache.save(session.inputs).catch((error: unknown) => {
+      reporter.emit({level: 'warn', kind: 'build.cache-not-saved', message: `The build cache was not saved (the next build redoes this work): ${(error as Error).message}`})
+    })
   }
 }
 
