@@ -7,7 +7,8 @@ import {buildProject} from '../../src/core/build/index.js'
 import {LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
 import {runLpack} from '../support/cli.js'
-import {writeProject} from './build-node-support.js'
+import {extractZip} from '../support/zip.js'
+import {invokeBuiltHandler, writeProject} from './build-node-support.js'
 
 function template(handler: string, metadata = ''): string {
   return `
@@ -61,6 +62,33 @@ describe('lpack build: bad Node.js input', () => {
       'fn/app.ts': 'export const handler = async () => 1\n',
     })
     expect(error.message).toBe("Broken: app.ts has no export 'handle' (Handler app.handle); it exports handler")
+  })
+
+  it('accepts handlers exported however the bundle ends up exporting them: direct, re-exported, CommonJS', async () => {
+    const project = await writeProject({
+      'template.yaml': `
+Resources:
+  Direct:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: fn/, Handler: direct.handler, Runtime: nodejs22.x}
+  StarReexport:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: fn/, Handler: star.handler, Runtime: nodejs22.x}
+  CommonJs:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: fn/, Handler: plain.handler, Runtime: nodejs22.x}
+`,
+      'fn/direct.ts': 'export const handler = async () => "direct"\n',
+      'fn/impl.ts': 'export const handler = async () => "star"\n',
+      // Only bundling resolves what `export *` brings: the bundle itself is checked.
+      'fn/star.ts': "export * from './impl'\n",
+      'fn/plain.js': 'exports.handler = async () => "plain"\n',
+    })
+    const result = await buildProject({templateFile: join(project, 'template.yaml'), reporter: new RecordingReporter()})
+    expect(result.manifest.artifacts.map((a) => a.logicalId)).toEqual(['CommonJs', 'Direct', 'StarReexport'])
+    for (const [id, handler, expected] of [['Direct', 'direct.handler', 'direct'], ['StarReexport', 'star.handler', 'star'], ['CommonJs', 'plain.handler', 'plain']] as const) {
+      expect(await invokeBuiltHandler(await extractZip(join(project, '.lpack/build/artifacts', `${id}.zip`)), handler, {})).toBe(expected)
+    }
   })
 
   it('checks CommonJS sources too', async () => {
