@@ -71,6 +71,56 @@ describe('build cache', () => {
     expect(cachedById(await build())).toEqual({Greeter: true, Other: false})
   })
 
+  it('a change seen by one function is not lost for another that shares the file (--function, then all)', async () => {
+    const shared = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4}
+  Twin:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4}
+`
+    await writeFile(join(project, 'template.yaml'), shared)
+    const first = await build()
+    await writeFile(join(project, 'greeter/app.rb'), 'def handler(event:, context:) = "changed"\n')
+    await buildProject({templateFile: join(project, 'template.yaml'), functions: ['Twin'], reporter: new RecordingReporter()})
+    const all = await build()
+    expect(cachedById(all)).toEqual({Greeter: false, Twin: true})
+    expect(all.manifest.artifacts[0]!.sha256).not.toBe(first.manifest.artifacts[0]!.sha256)
+  })
+
+  it('after a build that failed elsewhere, what is reused is what a fresh build makes', async () => {
+    const shared = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4}
+  Twin:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4, Layers: [!Ref Broken]}
+  Broken:
+    Type: AWS::Serverless::LayerVersion
+    Properties: {ContentUri: broken/}
+`
+    await mkdir(join(project, 'broken'))
+    await writeFile(join(project, 'broken/tool'), 'ok\n')
+    await writeFile(join(project, 'template.yaml'), shared)
+    await build()
+    // One build sees the new app.rb and builds Greeter and Twin, but fails as a whole (the layer's folder is gone).
+    await writeFile(join(project, 'greeter/app.rb'), 'def handler(event:, context:) = "changed"\n')
+    await rm(join(project, 'broken'), {recursive: true})
+    await expect(build()).rejects.toMatchObject({code: 'BUILD_FAILED'})
+    await mkdir(join(project, 'broken'))
+    await writeFile(join(project, 'broken/tool'), 'ok\n')
+    const fixed = await build()
+    // The layer's content is as before: its old artifact stands; the functions were built by the failed build.
+    expect(cachedById(fixed)).toEqual({Broken: true, Greeter: true, Twin: true})
+    // What was reused is what the current app.rb makes.
+    const again = await buildProject({templateFile: join(project, 'template.yaml'), cache: false, reporter: new RecordingReporter()})
+    expect(again.manifest.artifacts.map((a) => a.sha256)).toEqual(fixed.manifest.artifacts.map((a) => a.sha256))
+  })
+
   it('a damaged or foreign cache file means a full build, not an error', async () => {
     await build()
     for (const text of ['{"version": 2, "units": ', '{"version": 99}', 'null']) {

@@ -50,8 +50,9 @@ export interface PlanRecord {
 
 /**
  * `cache/build-cache.json` as stored: one file for the whole build directory, so that a no-op build reads one
- * small file. Units share most input files (their dependencies), so each file's stamp is stored once in `files`
- * and a unit lists indexes into it: 20 functions with 340 shared inputs take ~60 KB instead of 1.5 MB.
+ * small file. Units share most input files (their dependencies), so each stamp is stored once in `files` and a
+ * unit lists indexes into it: 20 functions with 340 shared inputs take ~100 KB instead of 1.5 MB. A file appears
+ * twice when two units were built from different contents of it.
  */
 interface StoredCache {
   version: number
@@ -95,7 +96,13 @@ export class BuildCache {
       if (inputs.some((stamp) => stamp === undefined)) continue
       records.set(logicalId, {...unit, logicalId, inputs: inputs as InputFileStamp[]})
     }
-    return new BuildCache(file, stored.plan, records, new Map(stamps.map((stamp) => [stamp.file, stamp])), false)
+    // Where a file has several stamps, the latest one is the likeliest to match it now.
+    const latest = new Map<string, InputFileStamp>()
+    for (const stamp of stamps) {
+      const other = latest.get(stamp.file)
+      if (!other || stamp.mtimeMs > other.mtimeMs) latest.set(stamp.file, stamp)
+    }
+    return new BuildCache(file, stored.plan, records, latest, false)
   }
 
   /** The last plan, if it was made from the template and options `key` stands for. */
@@ -128,21 +135,21 @@ export class BuildCache {
   }
 
   /**
-   * Writes the cache when something changed. `current` holds the stamps taken in this build: where a record
-   * still holds an older stamp of the same file, the newer one is stored (the record's inputsHash then no longer
-   * matches and the unit builds again, as it must: its input changed).
+   * Writes the cache when something changed. Each record keeps the content hashes it was built from: a unit not
+   * built in this build (left out by --function, or failed) still holds the old hash of a file another unit saw
+   * change, so it builds next time. `current` holds the stamps taken in this build: where one has the recorded
+   * hash with a newer size or mtime (a touched file), it replaces the recorded stamp, sparing the next build a read.
    */
   async save(current: InputFiles): Promise<void> {
     if (!this.changed && !current.refreshed) return
     const index = new Map<string, number>()
     const files: StoredCache['files'] = []
-    const indexOf = (stamp: InputFileStamp): number => {
-      let position = index.get(stamp.file)
-      if (position === undefined) {
-        const newest = current.taken(stamp.file) ?? stamp
-        position = files.push([newest.file, newest.size, newest.mtimeMs, newest.sha256]) - 1
-        index.set(stamp.file, position)
-      }
+    const indexOf = (recorded: InputFileStamp): number => {
+      const taken = current.taken(recorded.file)
+      const stamp = taken?.sha256 === recorded.sha256 ? taken : recorded
+      const key = `${stamp.file}\0${stamp.size}\0${stamp.mtimeMs}\0${stamp.sha256}`
+      let position = index.get(key)
+      if (position === undefined) index.set(key, (position = files.push([stamp.file, stamp.size, stamp.mtimeMs, stamp.sha256]) - 1))
       return position
     }
     const units: StoredCache['units'] = {}
