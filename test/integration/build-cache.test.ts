@@ -10,15 +10,17 @@ import {RecordingReporter} from '../../src/io/reporter.js'
 
 // The build cache (`.lpack/build/cache/build-cache.json`) through buildProject, with functions the plain folder
 // builder builds (ruby), so no toolchain is needed.
-const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Greeter:
+
+/** A ruby function with its code in `folder/`, as a template's resource (YAML lines). */
+function rubyFunction(logicalId: string, folder: string, properties = ''): string {
+  return `  ${logicalId}:
     Type: AWS::Serverless::Function
-    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4}
-  Other:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: other/, Handler: app.handler, Runtime: ruby3.4}
+    Properties: {CodeUri: ${folder}/, Handler: app.handler, Runtime: ruby3.4${properties}}
 `
+}
+
+const HEADER = 'Transform: AWS::Serverless-2016-10-31\nResources:\n'
+const TEMPLATE = HEADER + rubyFunction('Greeter', 'greeter') + rubyFunction('Other', 'other')
 
 let project: string
 const build = () => buildProject({templateFile: join(project, 'template.yaml'), reporter: new RecordingReporter()})
@@ -72,16 +74,7 @@ describe('build cache', () => {
   })
 
   it('a change seen by one function is not lost for another that shares the file (--function, then all)', async () => {
-    const shared = `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Greeter:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4}
-  Twin:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4}
-`
-    await writeFile(join(project, 'template.yaml'), shared)
+    await writeFile(join(project, 'template.yaml'), HEADER + rubyFunction('Greeter', 'greeter') + rubyFunction('Twin', 'greeter'))
     const first = await build()
     await writeFile(join(project, 'greeter/app.rb'), 'def handler(event:, context:) = "changed"\n')
     await buildProject({templateFile: join(project, 'template.yaml'), functions: ['Twin'], reporter: new RecordingReporter()})
@@ -91,21 +84,10 @@ Resources:
   })
 
   it('after a build that failed elsewhere, what is reused is what a fresh build makes', async () => {
-    const shared = `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Greeter:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4}
-  Twin:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: ruby3.4, Layers: [!Ref Broken]}
-  Broken:
-    Type: AWS::Serverless::LayerVersion
-    Properties: {ContentUri: broken/}
-`
+    const layer = '  Broken:\n    Type: AWS::Serverless::LayerVersion\n    Properties: {ContentUri: broken/}\n'
     await mkdir(join(project, 'broken'))
     await writeFile(join(project, 'broken/tool'), 'ok\n')
-    await writeFile(join(project, 'template.yaml'), shared)
+    await writeFile(join(project, 'template.yaml'), HEADER + rubyFunction('Greeter', 'greeter') + rubyFunction('Twin', 'greeter', ', Layers: [!Ref Broken]') + layer)
     await build()
     // One build sees the new app.rb and builds Greeter and Twin, but fails as a whole (the layer's folder is gone).
     await writeFile(join(project, 'greeter/app.rb'), 'def handler(event:, context:) = "changed"\n')

@@ -359,8 +359,9 @@ async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlyS
     ...esbuildOptions(codeDir, settings, shipped),
     entryPoints: bundles.flatMap((bundle) => bundle.entries.map((entry) => ({in: join(codeDir, entry.file), out: entry.out}))),
   }
-  // The handlers' declared exports are read in a second, cheap run (no bundling) beside the bundling one.
-  const declaredExports = handlerExports(esbuild, bundles, codeDir)
+  // CommonJS bundles only: the handlers' declared exports are read in a second, cheap run (no bundling) beside the
+  // bundling one. An ES-module bundle's metafile lists its exports already.
+  const declaredExports = settings.format === 'cjs' ? handlerExports(esbuild, bundles, codeDir) : Promise.resolve(new Map<string, readonly string[]>())
   try {
     const result = await esbuild.build(options)
     return {
