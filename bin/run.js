@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// dist/cli/main.js is the bundled CLI (oclif and the commands; scripts/bundle-cli.mjs).
-import {run} from '../dist/cli/main.js'
+// The CLI — oclif, the commands and the core — is bundled into dist/cli/lpack.cjs (scripts/bundle-cli.mjs) and
+// loaded through V8's code cache (src/cli/compile-cache.ts).
+import {BUNDLED_CLI, compileCacheDir, requireWithCompileCache} from '../dist/cli/compile-cache.js'
 
+const {run} = requireWithCompileCache(BUNDLED_CLI, compileCacheDir())
 await run(import.meta.url)

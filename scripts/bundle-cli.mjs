@@ -1,26 +1,19 @@
 // Build step, after tsc and compile-schemas: bundles the CLI — oclif, the commands and everything they import —
-// into a few ES modules in place in dist/, so that starting lpack loads ~20 modules instead of ~170 CommonJS files
-// (oclif's, yaml's, the template loader's...). Entry points: dist/cli/main.js (what bin/run.js imports) and
-// dist/cli/commands.js (oclif's explicit command target); both import one shared copy of oclif.
-// The commands' lazy `await import()`s stay lazy: every module imported dynamically is an entry point of its own
-// (at its dist path), code shared between entries goes to dist/chunks/, so `--help` and `--version` load no core
-// code and dist/errors.js (LpackError) exists once. Packages that are only ever loaded lazily, and are large or
-// keep files of their own, stay external in node_modules.
-import {readFileSync, rmSync} from 'node:fs'
+// into one CommonJS file, dist/cli/lpack.cjs, which bin/run.js loads through V8's code cache
+// (src/cli/compile-cache.ts): starting lpack then neither reads ~170 files (oclif's, yaml's, the template
+// loader's...) nor compiles their code again. CommonJS because Node 20 can give V8's code cache to a script but not to
+// an ES module. The bundle's entry is dist/cli/main.js: `run` for bin/run.js and `COMMANDS`, oclif's explicit command
+// target (package.json `oclif.commands`). Packages that are only ever loaded lazily, and are large or keep files of
+// their own, stay external in node_modules.
+import {readFileSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
-import {dirname, relative, resolve} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {relative, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {build} from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = resolve(root, 'dist')
-
-// Modules that find files relative to their own location: their code must stay in their own folder.
-const KEEP_IN_PLACE = {
-  'dist/core/validate/schema.js': 'imports ./schema-validators.js (written by compile-schemas) by a path esbuild cannot see',
-  'dist/core/validate/schema-sources.js': 'reads ../../../schemas/ relative to import.meta.url',
-}
 
 // oclif sorts the command ids with localeCompare at every start: the first call sets up ICU's collator, ~13 ms.
 // lpack's ids are lower-case ASCII words, which code-point order sorts the same way.
@@ -70,7 +63,8 @@ const lazyOclifDependencies = {
     // as it is without loading the package; `default` is the package's default export, or the package (CommonJS).
     pluginBuild.onLoad({filter: /.*/, namespace: 'lazy-oclif-dependency'}, (args) => ({
       contents: `let loaded
-const load = () => (loaded ??= require('node:module').createRequire(require.resolve('@oclif/core'))(${JSON.stringify(args.path)}))
+const {createRequire} = require('node:module')
+const load = () => (loaded ??= createRequire(createRequire(__filename).resolve('@oclif/core'))(${JSON.stringify(args.path)}))
 module.exports = new Proxy({}, {
   get: (_, key) => (key === '__esModule' ? true : key === 'default' && !load().__esModule ? load() : load()[key]),
   has: (_, key) => key in load(),
@@ -82,74 +76,36 @@ module.exports = new Proxy({}, {
   },
 }
 
-const options = {
+const BUNDLE_FILE = resolve(dist, 'cli/lpack.cjs')
+const entry = resolve(dist, 'cli/main.js')
+if (readFileSync(entry, 'utf8').includes('lpackImportMetaUrl')) throw new Error('dist/ is bundled already: run `npm run build` (tsc first)')
+
+const result = await build({
   absWorkingDir: root,
-  outdir: dist,
-  outbase: dist,
-  allowOverwrite: true,
+  entryPoints: [entry],
+  outfile: BUNDLE_FILE,
   bundle: true,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
   metafile: true,
   plugins: [oclifSort, lazyOclifDependencies],
   external: ['@aws-sdk/*', 'ajv', 'cjs-module-lexer', 'esbuild', 'yauzl', 'yazl', 'typescript', 'ts-node', 'tsx'],
-  // oclif checks its own package.json's engines at start-up; package.json's engines already say what lpack needs.
-  define: {'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"'},
-  // oclif, yaml and others are CommonJS: their require('node:fs') etc. need a real require inside an ES module.
-  banner: {js: "import {createRequire as lpackCreateRequire} from 'node:module'; const require = lpackCreateRequire(import.meta.url);"},
-}
-const cli = [resolve(dist, 'cli/main.js'), resolve(dist, 'cli/commands.js')]
-if (readFileSync(cli[0], 'utf8').includes('lpackCreateRequire')) throw new Error('dist/ is bundled already: run `npm run build` (tsc first)')
+  // Code compiled from V8's code cache has no way back to Node's ES module loader: an `import()` in it fails.
+  // Every `import()` becomes a require() (the external packages all ship CommonJS); the check below keeps it so.
+  supported: {'dynamic-import': false},
+  define: {
+    // oclif checks its own package.json's engines at start-up; package.json's engines already say what lpack needs.
+    'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"',
+    // The modules use import.meta.url to require packages and to find lpack's package.json: the bundle's own URL
+    // serves both (modules that find files beside themselves find them beside the bundle: schema-validators.cjs).
+    'import.meta.url': 'lpackImportMetaUrl',
+  },
+  banner: {js: "const lpackImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
+})
 
-const probe = await build({...options, entryPoints: cli, write: false})
-const lazy = new Set()
-const lazyCommonJs = new Map()
-for (const input of Object.values(probe.metafile.inputs)) {
-  for (const imported of input.imports) {
-    if (imported.kind !== 'dynamic-import' || imported.external) continue
-    if (imported.path.startsWith('dist/')) lazy.add(resolve(root, imported.path))
-    else if (probe.metafile.inputs[imported.path].format === 'cjs') lazyCommonJs.set(imported.original, resolve(root, imported.path))
-  }
-}
-
-rmSync(resolve(dist, 'chunks'), {recursive: true, force: true})
-const result = await build({...options, plugins: [...options.plugins, await commonJsNamespaces(lazyCommonJs)], entryPoints: [...cli, ...[...lazy].sort()]})
-
-for (const [file, output] of Object.entries(result.metafile.outputs)) {
-  for (const input of Object.keys(output.inputs)) {
-    if (input in KEEP_IN_PLACE && dirname(input) !== dirname(file)) {
-      throw new Error(`${input} was bundled into ${file}, but it ${KEEP_IN_PLACE[input]}: make it an entry point of its own`)
-    }
-  }
-}
+const dynamicImports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.kind === 'dynamic-import').map((imported) => imported.path))
+if (dynamicImports.length > 0) throw new Error(`the bundle must not use import() (V8's code cache cannot serve it): ${dynamicImports.join(', ')}`)
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
-console.log(`bundle-cli: ${Object.keys(result.metafile.outputs).length} modules, ${Math.round(bytes / 1024)} KB in ${relative(root, dist)}/`)
-
-/**
- * `await import('yaml')` of a CommonJS package gives, in Node, its exports by name (found by cjs-module-lexer)
- * beside `default`. Split into a chunk of its own by esbuild, the package would export `default` only. Each such
- * import gets a module re-exporting the names Node finds, so it gives the same namespace as without the bundle.
- */
-async function commonJsNamespaces(packages) {
-  const names = new Map()
-  for (const [specifier, file] of packages) {
-    const exported = Object.keys(await import(pathToFileURL(file).href)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name))
-    names.set(specifier, {file, exported})
-  }
-  return {
-    name: 'commonjs-namespaces',
-    setup(pluginBuild) {
-      pluginBuild.onResolve({filter: /^[^./]/}, (args) =>
-        args.kind === 'dynamic-import' && names.has(args.path) ? {path: args.path, namespace: 'commonjs-namespace'} : undefined,
-      )
-      pluginBuild.onLoad({filter: /.*/, namespace: 'commonjs-namespace'}, (args) => {
-        const {file, exported} = names.get(args.path)
-        return {contents: `export {${exported.join(', ')}} from ${JSON.stringify(file)}`, resolveDir: root, loader: 'js'}
-      })
-    },
-  }
-}
+console.log(`bundle-cli: ${Object.keys(result.metafile.inputs).length} modules, ${Math.round(bytes / 1024)} KB in ${relative(root, BUNDLE_FILE)}`)

@@ -1,5 +1,6 @@
-// Build step: compiles schemas/ into standalone ajv validators (dist/core/validate/schema-validators.js),
-// so `lpack validate` pays neither ajv's import nor schema compilation at start-up.
+// Build step: compiles schemas/ into standalone ajv validators (dist/cli/schema-validators.cjs, beside the bundled CLI,
+// which requires it: src/core/validate/schema.ts), so `lpack validate` pays neither ajv's import nor schema
+// compilation at start-up.
 import {writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 
@@ -10,7 +11,7 @@ const Ajv = require('ajv').default
 const standaloneCode = require('ajv/dist/standalone').default
 
 const sources = readSchemaSources()
-const ajv = new Ajv({...AJV_OPTIONS, code: {source: true, esm: true}})
+const ajv = new Ajv({...AJV_OPTIONS, code: {source: true, esm: false}})
 for (const schema of sources.all) ajv.addSchema(schema)
 
 const exportNames = {template: sources.ids.template, globals: sources.ids.globals}
@@ -24,5 +25,5 @@ const eventEntries = table('event', sources.ids.events)
 
 let code = standaloneCode(ajv, exportNames)
 if (/\brequire\(/.test(code)) throw new Error('standalone validators need a runtime require(); adjust AJV_OPTIONS')
-code += `\nexport const resources = {${resourceEntries.join(', ')}};\nexport const events = {${eventEntries.join(', ')}};\n`
-writeFileSync(new URL('../dist/core/validate/schema-validators.js', import.meta.url), code)
+code += `\nexports.resources = {${resourceEntries.join(', ')}};\nexports.events = {${eventEntries.join(', ')}};\n`
+writeFileSync(new URL('../dist/cli/schema-validators.cjs', import.meta.url), code)

@@ -3,10 +3,12 @@ import {fileURLToPath} from 'node:url'
 import {execute, settings, type Interfaces} from '@oclif/core'
 
 /**
- * Runs lpack with the process's arguments; `dir` is bin/run.js's URL, from which oclif finds package.json.
- * This module and ./commands.js (the commands oclif imports) are bundled into one module graph by
- * scripts/bundle-cli.mjs, so they share one copy of oclif.
+ * The entry of the bundled CLI (scripts/bundle-cli.mjs → dist/cli/lpack.cjs): `run` for bin/run.js, and the commands,
+ * which oclif loads from the same bundle (package.json `oclif.commands`), so both share one copy of oclif.
  */
+export {COMMANDS} from './commands.js'
+
+/** Runs lpack with the process's arguments; `dir` is bin/run.js's URL, from which oclif finds package.json. */
 export async function run(dir: string): Promise<void> {
   // The built CLI runs its built code: no looking for TypeScript sources to transpile, which oclif otherwise
   // tries whenever NODE_ENV is test or development.

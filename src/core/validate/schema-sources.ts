@@ -1,8 +1,10 @@
 import {readdirSync, readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+import {join} from 'node:path'
 
-/** The JSON Schemas shipped in `schemas/` (same relative place from src/ and dist/). */
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url))
+import {packageRoot} from '../../version.js'
+
+/** The JSON Schemas shipped in `schemas/` of lpack's package. */
+export const SCHEMAS_DIR = join(packageRoot(), 'schemas') + '/'
 
 export interface SchemaSources {
   /** Every schema, for ajv.addSchema (they reference each other by `$id`). */

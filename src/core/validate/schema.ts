@@ -1,3 +1,5 @@
+import {createRequire} from 'node:module'
+
 import type {ErrorObject} from 'ajv'
 
 import type {TemplatePath} from '../template/template.js'
@@ -17,8 +19,9 @@ let validators: Promise<SchemaValidators> | undefined
 
 /**
  * The schema validators: precompiled by `npm run build` (scripts/compile-schemas.mjs) into
- * schema-validators.js beside this module; compiled from schemas/ on first use where that file is absent
- * (running from source), then kept for the life of the process.
+ * schema-validators.cjs beside the bundled CLI, whose import.meta.url is the bundle's (scripts/bundle-cli.mjs);
+ * compiled from schemas/ on first use where that file is absent (running from source), then kept for the life of
+ * the process.
  */
 export function loadSchemaValidators(): Promise<SchemaValidators> {
   validators ??= loadPrecompiled().catch(compileFromSources)
@@ -26,8 +29,7 @@ export function loadSchemaValidators(): Promise<SchemaValidators> {
 }
 
 async function loadPrecompiled(): Promise<SchemaValidators> {
-  const modulePath = './schema-validators.js'
-  return (await import(modulePath)) as SchemaValidators
+  return createRequire(import.meta.url)('./schema-validators.cjs') as SchemaValidators
 }
 
 async function compileFromSources(): Promise<SchemaValidators> {
