@@ -80,15 +80,26 @@ const BUNDLE_FILE = resolve(dist, 'cli/lpack.cjs')
 const entry = resolve(dist, 'cli/main.js')
 if (readFileSync(entry, 'utf8').includes('lpackImportMetaUrl')) throw new Error('dist/ is bundled already: run `npm run build` (tsc first)')
 
-const result = await build({
+const commonJs = {
   absWorkingDir: root,
-  entryPoints: [entry],
-  outfile: BUNDLE_FILE,
-  bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
+  // The modules use import.meta.url to require packages and to find lpack's package.json: the bundle's own URL
+  // serves both (modules that find files beside themselves find them beside the bundle: schema-validators.cjs).
+  define: {'import.meta.url': 'lpackImportMetaUrl'},
+  banner: {js: "const lpackImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
+}
+
+// The loader bin/run.js requires (bin/ is CommonJS: Node starts a script ~10 ms sooner than an ES module).
+await build({...commonJs, entryPoints: [resolve(dist, 'cli/compile-cache.js')], outfile: resolve(dist, 'cli/compile-cache.cjs')})
+
+const result = await build({
+  ...commonJs,
+  entryPoints: [entry],
+  outfile: BUNDLE_FILE,
+  bundle: true,
   metafile: true,
   plugins: [oclifSort, lazyOclifDependencies],
   external: ['@aws-sdk/*', 'ajv', 'cjs-module-lexer', 'esbuild', 'yauzl', 'yazl', 'typescript', 'ts-node', 'tsx'],
@@ -96,13 +107,10 @@ const result = await build({
   // Every `import()` becomes a require() (the external packages all ship CommonJS); the check below keeps it so.
   supported: {'dynamic-import': false},
   define: {
+    ...commonJs.define,
     // oclif checks its own package.json's engines at start-up; package.json's engines already say what lpack needs.
     'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"true"',
-    // The modules use import.meta.url to require packages and to find lpack's package.json: the bundle's own URL
-    // serves both (modules that find files beside themselves find them beside the bundle: schema-validators.cjs).
-    'import.meta.url': 'lpackImportMetaUrl',
   },
-  banner: {js: "const lpackImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
 })
 
 const dynamicImports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.kind === 'dynamic-import').map((imported) => imported.path))

@@ -46,7 +46,7 @@ export function requireWithCompileCache(file: string, cacheDir: string | undefin
   const loaded = require.cache[filename]
   if (loaded) return loaded.exports
   const source = readFileSync(filename, 'utf8')
-  const cacheFile = cacheDir && join(cacheDir, `v8-${process.versions.v8}-${process.arch}`, `${basename(filename)}-${sourceKey(source)}-${optionsKey()}.bin`)
+  const cacheFile = cacheDir && join(cacheDir, `v8-${process.versions.v8}-${process.arch}`, `${basename(filename)}-${shortHash(filename, 8)}-${shortHash(source, 16)}-${optionsKey()}.bin`)
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined
   // The whole-file compile pays off only if its cache can be kept.
   const writeCache = cacheFile !== undefined && !cachedData && canWriteIn(dirname(cacheFile))
@@ -69,9 +69,12 @@ export function requireWithCompileCache(file: string, cacheDir: string | undefin
   return module.exports
 }
 
-/** V8 compares a cache with the source's length only: the file name carries a hash of the whole content. */
-function sourceKey(source: string): string {
-  return createHash('sha256').update(source).digest('hex').slice(0, 16)
+/**
+ * The cache's name says which file (installs of lpack side by side keep a cache each), with what content (V8
+ * compares a cache with the source's length only) and under which Node options.
+ */
+function shortHash(text: string, length: number): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length)
 }
 
 /**
@@ -79,7 +82,7 @@ function sourceKey(source: string): string {
  * different options do not keep replacing each other's cache.
  */
 function optionsKey(): string {
-  return createHash('sha256').update(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ''])).digest('hex').slice(0, 8)
+  return shortHash(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? '']), 8)
 }
 
 function compile(wrapped: string, filename: string, cachedData: Buffer | undefined, eager: boolean): Script {
@@ -96,7 +99,7 @@ function compile(wrapped: string, filename: string, cachedData: Buffer | undefin
 
 /**
  * Stores V8's cache of the script (temp file and rename: lpack processes running side by side each write a whole
- * file) and removes the caches of other contents of the same file (earlier builds of the bundle).
+ * file) and removes the caches of other contents of the same file (the install's earlier versions).
  */
 function writeCompileCache(cacheFile: string, script: Script): void {
   try {
@@ -104,7 +107,7 @@ function writeCompileCache(cacheFile: string, script: Script): void {
     const temp = `${cacheFile}.${process.pid}.tmp`
     writeFileSync(temp, script.createCachedData())
     renameSync(temp, cacheFile)
-    const [, file, source] = /^(.*)-([0-9a-f]+)-[0-9a-f]+\.bin$/.exec(basename(cacheFile))!
+    const [, file, source] = /^(.*-[0-9a-f]+)-([0-9a-f]+)-[0-9a-f]+\.bin$/.exec(basename(cacheFile))!
     for (const name of readdirSync(folder)) {
       if (name.startsWith(`${file}-`) && name.endsWith('.bin') && !name.startsWith(`${file}-${source}-`)) rmSync(join(folder, name), {force: true})
     }

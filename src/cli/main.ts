@@ -8,7 +8,7 @@ import {execute, settings, type Interfaces} from '@oclif/core'
  */
 export {COMMANDS} from './commands.js'
 
-/** Runs lpack with the process's arguments; `dir` is bin/run.js's URL, from which oclif finds package.json. */
+/** Runs lpack with the process's arguments; `dir` is the URL of lpack's package.json (or of a file beside it), where oclif starts. */
 export async function run(dir: string): Promise<void> {
   // The built CLI runs its built code: no looking for TypeScript sources to transpile, which oclif otherwise
   // tries whenever NODE_ENV is test or development.

@@ -38,7 +38,7 @@ describe('the CLI through V8 code cache', () => {
     expect(first.exitCode).toBe(0)
     const [file, ...others] = cacheFiles()
     expect(others).toEqual([])
-    expect(file).toMatch(new RegExp(`^v8-[^/]+-${process.arch}/lpack\\.cjs-[0-9a-f]{16}-[0-9a-f]{8}\\.bin$`))
+    expect(file).toMatch(new RegExp(`^v8-[^/]+-${process.arch}/lpack\\.cjs-[0-9a-f]{8}-[0-9a-f]{16}-[0-9a-f]{8}\\.bin$`))
     const path = join(dir, file!)
     // Compiled whole on the first run, whatever that run was: it holds more than --version's own code.
     expect(statSync(path).size).toBeGreaterThan(1_000_000)
@@ -73,17 +73,19 @@ describe('the CLI through V8 code cache', () => {
     }
   })
 
-  it('removes the caches of other bundle contents, and keeps those of other Node options', async () => {
+  it("removes the caches of the bundle's earlier contents, and keeps those of other Node options and other installs", async () => {
     expect((await lpack(['--version'])).exitCode).toBe(0)
     const [file] = cacheFiles()
-    const folder = join(dir, file!.split('/')[0]!)
-    rmSync(join(dir, file!))
-    const otherBundle = 'lpack.cjs-0123456789abcdef-01234567.bin'
-    const otherOptions = file!.split('/')[1]!.replace(/-[0-9a-f]{8}\.bin$/, '-76543210.bin')
-    writeFileSync(join(folder, otherBundle), 'old')
-    writeFileSync(join(folder, otherOptions), 'other options')
+    const [folderName, name] = file!.split('/') as [string, string]
+    const folder = join(dir, folderName)
+    rmSync(join(folder, name))
+    const [, install, , options] = /^(lpack\.cjs-[0-9a-f]{8})-([0-9a-f]{16})-([0-9a-f]{8})\.bin$/.exec(name)!
+    const earlierContent = `${install}-0123456789abcdef-${options}.bin`
+    const otherOptions = name.replace(/-[0-9a-f]{8}\.bin$/, '-76543210.bin')
+    const otherInstall = name.replace(install!, 'lpack.cjs-00000000')
+    for (const other of [earlierContent, otherOptions, otherInstall]) writeFileSync(join(folder, other), 'another cache')
     expect((await lpack(['--version'])).exitCode).toBe(0)
-    expect(readdirSync(folder).sort()).toEqual([file!.split('/')[1], otherOptions].sort())
+    expect(readdirSync(folder).sort()).toEqual([name, otherOptions, otherInstall].sort())
   })
 
   it('runs the same without a cache: turned off, or where none can be written', async () => {
