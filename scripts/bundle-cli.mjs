@@ -115,5 +115,9 @@ const result = await build({
 
 const dynamicImports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.kind === 'dynamic-import').map((imported) => imported.path))
 if (dynamicImports.length > 0) throw new Error(`the bundle must not use import() (V8's code cache cannot serve it): ${dynamicImports.join(', ')}`)
+// Node reads an ASCII file into a string several times faster than one with other characters (tsconfig.build.json
+// removes the sources' comments; esbuild escapes the rest).
+const firstNonAscii = /[^\x00-\x7f]/.exec(readFileSync(BUNDLE_FILE, 'latin1'))
+if (firstNonAscii) console.warn(`bundle-cli: ${relative(root, BUNDLE_FILE)} is not ASCII (at ${JSON.stringify(readFileSync(BUNDLE_FILE, 'latin1').slice(firstNonAscii.index - 40, firstNonAscii.index + 40))}): it loads slower`)
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
 console.log(`bundle-cli: ${Object.keys(result.metafile.inputs).length} modules, ${Math.round(bytes / 1024)} KB in ${relative(root, BUNDLE_FILE)}`)

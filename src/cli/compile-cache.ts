@@ -1,3 +1,4 @@
+import {isAscii} from 'node:buffer'
 import {createHash} from 'node:crypto'
 import {accessSync, constants, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire, Module} from 'node:module'
@@ -45,8 +46,10 @@ export function requireWithCompileCache(file: string, cacheDir: string | undefin
   const require = createRequire(filename)
   const loaded = require.cache[filename]
   if (loaded) return loaded.exports
-  const source = readFileSync(filename, 'utf8')
-  const cacheFile = cacheDir && join(cacheDir, `v8-${process.versions.v8}-${process.arch}`, `${basename(filename)}-${shortHash(filename, 8)}-${shortHash(source, 16)}-${optionsKey()}.bin`)
+  const bytes = readFileSync(filename)
+  // An ASCII file (the bundle is: scripts/bundle-cli.mjs) decodes several times faster as Latin-1, to the same text.
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')
+  const cacheFile = cacheDir && join(cacheDir, `v8-${process.versions.v8}-${process.arch}`, `${basename(filename)}-${shortHash(filename, 8)}-${shortHash(bytes, 16)}-${optionsKey()}.bin`)
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined
   // The whole-file compile pays off only if its cache can be kept.
   const writeCache = cacheFile !== undefined && !cachedData && canWriteIn(dirname(cacheFile))
@@ -73,7 +76,7 @@ export function requireWithCompileCache(file: string, cacheDir: string | undefin
  * The cache's name says which file (installs of lpack side by side keep a cache each), with what content (V8
  * compares a cache with the source's length only) and under which Node options.
  */
-function shortHash(text: string, length: number): string {
+function shortHash(text: string | Uint8Array, length: number): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length)
 }
 
