@@ -143,13 +143,20 @@ export class BuildCache {
   async save(current: InputFiles): Promise<void> {
     if (!this.changed && !current.refreshed) return
     const index = new Map<string, number>()
+    // Units share their stamp objects (one per file per build): most lookups are found by identity, without
+    // making a key of a long path (thousands of them at 20 functions).
+    const indexByStamp = new Map<InputFileStamp, number>()
     const files: StoredCache['files'] = []
     const indexOf = (recorded: InputFileStamp): number => {
       const taken = current.taken(recorded.file)
       const stamp = taken?.sha256 === recorded.sha256 ? taken : recorded
-      const key = `${stamp.file}\0${stamp.size}\0${stamp.mtimeMs}\0${stamp.sha256}`
-      let position = index.get(key)
-      if (position === undefined) index.set(key, (position = files.push([stamp.file, stamp.size, stamp.mtimeMs, stamp.sha256]) - 1))
+      let position = indexByStamp.get(stamp)
+      if (position === undefined) {
+        const key = `${stamp.file}\0${stamp.size}\0${stamp.mtimeMs}\0${stamp.sha256}`
+        position = index.get(key)
+        if (position === undefined) index.set(key, (position = files.push([stamp.file, stamp.size, stamp.mtimeMs, stamp.sha256]) - 1))
+        indexByStamp.set(stamp, position)
+      }
       return position
     }
     const units: StoredCache['units'] = {}
