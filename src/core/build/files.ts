@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs'
 import {readdir, readFile, stat} from 'node:fs/promises'
 import {join, relative, sep} from 'node:path'
 
@@ -17,6 +18,15 @@ export const DEFAULT_EXCLUDES = [
   'lpack.config.yaml', 'samconfig.toml', '.lpackignore',
 ]
 export const IGNORE_FILE = '.lpackignore'
+
+/**
+ * True when `path` is a file. Synchronous on purpose: a build asks this of a few files per function, and a sync
+ * stat costs microseconds where a promise round trip through the thread pool (and an error for a missing file)
+ * costs far more.
+ */
+export function isFile(path: string): boolean {
+  return statSync(path, {throwIfNoEntry: false})?.isFile() ?? false
+}
 
 export interface SourceFile {
   /** Absolute path on disk. */

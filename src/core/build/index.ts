@@ -1,7 +1,7 @@
 import {availableParallelism} from 'node:os'
 import {createHash} from 'node:crypto'
-import {mkdirSync, readFileSync, statSync} from 'node:fs'
-import {mkdtemp, rename, rm, writeFile} from 'node:fs/promises'
+import {mkdirSync, mkdtempSync, readFileSync, statSync} from 'node:fs'
+import {rename, rm, writeFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
@@ -293,11 +293,11 @@ function groupBatches(stale: readonly StaleUnit[], batch: boolean): StaleUnit[][
 }
 
 async function buildUnit(job: StaleUnit, session: BuildSession): Promise<UnitOutcome> {
-  const context = await startUnit(job, session)
+  const {context, cleanUp} = startUnit(job, session)
   try {
     return await finishUnit(job, await job.builder.build(job.unit, context), session)
   } finally {
-    await rm(context.scratchDir, {recursive: true, force: true})
+    await cleanUp()
   }
 }
 
@@ -309,9 +309,9 @@ async function buildBatch(group: readonly StaleUnit[], session: BuildSession, co
   const builder = group[0]!.builder
   const ids = group.map((job) => job.unit.logicalId)
   session.options.reporter.emit({level: 'debug', kind: 'build.batch', message: `${builder.name}: building ${ids.join(', ')} in one run`, data: {builder: builder.name, logicalIds: ids}})
-  const contexts = await Promise.all(group.map((job) => startUnit(job, session)))
+  const started = group.map((job) => startUnit(job, session))
   try {
-    const contents = await builder.buildBatch!(group.map((job, index) => ({unit: job.unit, context: contexts[index]!})))
+    const contents = await builder.buildBatch!(group.map((job, index) => ({unit: job.unit, context: started[index]!.context})))
     // Zipping mostly waits for deflate on libuv's thread pool (4 threads by default) and for the disk: keep it busy.
     return await mapWithConcurrency(group, Math.max(concurrency, ZIP_THREADS), async (job): Promise<[StaleUnit, UnitOutcome | Error]> => {
       const content = contents.get(job.unit.logicalId) ?? new LpackError('INTERNAL', `${job.unit.logicalId}: the ${builder.name} batch returned nothing for it`)
@@ -319,15 +319,28 @@ async function buildBatch(group: readonly StaleUnit[], session: BuildSession, co
       return [job, await finishUnit(job, content, session).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))]
     })
   } finally {
-    await Promise.all(contexts.map((context) => rm(context.scratchDir, {recursive: true, force: true})))
+    await Promise.all(started.map((unit) => unit.cleanUp()))
   }
 }
 
-async function startUnit(job: StaleUnit, session: BuildSession): Promise<BuildContext> {
+/** A unit's build context, and what removes its scratch folder afterwards. */
+function startUnit(job: StaleUnit, session: BuildSession): {context: BuildContext; cleanUp: () => Promise<void>} {
   const {unit, builder} = job
-  session.options.reporter.emit({level: 'info', kind: 'build.start', id: unit.logicalId, message: `… ${unit.logicalId} building (${builder.name})`})
-  const scratchDir = await mkdtemp(join(session.buildDir, `.scratch-${unit.logicalId}-`))
-  return {plan: session.plan, buildDir: session.buildDir, scratchDir, reporter: session.options.reporter, signal: session.options.signal}
+  const {buildDir, plan, options} = session
+  options.reporter.emit({level: 'info', kind: 'build.start', id: unit.logicalId, message: `… ${unit.logicalId} building (${builder.name})`})
+  let scratchDir: string | undefined
+  const context: BuildContext = {
+    plan,
+    buildDir,
+    reporter: options.reporter,
+    signal: options.signal,
+    // Made at first use: most units (esbuild bundles) never need one, and a folder made and removed for each
+    // of 20 functions costs a build ~10 ms.
+    get scratchDir() {
+      return (scratchDir ??= mkdtempSync(join(buildDir, `.scratch-${unit.logicalId}-`)))
+    },
+  }
+  return {context, cleanUp: async () => void (scratchDir && (await rm(scratchDir, {recursive: true, force: true})))}
 }
 
 /** Hashes what the content was made from, writes the zip, then the cache record that makes it reusable. */

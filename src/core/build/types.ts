@@ -56,8 +56,8 @@ export interface BuildContext {
   plan: BuildPlan
   /** The build directory (`.lpack/build`). */
   buildDir: string
-  /** A scratch folder owned by this unit for this build, removed afterwards. */
-  scratchDir: string
+  /** A scratch folder owned by this unit for this build (made when first read), removed afterwards. */
+  readonly scratchDir: string
   reporter: Reporter
   signal?: AbortSignal
 }

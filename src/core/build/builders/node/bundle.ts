@@ -58,7 +58,7 @@ interface FolderLookups {
   /** Folder and stop folder → the package.json / tsconfig.json / jsconfig.json files from it up to the stop folder. */
   configFiles: Map<string, string[]>
   /** Package folder → whether it holds a native addon. */
-  natives: Map<string, Promise<boolean>>
+  natives: Map<string, boolean>
 }
 
 function newFolderLookups(): FolderLookups {
@@ -191,10 +191,10 @@ function isAsset(path: string, outputs: Metafile['outputs']): boolean {
 /** Resolves what esbuild needs for one function; an error here names the function and builds nothing. */
 async function prepareBundle(unit: BuildUnit, context: BuildContext): Promise<PreparedBundle> {
   const {settings, warnings} = resolveNodeBundleSettings(unit)
-  await assertCodeFolder(unit)
+  assertCodeFolder(unit)
   const handler = parseNodeHandler(unit)
-  const {entries, handlerEntry} = await resolveEntries(unit, settings, handler)
-  return {unit, context, settings, warnings, handler, entries: withOutputPaths(entries), handlerEntry, lockfile: await findUp(unit.codePath, LOCKFILE_NAMES)}
+  const {entries, handlerEntry} = resolveEntries(unit, settings, handler)
+  return {unit, context, settings, warnings, handler, entries: withOutputPaths(entries), handlerEntry, lockfile: findUp(unit.codePath, LOCKFILE_NAMES)}
 }
 
 /**
@@ -225,7 +225,7 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
   // Native addons cannot be bundled: found in the first pass, they are left external and installed instead.
   let shipped = new Set(settings.nodeModules)
   let outcome = bundled
-  const natives = await nativePackagesIn(outcome.inputs, codeDir, lookups)
+  const natives = nativePackagesIn(outcome.inputs, codeDir, lookups)
   if (natives.some((name) => !shipped.has(name))) {
     shipped = new Set([...shipped, ...natives])
     outcome = await runEsbuild([prepared], shipped)
@@ -237,7 +237,7 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
   if (settings.sourcemap) Object.assign(propertyUpdates, sourceMapEnvironment(unit))
 
   if (shipped.size > 0) {
-    const packageJson = await findUp(codeDir, ['package.json'])
+    const packageJson = findUp(codeDir, ['package.json'])
     if (!lockfile || !packageJson) {
       throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${[...shipped].join(', ')} must be installed beside the bundle, but there is no package-lock.json at or above ${codeDir}`, {
         hint: 'Run `npm install` in the project so the versions are locked.',
@@ -268,10 +268,10 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
 }
 
 /** The entry files (relative to the code folder) and the one the Handler names. */
-async function resolveEntries(unit: BuildUnit, settings: NodeBundleSettings, handler: NodeHandler): Promise<{entries: string[]; handlerEntry: string}> {
+function resolveEntries(unit: BuildUnit, settings: NodeBundleSettings, handler: NodeHandler): {entries: string[]; handlerEntry: string} {
   const codeDir = unit.codePath
   if (settings.entryPoints.length === 0) {
-    const entry = await findSourceFile(codeDir, handler.module)
+    const entry = findSourceFile(codeDir, handler.module)
     if (!entry) {
       throw new LpackError('BUILD_FAILED', `${unit.logicalId}: entry file not found for Handler '${unit.handler}': no ${handler.module}.ts/.js (or .mts, .cts, .tsx, .mjs, .cjs, .jsx) in ${codeDir}`, {
         hint: 'The Handler is path/to/file.export relative to CodeUri; or set Metadata.BuildProperties.EntryPoints.',
@@ -282,7 +282,7 @@ async function resolveEntries(unit: BuildUnit, settings: NodeBundleSettings, han
   const entries: string[] = []
   for (const entryPoint of settings.entryPoints) {
     // SAM tries .ts then .js for an entry point given without an extension.
-    const entry = await findSourceFile(codeDir, entryPoint, ['.ts', '.js'])
+    const entry = findSourceFile(codeDir, entryPoint, ['.ts', '.js'])
     if (!entry) {
       throw new LpackError('BUILD_FAILED', `${unit.logicalId}: entry point ${entryPoint} not found in ${codeDir}`, {hint: 'EntryPoints are relative to CodeUri.'})
     }
@@ -452,7 +452,7 @@ function sourceMapEnvironment(unit: BuildUnit): Record<string, unknown> {
 }
 
 /** Packages in the bundle that load compiled addons (they must be installed, not bundled). */
-async function nativePackagesIn(inputs: readonly string[], codeDir: string, lookups: FolderLookups): Promise<string[]> {
+function nativePackagesIn(inputs: readonly string[], codeDir: string, lookups: FolderLookups): string[] {
   const packages = new Map<string, string>()
   for (const input of inputs) {
     const match = /^(.*node_modules\/)((?:@[^/]+\/)?[^/]+)\//.exec(input)
@@ -461,8 +461,8 @@ async function nativePackagesIn(inputs: readonly string[], codeDir: string, look
   const natives: string[] = []
   for (const [name, dir] of packages) {
     let native = lookups.natives.get(dir)
-    if (!native) lookups.natives.set(dir, (native = isNativePackage(dir)))
-    if (await native) natives.push(name)
+    if (native === undefined) lookups.natives.set(dir, (native = isNativePackage(dir)))
+    if (native) natives.push(name)
   }
   return natives.sort()
 }

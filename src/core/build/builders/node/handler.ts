@@ -1,7 +1,8 @@
-import {stat} from 'node:fs/promises'
+import {statSync} from 'node:fs'
 import {extname, join} from 'node:path'
 
 import {LpackError} from '../../../../errors.js'
+import {isFile} from '../../files.js'
 import type {BuildUnit} from '../../types.js'
 
 /** A Node.js handler `path/to/file.export[.nested]` split as Lambda's runtime splits it. */
@@ -32,12 +33,9 @@ export function parseNodeHandler(unit: BuildUnit): NodeHandler {
 }
 
 /** The existing file for `path` tried as given, then with each extension; undefined if there is none. */
-export async function findSourceFile(codeDir: string, path: string, extensions: readonly string[] = ENTRY_EXTENSIONS): Promise<string | undefined> {
+export function findSourceFile(codeDir: string, path: string, extensions: readonly string[] = ENTRY_EXTENSIONS): string | undefined {
   const candidates = extname(path) !== '' ? [path] : extensions.map((e) => path + e)
-  for (const candidate of candidates) {
-    if ((await stat(join(codeDir, candidate)).catch(() => undefined))?.isFile()) return candidate
-  }
-  return undefined
+  return candidates.find((candidate) => isFile(join(codeDir, candidate)))
 }
 
 /** Export names of CommonJS code as Node.js itself detects them (cjs-module-lexer); undefined when dynamic. */
@@ -54,8 +52,8 @@ export async function commonJsExports(source: string): Promise<string[] | undefi
 }
 
 /** The code folder must exist and be a folder: a clear error naming the property otherwise. */
-export async function assertCodeFolder(unit: BuildUnit): Promise<void> {
-  const info = await stat(unit.codePath).catch(() => undefined)
+export function assertCodeFolder(unit: BuildUnit): void {
+  const info = statSync(unit.codePath, {throwIfNoEntry: false})
   if (!info?.isDirectory()) {
     throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${unit.codeProperty} ${info ? 'is a file, not a folder' : 'folder not found'}: ${unit.codePath}`, {
       hint: `Fix ${unit.codeProperty} in the template; paths are relative to the template's folder.`,

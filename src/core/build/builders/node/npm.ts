@@ -23,7 +23,7 @@ export const npmBuilder: RuntimeBuilder = {
     return [...files.map((f) => f.file), ...(project.packageJson ? [project.packageJson] : []), ...(project.lockfile ? [project.lockfile] : [])]
   },
   async build(unit, context): Promise<BuiltContent> {
-    await assertCodeFolder(unit)
+    assertCodeFolder(unit)
     const prefix = unit.kind === 'layer' ? 'nodejs/' : ''
     const {files, excludedSecrets} = await listSources(unit, context.plan)
     const entries: ZipEntry[] = files.map((f) => ({path: prefix + f.path, sourceFile: f.file, executable: f.executable}))
@@ -61,8 +61,8 @@ async function listSources(unit: BuildUnit, plan: BuildPlan) {
 }
 
 async function locateProject(unit: BuildUnit): Promise<{packageJson?: string; lockfile?: string}> {
-  const packageJson = await findUp(unit.codePath, ['package.json'])
-  const lockfile = packageJson ? await findUp(dirname(packageJson), LOCKFILE_NAMES) : undefined
+  const packageJson = findUp(unit.codePath, ['package.json'])
+  const lockfile = packageJson ? findUp(dirname(packageJson), LOCKFILE_NAMES) : undefined
   return {...(packageJson ? {packageJson} : {}), ...(lockfile ? {lockfile} : {})}
 }
 
@@ -74,8 +74,8 @@ async function productionDependencyNames(packageJson: string): Promise<string[]>
 /** Unbundled, the Handler must name a JavaScript file Lambda can load as it is. */
 async function checkHandlerFile(unit: BuildUnit): Promise<void> {
   const handler = parseNodeHandler(unit)
-  if (await findSourceFile(unit.codePath, handler.module, ['.js', '.mjs', '.cjs'])) return
-  const source = await findSourceFile(unit.codePath, handler.module)
+  if (findSourceFile(unit.codePath, handler.module, ['.js', '.mjs', '.cjs'])) return
+  const source = findSourceFile(unit.codePath, handler.module)
   throw new LpackError('BUILD_FAILED', `${unit.logicalId}: Handler '${unit.handler}' needs ${handler.module}.js (or .mjs, .cjs) in ${unit.codePath}${source ? `; found ${source}, which Lambda cannot run unbundled` : ''}`, {
     hint: source ? 'Use BuildMethod: esbuild to bundle TypeScript, or compile it first.' : 'Fix the Handler: path/to/file.export relative to CodeUri.',
   })

@@ -1,9 +1,10 @@
 import {createHash} from 'node:crypto'
+import {readFileSync} from 'node:fs'
 import {cp, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {LpackError} from '../../../../errors.js'
-import {listSourceFiles, type SourceFile} from '../../files.js'
+import {isFile, listSourceFiles, type SourceFile} from '../../files.js'
 import {lastLines, runTool} from '../../run-tool.js'
 import type {Architecture} from '../../types.js'
 
@@ -20,11 +21,11 @@ export const NODE_MODULES_PRUNE = [
 ]
 
 /** The nearest folder at or above `dir` that holds a file named one of `names`. */
-export async function findUp(dir: string, names: readonly string[]): Promise<string | undefined> {
+export function findUp(dir: string, names: readonly string[]): string | undefined {
   let current = resolve(dir)
   for (;;) {
     for (const name of names) {
-      if ((await stat(join(current, name)).catch(() => undefined))?.isFile()) return join(current, name)
+      if (isFile(join(current, name))) return join(current, name)
     }
     const parent = dirname(current)
     if (parent === current) return undefined
@@ -242,12 +243,16 @@ async function runNpmCi(cwd: string, request: InstallRequest): Promise<void> {
 /** Dependencies that mean a package loads a compiled `.node` addon, which cannot be bundled. */
 const NATIVE_MARKERS = ['bindings', 'node-gyp-build', 'prebuild-install', '@mapbox/node-pre-gyp', 'node-pre-gyp', 'nan', 'node-addon-api']
 
-/** True when the package in `packageDir` ships or builds a native addon. */
-export async function isNativePackage(packageDir: string): Promise<boolean> {
-  const manifest = await readFile(join(packageDir, 'package.json'), 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>).catch(() => undefined)
-  if (!manifest) return false
+/** True when the package in `packageDir` ships or builds a native addon. Synchronous: a small file and a stat. */
+export function isNativePackage(packageDir: string): boolean {
+  let manifest: Record<string, unknown>
+  try {
+    manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as Record<string, unknown>
+  } catch {
+    return false
+  }
   if (manifest.gypfile === true || manifest.binary !== undefined) return true
   const dependencies = {...(manifest.dependencies as object | undefined), ...(manifest.optionalDependencies as object | undefined)}
   if (NATIVE_MARKERS.some((name) => name in dependencies)) return true
-  return (await stat(join(packageDir, 'binding.gyp')).catch(() => undefined))?.isFile() ?? false
+  return isFile(join(packageDir, 'binding.gyp'))
 }
