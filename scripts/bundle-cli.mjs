@@ -49,6 +49,25 @@ const LAZY_OCLIF_DEPENDENCIES = {
   'indent-string': 'indents help and error text',
   'clean-stack': 'shortens the stack traces of errors oclif prints',
 }
+// yazl computes each zip entry's CRC-32 with buffer-crc32, in JavaScript (~10 ms for the 1.3 MB of a 20-function
+// build); Node has it natively since 20.15 (zlib.crc32, ~1 ms, the same numbers). yazl's only calls are
+// unsigned(buffer) and unsigned(chunk, previous); on an older Node the stand-in is buffer-crc32 itself.
+const nativeCrc32 = {
+  name: 'native-crc32',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({filter: /^buffer-crc32$/}, (args) =>
+      /[\\/]yazl[\\/]/.test(args.importer) ? {path: args.path, namespace: 'native-crc32', pluginData: {resolveDir: args.resolveDir}} : undefined,
+    )
+    pluginBuild.onLoad({filter: /.*/, namespace: 'native-crc32'}, (args) => ({
+      contents: `const {crc32} = require('node:zlib')
+module.exports = crc32 ? {unsigned: (buffer, previous) => crc32(buffer, previous ?? 0)} : require('buffer-crc32')
+`,
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }))
+  },
+}
+
 const lazyOclifDependencies = {
   name: 'lazy-oclif-dependencies',
   setup(pluginBuild) {
@@ -101,8 +120,8 @@ const result = await build({
   outfile: BUNDLE_FILE,
   bundle: true,
   metafile: true,
-  plugins: [oclifSort, lazyOclifDependencies],
-  external: ['@aws-sdk/*', 'ajv', 'cjs-module-lexer', 'esbuild', 'yauzl', 'yazl', 'typescript', 'ts-node', 'tsx'],
+  plugins: [oclifSort, lazyOclifDependencies, nativeCrc32],
+  external: ['@aws-sdk/*', 'ajv', 'cjs-module-lexer', 'esbuild', 'yauzl', 'typescript', 'ts-node', 'tsx'],
   // Code compiled from V8's code cache has no way back to Node's ES module loader: an `import()` in it fails.
   // Every `import()` becomes a require() (the external packages all ship CommonJS); the check below keeps it so.
   supported: {'dynamic-import': false},

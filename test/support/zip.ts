@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {buffer} from 'node:stream/consumers'
 import {pipeline} from 'node:stream/promises'
+import {crc32} from 'node:zlib'
 
 import * as yauzl from 'yauzl'
 
@@ -27,9 +28,9 @@ export interface ZipRecord {
 }
 
 /**
- * Reads every entry of a zip file in stored order, with the header fields as lpack wrote them (the tests check the
- * stored bytes: extra-field and comment lengths come from the central directory and the local header, not from what
- * a reader makes of them).
+ * Reads every entry of a zip file in stored order, checking its CRC-32, with the header fields as lpack wrote them
+ * (the tests check the stored bytes: extra-field and comment lengths come from the central directory and the local
+ * header, not from what a reader makes of them).
  */
 export async function readZipFile(file: string): Promise<{records: ZipRecord[]; comment: string}> {
   const zip = await yauzl.openPromise(file, {lazyEntries: true})
@@ -37,6 +38,9 @@ export async function readZipFile(file: string): Promise<{records: ZipRecord[]; 
   try {
     for await (const entry of zip.eachEntry()) {
       const local = await zip.readLocalFileHeaderPromise(entry)
+      const data = await buffer(await zip.openReadStreamPromise(entry))
+      // yauzl does not check CRCs; a zip with a wrong one is refused by Lambda and by unzip.
+      if (crc32(data) !== entry.crc32) throw new Error(`${file}: ${entry.fileName} has CRC-32 ${entry.crc32}, its data ${crc32(data)}`)
       records.push({
         path: entry.fileName,
         mode: entry.externalFileAttributes >>> 16,
@@ -47,7 +51,7 @@ export async function readZipFile(file: string): Promise<{records: ZipRecord[]; 
         centralExtraLength: entry.extraFieldLength,
         localExtraLength: local.extraFieldLength,
         commentLength: entry.fileCommentLength,
-        data: await buffer(await zip.openReadStreamPromise(entry)),
+        data,
       })
     }
     return {records, comment: zip.comment}

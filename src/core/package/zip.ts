@@ -1,16 +1,13 @@
 import {createHash} from 'node:crypto'
 import {createReadStream, createWriteStream} from 'node:fs'
 import {mkdir, readFile, rename, rm, stat} from 'node:fs/promises'
-import {createRequire} from 'node:module'
 import {dirname} from 'node:path'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import type * as Yazl from 'yazl'
+import {ZipFile} from 'yazl'
 
 import {LpackError} from '../../errors.js'
-
-const require = createRequire(import.meta.url)
 
 export interface ZipEntry {
   path: string
@@ -74,8 +71,6 @@ export function checkZipEntries(entries: readonly ZipEntry[]): void {
 export async function writeDeterministicZip(entries: readonly ZipEntry[], outFile: string): Promise<ZipResult> {
   checkZipEntries(entries)
   const sorted = [...entries].sort((a, b) => compareZipPaths(a.path, b.path))
-  // A CommonJS package: require() loads it without Node's ES-module wrapping of it.
-  const {ZipFile} = require('yazl') as typeof Yazl
   await mkdir(dirname(outFile), {recursive: true})
   const tempFile = `${outFile}.${process.pid}.${Date.now()}.tmp`
   let unzippedBytes = 0
