@@ -28,8 +28,6 @@ interface BundleOutcome {
   metafile: Metafile
   /** The metafile inputs this outcome's entries reach: what its bundles are made from. */
   inputs: string[]
-  /** ES-module exports each handler entry declares (entry path → names), as esbuild read them; may be empty. */
-  declaredExports: ReadonlyMap<string, readonly string[]>
   /** Sorted by `path`: relative to the code folder, forward slashes (the path in the zip and the metafile's key). */
   outputs: {path: string; contents: Uint8Array; readonly text: string}[]
   warnings: Message[]
@@ -138,7 +136,6 @@ function outcomeOf(outcome: BundleOutcome, bundle: PreparedBundle): BundleOutcom
     // The inputs object is shared, not copied for each function (20 copies of 300 entries cost ~18 ms).
     metafile: {inputs, outputs: Object.fromEntries(Object.entries(outputs).filter(([path]) => owned.has(path)))},
     inputs: [...reachable],
-    declaredExports: outcome.declaredExports,
     outputs: outcome.outputs.filter((output) => owned.has(output.path)),
     warnings: outcome.warnings.filter((warning) => !warning.location || reachable.has(warning.location.file)),
   }
@@ -323,33 +320,6 @@ function startEsbuild(): typeof Esbuild {
   return esbuild
 }
 
-/**
- * The ES-module exports of each function's handler entry, read by esbuild without bundling (a few milliseconds
- * for all of them): when an entry declares the handler's export, its bundle exports it too, and the bundle need
- * not be lexed. Empty when the run fails or an entry is CommonJS; the bundle's own check then decides.
- */
-async function handlerExports(esbuild: typeof Esbuild, bundles: readonly PreparedBundle[], codeDir: string): Promise<Map<string, readonly string[]>> {
-  const declared = new Map<string, readonly string[]>()
-  try {
-    const result = await esbuild.build({
-      absWorkingDir: codeDir,
-      entryPoints: [...new Set(bundles.map((bundle) => join(codeDir, bundle.handlerEntry)))],
-      // Nothing is written; the folder only keeps output paths apart from the inputs.
-      outdir: join(codeDir, '.lpack-exports'),
-      write: false,
-      bundle: false,
-      format: 'esm',
-      platform: 'node',
-      metafile: true,
-      logLevel: 'silent',
-    })
-    for (const output of Object.values(result.metafile.outputs)) if (output.entryPoint !== undefined) declared.set(output.entryPoint, output.exports)
-  } catch {
-    // The bundling run reports what is wrong with the entries.
-  }
-  return declared
-}
-
 /** Runs esbuild once for the entries of one or more functions that share their esbuild options. */
 async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlySet<string>): Promise<BundleOutcome> {
   const esbuild = startEsbuild()
@@ -359,15 +329,11 @@ async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlyS
     ...esbuildOptions(codeDir, settings, shipped),
     entryPoints: bundles.flatMap((bundle) => bundle.entries.map((entry) => ({in: join(codeDir, entry.file), out: entry.out}))),
   }
-  // CommonJS bundles only: the handlers' declared exports are read in a second, cheap run (no bundling) beside the
-  // bundling one. An ES-module bundle's metafile lists its exports already.
-  const declaredExports = settings.format === 'cjs' ? handlerExports(esbuild, bundles, codeDir) : Promise.resolve(new Map<string, readonly string[]>())
   try {
     const result = await esbuild.build(options)
     return {
       metafile: result.metafile!,
       inputs: Object.keys(result.metafile!.inputs),
-      declaredExports: await declaredExports,
       // esbuild's output files decode `text` only when read: most never are.
       outputs: result
         .outputFiles!.map((file) => ({path: toPosix(relative(codeDir, file.path)), contents: file.contents, get text() {
@@ -423,7 +389,7 @@ async function checkHandler(unit: BuildUnit, handler: NodeHandler, handlerEntry:
   if (!outputKey || !output) throw new LpackError('INTERNAL', `${unit.logicalId}: esbuild produced no output for ${handlerEntry}`)
   const meta = outcome.metafile.outputs[outputKey]!
   const isEsm = /\.mjs$/.test(outputKey) || meta.exports.length > 0
-  if (!isEsm && outcome.declaredExports.get(entryKey)?.includes(handler.exportName)) return handlerUpdate(outputKey, handler)
+  if (!isEsm && (await annotatedExports(output.contents))?.includes(handler.exportName)) return handlerUpdate(outputKey, handler)
   let exports: string[] | undefined = isEsm ? meta.exports : await commonJsExports(output.text)
   if (!isEsm && exports === undefined && outcome.metafile.inputs[entryKey]?.format !== 'esm') {
     // A CommonJS entry bundled with its imports is wrapped; its own source still shows what it exports.
@@ -435,6 +401,22 @@ async function checkHandler(unit: BuildUnit, handler: NodeHandler, handlerEntry:
     })
   }
   return handlerUpdate(outputKey, handler)
+}
+
+/** How much of a bundle's end is searched for esbuild's export annotation. */
+const ANNOTATION_WINDOW_BYTES = 16 * 1024
+
+/**
+ * The exports esbuild lists at the end of a CommonJS bundle made from an ES module — `0 && (module.exports =
+ * {handler})`, written for cjs-module-lexer — lexed alone: lexing whole bundles costs ~5 ms per function.
+ * Undefined when the bundle does not end that way (a CommonJS entry) or lists exports the lexer cannot follow; the
+ * whole bundle is lexed then.
+ */
+async function annotatedExports(contents: Uint8Array): Promise<string[] | undefined> {
+  const start = Math.max(0, contents.byteLength - ANNOTATION_WINDOW_BYTES)
+  const tail = Buffer.from(contents.buffer, contents.byteOffset + start, contents.byteLength - start).toString('utf8')
+  const annotation = [...tail.matchAll(/0\s*&&\s*\(\s*module\.exports\s*=\s*\{/g)].at(-1)
+  return annotation ? commonJsExports(tail.slice(annotation.index)) : undefined
 }
 
 /** The Handler property pointing at the built file, when it is not where the template's Handler points. */
