@@ -49,7 +49,7 @@ export function requireWithCompileCache(file: string, cacheDir: string | undefin
   const bytes = readFileSync(filename)
   // An ASCII file (the bundle is: scripts/bundle-cli.mjs) decodes several times faster as Latin-1, to the same text.
   const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')
-  const cacheFile = cacheDir && join(cacheDir, `v8-${process.versions.v8}-${process.arch}`, `${basename(filename)}-${shortHash(filename, 8)}-${shortHash(bytes, 16)}-${optionsKey()}.bin`)
+  const cacheFile = cacheDir ? join(cacheDir, `v8-${process.versions.v8}-${process.arch}`, `${basename(filename)}-${shortHash(filename, 8)}-${shortHash(bytes, 16)}-${optionsKey()}.bin`) : undefined
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined
   // The whole-file compile pays off only if its cache can be kept.
   const writeCache = cacheFile !== undefined && !cachedData && canWriteIn(dirname(cacheFile))
