@@ -265,8 +265,12 @@ async function checkCache(unit: BuildUnit, session: BuildSession): Promise<UnitO
  * however many functions a template has.
  */
 const MAX_BATCH_UNITS = 100
-/** libuv's default thread pool size, where zlib deflates. */
-const ZIP_THREADS = 4
+/**
+ * Zips of a batch written at once. Each zip waits in turn for deflate and for file operations, which share
+ * libuv's thread pool (4 threads): with 4 zips in flight the pool idles between their steps. 16 keeps it busy
+ * (100 functions, 8 cold builds alternating: median 3.06 -> 2.92 s; no change at 20) for ~16 deflate states of memory.
+ */
+const ZIPS_IN_FLIGHT = 16
 
 /**
  * Stale units grouped for building: units whose builder gives them the same batch key share a group (at most
@@ -312,8 +316,7 @@ async function buildBatch(group: readonly StaleUnit[], session: BuildSession, co
   const started = group.map((job) => startUnit(job, session))
   try {
     const contents = await builder.buildBatch!(group.map((job, index) => ({unit: job.unit, context: started[index]!.context})))
-    // Zipping mostly waits for deflate on libuv's thread pool (4 threads by default) and for the disk: keep it busy.
-    return await mapWithConcurrency(group, Math.max(concurrency, ZIP_THREADS), async (job): Promise<[StaleUnit, UnitOutcome | Error]> => {
+    return await mapWithConcurrency(group, Math.max(concurrency, ZIPS_IN_FLIGHT), async (job): Promise<[StaleUnit, UnitOutcome | Error]> => {
       const content = contents.get(job.unit.logicalId) ?? new LpackError('INTERNAL', `${job.unit.logicalId}: the ${builder.name} batch returned nothing for it`)
       if (content instanceof Error) return [job, content]
       return [job, await finishUnit(job, content, session).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))]
