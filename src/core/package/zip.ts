@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {createReadStream, createWriteStream} from 'node:fs'
+import {createReadStream, createWriteStream, statSync} from 'node:fs'
 import {mkdir, readFile, rename, rm, stat} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {Transform} from 'node:stream'
@@ -71,7 +71,8 @@ export function checkZipEntries(entries: readonly ZipEntry[]): void {
 export async function writeDeterministicZip(entries: readonly ZipEntry[], outFile: string): Promise<ZipResult> {
   checkZipEntries(entries)
   const sorted = [...entries].sort((a, b) => compareZipPaths(a.path, b.path))
-  await mkdir(dirname(outFile), {recursive: true})
+  // The folder is usually there (a build's artifacts/): a sync stat spares each zip a thread-pool round trip.
+  if (!statSync(dirname(outFile), {throwIfNoEntry: false})?.isDirectory()) await mkdir(dirname(outFile), {recursive: true})
   const tempFile = `${outFile}.${process.pid}.${Date.now()}.tmp`
   let unzippedBytes = 0
   try {

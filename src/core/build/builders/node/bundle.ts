@@ -55,12 +55,14 @@ interface FolderLookups {
   inputFiles: Map<string, Map<string, {file: string; folder: string} | undefined>>
   /** Folder and stop folder → the package.json / tsconfig.json / jsconfig.json files from it up to the stop folder. */
   configFiles: Map<string, string[]>
+  /** Code folder → metafile input → the package it is part of (its name and folder), or null. */
+  packages: Map<string, Map<string, {name: string; dir: string} | null>>
   /** Package folder → whether it holds a native addon. */
   natives: Map<string, boolean>
 }
 
 function newFolderLookups(): FolderLookups {
-  return {inputFiles: new Map(), configFiles: new Map(), natives: new Map()}
+  return {inputFiles: new Map(), configFiles: new Map(), packages: new Map(), natives: new Map()}
 }
 
 export async function buildNodeBundle(unit: BuildUnit, context: BuildContext): Promise<BuiltContent> {
@@ -435,10 +437,16 @@ function sourceMapEnvironment(unit: BuildUnit): Record<string, unknown> {
 
 /** Packages in the bundle that load compiled addons (they must be installed, not bundled). */
 function nativePackagesIn(inputs: readonly string[], codeDir: string, lookups: FolderLookups): string[] {
+  let owners = lookups.packages.get(codeDir)
+  if (!owners) lookups.packages.set(codeDir, (owners = new Map()))
   const packages = new Map<string, string>()
   for (const input of inputs) {
-    const match = /^(.*node_modules\/)((?:@[^/]+\/)?[^/]+)\//.exec(input)
-    if (match && !packages.has(match[2]!)) packages.set(match[2]!, resolve(codeDir, match[1]! + match[2]!))
+    let owner = owners.get(input)
+    if (owner === undefined) {
+      const match = /^(.*node_modules\/)((?:@[^/]+\/)?[^/]+)\//.exec(input)
+      owners.set(input, (owner = match ? {name: match[2]!, dir: resolve(codeDir, match[1]! + match[2]!)} : null))
+    }
+    if (owner && !packages.has(owner.name)) packages.set(owner.name, owner.dir)
   }
   const natives: string[] = []
   for (const [name, dir] of packages) {
