@@ -136,7 +136,8 @@ const dynamicImports = Object.values(result.metafile.outputs).flatMap((output) =
 if (dynamicImports.length > 0) throw new Error(`the bundle must not use import() (V8's code cache cannot serve it): ${dynamicImports.join(', ')}`)
 // Node reads an ASCII file into a string several times faster than one with other characters (tsconfig.build.json
 // removes the sources' comments; esbuild escapes the rest).
-const firstNonAscii = /[^\x00-\x7f]/.exec(readFileSync(BUNDLE_FILE, 'latin1'))
-if (firstNonAscii) console.warn(`bundle-cli: ${relative(root, BUNDLE_FILE)} is not ASCII (at ${JSON.stringify(readFileSync(BUNDLE_FILE, 'latin1').slice(firstNonAscii.index - 40, firstNonAscii.index + 40))}): it loads slower`)
+const bundleText = readFileSync(BUNDLE_FILE, 'latin1')
+const firstNonAscii = /[^\x00-\x7f]/.exec(bundleText)
+if (firstNonAscii) console.warn(`bundle-cli: ${relative(root, BUNDLE_FILE)} is not ASCII (at ${JSON.stringify(bundleText.slice(firstNonAscii.index - 40, firstNonAscii.index + 40))}): it loads slower`)
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
 console.log(`bundle-cli: ${Object.keys(result.metafile.inputs).length} modules, ${Math.round(bytes / 1024)} KB in ${relative(root, BUNDLE_FILE)}`)

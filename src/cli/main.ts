@@ -1,5 +1,3 @@
-import {fileURLToPath} from 'node:url'
-
 import {execute, settings, type Interfaces} from '@oclif/core'
 
 /**
@@ -8,15 +6,15 @@ import {execute, settings, type Interfaces} from '@oclif/core'
  */
 export {COMMANDS} from './commands.js'
 
-/** Runs lpack with the process's arguments; `dir` is the URL of lpack's package.json (or of a file beside it), where oclif starts. */
-export async function run(dir: string): Promise<void> {
+/** Runs lpack with the process's arguments; `root` is lpack's package folder, where oclif finds package.json. */
+export async function run(root: string): Promise<void> {
   // The built CLI runs its built code: no looking for TypeScript sources to transpile, which oclif otherwise
   // tries whenever NODE_ENV is test or development.
   settings.enableAutoTranspile = false
   // oclif's own logger loads the `debug` package (~6 ms) on every command, and writes only when DEBUG asks for
   // it: without DEBUG, oclif gets a logger that writes nothing and loads nothing.
   const logger = process.env.DEBUG ? undefined : quietLogger('oclif')
-  await execute({loadOptions: {root: fileURLToPath(dir), ...(logger ? {logger} : {})}})
+  await execute({loadOptions: {root, ...(logger ? {logger} : {})}})
 }
 
 function quietLogger(namespace: string): Interfaces.Logger {

@@ -1,4 +1,3 @@
-import {statSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import {dirname, join, normalize, posix, relative, resolve, sep} from 'node:path'
@@ -7,6 +6,7 @@ import type * as Esbuild from 'esbuild'
 import type {BuildFailure, BuildOptions as EsbuildOptions, Message, Metafile} from 'esbuild'
 
 import {LpackError} from '../../../../errors.js'
+import {isFile} from '../../files.js'
 import type {BuildContext, BuildJob, BuildUnit, BuiltContent} from '../../types.js'
 import type {ZipEntry} from '../../../package/zip.js'
 import {assertCodeFolder, commonJsExports, findSourceFile, parseNodeHandler, type NodeHandler} from './handler.js'
@@ -486,7 +486,7 @@ function configFilesUpTo(dir: string, stopDir: string, lookups: FolderLookups): 
   const key = `${dir}\0${stopDir}`
   let found = lookups.configFiles.get(key)
   if (!found) {
-    found = ['package.json', 'tsconfig.json', 'jsconfig.json'].map((name) => join(dir, name)).filter((file) => statSync(file, {throwIfNoEntry: false})?.isFile())
+    found = ['package.json', 'tsconfig.json', 'jsconfig.json'].map((name) => join(dir, name)).filter(isFile)
     const parent = dirname(dir)
     if (dir !== stopDir && parent !== dir && (parent === stopDir || parent.startsWith(stopDir + sep))) found.push(...configFilesUpTo(parent, stopDir, lookups))
     lookups.configFiles.set(key, found)
