@@ -73,6 +73,9 @@ const cases: Case[] = [
   {name: 'java handler format', source: samFunction('').replace('nodejs24.x', 'java21').replace('app.handler', 'app handler'), code: 'LP3005', where: ['app handler']},
   {name: 'zip function without Runtime', source: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.handler\n', code: 'LP3006', where: ['Properties:', 'Properties']},
   {name: 'function without code', source: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: nodejs24.x\n', code: 'LP3007', where: ['Properties:', 'Properties']},
+  {name: '#11.5 CodeUri outside the project folder (warning naming the path)', source: samFunction('').replace('CodeUri: src/', 'CodeUri: ../../elsewhere/src/'), code: 'LP3022', where: ['../../elsewhere/src/'], message: /elsewhere\/src.*outside the project folder/},
+  {name: '#11.5 ContentUri outside the project folder', source: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Layer:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: /etc/\n', code: 'LP3022', where: ['/etc/']},
+  {name: '#11.5 EntryPoints entry outside the project folder (relative to CodeUri)', source: samFunction('', '    Metadata:\n      BuildProperties:\n        EntryPoints: [app.ts, ../../secret.ts]\n'), code: 'LP3022', where: ['../../secret.ts']},
   {name: 'image function without ImageUri', source: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n', code: 'LP3008', where: ['Properties:', 'Properties']},
   {name: 'CodeUri that is neither path nor s3', source: samFunction('').replace('CodeUri: src/', 'CodeUri: https://example.com/code.zip'), code: 'LP3009', where: ['https://example.com/code.zip']},
   {name: 'MemorySize below 128', source: samFunction('      MemorySize: 64'), code: 'LP3012', where: ['MemorySize: 64', '64'], message: /between 128 and 32768 MB, got 64/},
@@ -176,6 +179,11 @@ describe('validate rules', () => {
   it('an API whose definition is in a DefinitionUri file does not depend on its functions', async () => {
     const source = samFunction('      Environment:\n        Variables:\n          API: !Ref Api\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /\n            Method: get\n            RestApiId: !Ref Api', '  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionUri: api.yaml\n')
     expect(await validate(source)).toEqual([])
+  })
+
+  it('#11.5 paths inside the project folder (and s3:// locations) get no LP3022', async () => {
+    const source = samFunction('', '    Metadata:\n      BuildProperties:\n        EntryPoints: [app.ts, ../src/other.ts]\n  Shared:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: s3://bucket/layer.zip\n')
+    expect((await validate(source)).filter((d) => d.code === 'LP3022')).toEqual([])
   })
 
   it('judges deprecation on the injected day', async () => {

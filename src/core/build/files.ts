@@ -1,8 +1,10 @@
 import {statSync} from 'node:fs'
-import {readdir, readFile, stat} from 'node:fs/promises'
-import {join, relative, sep} from 'node:path'
+import {readdir, readFile, realpath, stat} from 'node:fs/promises'
+import {isAbsolute, join, relative, sep} from 'node:path'
 
 import ignore, {type Ignore} from 'ignore'
+
+import {LpackError} from '../../errors.js'
 
 /** Never part of a deployment package. */
 export const ALWAYS_EXCLUDED = ['.git/', '.hg/', '.svn/', '.lpack/', '.aws-sam/', '.DS_Store', 'Thumbs.db']
@@ -46,6 +48,13 @@ export interface ListOptions {
    * packaged whole, since a dependency's `tests/` package may be imported. Default true.
    */
   defaultExcludes?: boolean
+  /**
+   * True packages what a symbolic link points at even when it lies outside the walked folder. Default false: such
+   * a link (to ~/.ssh/id_rsa, /etc/passwd) would put a file nobody meant to ship in the zip, so it is refused.
+   */
+  allowExternalSymlinks?: boolean
+  /** The function or layer the files are for: errors start with it. */
+  owner?: string
 }
 
 export interface ListResult {
@@ -59,6 +68,7 @@ export interface ListResult {
  * `.lpackignore` files (gitignore syntax). Symbolic links are followed only when they point at files.
  */
 export async function listSourceFiles(dir: string, options: ListOptions = {}): Promise<ListResult> {
+  const checkLink = options.allowExternalSymlinks ? undefined : await linkChecker(dir, options.owner)
   const rules = ignore()
     .add(ALWAYS_EXCLUDED)
     .add(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES)
@@ -69,7 +79,7 @@ export async function listSourceFiles(dir: string, options: ListOptions = {}): P
   const excludedSecrets: string[] = []
   await walk(dir, dir, rules, files, (path) => {
     if (secrets.ignores(path)) excludedSecrets.push(path)
-  })
+  }, checkLink)
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   return {files, excludedSecrets: excludedSecrets.sort()}
 }
@@ -82,7 +92,31 @@ async function addIgnoreFile(rules: Ignore, file: string): Promise<void> {
   }
 }
 
-async function walk(root: string, dir: string, rules: Ignore, out: SourceFile[], onExcluded: (path: string) => void): Promise<void> {
+/**
+ * Throws when the symbolic link at `absolute` resolves outside `root` (both compared as real paths, so a code
+ * folder reached through a link of its own is still its own inside).
+ */
+async function linkChecker(root: string, owner: string | undefined): Promise<(absolute: string, path: string) => Promise<void>> {
+  const realRoot = await realpath(root).catch(() => root)
+  return async (absolute, path) => {
+    const target = await realpath(absolute)
+    const inside = relative(realRoot, target)
+    if (inside !== '' && !inside.startsWith('..') && !isAbsolute(inside)) return
+    throw new LpackError('BUILD_FAILED', `${owner ? `${owner}: ` : ''}the symbolic link ${path} in ${root} points outside that folder, to ${target}; lpack does not package it`, {
+      hint: 'Copy the file into the folder (or point the link inside it). To package what such links point at anyway, set Metadata.BuildProperties.AllowExternalSymlinks: true on the function or layer.',
+      details: {link: path, folder: root, target},
+    })
+  }
+}
+
+async function walk(
+  root: string,
+  dir: string,
+  rules: Ignore,
+  out: SourceFile[],
+  onExcluded: (path: string) => void,
+  checkLink?: (absolute: string, path: string) => Promise<void>,
+): Promise<void> {
   const entries = await readdir(dir, {withFileTypes: true})
   for (const entry of entries) {
     const absolute = join(dir, entry.name)
@@ -97,19 +131,23 @@ async function walk(root: string, dir: string, rules: Ignore, out: SourceFile[],
     }
     if (isDirectory) {
       if (rules.ignores(path + '/')) continue
-      await walk(root, absolute, rules, out, onExcluded)
+      await walk(root, absolute, rules, out, onExcluded, checkLink)
     } else if (isFile) {
       if (rules.ignores(path)) {
         onExcluded(path)
         continue
       }
+      if (entry.isSymbolicLink()) await checkLink?.(absolute, path)
       const mode = (await stat(absolute)).mode
       out.push({file: absolute, path, executable: (mode & 0o111) !== 0})
     }
   }
 }
 
-/** Every file a build tool wrote under `dir`, sorted by path: no default excludes, no `.lpackignore`. */
-export async function listOutputFiles(dir: string): Promise<SourceFile[]> {
-  return (await listSourceFiles(dir, {defaultExcludes: false, ignoreFileDirs: []})).files
+/**
+ * Every file a build tool wrote under `dir`, sorted by path: no default excludes, no `.lpackignore`. Links out of
+ * `dir` are refused unless `allowExternalSymlinks`.
+ */
+export async function listOutputFiles(dir: string, options: Pick<ListOptions, 'allowExternalSymlinks' | 'owner'> = {}): Promise<SourceFile[]> {
+  return (await listSourceFiles(dir, {defaultExcludes: false, ignoreFileDirs: [], ...options})).files
 }

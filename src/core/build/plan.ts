@@ -19,6 +19,8 @@ type Resource = {Type?: unknown; Properties?: unknown; Metadata?: unknown}
 
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function'])
 const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::LayerVersion'])
+/** CloudFormation's logical ID pattern. */
+const LOGICAL_ID = /^[A-Za-z0-9]+$/
 
 /**
  * Decides what `lpack build` builds: every function and layer whose code is a local path. Pure — it reads
@@ -39,6 +41,12 @@ export function planBuild(template: Template, options: PlanOptions = {}): BuildP
     const resource = asRecord(resources[logicalId]) as Resource
     const type = resource.Type
     if (typeof type !== 'string' || (!FUNCTION_TYPES.has(type) && !LAYER_TYPES.has(type))) continue
+    // The logical ID names the zip and the scratch folder: `../x` in a JSON template must not become a path.
+    if (!LOGICAL_ID.test(logicalId)) {
+      throw new LpackError('TEMPLATE_INVALID', `Logical ID ${JSON.stringify(logicalId)} must contain only letters and digits`, {
+        hint: 'CloudFormation logical IDs are alphanumeric (A–Z, a–z, 0–9); rename the resource.',
+      })
+    }
     const isServerless = type.startsWith('AWS::Serverless::')
     const kind: ArtifactKind = FUNCTION_TYPES.has(type) ? 'function' : 'layer'
     const ownProperties = asRecord(resource.Properties)

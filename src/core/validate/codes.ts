@@ -58,6 +58,7 @@ export const DIAGNOSTIC_CODES = {
   LP3019: {severity: 'error', title: 'More than 5 layers'},
   LP3020: {severity: 'error', title: 'Architectures must list exactly one architecture'},
   LP3021: {severity: 'error', title: 'Function name or description too long'},
+  LP3022: {severity: 'warning', title: 'Local path outside the project folder'},
 
   LP4001: {severity: 'error', title: 'Unknown event source type'},
   LP4002: {severity: 'error', title: 'Invalid alias name'},

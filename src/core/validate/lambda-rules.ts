@@ -1,3 +1,6 @@
+import {dirname, isAbsolute, relative, resolve} from 'node:path'
+
+import type {TemplatePath} from '../template/template.js'
 import {LAMBDA_LIMITS, RESERVED_ENVIRONMENT_VARIABLES} from '../lambda/limits.js'
 import {type RuntimeFamily, runtimeStatus} from '../lambda/runtimes.js'
 import {isObject, literalNumber, literalString, type RuleContext, show} from './context.js'
@@ -8,6 +11,10 @@ export function checkLambdaFunctions(context: RuleContext): void {
   for (const id of context.resourcesOfType('AWS::Serverless::LayerVersion')) {
     const properties = context.resources[id]!.Properties
     if (isObject(properties) && properties.ContentUri !== undefined) checkArtifactUri(context, {value: properties.ContentUri, path: ['Resources', id, 'Properties', 'ContentUri']}, 'ContentUri')
+  }
+  for (const id of context.resourcesOfType('AWS::Lambda::LayerVersion')) {
+    const properties = context.resources[id]!.Properties
+    if (isObject(properties)) checkInsideProject(context, {value: properties.Content, path: ['Resources', id, 'Properties', 'Content']}, 'Content')
   }
   for (const fn of functionViews(context)) {
     const packageType = literalString(fn.get('PackageType')?.value)
@@ -93,7 +100,11 @@ function checkRuntimeAndHandler(context: RuleContext, fn: FunctionView, isImage:
 }
 
 function checkCode(context: RuleContext, fn: FunctionView, isImage: boolean): void {
-  if (!fn.serverless) return
+  if (!fn.serverless) {
+    const code = fn.get('Code')
+    if (code !== undefined) checkInsideProject(context, code, 'Code')
+    return
+  }
   const codeUri = fn.get('CodeUri')
   const inline = fn.get('InlineCode')
   if (isImage) {
@@ -105,6 +116,7 @@ function checkCode(context: RuleContext, fn: FunctionView, isImage: boolean): vo
     return
   }
   if (codeUri !== undefined) checkArtifactUri(context, codeUri, 'CodeUri')
+  checkEntryPoints(context, fn, literalString(codeUri?.value) ?? '.')
   // Both may be set: InlineCode wins, as in the SAM translator.
   if (codeUri === undefined && inline === undefined) {
     context.report('LP3007', fn.propertiesPath, `${fn.logicalId} has no code: set CodeUri or InlineCode`, 'CodeUri is the folder to build (e.g. src/) or an s3:// location; it may also be set in Globals.Function.', {atKey: true})
@@ -114,9 +126,40 @@ function checkCode(context: RuleContext, fn: FunctionView, isImage: boolean): vo
 /** `CodeUri`/`ContentUri` strings: a local path for lpack build, or s3://bucket/key. */
 export function checkArtifactUri(context: RuleContext, located: Located, name: string): void {
   const uri = literalString(located.value)
-  if (uri === undefined || !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return
+  if (uri === undefined) return
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return checkInsideProject(context, located, name)
   if (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^?]+(\?versionId=[^&]+)?$/.test(uri)) return
   context.report('LP3009', located.path, `${name} ${show(uri)} is neither a local path nor an s3://bucket/key location`, `Point ${name} at a folder or file to build (e.g. src/), or at an object in S3 (s3://my-bucket/path/code.zip).`)
+}
+
+/**
+ * A local path (relative to the template's folder, or absolute) that leaves the project folder: lpack builds and
+ * packages it, but such a path usually means a project that works on one machine only, or files that were never
+ * meant to ship. A warning, not an error: monorepos share code with `../shared` on purpose.
+ */
+export function checkInsideProject(context: RuleContext, located: Located, name: string, base = '.'): void {
+  const path = literalString(located.value)
+  if (path === undefined || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return
+  const projectDir = resolve(dirname(context.template.file))
+  const resolved = resolve(projectDir, base, path)
+  const inside = relative(projectDir, resolved)
+  if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) return
+  context.report('LP3022', located.path, `${name} ${show(path)} resolves to ${resolved}, outside the project folder ${projectDir}`, 'Keep code inside the folder of the template, so the project builds the same from any checkout; lpack warns but builds it.')
+}
+
+/** esbuild EntryPoints (Metadata.BuildProperties), relative to CodeUri. */
+function checkEntryPoints(context: RuleContext, fn: FunctionView, codeUri: string): void {
+  const globals = context.root.Globals
+  const sources: [unknown, TemplatePath][] = [
+    [isObject(globals) && isObject(globals.Function) ? globals.Function.Metadata : undefined, ['Globals', 'Function', 'Metadata']],
+    [context.resources[fn.logicalId]!.Metadata, ['Resources', fn.logicalId, 'Metadata']],
+  ]
+  for (const [metadata, path] of sources) {
+    const properties = isObject(metadata) ? metadata.BuildProperties : undefined
+    const entryPoints = isObject(properties) ? properties.EntryPoints : undefined
+    if (!Array.isArray(entryPoints)) continue
+    entryPoints.forEach((entry, index) => checkInsideProject(context, {value: entry, path: [...path, 'BuildProperties', 'EntryPoints', index]}, 'EntryPoints entry', codeUri))
+  }
 }
 
 function checkRange(context: RuleContext, located: Located | undefined, code: 'LP3012' | 'LP3013' | 'LP3014', name: string, range: {min: number; max: number}, unit: string, hint: string): void {

@@ -36,5 +36,14 @@ export async function listUnitFiles(unit: BuildUnit, plan: BuildPlan, exclude: r
   if (!info.isDirectory()) {
     throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${unit.codeProperty} must be a folder for this build method, got the file ${unit.codePath}`)
   }
-  return listSourceFiles(unit.codePath, {exclude, ignoreFileDirs: [...new Set([plan.projectDir, unit.codePath])]})
+  return listSourceFiles(unit.codePath, {exclude, ignoreFileDirs: [...new Set([plan.projectDir, unit.codePath])], allowExternalSymlinks: allowsExternalSymlinks(unit), owner: unit.logicalId})
+}
+
+/**
+ * `Metadata.BuildProperties.AllowExternalSymlinks: true` (or in lpack.config.yaml `build.defaults`): package what
+ * symbolic links that leave the code folder point at. Off by default: see listSourceFiles.
+ */
+export function allowsExternalSymlinks(unit: BuildUnit): boolean {
+  const value = unit.buildProperties.AllowExternalSymlinks
+  return value === true || value === 'true'
 }

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {LpackError} from '../../../errors.js'
 import {listOutputFiles, listSourceFiles, type SourceFile} from '../files.js'
 import {lastLines, runTool} from '../run-tool.js'
+import {allowsExternalSymlinks} from './copy.js'
 import type {BuildContext, BuildPlan, BuildUnit} from '../types.js'
 
 /** What a Java unit's code is: a project a build tool compiles, a folder of prebuilt files, or one jar/zip. */
@@ -39,7 +40,7 @@ export async function javaProjectKind(unit: BuildUnit): Promise<JavaProjectKind>
 /** A project's own files (what the tool reads), without its build output. */
 export async function javaProjectInputs(unit: BuildUnit, plan: BuildPlan, kind: 'maven' | 'gradle'): Promise<SourceFile[]> {
   const exclude = kind === 'maven' ? ['target/'] : ['build/', '.gradle/']
-  return (await listSourceFiles(unit.codePath, {exclude, ignoreFileDirs: [...new Set([plan.projectDir, unit.codePath])]})).files
+  return (await listSourceFiles(unit.codePath, {exclude, ignoreFileDirs: [...new Set([plan.projectDir, unit.codePath])], allowExternalSymlinks: allowsExternalSymlinks(unit), owner: unit.logicalId})).files
 }
 
 /**

@@ -5,7 +5,7 @@ import {LpackError} from '../../../errors.js'
 import {listOutputFiles} from '../files.js'
 import {lastLines, runTool} from '../run-tool.js'
 import type {BuildContext, BuildUnit, BuiltContent, RuntimeBuilder} from '../types.js'
-import {listUnitFiles} from './copy.js'
+import {allowsExternalSymlinks, listUnitFiles} from './copy.js'
 import {checkBootstrap} from './provided.js'
 
 /** The makefile names make looks for, in its own order. */
@@ -40,7 +40,7 @@ export const makefileBuilder: RuntimeBuilder = {
     await mkdir(artifactsDir, {recursive: true})
     await runMake(unit, context, workDir, makefile, artifactsDir)
 
-    const built = (await readdir(artifactsDir)).length > 0 ? await listOutputFiles(artifactsDir) : []
+    const built = (await readdir(artifactsDir)).length > 0 ? await listOutputFiles(artifactsDir, {allowExternalSymlinks: allowsExternalSymlinks(unit), owner: unit.logicalId}) : []
     if (built.length === 0) {
       throw new LpackError('BUILD_FAILED', `${unit.logicalId}: make build-${unit.logicalId} put no files in $(ARTIFACTS_DIR)`, {
         hint: 'The target must copy the package files into $(ARTIFACTS_DIR), e.g. cp bootstrap $(ARTIFACTS_DIR)/.',

@@ -6,7 +6,7 @@ import type {ZipEntry} from '../../package/zip.js'
 import {listOutputFiles, type SourceFile} from '../files.js'
 import {lastLines, runTool} from '../run-tool.js'
 import type {BuildContext, BuildPlan, BuildUnit, BuiltContent, RuntimeBuilder} from '../types.js'
-import {listUnitFiles} from './copy.js'
+import {allowsExternalSymlinks, listUnitFiles} from './copy.js'
 import {LAYER_PREFIX, layerPathMapper} from './layer.js'
 
 /** Never part of a Python package: bytecode caches, virtualenvs, tool caches, tests. */
@@ -132,7 +132,7 @@ async function installRequirements(unit: BuildUnit, context: BuildContext, requi
   if (outcome.exitCode !== 0) throw pipError(unit, outcome.stdout + '\n' + outcome.stderr, links, args)
   if (!(await stat(target).catch(() => undefined))) return []
   await makeReproducible(target)
-  return listOutputFiles(target)
+  return listOutputFiles(target, {allowExternalSymlinks: allowsExternalSymlinks(unit), owner: unit.logicalId})
 }
 
 function pipError(unit: BuildUnit, output: string, links: readonly string[], args: readonly string[]): LpackError {

@@ -7,6 +7,7 @@ import type {BuildFailure, BuildOptions as EsbuildOptions, Message, Metafile} fr
 
 import {LpackError} from '../../../../errors.js'
 import {isFile} from '../../files.js'
+import {allowsExternalSymlinks} from '../copy.js'
 import type {BuildContext, BuildJob, BuildUnit, BuiltContent} from '../../types.js'
 import type {ZipEntry} from '../../../package/zip.js'
 import {assertCodeFolder, commonJsExports, findSourceFile, parseNodeHandler, type NodeHandler} from './handler.js'
@@ -251,6 +252,7 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
       architecture: unit.architecture,
       signal: context.signal,
       label: unit.logicalId,
+      allowExternalSymlinks: allowsExternalSymlinks(unit),
     })
     for (const file of installed) zipEntries.push({path: file.path, sourceFile: file.file, executable: file.executable})
   }

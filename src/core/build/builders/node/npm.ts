@@ -5,6 +5,7 @@ import {LpackError} from '../../../../errors.js'
 import type {ZipEntry} from '../../../package/zip.js'
 import {listSourceFiles} from '../../files.js'
 import type {BuildPlan, BuildUnit, BuiltContent, RuntimeBuilder} from '../../types.js'
+import {allowsExternalSymlinks} from '../copy.js'
 import {nodeToolVersions} from './esbuild.js'
 import {assertCodeFolder, findSourceFile, parseNodeHandler} from './handler.js'
 import {findUp, installProductionPackages, LOCKFILE_NAMES} from './packages.js'
@@ -45,6 +46,7 @@ export const npmBuilder: RuntimeBuilder = {
         architecture: unit.architecture,
         signal: context.signal,
         label: unit.logicalId,
+        allowExternalSymlinks: allowsExternalSymlinks(unit),
       })
       for (const file of installed) entries.push({path: prefix + file.path, sourceFile: file.file, executable: file.executable})
     }
@@ -57,7 +59,7 @@ export const npmBuilder: RuntimeBuilder = {
 }
 
 async function listSources(unit: BuildUnit, plan: BuildPlan) {
-  return listSourceFiles(unit.codePath, {exclude: ['node_modules/'], ignoreFileDirs: [...new Set([plan.projectDir, unit.codePath])]})
+  return listSourceFiles(unit.codePath, {exclude: ['node_modules/'], ignoreFileDirs: [...new Set([plan.projectDir, unit.codePath])], allowExternalSymlinks: allowsExternalSymlinks(unit), owner: unit.logicalId})
 }
 
 async function locateProject(unit: BuildUnit): Promise<{packageJson?: string; lockfile?: string}> {

@@ -69,6 +69,8 @@ export interface InstallRequest {
   signal?: AbortSignal
   /** Names the function in errors. */
   label: string
+  /** Package files that symbolic links outside node_modules point at (AllowExternalSymlinks). */
+  allowExternalSymlinks?: boolean
 }
 
 /**
@@ -154,7 +156,7 @@ export async function installProductionPackages(request: InstallRequest): Promis
   }
   const nodeModules = join(installDir, 'node_modules')
   if (!(await stat(nodeModules).catch(() => undefined))) return []
-  const {files} = await listSourceFiles(nodeModules, {exclude: NODE_MODULES_PRUNE, ignoreFileDirs: []})
+  const {files} = await listSourceFiles(nodeModules, {exclude: NODE_MODULES_PRUNE, ignoreFileDirs: [], allowExternalSymlinks: request.allowExternalSymlinks, owner: request.label})
   return files.map((file) => ({...file, path: `node_modules/${file.path}`}))
 }
 
