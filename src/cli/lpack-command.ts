@@ -2,6 +2,7 @@ import {Command, Config, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {EXIT, isLpackError, LpackError} from '../errors.js'
 import {isInteractiveTerminal, type Reporter, silentReporter, StreamReporter} from '../io/reporter.js'
+import {escapeControl} from '../io/terminal-text.js'
 
 /**
  * Shared behaviour of every lpack command: `--json` (stdout is then exactly one JSON document, the return
@@ -70,8 +71,8 @@ export abstract class LpackCommand extends Command {
     if (this.jsonEnabled()) {
       this.logJson({error: lpackError.toJSON()})
     } else {
-      const lines = [`Error [${lpackError.code}]: ${lpackError.message}`]
-      if (lpackError.hint) lines.push(`Hint: ${lpackError.hint}`)
+      const lines = [`Error [${lpackError.code}]: ${escapeControl(lpackError.message)}`]
+      if (lpackError.hint) lines.push(`Hint: ${escapeControl(lpackError.hint)}`)
       if (this.debugEnabled && !isLpackError(error) && error?.stack) lines.push(error.stack)
       process.stderr.write(lines.join('\n') + '\n')
     }

@@ -1,4 +1,5 @@
 import type {BuildResult} from '../core/build/index.js'
+import {escapeControl} from './terminal-text.js'
 
 /** The table printed after a build: per artifact, sizes and whether it came from the cache. Pure. */
 export function formatBuildSummary(result: BuildResult): string {
@@ -13,7 +14,7 @@ export function formatBuildSummary(result: BuildResult): string {
     for (const input of unit.largestInputs.slice(0, 10)) lines.push(`  ${kb(input.bytes).padStart(10)}  ${input.path}`)
   }
   lines.push('', `Build written to ${result.buildDir}`)
-  return lines.join('\n')
+  return escapeControl(lines.join('\n'))
 }
 
 function kb(bytes: number): string {

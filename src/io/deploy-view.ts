@@ -1,5 +1,6 @@
 import type {ChangeRow} from '../core/deploy/plan.js'
 import type {LpackEvent, Reporter} from './reporter.js'
+import {escapeControl} from './terminal-text.js'
 
 const ACTION_SIGNS: Record<string, string> = {Add: '+', Modify: '~', Remove: '-', Import: '>', Dynamic: '?'}
 
@@ -16,6 +17,7 @@ export function formatChangeTable(changes: readonly ChangeRow[]): string {
       const properties = change.properties ? `  (${change.properties.join(', ')})` : ''
       return `  ${sign} ${change.action.padEnd(7)} ${change.logicalId.padEnd(idWidth)}  ${change.type.padEnd(typeWidth)}${replacement}${properties}`.trimEnd()
     })
+    .map(escapeControl)
     .join('\n')
 }
 
@@ -54,5 +56,5 @@ export function formatOutputs(outputs: Readonly<Record<string, string>>): string
   const keys = Object.keys(outputs)
   if (keys.length === 0) return ''
   const width = Math.max(...keys.map((key) => key.length))
-  return ['Outputs:', ...keys.map((key) => `  ${key.padEnd(width)} = ${outputs[key]}`)].join('\n')
+  return escapeControl(['Outputs:', ...keys.map((key) => `  ${key.padEnd(width)} = ${outputs[key]}`)].join('\n'))
 }

@@ -2,6 +2,7 @@ import {isAbsolute, relative, sep} from 'node:path'
 
 import type {Diagnostic, DiagnosticSummary, Severity} from '../core/diagnostics/diagnostic.js'
 import {DIAGNOSTIC_CODES} from '../core/validate/codes.js'
+import {escapeControl} from './terminal-text.js'
 
 export type DiagnosticFormat = 'pretty' | 'json' | 'sarif' | 'github'
 
@@ -23,8 +24,9 @@ export function formatDiagnostics(summary: DiagnosticSummary, format: Diagnostic
       return JSON.stringify(summary, null, 2)
     case 'sarif':
       return JSON.stringify(toSarif(summary, options), null, 2)
+    // The text formats are read on terminals and CI logs: a control byte from the template is shown, not obeyed.
     case 'github':
-      return formatGithub(summary, options)
+      return escapeControl(formatGithub(summary, options))
     case 'pretty':
       return formatPretty(summary, options)
   }
@@ -36,10 +38,11 @@ function formatPretty(summary: DiagnosticSummary, options: FormatOptions): strin
   const paint = (style: keyof typeof ANSI, text: string) => (options.color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text)
   const severityStyle: Record<Severity, keyof typeof ANSI> = {error: 'red', warning: 'yellow', info: 'cyan'}
   const blocks = summary.diagnostics.map((d) => {
-    const lines = [`${d.file}:${d.line}:${d.column}  ${paint(severityStyle[d.severity], d.severity)}  ${paint('bold', d.code)}  ${d.message}`]
+    // Escaped before painting: the colours are lpack's own escapes; anything from the template is shown, not obeyed.
+    const lines = [`${escapeControl(d.file)}:${d.line}:${d.column}  ${paint(severityStyle[d.severity], d.severity)}  ${paint('bold', d.code)}  ${escapeControl(d.message)}`]
     const frame = codeFrame(d, options.sources?.[d.file])
-    if (frame) lines.push(...frame.map((line, index) => (index === frame.length - 1 ? paint(severityStyle[d.severity], line) : paint('dim', line))))
-    if (d.hint) lines.push(`  ${paint('dim', 'hint:')} ${d.hint}`)
+    if (frame) lines.push(...frame.map((line, index) => (index === frame.length - 1 ? paint(severityStyle[d.severity], line) : paint('dim', escapeControl(line)))))
+    if (d.hint) lines.push(`  ${paint('dim', 'hint:')} ${escapeControl(d.hint)}`)
     return lines.join('\n')
   })
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`

@@ -1,6 +1,7 @@
 import {createInterface} from 'node:readline/promises'
 
 import {isCI} from './reporter.js'
+import {escapeControl} from './terminal-text.js'
 
 /** A prompt may appear only on an interactive terminal (stdin and stdout TTYs) outside CI. */
 export function canPrompt(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -11,7 +12,7 @@ export function canPrompt(env: NodeJS.ProcessEnv = process.env): boolean {
 export async function askYesNo(question: string): Promise<boolean> {
   const rl = createInterface({input: process.stdin, output: process.stderr})
   try {
-    const answer = await rl.question(`${question} [y/N] `)
+    const answer = await rl.question(`${escapeControl(question)} [y/N] `)
     return /^y(es)?$/i.test(answer.trim())
   } finally {
     rl.close()

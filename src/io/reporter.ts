@@ -1,3 +1,5 @@
+import {escapeControl} from './terminal-text.js'
+
 /**
  * Core code never prints: it emits events to a Reporter. Commands choose the Reporter: a live TTY view,
  * plain lines for CI and pipes, or nothing under --json (where stdout is exactly one JSON document).
@@ -51,7 +53,8 @@ export class StreamReporter implements Reporter {
 
   emit(event: LpackEvent): void {
     if (event.level === 'debug' && !this.options.verbose) return
-    const text = event.level === 'warn' ? `warning: ${event.message}` : event.message
+    const message = escapeControl(event.message)
+    const text = event.level === 'warn' ? `warning: ${message}` : message
     if (!this.options.live || event.id === undefined) {
       this.clearLive()
       this.options.stream.write(text + '\n')
