@@ -1,9 +1,11 @@
 import {createWriteStream} from 'node:fs'
 import {mkdir} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
+import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {LpackError} from '../../../errors.js'
+import {LAMBDA_LIMITS} from '../../lambda/limits.js'
 import type {SourceFile} from '../files.js'
 
 /**
@@ -26,30 +28,68 @@ export async function listArchiveEntries(file: string, owner: string): Promise<s
 /**
  * Unpacks every file entry of a jar or zip into `destDir` and returns them as package files. Entry names are
  * checked by yauzl (no absolute paths, no `..`), so nothing is written outside `destDir`.
+ *
+ * A small archive can unpack to gigabytes (a zip bomb: 1 MB of deflated zeros is 1 GiB). Nothing is written
+ * until the central directory's uncompressed sizes add up to at most `maxBytes` (Lambda's unzipped limit: a
+ * bigger package could never deploy), and the bytes actually written are counted too, since the central
+ * directory may lie (yauzl also fails an entry that inflates past its declared size).
  */
-export async function extractArchive(file: string, destDir: string, owner: string): Promise<SourceFile[]> {
+export async function extractArchive(file: string, destDir: string, owner: string, maxBytes = LAMBDA_LIMITS.unzippedBytes): Promise<SourceFile[]> {
   const files: SourceFile[] = []
-  await visitArchive(file, owner, async (name, entry, openStream) => {
-    const target = join(destDir, ...name.split('/'))
-    await mkdir(dirname(target), {recursive: true})
-    await pipeline(await openStream(), createWriteStream(target))
-    const mode = entry.versionMadeBy >> 8 === UNIX_HOST ? entry.externalFileAttributes >>> 16 : 0
-    files.push({file: target, path: name, executable: (mode & 0o111) !== 0})
-  })
+  let written = 0
+  const tooLarge = (bytes: number, how: string) =>
+    new LpackError('BUILD_FAILED', `${owner}: ${file} ${how} ${bytes.toLocaleString('en-US')} bytes, more than Lambda's unzipped limit of ${maxBytes.toLocaleString('en-US')} bytes; lpack does not unpack it`, {
+      hint: 'A package that large cannot deploy. Rebuild the jar without what the function does not need; if it is not your jar, it may be a zip bomb.',
+      details: {file, bytes, maxBytes},
+    })
+  await visitArchive(
+    file,
+    owner,
+    async (name, entry, openStream) => {
+      const target = join(destDir, ...name.split('/'))
+      await mkdir(dirname(target), {recursive: true})
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          written += chunk.length
+          callback(written > maxBytes ? tooLarge(written, 'unpacks to more than') : null, chunk)
+        },
+      })
+      await pipeline(await openStream(), counter, createWriteStream(target))
+      const mode = entry.versionMadeBy >> 8 === UNIX_HOST ? entry.externalFileAttributes >>> 16 : 0
+      files.push({file: target, path: name, executable: (mode & 0o111) !== 0})
+    },
+    (entries) => {
+      const declared = entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0)
+      if (declared > maxBytes) throw tooLarge(declared, 'would unpack to')
+    },
+  )
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
 type Entry = import('yauzl').Entry
 
+/**
+ * Calls `onFile` for each file entry. With `beforeFiles`, the whole central directory is read first and handed to
+ * it, so it can refuse the archive before `onFile` sees any entry.
+ */
 async function visitArchive(
   file: string,
   owner: string,
   onFile: (name: string, entry: Entry, openStream: () => Promise<NodeJS.ReadableStream>) => Promise<void>,
+  beforeFiles?: (entries: readonly Entry[]) => void,
 ): Promise<void> {
   const yauzl = await import('yauzl')
   try {
-    const zip = await yauzl.openPromise(file, {lazyEntries: true, strictFileNames: true, validateEntrySizes: true})
+    // Closed by us (below): reading the whole central directory first must not close the file before the entries are read.
+    const zip = await yauzl.openPromise(file, {lazyEntries: true, autoClose: false, strictFileNames: true, validateEntrySizes: true})
     try {
+      if (beforeFiles) {
+        const entries: Entry[] = []
+        for await (const entry of zip.eachEntry()) if (!entry.fileName.endsWith('/')) entries.push(entry)
+        beforeFiles(entries)
+        for (const entry of entries) await onFile(entry.fileName, entry, () => zip.openReadStreamPromise(entry))
+        return
+      }
       for await (const entry of zip.eachEntry()) {
         if (entry.fileName.endsWith('/')) continue
         await onFile(entry.fileName, entry, () => zip.openReadStreamPromise(entry))
