@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {LpackCommand} from '../cli/lpack-command.js'
+import {defaultTemplateFile} from '../core/template/default-file.js'
 import type {TransformFileResult} from '../core/transform/run.js'
 
 export default class Transform extends LpackCommand {
@@ -8,7 +9,7 @@ export default class Transform extends LpackCommand {
   static override description =
     'Prints the template with every AWS::Serverless::Function and LayerVersion expanded (same logical IDs and properties as AWS). Exits 1 when the template uses SAM constructs lpack does not transform yet, or when SAM would reject it.'
   static override flags = {
-    template: Flags.string({char: 't', aliases: ['template-file'], description: 'SAM template file.', default: 'template.yaml'}),
+    template: Flags.string({char: 't', aliases: ['template-file'], description: 'SAM template file (default: template.yaml, else template.yml or template.json).'}),
     output: Flags.string({char: 'o', description: 'Write the CloudFormation template to this file instead of stdout.'}),
     format: Flags.string({description: 'Output format.', options: ['json', 'yaml'], default: 'yaml'}),
     'parameter-overrides': Flags.string({description: 'Template parameter values, KEY=VALUE.', multiple: true}),
@@ -20,7 +21,7 @@ export default class Transform extends LpackCommand {
     const {flags} = await this.parse(Transform)
     const {transformFile} = await import('../core/transform/run.js')
     const result = await transformFile({
-      templateFile: flags.template,
+      templateFile: flags.template ?? defaultTemplateFile(),
       outputFile: flags.output,
       format: flags.format as 'json' | 'yaml',
       parameterOverrides: flags['parameter-overrides'],

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {LpackCommand} from '../cli/lpack-command.js'
 import type {DiagnosticSummary} from '../core/diagnostics/diagnostic.js'
+import {defaultTemplateFile} from '../core/template/default-file.js'
 import type {DiagnosticFormat} from '../io/format-diagnostics.js'
 
 export default class Validate extends LpackCommand {
@@ -9,7 +10,7 @@ export default class Validate extends LpackCommand {
   static override description = 'Exits 0 when no template has errors (warnings allowed), 1 when any has. Codes are listed in docs/diagnostics.md.'
   static override strict = false
   static override args = {
-    file: Args.string({description: 'Template files (default: template.yaml).'}),
+    file: Args.string({description: 'Template files (default: template.yaml, else template.yml or template.json).'}),
   }
   static override flags = {
     template: Flags.string({char: 't', aliases: ['template-file'], description: 'Template file.', multiple: true}),
@@ -21,7 +22,7 @@ export default class Validate extends LpackCommand {
     const {flags, argv} = await this.parse(Validate)
     const files = [...(argv as string[]), ...(flags.template ?? [])]
     const {validateFilesWithSources} = await import('../core/validate/index.js')
-    const {summary, sources} = await validateFilesWithSources(files.length > 0 ? files : ['template.yaml'])
+    const {summary, sources} = await validateFilesWithSources(files.length > 0 ? files : [defaultTemplateFile()])
     if (!this.jsonEnabled()) {
       const {formatDiagnostics} = await import('../io/format-diagnostics.js')
       const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {loadConfig} from '../../src/core/config/index.js'
+import {defaultTemplateFile} from '../../src/core/template/default-file.js'
 import {parseKeyValues, splitQuoted} from '../../src/core/config/values.js'
 
 const KNOWN = ['stack-name', 'parameter-overrides', 'tags', 'capabilities', 'region', 'fail-on-empty-changeset', 's3-bucket']
@@ -57,6 +58,53 @@ describe('samconfig.toml', () => {
     expect(loaded.values).toEqual({region: 'us-west-2', 'stack-name': 'sam-app', capabilities: 'CAPABILITY_IAM', 'parameter-overrides': 'Stage="dev env" Size=3', 'fail-on-empty-changeset': false})
     expect(loaded.ignoredKeys).toEqual(['confirm_changeset', 'image_repositories'])
     expect(parseKeyValues(loaded.values['parameter-overrides'], 'parameter-overrides')).toEqual({Stage: 'dev env', Size: '3'})
+  })
+})
+
+describe('samconfig.yaml and samconfig.yml', () => {
+  const samYaml = (stack: string) => ['version: 0.1', 'default:', '  global:', '    parameters: {region: eu-central-1}', '  deploy:', '    parameters:', `      stack_name: ${stack}`, '      confirm_changeset: true', ''].join('\n')
+
+  it('#11.21 reads samconfig.yaml as SAM reads it (same tables as samconfig.toml)', async () => {
+    await writeFile(join(dir, 'samconfig.yaml'), samYaml('from-yaml'))
+    const loaded = await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})
+    expect(loaded.file).toBe(join(dir, 'samconfig.yaml'))
+    expect(loaded.values).toEqual({region: 'eu-central-1', 'stack-name': 'from-yaml'})
+    expect(loaded.ignoredKeys).toEqual(['confirm_changeset'])
+  })
+
+  it('#11.21 reads samconfig.yml', async () => {
+    await writeFile(join(dir, 'samconfig.yml'), samYaml('from-yml'))
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values['stack-name']).toBe('from-yml')
+  })
+
+  it('#11.21 precedence: lpack.config.yaml, then samconfig.toml, samconfig.yaml, samconfig.yml (SAM CLI order)', async () => {
+    await writeFile(join(dir, 'samconfig.yml'), samYaml('from-yml'))
+    await writeFile(join(dir, 'samconfig.yaml'), samYaml('from-yaml'))
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values['stack-name']).toBe('from-yaml')
+    await writeFile(join(dir, 'samconfig.toml'), 'version = 0.1\n[default.deploy.parameters]\nstack_name = "from-toml"\n')
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values['stack-name']).toBe('from-toml')
+    await writeFile(join(dir, 'lpack.config.yaml'), 'version: 1\nenvironments:\n  default:\n    deploy: {stack-name: from-lpack}\n')
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values['stack-name']).toBe('from-lpack')
+  })
+
+  it('#11.21 a samconfig.yaml given with --config-file is read as SAM config, and bad YAML is CONFIG_INVALID', async () => {
+    const file = join(dir, 'samconfig.yaml')
+    await writeFile(file, samYaml('chosen'))
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir, file})).values['stack-name']).toBe('chosen')
+    await writeFile(file, 'default: [unclosed\n')
+    await expect(loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).rejects.toMatchObject({code: 'CONFIG_INVALID'})
+  })
+})
+
+describe('default template file', () => {
+  it('#11.21 finds template.yml when there is no template.yaml, in SAM order (yaml, yml, json)', async () => {
+    expect(defaultTemplateFile(dir)).toBe(join(dir, 'template.yaml'))
+    await writeFile(join(dir, 'template.json'), '{}')
+    expect(defaultTemplateFile(dir)).toBe(join(dir, 'template.json'))
+    await writeFile(join(dir, 'template.yml'), 'Resources: {}\n')
+    expect(defaultTemplateFile(dir)).toBe(join(dir, 'template.yml'))
+    await writeFile(join(dir, 'template.yaml'), 'Resources: {}\n')
+    expect(defaultTemplateFile(dir)).toBe(join(dir, 'template.yaml'))
   })
 })
 

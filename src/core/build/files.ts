@@ -17,7 +17,7 @@ export const DEFAULT_EXCLUDES = [
   // local secrets: never ship them (a warning names each one found)
   '.env', '.env.*',
   // lpack and SAM configuration
-  'lpack.config.yaml', 'samconfig.toml', '.lpackignore',
+  'lpack.config.yaml', 'samconfig.toml', 'samconfig.yaml', 'samconfig.yml', '.lpackignore',
 ]
 export const IGNORE_FILE = '.lpackignore'
 

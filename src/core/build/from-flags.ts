@@ -5,6 +5,7 @@ import {parseList} from '../config/values.js'
 import {type BuildResult, buildProject} from './index.js'
 import type {PlanOptions} from './plan.js'
 import type {SizeBudgets} from './size.js'
+import {defaultTemplateFile} from '../template/default-file.js'
 
 /**
  * What `lpack build` reads from flags and lpack.config.yaml (`environments.<env>.build`). Besides the flags, the
@@ -25,7 +26,7 @@ export async function buildFromFlags(flags: RawFlags, io: {reporter: Reporter; s
   const settings = await mergeFlagsWithConfig('build', flags, BUILD_KEYS, io.reporter)
   const functions = settings.raw('function')
   return buildProject({
-    templateFile: settings.string('template-file') ?? 'template.yaml',
+    templateFile: settings.string('template-file') ?? defaultTemplateFile(),
     buildDir: settings.string('build-dir'),
     functions: functions === undefined ? undefined : parseList(functions, 'function'),
     concurrency: settings.integer('concurrency'),

@@ -1,6 +1,7 @@
 /**
  * The one place configuration layers merge: command-line flags, then `lpack.config.yaml` (named
- * environments), or — when that file is absent — a SAM `samconfig.toml` (version 0.1), then defaults.
+ * environments), or — when that file is absent — a SAM config (version 0.1: `samconfig.toml`, else
+ * `samconfig.yaml`, else `samconfig.yml`), then defaults.
  *
  * lpack.config.yaml:
  * ```yaml
@@ -15,13 +16,19 @@
  * Keys are the commands' flag names. An environment is chosen with `--config-env` (default `default`).
  */
 import {readFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 
 import {LpackError} from '../../errors.js'
 import {isObject} from '../json.js'
 
 export const LPACK_CONFIG_FILE = 'lpack.config.yaml'
 export const SAM_CONFIG_FILE = 'samconfig.toml'
+/**
+ * The SAM config files, in SAM CLI's order of precedence: samcli/lib/config/file_manager.py FILE_MANAGER_MAPPER
+ * (".toml", ".yaml", ".yml", "keys ordered by priority"), read by SamConfig.get_default_file. The YAML files hold
+ * the same tables as the TOML one (`version: 0.1`, `default: {deploy: {parameters: {…}}}`).
+ */
+export const SAM_CONFIG_FILES = [SAM_CONFIG_FILE, 'samconfig.yaml', 'samconfig.yml'] as const
 export const DEFAULT_CONFIG_ENV = 'default'
 
 export type ConfigValues = Record<string, unknown>
@@ -48,7 +55,7 @@ export interface LoadConfigOptions {
 /** Reads the config values for one command and environment; empty when no config file exists. */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const envName = options.env ?? DEFAULT_CONFIG_ENV
-  const candidates = options.file !== undefined ? [options.file] : [join(options.dir, LPACK_CONFIG_FILE), join(options.dir, SAM_CONFIG_FILE)]
+  const candidates = options.file !== undefined ? [options.file] : [LPACK_CONFIG_FILE, ...SAM_CONFIG_FILES].map((name) => join(options.dir, name))
   for (const file of candidates) {
     let text: string
     try {
@@ -57,7 +64,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       if (options.file !== undefined) throw new LpackError('FILE_NOT_FOUND', `Config file not found: ${file}`)
       continue
     }
-    const loaded = file.endsWith('.toml') ? await readSamConfig(text, file, envName, options) : await readLpackConfig(text, file, envName, options)
+    const loaded = isSamConfigFile(file) ? await readSamConfig(text, file, envName, options) : await readLpackConfig(text, file, envName, options)
     if (loaded === undefined) {
       if (options.env !== undefined) {
         throw new LpackError('CONFIG_INVALID', `${file} has no environment named ${envName}`, {hint: `Add it to ${file}, or pick another with --config-env.`})
@@ -67,9 +74,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     return {...loaded, file}
   }
   if (options.env !== undefined && options.env !== DEFAULT_CONFIG_ENV) {
-    throw new LpackError('CONFIG_INVALID', `--config-env ${options.env} was given, but there is no ${LPACK_CONFIG_FILE} or ${SAM_CONFIG_FILE} in ${options.dir}`)
+    throw new LpackError('CONFIG_INVALID', `--config-env ${options.env} was given, but there is no ${LPACK_CONFIG_FILE} or ${SAM_CONFIG_FILES.join(', ')} in ${options.dir}`)
   }
   return {values: {}, ignoredKeys: []}
+}
+
+/** SAM's config (TOML, or YAML named samconfig.*) rather than lpack.config.yaml. */
+function isSamConfigFile(file: string): boolean {
+  return file.endsWith('.toml') || /^samconfig\.ya?ml$/i.test(basename(file))
 }
 
 async function readLpackConfig(text: string, file: string, envName: string, options: LoadConfigOptions): Promise<Omit<LoadedConfig, 'file'> | undefined> {
@@ -106,6 +118,29 @@ async function readLpackConfig(text: string, file: string, envName: string, opti
   return {values, ignoredKeys: []}
 }
 
+async function parseToml(text: string, file: string): Promise<Record<string, unknown>> {
+  const {parse} = await import('smol-toml')
+  try {
+    return parse(text) as Record<string, unknown>
+  } catch (error) {
+    throw new LpackError('CONFIG_INVALID', `${file} is not valid TOML: ${(error as Error).message.split('\n')[0]}`)
+  }
+}
+
+async function parseSamYaml(text: string, file: string): Promise<Record<string, unknown>> {
+  const {parse} = await import('yaml')
+  let document: unknown
+  try {
+    document = parse(text)
+  } catch (error) {
+    throw new LpackError('CONFIG_INVALID', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`)
+  }
+  // An empty file is an empty config, as SAM reads it.
+  if (document === null || document === undefined) return {}
+  if (!isObject(document)) throw new LpackError('CONFIG_INVALID', `${file} must be a mapping with \`version: 0.1\` and environments`)
+  return document
+}
+
 /** samconfig.toml keys whose meaning lpack shares, by their lpack flag; others are SAM-only and ignored. */
 const SAM_KEYS: Record<string, string> = {
   stack_name: 'stack-name',
@@ -127,13 +162,7 @@ const SAM_KEYS: Record<string, string> = {
 }
 
 async function readSamConfig(text: string, file: string, envName: string, options: LoadConfigOptions): Promise<Omit<LoadedConfig, 'file'> | undefined> {
-  const {parse} = await import('smol-toml')
-  let document: Record<string, unknown>
-  try {
-    document = parse(text) as Record<string, unknown>
-  } catch (error) {
-    throw new LpackError('CONFIG_INVALID', `${file} is not valid TOML: ${(error as Error).message.split('\n')[0]}`)
-  }
+  const document = file.endsWith('.toml') ? await parseToml(text, file) : await parseSamYaml(text, file)
   if (document.version !== undefined && String(document.version) !== '0.1') {
     throw new LpackError('CONFIG_INVALID', `${file} has version ${String(document.version)}; lpack reads samconfig version 0.1`)
   }

@@ -5,6 +5,7 @@ import {parseKeyValues, parseList} from '../config/values.js'
 import type {ChangeRow} from './plan.js'
 import {type DeleteResult, deleteStack} from './delete.js'
 import {type DeployResult, deployStack} from './index.js'
+import {defaultTemplateFile} from '../template/default-file.js'
 
 export const DEPLOY_KEYS = [
   ...AWS_KEYS,
@@ -28,7 +29,7 @@ export interface DeployIo {
 /** `lpack deploy` from its flags: config merged in, then deployStack. */
 export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<DeployResult> {
   const settings = await mergeFlagsWithConfig('deploy', flags, DEPLOY_KEYS, io.reporter)
-  const templateFile = settings.string('template-file') ?? 'template.yaml'
+  const templateFile = settings.string('template-file') ?? defaultTemplateFile()
   const transform = settings.string('transform') ?? 'auto'
   if (transform !== 'auto' && transform !== 'local' && transform !== 'server') {
     const {LpackError} = await import('../../errors.js')

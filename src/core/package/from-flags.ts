@@ -4,13 +4,14 @@ import {AwsSession} from '../../aws/clients.js'
 import type {Reporter} from '../../io/reporter.js'
 import {AWS_KEYS, mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
 import {type PackageResult, packageBuild} from './index.js'
+import {defaultTemplateFile} from '../template/default-file.js'
 
 export const PACKAGE_KEYS = [...AWS_KEYS, 'template-file', 'build-dir', 's3-bucket', 's3-prefix', 'resolve-s3', 'kms-key-id', 'output-template-file', 'concurrency'] as const
 
 /** `lpack package` from its flags: packages the build folder (default `.lpack/build` beside the template). */
 export async function packageFromFlags(flags: RawFlags, io: {reporter: Reporter; signal?: AbortSignal}): Promise<Omit<PackageResult, 'target'>> {
   const settings = await mergeFlagsWithConfig('package', flags, PACKAGE_KEYS, io.reporter)
-  const templateFile = settings.string('template-file') ?? 'template.yaml'
+  const templateFile = settings.string('template-file') ?? defaultTemplateFile()
   const {DEFAULT_BUILD_DIR} = await import('../build/index.js')
   const {target: _target, ...result} = await packageBuild({
     buildDir: settings.string('build-dir') ?? join(dirname(templateFile), DEFAULT_BUILD_DIR),
