@@ -118,7 +118,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     if (!builtTemplateCurrent) {
       const {serializeTemplateYaml} = await import('../template/serialize.js')
       template ??= await loadTemplate(options.templateFile, templateBytes)
-      const text = serializeTemplateYaml(rewriteTemplate(template.value, rewrites, buildDir, (artifact) => join(buildDir, artifact.zip)))
+      const text = serializeTemplateYaml(rewriteTemplate(template.value, rewrites, buildDir, (artifact) => join(buildDir, artifact.zip), plan.projectDir))
       builtTemplate.sha256 = sha256(text)
       await writeAtomically(builtTemplateFile, text)
     }

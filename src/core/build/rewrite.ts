@@ -1,5 +1,6 @@
-import {relative, sep} from 'node:path'
+import {isAbsolute, relative, resolve, sep} from 'node:path'
 
+import {findLocalPaths, setAtPath} from '../template/local-paths.js'
 import type {ManifestArtifact} from './manifest.js'
 
 /**
@@ -7,14 +8,24 @@ import type {ManifestArtifact} from './manifest.js'
  * build directory, where the template is written), with the property updates builders asked for. lpack's own
  * build settings in Globals (`Globals.Function.Metadata`, which SAM does not accept) are dropped, so the
  * result is a template AWS's SAM transform accepts.
+ *
+ * Every other local path that packaging uploads (AWS::Include locations, API and state machine definitions,
+ * nested templates, …: template/local-paths.ts) is written relative to the build directory, so the built template
+ * points at the same files as the source template did; absolute paths stay as they are.
  */
 export function rewriteTemplate(
   templateValue: Record<string, unknown>,
   builds: readonly {artifact: ManifestArtifact; codeProperty: string; propertyUpdates?: Record<string, unknown>}[],
   buildDir: string,
   zipPath: (artifact: ManifestArtifact) => string,
+  projectDir?: string,
 ): Record<string, unknown> {
   const result = structuredClone(templateValue)
+  if (projectDir !== undefined) {
+    for (const ref of findLocalPaths(result, {includeCode: false})) {
+      if (!isAbsolute(ref.value)) setAtPath(result, ref.path, relative(buildDir, resolve(projectDir, ref.value)).split(sep).join('/') || '.')
+    }
+  }
   const resources = (result.Resources ?? {}) as Record<string, {Properties?: Record<string, unknown>}>
   for (const {artifact, codeProperty, propertyUpdates} of builds) {
     const resource = resources[artifact.logicalId]

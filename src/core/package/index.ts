@@ -1,10 +1,11 @@
 import {writeFile} from 'node:fs/promises'
-import {extname} from 'node:path'
+import {dirname, extname} from 'node:path'
 
 import type {AwsSession} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {type BuildOutput, readBuildOutput} from './build-dir.js'
+import {planLocalArtifacts} from './local-artifacts.js'
 import {ensureManagedBucket} from './managed-bucket.js'
 import {planPackage} from './plan.js'
 import {type UploadTarget, uploadContents} from './upload.js'
@@ -30,6 +31,8 @@ export interface PackageOptions {
 
 export interface PackagedArtifact {
   logicalId: string
+  /** For files other than built code (definitions, includes, nested templates): the template property. */
+  property?: string
   key: string
   sha256: string
   bytes: number
@@ -53,8 +56,10 @@ export interface PackageResult {
 export const DEFAULT_UPLOAD_CONCURRENCY = 4
 
 /**
- * `lpack package`: puts each built zip in S3 under `<prefix>/<sha256>.zip` (skipping those already there),
- * and returns the template rewritten to those locations.
+ * `lpack package`: puts each built zip in S3 under `<prefix>/<sha256>.zip` (skipping those already there), and
+ * every other local path the template names — AWS::Include files, API and state machine definitions, nested
+ * templates (packaged themselves) — under its own content key, and returns the template rewritten to those
+ * locations, as `aws cloudformation package` writes them.
  */
 export async function packageBuild(options: PackageOptions): Promise<PackageResult> {
   const build = options.build ?? (await readBuildOutput(options.buildDir))
@@ -72,22 +77,32 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
   }
   const target: UploadTarget = {bucket, expectedOwner: accountId, kmsKeyId: options.kmsKeyId}
   const plan = planPackage({buildDir: build.buildDir, artifacts: build.manifest.artifacts, template: build.template, bucket, prefix: options.prefix})
+  // The other local paths of the built template (relative to its folder): definitions, includes, nested stacks.
+  const local = await planLocalArtifacts(plan.template, dirname(build.templateFile), {bucket, prefix: options.prefix, region: options.aws.region, customEndpoint: options.aws.customS3Endpoint()})
+  const codeKeys = new Set(plan.uploads.map((upload) => upload.key))
+  const localUploads = local.uploads.filter((upload) => !codeKeys.has(upload.key))
   const outcomes = await uploadContents(
     s3,
     target,
-    plan.uploads.map((upload) => ({label: upload.logicalId, key: upload.key, sha256: upload.sha256, file: upload.file})),
+    [...plan.uploads.map((upload) => ({label: upload.logicalId, key: upload.key, sha256: upload.sha256, file: upload.file})), ...localUploads],
     {concurrency: options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY, reporter: options.reporter, signal: options.signal},
-  )
+  ).finally(local.cleanUp)
   const byKey = new Map(outcomes.map((outcome) => [outcome.key, outcome]))
-  const artifacts = plan.uploads.map((upload) => {
-    const outcome = byKey.get(upload.key)!
-    return {logicalId: upload.logicalId, key: upload.key, sha256: upload.sha256, bytes: outcome.bytes, uploaded: outcome.uploaded}
-  })
+  const artifacts: PackagedArtifact[] = [
+    ...plan.uploads.map((upload) => {
+      const outcome = byKey.get(upload.key)!
+      return {logicalId: upload.logicalId, key: upload.key, sha256: upload.sha256, bytes: outcome.bytes, uploaded: outcome.uploaded}
+    }),
+    ...localUploads.map((upload) => {
+      const outcome = byKey.get(upload.key)!
+      return {logicalId: upload.logicalId, property: upload.property, key: upload.key, sha256: upload.sha256, bytes: outcome.bytes, uploaded: outcome.uploaded}
+    }),
+  ]
   const uploaded = outcomes.filter((outcome) => outcome.uploaded)
   const result: PackageResult = {
     bucket,
     ...(options.prefix === undefined ? {} : {prefix: options.prefix}),
-    template: plan.template,
+    template: local.template,
     artifacts,
     uploadedCount: uploaded.length,
     uploadedBytes: uploaded.reduce((sum, outcome) => sum + outcome.bytes, 0),
@@ -95,7 +110,7 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
     target,
   }
   if (options.outputFile !== undefined) {
-    await writeFile(options.outputFile, await formatTemplate(plan.template, options.outputFile))
+    await writeFile(options.outputFile, await formatTemplate(local.template, options.outputFile))
     result.outputFile = options.outputFile
   }
   options.reporter.emit({
