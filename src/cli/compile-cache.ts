@@ -30,6 +30,37 @@ export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string | 
   return base ? join(base, 'lpack', 'compile-cache') : undefined
 }
 
+/** What bin/run.js needs of the bundled CLI. */
+export interface BundledCli {
+  run(root: string): Promise<void>
+}
+
+/** Node's own compile cache (module.enableCompileCache, Node ≥ 22.1), where this Node has it. */
+type EnableCompileCache = (directory?: string) => {status: number; message?: string; directory?: string}
+
+/**
+ * Loads the bundled CLI through the best compile cache this Node offers. Node ≥ 22.1 has its own
+ * (`module.enableCompileCache`), which caches every module loaded after it is enabled and checks each cache against
+ * the file's content: lpack then just requires the bundle. Node 20 lacks it, and there lpack's own loader
+ * (requireWithCompileCache) saves each command its compiling — bench/startup/compile-cache.mjs measures both, and
+ * bench/README.md has the figures that justify keeping lpack's loader for Node 20.
+ */
+export function loadBundledCli(env: NodeJS.ProcessEnv = process.env): BundledCli {
+  const cacheDir = compileCacheDir(env)
+  const enableCompileCache = (Module as unknown as {enableCompileCache?: EnableCompileCache}).enableCompileCache
+  if (typeof enableCompileCache !== 'function') return requireWithCompileCache(BUNDLED_CLI, cacheDir) as BundledCli
+  if (cacheDir) {
+    try {
+      // Node's cache keeps its files in a folder of its own per Node version under cacheDir. A folder that cannot
+      // be made only means no cache (status FAILED): nothing about the cache may fail a command.
+      enableCompileCache(cacheDir)
+    } catch {
+      // Older 22.x releases throw on an unusable folder instead of returning FAILED.
+    }
+  }
+  return createRequire(BUNDLED_CLI)(BUNDLED_CLI) as BundledCli
+}
+
 /**
  * Loads a CommonJS file as require() would, but through V8's code cache: when the cache folder holds code compiled
  * from exactly this file's content, V8 takes it instead of parsing and compiling the ~1.5 MB bundle again (the

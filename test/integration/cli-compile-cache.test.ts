@@ -1,3 +1,4 @@
+import {Module} from 'node:module'
 import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -23,7 +24,10 @@ describe('compileCacheDir', () => {
   })
 })
 
-describe('the CLI through V8 code cache', () => {
+// Node ≥ 22.1 has its own compile cache, which lpack uses there; lpack's loader serves Node 20.
+const nodeHasCompileCache = typeof (Module as unknown as {enableCompileCache?: unknown}).enableCompileCache === 'function'
+
+describe.runIf(!nodeHasCompileCache)("the CLI through lpack's V8 code cache (Node 20)", () => {
   let dir: string
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'lpack-compile-cache-'))
@@ -99,5 +103,43 @@ describe('the CLI through V8 code cache', () => {
     const failing = await lpack(missingTemplate, {LPACK_COMPILE_CACHE: join(blocker, 'cache')})
     expect(failing.stderr).toContain('Template not found')
     expect(await lpack(missingTemplate)).toEqual(failing)
+  })
+})
+
+describe.runIf(nodeHasCompileCache)("the CLI through Node's own compile cache (Node ≥ 22.1)", () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lpack-compile-cache-'))
+  })
+  afterEach(() => rmSync(dir, {recursive: true, force: true}))
+
+  const lpack = (args: string[], env: NodeJS.ProcessEnv = {LPACK_COMPILE_CACHE: dir}) => runLpack(args, {env})
+  const cacheFiles = () => readdirSync(dir, {recursive: true, encoding: 'utf8'}).filter((name) => statSync(join(dir, name)).isFile()).sort()
+
+  it('Node writes its cache in the folder lpack names, with no file of lpack\'s own loader, and later runs keep it', async () => {
+    const first = await lpack(['--version'])
+    expect(first).toMatchObject({exitCode: 0, stderr: ''})
+    const files = cacheFiles()
+    expect(files.length).toBeGreaterThan(0)
+    // Node's folder is named by its version; lpack's loader would have written v8-<version>-<arch>/….bin.
+    expect(files.every((name) => name.startsWith(`${process.version}-`))).toBe(true)
+    const stamps = files.map((name) => statSync(join(dir, name)).mtimeMs)
+    expect(await lpack(['--version'])).toEqual(first)
+    expect(cacheFiles()).toEqual(files)
+    expect(files.map((name) => statSync(join(dir, name)).mtimeMs)).toEqual(stamps)
+    const template = join(dir, 'template.yaml')
+    writeFileSync(template, TEMPLATE_WITH_SCHEMA_ERROR)
+    const validate = await lpack(['validate', '-t', template, '--json'])
+    expect(validate).toMatchObject({exitCode: 1, stderr: ''})
+    expect(JSON.parse(validate.stdout)).toMatchObject({errorCount: 1, diagnostics: [{code: 'LP1002', path: 'Resources/Fn/Properties/MemorySize'}]})
+  })
+
+  it('runs the same without a cache: turned off, or where none can be written', async () => {
+    const expected = await lpack(['--version'], {LPACK_DISABLE_COMPILE_CACHE: '1', LPACK_COMPILE_CACHE: dir})
+    expect(expected).toMatchObject({exitCode: 0, stderr: ''})
+    expect(cacheFiles()).toEqual([])
+    const blocker = join(dir, 'a-file')
+    writeFileSync(blocker, '')
+    expect(await lpack(['--version'], {LPACK_COMPILE_CACHE: join(blocker, 'cache')})).toEqual(expected)
   })
 })
