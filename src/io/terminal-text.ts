@@ -9,7 +9,6 @@
  * C0 controls except tab and line feed, DEL, C1 controls, and the Unicode bidirectional overrides and isolates
  * (which reorder what is shown, "Trojan Source").
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
 /** `text` with every control character written as a visible escape: ESC → `\x1b`, BEL → `\x07`, U+202E → `\u202e`. */

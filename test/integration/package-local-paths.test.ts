@@ -61,6 +61,11 @@ let project: string
 
 const sha256 = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex')
 
+/** The value at a path in a parsed template, or undefined. */
+function at(value: unknown, ...path: string[]): unknown {
+  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value)
+}
+
 async function objectBytes(key: string): Promise<Buffer> {
   const object = await aws.sdk.s3.send(new GetObjectCommand({Bucket: BUCKET, Key: key}))
   return Buffer.from(await object.Body!.transformToByteArray())
@@ -86,44 +91,45 @@ describe('local paths besides function code', () => {
   it('#11.22 lpack build rewrites them relative to the build folder', async () => {
     const result = await runLpack(['build', '--json'], {cwd: project})
     expect(result.exitCode, result.stderr).toBe(0)
-    const built = parse(await readFile(join(project, '.lpack/build/template.yaml'), 'utf8')) as {Resources: Record<string, {Properties: Record<string, any>}>}
-    expect(built.Resources.Greeter!.Properties.CodeUri).toBe('artifacts/Greeter.zip')
-    expect(built.Resources.Api!.Properties.DefinitionUri).toBe('../../api/openapi.yaml')
-    expect(built.Resources.Flow!.Properties.DefinitionUri).toBe('../../statemachine/flow.asl.json')
-    expect(built.Resources.Topic!.Properties['Fn::Transform'].Parameters.Location).toBe('../../include/topic.yaml')
-    expect(built.Resources.Nested!.Properties.TemplateURL).toBe('../../nested/stack.yaml')
+    const built = parse(await readFile(join(project, '.lpack/build/template.yaml'), 'utf8')) as unknown
+    const property = (id: string, ...path: string[]) => at(built, 'Resources', id, 'Properties', ...path)
+    expect(property('Greeter', 'CodeUri')).toBe('artifacts/Greeter.zip')
+    expect(property('Api', 'DefinitionUri')).toBe('../../api/openapi.yaml')
+    expect(property('Flow', 'DefinitionUri')).toBe('../../statemachine/flow.asl.json')
+    expect(property('Topic', 'Fn::Transform', 'Parameters', 'Location')).toBe('../../include/topic.yaml')
+    expect(property('Nested', 'TemplateURL')).toBe('../../nested/stack.yaml')
   })
 
   it('#11.22 lpack package uploads them under content keys and rewrites them to S3 locations; nested stacks recursively', async () => {
     const output = join(project, 'packaged.yaml')
     const result = await runLpack(['package', '--s3-bucket', BUCKET, '-o', output, '--json'], {cwd: project, env: aws.env})
     expect(result.exitCode, result.stderr).toBe(0)
-    const packaged = parse(await readFile(output, 'utf8')) as {Resources: Record<string, {Properties: Record<string, any>}>}
-    const properties = (id: string) => packaged.Resources[id]!.Properties
+    const packaged = parse(await readFile(output, 'utf8')) as unknown
+    const property = (id: string, ...path: string[]) => at(packaged, 'Resources', id, 'Properties', ...path)
 
     const api = `${sha256(FILES['api/openapi.yaml']!)}.yaml`
     const flow = `${sha256(FILES['statemachine/flow.asl.json']!)}.json`
     const include = `${sha256(FILES['include/topic.yaml']!)}.yaml`
-    expect(properties('Api').DefinitionUri).toBe(`s3://${BUCKET}/${api}`)
-    expect(properties('Flow').DefinitionUri).toEqual({Bucket: BUCKET, Key: flow})
-    expect(properties('Topic')['Fn::Transform'].Parameters.Location).toBe(`s3://${BUCKET}/${include}`)
+    expect(property('Api', 'DefinitionUri')).toBe(`s3://${BUCKET}/${api}`)
+    expect(property('Flow', 'DefinitionUri')).toEqual({Bucket: BUCKET, Key: flow})
+    expect(property('Topic', 'Fn::Transform', 'Parameters', 'Location')).toBe(`s3://${BUCKET}/${include}`)
     expect((await objectBytes(api)).toString()).toBe(FILES['api/openapi.yaml'])
     expect((await objectBytes(flow)).toString()).toBe(FILES['statemachine/flow.asl.json'])
     expect((await objectBytes(include)).toString()).toBe(FILES['include/topic.yaml'])
 
     // The nested template: uploaded packaged (its Lambda code folder zipped and uploaded, its definition too), and
     // the parent points at its URL (path-style on the custom endpoint).
-    const url = properties('Nested').TemplateURL as string
+    const url = property('Nested', 'TemplateURL') as string
     const match = new RegExp(`/${BUCKET}/([0-9a-f]{64}\\.template\\.yaml)$`).exec(url)
     expect(match, url).not.toBeNull()
     expect(url.startsWith(aws.env.AWS_ENDPOINT_URL!.replace(/\/+$/, ''))).toBe(true)
     const nestedBytes = await objectBytes(match![1]!)
     expect(sha256(nestedBytes)).toBe(match![1]!.slice(0, 64))
-    const nested = parse(nestedBytes.toString()) as {Resources: Record<string, {Properties: Record<string, any>}>}
-    const code = nested.Resources.Worker!.Properties.Code as {S3Bucket: string; S3Key: string}
+    const nested = parse(nestedBytes.toString()) as unknown
+    const code = at(nested, 'Resources', 'Worker', 'Properties', 'Code') as {S3Bucket: string; S3Key: string}
     expect(code).toEqual({S3Bucket: BUCKET, S3Key: expect.stringMatching(/^[0-9a-f]{64}\.zip$/)})
     expect((await objectBytes(code.S3Key)).subarray(0, 4).readUInt32LE(0)).toBe(0x04034b50)
-    expect(nested.Resources.Machine!.Properties.DefinitionS3Location).toEqual({Bucket: BUCKET, Key: flow})
+    expect(at(nested, 'Resources', 'Machine', 'Properties', 'DefinitionS3Location')).toEqual({Bucket: BUCKET, Key: flow})
 
     const report = JSON.parse(result.stdout) as {artifacts: {logicalId: string; property?: string; key: string}[]}
     // The nested Machine's definition has the bytes of Flow's: one object, listed once.
@@ -145,14 +151,13 @@ describe('local paths besides function code', () => {
     const output = join(work, 'aws-packaged.yaml')
     const oracle = await awsCli(aws.env.AWS_ENDPOINT_URL!, aws.env, ['cloudformation', 'package', '--template-file', join(project, 'template.yaml'), '--s3-bucket', BUCKET, '--output-template-file', output])
     expect(oracle.exitCode, oracle.stderr).toBe(0)
-    const theirs = parse(await readFile(output, 'utf8')) as {Resources: Record<string, {Properties: Record<string, any>}>}
-    const ours = parse(await readFile(join(project, 'packaged.yaml'), 'utf8')) as typeof theirs
+    const theirs = parse(await readFile(output, 'utf8')) as unknown
+    const ours = parse(await readFile(join(project, 'packaged.yaml'), 'utf8')) as unknown
     const shape = (value: unknown): unknown =>
       typeof value === 'string' ? (value.startsWith('s3://') ? 's3-uri' : /^https?:\/\//.test(value) ? 'url' : 'other') : value && typeof value === 'object' ? Object.keys(value).sort() : typeof value
-    for (const [id, property] of [['Api', 'DefinitionUri'], ['Flow', 'DefinitionUri'], ['Nested', 'TemplateURL'], ['Greeter', 'CodeUri']] as const) {
-      expect(shape(ours.Resources[id]!.Properties[property]), `${id}.${property}`).toEqual(shape(theirs.Resources[id]!.Properties[property]))
+    for (const path of [['Api', 'DefinitionUri'], ['Flow', 'DefinitionUri'], ['Nested', 'TemplateURL'], ['Greeter', 'CodeUri'], ['Topic', 'Fn::Transform', 'Parameters', 'Location']]) {
+      expect(shape(at(ours, 'Resources', path[0]!, 'Properties', ...path.slice(1))), path.join('.')).toEqual(shape(at(theirs, 'Resources', path[0]!, 'Properties', ...path.slice(1))))
     }
-    expect(shape(ours.Resources.Topic!.Properties['Fn::Transform'].Parameters.Location)).toEqual(shape(theirs.Resources.Topic!.Properties['Fn::Transform'].Parameters.Location))
   }, 60_000)
 
   it('#11.22 a local path that does not exist is named with its property (exit 2)', async () => {

@@ -9,7 +9,6 @@ import {runLpack} from '../support/cli.js'
 
 // Issue #11, item 6: control bytes from a template (ESC, BEL) are shown escaped, never written raw to the terminal.
 // runLpack sets NO_COLOR, so lpack's own output holds no escape sequence either: any control byte is a leak.
-// eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/
 
 let root: string
