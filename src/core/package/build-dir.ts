@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
-import type {BuildManifest, ManifestArtifact} from '../build/manifest.js'
+import {ARTIFACTS_DIR, type BuildManifest, type ManifestArtifact} from '../build/manifest.js'
 import {parseTemplate} from '../template/load.js'
 
 /** A finished `lpack build` output: its manifest and its template (CodeUri etc. pointing at the zips). */
@@ -44,9 +44,12 @@ export async function readBuildOutput(buildDir: string): Promise<BuildOutput> {
 }
 
 function checkArtifact(artifact: ManifestArtifact, manifestFile: string): void {
+  // The zip is uploaded from `<buildDir>/<zip>`: only `artifacts/<LogicalId>.zip`, with a CloudFormation logical ID,
+  // so an edited manifest cannot make package upload a file from elsewhere.
   const ok =
     typeof artifact?.logicalId === 'string' &&
-    typeof artifact.zip === 'string' &&
+    /^[A-Za-z0-9]+$/.test(artifact.logicalId) &&
+    artifact.zip === `${ARTIFACTS_DIR}/${artifact.logicalId}.zip` &&
     /^[0-9a-f]{64}$/.test(artifact.sha256) &&
     Number.isInteger(artifact.zippedBytes)
   if (!ok) {
