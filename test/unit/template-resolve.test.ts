@@ -50,7 +50,7 @@ describe('one resolved model of a template (#12.1)', () => {
     const plan = planBuild(template, {only: ['Fn']})
     expect(plan.units.map((unit) => unit.logicalId)).toEqual(['Fn', 'L1', 'L2'])
     expect(plan.units[0]!.layerIds).toEqual(['L1', 'L2'])
-    const transformed = new Globals(template.value.Globals).merge('Fn', 'AWS::Serverless::Function', (template.value.Resources as any).Fn.Properties, undefined)
+    const transformed = new Globals(template.value.Globals).merge('Fn', 'AWS::Serverless::Function', (template.value.Resources as Record<string, {Properties: Record<string, unknown>}>).Fn!.Properties, undefined)
     expect(transformed.Layers).toEqual([{Ref: 'L1'}, {Ref: 'L2'}])
   })
 
