@@ -351,8 +351,16 @@ class TemplateReader {
       this.anchors.set(anchor, node)
       return
     }
-    const firstLine = this.position(first.range?.[0] ?? 0).line
-    this.pushAtNode(LOAD_CODES.syntax, `YAML anchor &${anchor} is defined twice (first on line ${firstLine})`, node, path, 'Give each anchor its own name.')
+    // The node's range starts at its value; the anchor is written just before it.
+    const at = (target: Node) => {
+      const start = target.range?.[0] ?? 0
+      const mark = this.text.lastIndexOf(`&${anchor}`, start)
+      return mark >= 0 ? mark : start
+    }
+    const start = at(node)
+    this.diagnostics.push(
+      this.diagnosticAt(LOAD_CODES.syntax, `YAML anchor &${anchor} is defined twice (first on line ${this.position(at(first)).line})`, start, start + anchor.length + 1, path, 'Give each anchor its own name.'),
+    )
   }
 
   private recordValue(path: (string | number)[], node: Node): void {
