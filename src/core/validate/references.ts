@@ -224,7 +224,7 @@ export function checkReferences(context: RuleContext): void {
 }
 
 /**
- * CloudFormation rejects conditions that use each other in a circle (`Circular dependency between conditions`);
+ * Conditions that use each other in a circle have no value, so CloudFormation cannot evaluate them (#18);
  * each circle is reported once, at the first condition's use of the next, e.g. `IsProd → IsProdAndEu → IsProd`.
  */
 function reportConditionCycles(context: RuleContext, uses: Map<string, Map<string, TemplatePath>>): void {
