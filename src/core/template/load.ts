@@ -196,7 +196,8 @@ class TemplateReader {
     if (this.doc.errors.length > 0) {
       for (const error of this.doc.errors.slice(0, 10)) {
         const [start, end] = error.pos
-        const message = firstLine(error.message)
+        // Indentation no longer ends a flow collection (yaml-syntax.ts): only a missing bracket does.
+        const message = firstLine(error.message).replace(/ in block collection must be sufficiently indented and end with a ([\]}])$/, ' is not closed: a $1 is missing')
         this.diagnostics.push(
           this.diagnosticAt(LOAD_CODES.syntax, `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${message}`, start, end, [],
             /stack/i.test(message) ? 'The document is nested too deeply to be a CloudFormation template.' : undefined),
