@@ -7,7 +7,7 @@ import {PROJECT_ROOT, runLpack} from '../support/cli.js'
 
 const DIR = join(PROJECT_ROOT, 'test/.tmp/unparsable-template')
 
-// An unclosed flow sequence: PyYAML and lpack both refuse it, at line 7.
+// An unclosed flow sequence: PyYAML and lpack both refuse it; lpack points at its `[` (line 7, column 15).
 const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
 Resources:
   Fn:
@@ -37,13 +37,13 @@ describe('#11.13 a template that cannot be parsed', () => {
 
   it.each(commands)('#11.13 exits 1 from %s, with the located diagnostic', async (_name, args) => {
     const result = await runLpack(args, {cwd: DIR, env: NO_AWS})
-    expect({exitCode: result.exitCode, output: result.stdout + result.stderr}).toMatchObject({exitCode: 1, output: expect.stringMatching(/template\.yaml:8:1\s+(error\s+)?LP0001/)})
+    expect({exitCode: result.exitCode, output: result.stdout + result.stderr}).toMatchObject({exitCode: 1, output: expect.stringMatching(/template\.yaml:7:15\s+(error\s+)?LP0001/)})
   })
 
   it('#11.13 --json carries the diagnostics with the error', async () => {
     const result = await runLpack(['build', '--json'], {cwd: DIR, env: NO_AWS})
     expect(result.exitCode).toBe(1)
     const {error} = JSON.parse(result.stdout)
-    expect(error).toMatchObject({code: 'TEMPLATE_INVALID', details: {diagnostics: [{code: 'LP0001', line: 8, column: 1}]}})
+    expect(error).toMatchObject({code: 'TEMPLATE_INVALID', details: {diagnostics: [{code: 'LP0001', line: 7, column: 15}]}})
   })
 })

@@ -136,8 +136,11 @@ describe('parseTemplate', () => {
     expect(template!.locate(['A', 'B', 1])).toMatchObject({line: 4, column: 3})
     expect(template!.locate(['E'])).toMatchObject({line: 10, column: 4})
     // Still refused, as PyYAML refuses them: a document marker inside a flow collection, an unclosed one.
-    expect(parseTemplate('A: [\n---\n]\n').diagnostics[0]).toMatchObject({code: LOAD_CODES.syntax, line: 2})
-    expect(parseTemplate('A: [1,\n  2\nB: 3\n').diagnostics[0]).toMatchObject({code: LOAD_CODES.syntax})
+    expect(parseTemplate('A: [\n---\n]\n').diagnostics[0]).toMatchObject({code: LOAD_CODES.syntax, line: 1, column: 4, message: expect.stringContaining('still open on line 2')})
+    // An unclosed bracket is only found at the end of the file: the diagnostic points at the bracket.
+    const unclosed = parseTemplate('A:\n  B: [1,\n  2\nC: 3\n')
+    expect(unclosed.diagnostics).toMatchObject([{code: LOAD_CODES.syntax, line: 2, column: 6, endLine: 2, endColumn: 7}])
+    expect(unclosed.diagnostics[0]!.message).toContain('Flow sequence is not closed: a ] is missing')
   })
 
   it('#18 breaks lines at a lone CR (and CRLF) with exact positions', () => {
@@ -147,7 +150,7 @@ describe('parseTemplate', () => {
       expect(template!.value).toEqual({Resources: {Fn: {Type: 'AWS::Lambda::Function', Properties: {MemorySize: 64}}}})
       expect(template!.locate(['Resources', 'Fn', 'Properties', 'MemorySize'])).toEqual({line: 5, column: 19, endLine: 5, endColumn: 21})
     }
-    expect(parseTemplate('A: 1\rB: [\r').diagnostics[0]).toMatchObject({code: LOAD_CODES.syntax, line: 3, column: 1})
+    expect(parseTemplate('A: 1\rB: [\r').diagnostics[0]).toMatchObject({code: LOAD_CODES.syntax, line: 2, column: 4, message: expect.stringContaining('still open on line 3')})
   })
 
   it('#18 accepts tabs between tokens (as libyaml, cfn-lint\'s parser) and refuses them as indentation, located', () => {

@@ -11,6 +11,7 @@ import {
   Scalar,
   type ScalarTag,
   type Tags,
+  visit,
 } from 'yaml'
 
 import {LpackError} from '../../errors.js'
@@ -195,9 +196,16 @@ class TemplateReader {
     }
     if (this.doc.errors.length > 0) {
       for (const error of this.doc.errors.slice(0, 10)) {
-        const [start, end] = error.pos
-        // Indentation no longer ends a flow collection (yaml-syntax.ts): only a missing bracket does.
-        const message = firstLine(error.message).replace(/ in block collection must be sufficiently indented and end with a ([\]}])$/, ' is not closed: a $1 is missing')
+        let [start, end] = error.pos
+        let message = firstLine(error.message)
+        // Indentation no longer ends a flow collection (yaml-syntax.ts), only its bracket does: a missing one is
+        // found at the end of the file, so the diagnostic points at the bracket that opened it.
+        const unclosed = /^Flow (map|sequence) (?:in block collection must be sufficiently indented and )?(?:must )?end with a ([\]}])$/.exec(message)
+        if (unclosed) {
+          const opener = this.unclosedFlowOpener(unclosed[1] === 'map' ? '{' : '[', start)
+          message = `Flow ${unclosed[1]} is not closed: a ${unclosed[2]} is missing${opener === undefined ? '' : ` (still open on line ${this.position(start).line})`}`
+          if (opener !== undefined) [start, end] = [opener, opener + 1]
+        }
         this.diagnostics.push(
           this.diagnosticAt(LOAD_CODES.syntax, `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${message}`, start, end, [],
             /stack/i.test(message) ? 'The document is nested too deeply to be a CloudFormation template.' : undefined),
@@ -343,6 +351,18 @@ class TemplateReader {
       return result
     }
     return null
+  }
+
+  /** The innermost `[` or `{` whose collection runs to `end` without its closing bracket. */
+  private unclosedFlowOpener(bracket: '[' | '{', end: number): number | undefined {
+    let opener: number | undefined
+    visit(this.doc, {
+      Collection: (_key, node) => {
+        const [from, to] = node.range ?? [-1, -1]
+        if (node.flow && to === end && this.text[from] === bracket && (opener === undefined || from > opener)) opener = from
+      },
+    })
+    return opener
   }
 
   /** PyYAML (cfn-lint, the SAM translator) rejects a second anchor of the same name; YAML 1.2 would let it win. */
