@@ -63,6 +63,8 @@ const cases: Case[] = [
   {name: 'unknown condition', source: 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Condition: IsProd\n', code: 'LP2006', where: ['IsProd']},
   {name: 'circular dependency', source: 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt B.TopicName\n  B:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt A.TopicName\n', code: 'LP2007', where: ['B.TopicName'], message: /A → B → A/},
   {name: 'circular dependency through an Api event (SAM writes the integration into the API)', source: samFunction('      Environment:\n        Variables:\n          URL: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com"\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /\n            Method: get\n            RestApiId: !Ref Api', '  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n'), code: 'LP2007', where: ['!Ref Api', 'Api'], message: /Api → Fn → Api/},
+  {name: '#18 circular Conditions, the cycle named, at the condition', source: 'Conditions:\n  IsProd: !And [!Condition IsProdAndEu, !Equals [a, a]]\n  IsProdAndEu: !And [!Condition IsProd, !Equals [b, b]]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n', code: 'LP2009', where: ['!Condition IsProdAndEu', 'IsProdAndEu'], message: /^Circular condition: IsProd → IsProdAndEu → IsProd$/},
+  {name: '#18 a condition that uses itself', source: 'Conditions:\n  Other: !Equals [a, b]\n  IsProd:\n    Fn::Or:\n      - Condition: Other\n      - Fn::Not: [{Condition: IsProd}]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n', code: 'LP2009', where: ['{Condition: IsProd}', 'IsProd'], message: /IsProd → IsProd/},
   {name: 'malformed Fn::If', source: 'Conditions:\n  C: !Equals [a, b]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !If [C, x]\n', code: 'LP2008', where: ['!If [C, x]', '[C, x]']},
   // LP3xxx Lambda functions
   {name: 'unknown runtime with did-you-mean', source: samFunction('').replace('nodejs24.x', 'provided.al2023023'), code: 'LP3001', where: ['provided.al2023023'], message: /did you mean "provided.al2023"/},
@@ -151,7 +153,9 @@ describe('validate rules', () => {
     expect(found[0]!.hint === undefined || found[0]!.hint.length > 0).toBe(true)
   })
 
-  it('pins each severity: warnings for LP3002 and LP5xxx, errors elsewhere', () => {
+  it('pins each severity: warnings for LP0010, LP3002 and LP5xxx, errors elsewhere', () => {
+    expect(DIAGNOSTIC_CODES.LP0010.severity).toBe('warning')
+    expect(DIAGNOSTIC_CODES.LP2009.severity).toBe('error')
     expect(DIAGNOSTIC_CODES.LP3002.severity).toBe('warning')
     expect(DIAGNOSTIC_CODES.LP3003.severity).toBe('error')
     expect(DIAGNOSTIC_CODES.LP3012.severity).toBe('error')

@@ -407,16 +407,10 @@ function zipMatches(zipFile: string, record: CacheRecord): boolean {
 
 /** The template, parsed from the bytes read for the plan key (or read now, when they could not be read). */
 async function loadTemplate(file: string, bytes: Buffer | undefined): Promise<Template> {
-  const {loadTemplateFile, parseTemplate} = await import('../template/load.js')
+  const {loadTemplateFile, parseTemplate, templateInvalidError} = await import('../template/load.js')
   const loaded = bytes ? parseTemplate(bytes, file) : await loadTemplateFile(file)
   const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error')
-  if (!loaded.template || loadErrors.length > 0) {
-    const first = loadErrors[0]
-    throw new LpackError('TEMPLATE_INVALID', `Template ${file} cannot be read${first ? `: ${first.file}:${first.line}:${first.column} ${first.message}` : ''}`, {
-      hint: 'Run `lpack validate` for every problem with its position.',
-      details: {diagnostics: loaded.diagnostics},
-    })
-  }
+  if (!loaded.template || loadErrors.length > 0) throw templateInvalidError(file, loaded.diagnostics)
   return loaded.template
 }
 

@@ -91,6 +91,8 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
 
 async function deploy(options: DeployOptions): Promise<DeployResult> {
   const {reporter, stackName} = options
+  // An unparsable template fails here, before any call to AWS, as it fails `validate`.
+  if (options.build) await (await import('../template/load.js')).assertTemplateParses(options.templateFile)
   const cf = await options.aws.cloudFormation()
 
   const {stack, state} = await settleStack(cf, options)

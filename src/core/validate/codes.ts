@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES = {
   LP0007: {severity: 'error', title: 'YAML alias expansion too large'},
   LP0008: {severity: 'error', title: 'Template is not UTF-8 text'},
   LP0009: {severity: 'error', title: 'Mapping key is not a plain string'},
+  LP0010: {severity: 'warning', title: 'A .json template that is not strict JSON (read as YAML)'},
 
   LP1001: {severity: 'error', title: 'Unknown top-level section'},
   LP1002: {severity: 'error', title: 'Value has the wrong type'},
@@ -38,6 +39,7 @@ export const DIAGNOSTIC_CODES = {
   LP2006: {severity: 'error', title: 'Unknown condition'},
   LP2007: {severity: 'error', title: 'Circular dependency between resources'},
   LP2008: {severity: 'error', title: 'Malformed intrinsic function'},
+  LP2009: {severity: 'error', title: 'Circular dependency between conditions'},
 
   LP3001: {severity: 'error', title: 'Unknown runtime'},
   LP3002: {severity: 'warning', title: 'Runtime deprecation is near'},

@@ -71,12 +71,21 @@ export function checkReferences(context: RuleContext): void {
     }
   }
 
+  // Condition → the conditions it uses ({Condition: Name} inside Conditions), with where each is named.
+  const conditionUses = new Map<string, Map<string, TemplatePath>>()
   const checkCondition = (name: unknown, path: TemplatePath) => {
     if (typeof name !== 'string') {
       context.report('LP2008', path, `A condition name must be a string, got ${show(name)}`)
       return
     }
-    if (conditions.has(name)) return
+    if (conditions.has(name)) {
+      if (path[0] === 'Conditions' && typeof path[1] === 'string') {
+        const uses = conditionUses.get(path[1]) ?? new Map<string, TemplatePath>()
+        if (!uses.has(name)) uses.set(name, path)
+        conditionUses.set(path[1], uses)
+      }
+      return
+    }
     const suggestion = didYouMean(name, conditions)
     context.report('LP2006', path, `Condition ${show(name)} is not defined in Conditions${suggestion ? `; did you mean ${suggestion}?` : ''}`, 'Define it under Conditions, or fix the name.')
   }
@@ -211,6 +220,21 @@ export function checkReferences(context: RuleContext): void {
   if (isObject(root.Globals)) walk(root.Globals, ['Globals'], undefined, none)
   addApiIntegrationDependencies(context, addDependency)
   reportCycles(context, dependencies)
+  reportConditionCycles(context, conditionUses)
+}
+
+/**
+ * Conditions that use each other in a circle have no value, so CloudFormation cannot evaluate them (#18);
+ * each circle is reported once, at the first condition's use of the next, e.g. `IsProd → IsProdAndEu → IsProd`.
+ */
+function reportConditionCycles(context: RuleContext, uses: Map<string, Map<string, TemplatePath>>): void {
+  for (const component of stronglyConnected(uses)) {
+    const selfLoop = component.length === 1 && uses.get(component[0]!)?.has(component[0]!)
+    if (component.length < 2 && !selfLoop) continue
+    const first = [...component].sort()[0]!
+    const cycle = shortestCycle(first, new Set(component), uses)
+    context.report('LP2009', uses.get(first)!.get(cycle[1]!)!, `Circular condition: ${cycle.join(' → ')}`, 'A condition cannot depend on itself, directly or through other conditions. Write the shared part as its own condition that uses none of them.')
+  }
 }
 
 /**
