@@ -35,7 +35,7 @@ export async function validateFilesWithSources(files: readonly string[], options
     unique.map(async (file) => {
       const loaded = await loadTemplateFile(file)
       if (loaded.template === undefined) return loaded.diagnostics
-      const diagnostics = [...loaded.diagnostics, ...(await validateTemplate(loaded.template, options))]
+      const diagnostics = [...loaded.diagnostics, ...(await validateTemplate(loaded.template, {checkFiles: true, ...options}))]
       if (diagnostics.length > 0) sources[file] = loaded.template.text
       return diagnostics
     }),
@@ -49,7 +49,7 @@ export async function validateFilesWithSources(files: readonly string[], options
  * Build and deploy call this before acting.
  */
 export async function validateTemplate(template: Template, options: ValidateOptions = {}): Promise<Diagnostic[]> {
-  const context = new RuleContext(template, options.now ?? new Date())
+  const context = new RuleContext(template, options.now ?? new Date(), options.checkFiles ?? false)
   checkStructure(context)
   await checkSchemas(context)
   checkReferences(context)
