@@ -42,11 +42,11 @@ async function codes(file: string): Promise<string[]> {
 }
 
 describe('validate: files the template points at', () => {
-  it('#11.15 a CodeUri folder that does not exist is LP3024, located at the CodeUri', async () => {
-    expect(await codes(project(pythonFunction('srcc/'), {'src/app.py': 'def lambda_handler(event, context):\n  return 1\n'}))).toEqual(['LP3024 6:16'])
+  it('#11.15 a CodeUri folder that does not exist is LP3032, located at the CodeUri', async () => {
+    expect(await codes(project(pythonFunction('srcc/'), {'src/app.py': 'def lambda_handler(event, context):\n  return 1\n'}))).toEqual(['LP3032 6:16'])
   })
 
-  it('#11.15 a layer ContentUri that does not exist is LP3024; s3 locations and existing paths are not', async () => {
+  it('#11.15 a layer ContentUri that does not exist is LP3032; s3 locations and existing paths are not', async () => {
     const template = `${pythonFunction('s3://my-bucket/code.zip')}  Layer:
     Type: AWS::Serverless::LayerVersion
     Properties:
@@ -56,15 +56,15 @@ describe('validate: files the template points at', () => {
     Properties:
       ContentUri: layers/deps.zip
 `
-    expect(await codes(project(template, {'layers/deps.zip': 'PK'}))).toEqual(['LP3024 12:19'])
+    expect(await codes(project(template, {'layers/deps.zip': 'PK'}))).toEqual(['LP3032 12:19'])
   })
 
-  it('#11.15 a Python handler whose module is missing, or lacks the function, is LP3025 (a warning)', async () => {
+  it('#11.15 a Python handler whose module is missing, or lacks the function, is LP3033 (a warning)', async () => {
     const missingModule = await validateFiles([project(pythonFunction('src/', 'main.lambda_handler'), {'src/app.py': 'def lambda_handler(e, c): pass\n'})], {now: NOW})
-    expect(missingModule.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['LP3025', 'warning', 7]])
+    expect(missingModule.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['LP3033', 'warning', 7]])
     expect(missingModule.diagnostics[0]!.message).toMatch(/main\.py/)
     const missingFunction = await validateFiles([project(pythonFunction('src/', 'app.handler'), {'src/app.py': 'import json\n\ndef lambda_handler(e, c):\n    def handle(): pass\n'})], {now: NOW})
-    expect(missingFunction.diagnostics.map((d) => d.code)).toEqual(['LP3025'])
+    expect(missingFunction.diagnostics.map((d) => d.code)).toEqual(['LP3033'])
     expect(missingFunction.diagnostics[0]!.message).toMatch(/app\.py defines no handler/)
   })
 

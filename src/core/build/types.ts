@@ -29,6 +29,8 @@ export interface BuildUnit {
   environment: Record<string, unknown>
   /** Logical IDs of layers built in this project that the function uses (for size limits). */
   layerIds: string[]
+  /** Set when the function uses any layer (built here or not): a layer may provide its handler's module. */
+  usesLayers?: true
 }
 
 export interface BuildPlan {

@@ -45,7 +45,8 @@ export async function validateFilesWithSources(files: readonly string[], options
 
 /**
  * Checks an already-loaded template against the schemas and the CloudFormation, SAM and Lambda rules.
- * Pure apart from loading the compiled schemas once; `options.now` (default: today) dates runtime deprecations.
+ * Pure apart from loading the compiled schemas once, and, with `options.checkFiles`, reading the files the
+ * template points at; `options.now` (default: today) dates runtime deprecations.
  * Build and deploy call this before acting.
  */
 export async function validateTemplate(template: Template, options: ValidateOptions = {}): Promise<Diagnostic[]> {

@@ -32,7 +32,7 @@ export function checkLambdaFunctions(context: RuleContext): void {
     const reserved = fn.get('ReservedConcurrentExecutions')
     const reservedValue = literalNumber(reserved?.value)
     if (reserved && reservedValue !== undefined && reservedValue < 0) {
-      context.report('LP3023', reserved.path, `ReservedConcurrentExecutions must be 0 or more, got ${show(reserved.value)}`, 'Reserve the concurrency the function may use (0 stops every invocation), or remove the property to share the account\'s pool.')
+      context.report('LP3031', reserved.path, `ReservedConcurrentExecutions must be 0 or more, got ${show(reserved.value)}`, 'Reserve the concurrency the function may use (0 stops every invocation), or remove the property to share the account\'s pool.')
     }
     if (reserved && reservedValue === 0) {
       context.report('LP5006', reserved.path, `${fn.logicalId} has ReservedConcurrentExecutions 0: every invocation is throttled`, 'Zero is the emergency stop for a runaway function. Remove it or set the concurrency the function needs.')
@@ -118,9 +118,9 @@ function checkPythonHandlerFile(context: RuleContext, fn: FunctionView, handler:
   if (found.kind === 'no-module') {
     const layers = fn.layers()
     if (layers === undefined || layers.length > 0) return
-    context.report('LP3025', handler.path, `Handler ${show(handlerText)}: no ${found.candidates.join(' or ')} in ${location}`, 'The module is the path before the last dot, relative to CodeUri: app.lambda_handler needs app.py.')
+    context.report('LP3033', handler.path, `Handler ${show(handlerText)}: no ${found.candidates.join(' or ')} in ${location}`, 'The module is the path before the last dot, relative to CodeUri: app.lambda_handler needs app.py.')
   } else if (found.kind === 'no-function') {
-    context.report('LP3025', handler.path, `Handler ${show(handlerText)}: ${found.file} defines no ${found.functionName} at its top level`, `Define def ${found.functionName}(event, context) in ${found.file}, or fix the Handler.`)
+    context.report('LP3033', handler.path, `Handler ${show(handlerText)}: ${found.file} defines no ${found.functionName} at its top level`, `Define def ${found.functionName}(event, context) in ${found.file}, or fix the Handler.`)
   }
 }
 
@@ -140,7 +140,7 @@ function checkCode(context: RuleContext, fn: FunctionView, isImage: boolean): vo
   // Both may be set: InlineCode wins, as in the SAM translator. Neither: `sam build` and `lpack build` build
   // the template's folder, so this is worth knowing (everything in it is packaged) but not an error.
   if (codeUri === undefined && inline === undefined) {
-    context.report('LP3022', fn.propertiesPath, `${fn.logicalId} has no CodeUri: the build packages the template's folder`, 'Set CodeUri to the folder that holds the function\'s code (e.g. src/) so the package holds only that; or set InlineCode.', {atKey: true})
+    context.report('LP3030', fn.propertiesPath, `${fn.logicalId} has no CodeUri: the build packages the template's folder`, 'Set CodeUri to the folder that holds the function\'s code (e.g. src/) so the package holds only that; or set InlineCode.', {atKey: true})
   }
 }
 
@@ -161,7 +161,7 @@ function checkLocalPath(context: RuleContext, located: Located, path: string, na
   if (!context.checkFiles) return
   const projectDir = dirname(resolve(context.template.file))
   if (statSync(resolve(projectDir, path), {throwIfNoEntry: false}) !== undefined) return
-  context.report('LP3024', located.path, `${name} ${show(path)} does not exist`, `${name} is relative to the template's folder (${projectDir}); fix the path or create the folder.`)
+  context.report('LP3032', located.path, `${name} ${show(path)} does not exist`, `${name} is relative to the template's folder (${projectDir}); fix the path or create the folder.`)
 }
 
 function checkRange(context: RuleContext, located: Located | undefined, code: 'LP3012' | 'LP3013' | 'LP3014', name: string, range: {min: number; max: number}, unit: string, hint: string): void {
