@@ -51,6 +51,8 @@ export interface BuiltContent {
   propertyUpdates?: Record<string, unknown>
   /** Largest inputs in the bundle, for the size report. */
   largestInputs?: {path: string; bytes: number}[]
+  /** Packages left out of the package because something else provides them at run time (a layer), for the size report. */
+  providedElsewhere?: {name: string; providedBy: string}[]
   warnings?: string[]
 }
 
