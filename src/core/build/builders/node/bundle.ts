@@ -198,7 +198,9 @@ function isAsset(path: string, outputs: Metafile['outputs']): boolean {
 
 /** Resolves what esbuild needs for one function; an error here names the function and builds nothing. */
 async function prepareBundle(unit: BuildUnit, context: BuildContext): Promise<PreparedBundle> {
-  let {settings, warnings} = resolveNodeBundleSettings(unit)
+  const resolved = resolveNodeBundleSettings(unit)
+  const warnings = resolved.warnings
+  let settings = resolved.settings
   assertCodeFolder(unit)
   const handler = parseNodeHandler(unit)
   const {entries, handlerEntry} = resolveEntries(unit, settings, handler)
