@@ -1,3 +1,4 @@
+import {isIntrinsic} from '../template/intrinsics.js'
 import type {TemplatePath} from '../template/template.js'
 import {didYouMean, isObject, lookup, referencedResource, type RuleContext, show} from './context.js'
 
@@ -197,9 +198,9 @@ export function checkReferences(context: RuleContext): void {
     }
     if (isObject(resource.Properties)) {
       for (const [key, value] of Object.entries(resource.Properties)) {
-        // The SAM transform turns Events and DeploymentPreference into separate resources (permissions, event
-        // source mappings, deployment groups): the function itself does not depend on what they name.
-        const separate = resource.Type === 'AWS::Serverless::Function' && (key === 'Events' || key === 'DeploymentPreference')
+        // The SAM transform turns these properties into separate resources (permissions, event source mappings,
+        // deployment groups, AppSync resolvers): the resource itself does not depend on what they name.
+        const separate = typeof resource.Type === 'string' && SEPARATE_SAM_PROPERTIES[resource.Type]?.includes(key) === true
         walk(value, [...base, 'Properties', key], separate ? undefined : logicalId, none)
       }
     } else if (resource.Properties !== undefined) {
@@ -238,6 +239,16 @@ function reportConditionCycles(context: RuleContext, uses: Map<string, Map<strin
 }
 
 /**
+ * Properties of SAM resources that the transform turns into resources of their own, which depend on the
+ * generated resource rather than the other way round (samtranslator/model/sam_resources.py).
+ */
+const SEPARATE_SAM_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  'AWS::Serverless::Function': ['Events', 'DeploymentPreference'],
+  'AWS::Serverless::StateMachine': ['Events'],
+  'AWS::Serverless::GraphQLApi': ['ApiKeys', 'Cache', 'DataSources', 'DomainName', 'Functions', 'Resolvers', 'SchemaInline', 'SchemaUri'],
+}
+
+/**
  * The SAM transform writes each Api/HttpApi event's integration (the function's ARN) into the definition of the
  * API it names, unless that definition lives in a DefinitionUri file: the API then depends on the function.
  */
@@ -250,10 +261,24 @@ function addApiIntegrationDependencies(context: RuleContext, addDependency: (fro
       const key = event.Type === 'Api' ? 'RestApiId' : 'ApiId'
       const apiId = referencedResource(event.Properties[key])
       const api = apiId === undefined ? undefined : context.resources[apiId]
-      if (api === undefined || !String(api.Type).startsWith('AWS::Serverless::') || (isObject(api.Properties) && api.Properties.DefinitionUri !== undefined)) continue
+      if (api === undefined || !writesIntegrations(api)) continue
       addDependency(apiId!, fnId, ['Resources', fnId, 'Properties', 'Events', eventId, 'Properties', key])
     }
   }
+}
+
+/**
+ * Whether the SAM transform writes event integrations into this API's definition. An Api does so only for the
+ * definition it generates itself (no DefinitionBody nor DefinitionUri), or with MergeDefinitions; an HttpApi also
+ * edits an inline OpenAPI DefinitionBody, but not one computed by an intrinsic (such as an AWS::Include).
+ */
+function writesIntegrations(api: Record<string, unknown>): boolean {
+  const properties = isObject(api.Properties) ? api.Properties : {}
+  if (properties.DefinitionUri !== undefined) return false
+  const body = properties.DefinitionBody
+  if (api.Type === 'AWS::Serverless::Api') return body === undefined || (properties.MergeDefinitions !== undefined && properties.MergeDefinitions !== false)
+  if (api.Type === 'AWS::Serverless::HttpApi') return body === undefined || (isObject(body) && !isIntrinsic(body))
+  return false
 }
 
 /** Reports each group of resources that depend on each other in a circle, once, at its first resource. */
