@@ -11,6 +11,12 @@ export {didYouMean} from '../did-you-mean.js'
 export interface ValidateOptions {
   /** The day runtime deprecations are judged against; injected so results do not depend on the clock. */
   now?: Date
+  /**
+   * Check the files a template points at, relative to its folder: local CodeUri/ContentUri paths exist, and
+   * Python handlers are in their code. On for templates read from a file (validateFiles); off for a template
+   * given as text, whose folder is unknown.
+   */
+  checkFiles?: boolean
 }
 
 /** What every rule gets: the template, the day, and a way to report at a template path. */
@@ -22,6 +28,7 @@ export class RuleContext {
   constructor(
     readonly template: Template,
     readonly now: Date,
+    readonly checkFiles = false,
   ) {
     this.root = template.value
     const resources = isObject(this.root.Resources) ? this.root.Resources : {}
