@@ -99,7 +99,9 @@ Resources:
     }
     await writeFile(join(dir, 'template.json'), JSON.stringify(template))
     const result = await runLpack(['build', '-t', 'template.json'], {cwd: dir})
-    expect(result.exitCode).toBe(2)
+    // TEMPLATE_INVALID: a template that cannot be built as written (exit 1, as for an unparsable one).
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain('Error [TEMPLATE_INVALID]')
     expect(result.stderr).toContain('Logical ID "../../Escaped" must contain only letters and digits')
     expect(await readdir(root)).not.toContain('Escaped.zip')
     expect(await readdir(join(dir, '.lpack')).catch(() => [])).not.toContain('Escaped.zip')

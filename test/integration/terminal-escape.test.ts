@@ -9,7 +9,7 @@ import {runLpack} from '../support/cli.js'
 
 // Issue #11, item 6: control bytes from a template (ESC, BEL) are shown escaped, never written raw to the terminal.
 // runLpack sets NO_COLOR, so lpack's own output holds no escape sequence either: any control byte is a leak.
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 let root: string
 
@@ -26,12 +26,14 @@ describe('control bytes from templates', () => {
     expect(escapeControl('a\u001b[2Jb\u0007c\rd\u202ee\tf\ng')).toBe('a\\x1b[2Jb\\x07c\\rd\\u202ee\tf\ng'.replace('\\r', '\\x0d'))
   })
 
-  it('#11.6 validate (pretty and github) never writes a raw control byte from the template', async () => {
+  it('#11.6 validate (pretty and github) never writes a raw control character from the template', async () => {
     const dir = join(root, 'validate')
     await mkdir(dir, {recursive: true})
-    // Raw ESC and BEL bytes in the source (a logical ID; the code frame shows its line), and ESC/BEL in values
-    // written with YAML escapes (logical ID, description, handler).
+    // Raw ESC and BEL bytes in the source (a syntax error), a raw right-to-left override in a logical ID (which
+    // parses: the code frame shows its line), and ESC/BEL in values written with YAML escapes (logical ID,
+    // description, handler).
     await writeFile(join(dir, 'raw.yaml'), 'Resources:\n  Fn\u001b]0;owned\u0007:\n    Type: AWS::SNS::Topic\n')
+    await writeFile(join(dir, 'bidi.yaml'), 'Resources:\n  Fn\u202eX:\n    Type: AWS::SNS::Topic\n')
     await writeFile(
       join(dir, 'escaped.yaml'),
       [
@@ -49,7 +51,7 @@ describe('control bytes from templates', () => {
       ].join('\n'),
     )
     for (const format of ['pretty', 'github']) {
-      for (const file of ['raw.yaml', 'escaped.yaml']) {
+      for (const file of ['raw.yaml', 'bidi.yaml', 'escaped.yaml']) {
         const result = await runLpack(['validate', file, '--format', format], {cwd: dir})
         expect(result.exitCode, `${format} ${file}: ${result.stderr}`).toBe(1)
         expect(result.stdout.length).toBeGreaterThan(0)
@@ -57,8 +59,8 @@ describe('control bytes from templates', () => {
         expect(RAW_CONTROL.test(result.stderr), `${format} ${file} stderr: ${JSON.stringify(result.stderr)}`).toBe(false)
       }
     }
-    const raw = await runLpack(['validate', 'raw.yaml'], {cwd: dir})
-    expect(raw.stdout).toContain('2 |   Fn\\x1b]0;owned\\x07:')
+    const bidi = await runLpack(['validate', 'bidi.yaml'], {cwd: dir})
+    expect(bidi.stdout).toContain('2 |   Fn\\u202eX:')
   })
 
   it('#11.6 build errors and progress lines escape a handler with ESC and BEL', async () => {
