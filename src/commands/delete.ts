@@ -10,7 +10,7 @@ export default class Delete extends LpackCommand {
     'stack-name': Flags.string({char: 's', description: 'Stack to delete.'}),
     'delete-artifacts': Flags.boolean({description: 'Also delete the S3 objects the stack points its code at.'}),
     'poll-interval': Flags.integer({description: 'Milliseconds between stack polls.', min: 100, hidden: true}),
-    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
+    yes: Flags.boolean({char: 'y', description: 'Delete without asking; needed when stdin is not a terminal.'}),
     ...awsFlags,
     ...configFlags,
   }
@@ -24,7 +24,6 @@ export default class Delete extends LpackCommand {
     const reporter = this.jsonEnabled() ? new view.JsonLinesReporter(process.stderr) : this.createReporter()
     const interrupt = new AbortController()
     process.once('SIGINT', () => interrupt.abort())
-    const confirm = !flags.yes && !this.jsonEnabled() && prompt.canPrompt() ? (stack: string) => prompt.askYesNo(`Delete stack ${stack}?`) : undefined
-    return deleteFromFlags(flags, {reporter, signal: interrupt.signal, confirm})
+    return deleteFromFlags(flags, {reporter, signal: interrupt.signal, terminal: prompt.stdinIsTerminal(), ask: prompt.askYesNo})
   }
 }

@@ -2,6 +2,7 @@ import {AwsSession} from '../../aws/clients.js'
 import type {Reporter} from '../../io/reporter.js'
 import {AWS_KEYS, mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
 import {parseKeyValues, parseList} from '../config/values.js'
+import {decideConfirmation} from './confirm.js'
 import type {ChangeRow} from './plan.js'
 import {type DeleteResult, deleteStack} from './delete.js'
 import {type DeployResult, deployStack} from './index.js'
@@ -11,7 +12,7 @@ export const DEPLOY_KEYS = [
   'stack-name', 'template-file', 'build-dir', 'no-build', 's3-bucket', 's3-prefix', 'resolve-s3', 'kms-key-id',
   'parameter-overrides', 'tags', 'capabilities', 'notification-arns', 'role-arn', 'enable-termination-protection',
   'disable-rollback', 'no-execute', 'fail-on-empty-changeset', 'replace-failed-stack', 'transform', 'no-wait',
-  'concurrency', 'poll-interval',
+  'concurrency', 'poll-interval', 'confirm-changeset',
 ] as const
 
 export const DELETE_KEYS = [...AWS_KEYS, 'stack-name', 'delete-artifacts', 'poll-interval'] as const
@@ -22,12 +23,27 @@ const TIMEOUT_MS = 60 * 60 * 1000
 export interface DeployIo {
   reporter: Reporter
   signal?: AbortSignal
-  confirm?: (changes: ChangeRow[]) => Promise<boolean>
+  /** stdin is a terminal someone can answer on. */
+  terminal: boolean
+  /** Asks a yes/no question of that person. */
+  ask: (question: string) => Promise<boolean>
 }
 
 /** `lpack deploy` from its flags: config merged in, then deployStack. */
 export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<DeployResult> {
   const settings = await mergeFlagsWithConfig('deploy', flags, DEPLOY_KEYS, io.reporter)
+  const stackName = settings.required('stack-name')
+  const decision = decideConfirmation({
+    yes: flags.yes === true,
+    wanted: settings.boolean('confirm-changeset'),
+    destructive: false,
+    stdinIsTerminal: io.terminal,
+    command: 'lpack deploy',
+    action: `execute the change set for ${stackName}`,
+  })
+  // Refused before anything is built or uploaded.
+  if (decision.kind === 'refuse') throw decision.error
+  const confirm = decision.kind === 'ask' ? (_changes: ChangeRow[]) => io.ask('Deploy this change set?') : undefined
   const templateFile = settings.string('template-file') ?? 'template.yaml'
   const transform = settings.string('transform') ?? 'auto'
   if (transform !== 'auto' && transform !== 'local' && transform !== 'server') {
@@ -38,7 +54,7 @@ export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<De
   const tags = settings.raw('tags')
   const notificationArns = settings.raw('notification-arns')
   return deployStack({
-    stackName: settings.required('stack-name'),
+    stackName,
     templateFile,
     buildDir: settings.string('build-dir'),
     build: settings.boolean('no-build') !== true,
@@ -64,21 +80,24 @@ export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<De
     aws: new AwsSession(settings.aws()),
     reporter: io.reporter,
     signal: io.signal,
-    confirm: io.confirm,
+    confirm,
   })
 }
 
 /** `lpack delete` from its flags. */
-export async function deleteFromFlags(flags: RawFlags, io: {reporter: Reporter; signal?: AbortSignal; confirm?: (stackName: string) => Promise<boolean>}): Promise<DeleteResult> {
+export async function deleteFromFlags(flags: RawFlags, io: DeployIo): Promise<DeleteResult> {
   const settings = await mergeFlagsWithConfig('delete', flags, DELETE_KEYS, io.reporter)
+  const stackName = settings.required('stack-name')
+  const decision = decideConfirmation({yes: flags.yes === true, destructive: true, stdinIsTerminal: io.terminal, command: 'lpack delete', action: `delete stack ${stackName}`})
+  if (decision.kind === 'refuse') throw decision.error
   return deleteStack({
-    stackName: settings.required('stack-name'),
+    stackName,
     deleteArtifacts: settings.boolean('delete-artifacts') ?? false,
     pollIntervalMs: settings.integer('poll-interval') ?? DEFAULT_POLL_INTERVAL_MS,
     timeoutMs: TIMEOUT_MS,
     aws: new AwsSession(settings.aws()),
     reporter: io.reporter,
     signal: io.signal,
-    confirm: io.confirm,
+    confirm: decision.kind === 'ask' ? (stack: string) => io.ask(`Delete stack ${stack}?`) : undefined,
   })
 }

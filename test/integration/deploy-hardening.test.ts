@@ -1,0 +1,121 @@
+import {spawn} from 'node:child_process'
+import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {CreateStackCommand, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
+import {CreateBucketCommand} from '@aws-sdk/client-s3'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {type CliResult, LPACK_BIN, runLpack} from '../support/cli.js'
+import type {FaultProxy} from '../support/fault-proxy.js'
+import {type LocalAws, startLocalAws} from '../support/local-aws.js'
+
+const FIXTURE = new URL('../fixtures/deploy/app', import.meta.url).pathname
+const BUCKET = 'lpack-hardening'
+
+let aws: LocalAws
+let proxy: FaultProxy
+let work: string
+let env: NodeJS.ProcessEnv
+let sdk: LocalAws['sdk']
+
+beforeAll(async () => {
+  aws = await startLocalAws()
+  ;({proxy, env, sdk} = aws)
+  work = await mkdtemp(join(tmpdir(), 'lpack-hardening-'))
+  await sdk.s3.send(new CreateBucketCommand({Bucket: BUCKET}))
+})
+
+afterAll(async () => {
+  await aws?.stop()
+  if (work) await rm(work, {recursive: true, force: true})
+})
+
+async function project(name: string): Promise<string> {
+  const dir = join(work, name)
+  await cp(FIXTURE, dir, {recursive: true})
+  return dir
+}
+
+/** A stack made without lpack, for the delete tests: one resource moto creates at once. */
+async function makeStack(name: string): Promise<void> {
+  const template = JSON.stringify({Resources: {Topic: {Type: 'AWS::SNS::Topic', Properties: {}}}})
+  await sdk.cloudFormation.send(new CreateStackCommand({StackName: name, TemplateBody: template}))
+}
+
+async function stackExists(name: string): Promise<boolean> {
+  try {
+    const stack = (await sdk.cloudFormation.send(new DescribeStacksCommand({StackName: name}))).Stacks?.[0]
+    return stack !== undefined && stack.StackStatus !== 'DELETE_COMPLETE'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Runs lpack on a real terminal (util-linux `script` gives it a pseudo-terminal as stdin), with its stdout piped
+ * through `tee` as in `lpack delete … | tee log`; `answer` is typed at the prompt. Bounded by a kill.
+ */
+async function lpackOnTerminal(args: string[], answer: string, cwd: string): Promise<CliResult> {
+  const quoted = [process.execPath, LPACK_BIN, ...args].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(' ')
+  const scriptFile = join(cwd, 'on-terminal.sh')
+  await writeFile(scriptFile, `set -o pipefail\n${quoted} | tee ${join(cwd, 'tee.log')}\necho "EXIT=$?"\n`)
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', `bash ${scriptFile}`, '/dev/null'], {cwd, env: {...process.env, ...env, CI: '', NO_COLOR: '1'}, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+      // Answer once the question is on the screen.
+      if (/\[y\/N\]/.test(stdout) && !child.stdin.writableEnded) child.stdin.end(`${answer}\n`)
+    })
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', () => {
+      clearTimeout(timer)
+      const exit = /EXIT=(\d+)/.exec(stdout)
+      resolve({exitCode: exit ? Number(exit[1]) : -1, stdout, stderr})
+    })
+  })
+}
+
+describe('#11.9 confirmations', () => {
+  it('#11.9 lpack delete without a terminal and without --yes exits 2 naming --yes, and deletes nothing', async () => {
+    await makeStack('hardening-keep')
+    const result = await runLpack(['delete', '--stack-name', 'hardening-keep'], {cwd: work, env})
+    expect(result.exitCode, result.stderr).toBe(2)
+    expect(result.stderr).toContain('stdin is not a terminal')
+    expect(result.stderr).toContain('--yes')
+    expect(await stackExists('hardening-keep')).toBe(true)
+    const json = await runLpack(['delete', '--stack-name', 'hardening-keep', '--json'], {cwd: work, env})
+    expect(json.exitCode).toBe(2)
+    expect(JSON.parse(json.stdout).error.code).toBe('USAGE')
+    expect(await stackExists('hardening-keep')).toBe(true)
+  })
+
+  it('#11.9 lpack delete … | tee asks on the terminal: "n" keeps the stack (exit 3), "y" deletes it', async () => {
+    await makeStack('hardening-tty')
+    const declined = await lpackOnTerminal(['delete', '--stack-name', 'hardening-tty'], 'n', work)
+    expect(declined.stdout).toContain('Delete stack hardening-tty? [y/N]')
+    expect(declined.exitCode, declined.stdout).toBe(3)
+    expect(await stackExists('hardening-tty')).toBe(true)
+    const accepted = await lpackOnTerminal(['delete', '--stack-name', 'hardening-tty'], 'y', work)
+    expect(accepted.exitCode, accepted.stdout).toBe(0)
+    expect(await stackExists('hardening-tty')).toBe(false)
+  })
+
+  it("#11.9 samconfig's confirm_changeset = true is honoured; --no-confirm-changeset is SAM's spelling to skip it", async () => {
+    const dir = await project('confirm')
+    await writeFile(join(dir, 'samconfig.toml'), `version = 0.1\n[default.deploy.parameters]\nstack_name = "hardening-confirm"\ns3_bucket = "${BUCKET}"\nconfirm_changeset = true\n`)
+    const refused = await runLpack(['deploy'], {cwd: dir, env})
+    expect(refused.exitCode, refused.stderr).toBe(2)
+    expect(refused.stderr).toContain('confirm-changeset is set')
+    expect(refused.stderr).toContain('--yes')
+    expect(await stackExists('hardening-confirm')).toBe(false)
+    const skipped = await runLpack(['deploy', '--no-confirm-changeset', '--json'], {cwd: dir, env})
+    expect(skipped.exitCode, skipped.stderr).toBe(0)
+    expect(JSON.parse(skipped.stdout)).toMatchObject({kind: 'deployed', status: 'CREATE_COMPLETE'})
+  })
+})
