@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process'
 import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
+import {createServer, type AddressInfo, type Socket} from 'node:net'
 import {join} from 'node:path'
 
 import {CreateStackCommand, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
@@ -117,5 +118,33 @@ describe('#11.9 confirmations', () => {
     const skipped = await runLpack(['deploy', '--no-confirm-changeset', '--json'], {cwd: dir, env})
     expect(skipped.exitCode, skipped.stderr).toBe(0)
     expect(JSON.parse(skipped.stdout)).toMatchObject({kind: 'deployed', status: 'CREATE_COMPLETE'})
+  })
+})
+
+describe('#11.11 an endpoint that never answers', () => {
+  it('#11.11 lpack gives up within the configured timeout with an error naming the endpoint (flag and LPACK_AWS_TIMEOUT_MS)', async () => {
+    const sockets: Socket[] = []
+    const silent = createServer((socket) => void sockets.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+    try {
+      const silentEnv = {...env, AWS_ENDPOINT_URL: endpoint}
+      for (const [args, extraEnv] of [
+        [['--aws-timeout', '400'], {}],
+        [[], {LPACK_AWS_TIMEOUT_MS: '400'}],
+      ] as const) {
+        const started = Date.now()
+        const result = await runLpack(['delete', '--stack-name', 'never-answered', '--yes', ...args], {cwd: work, env: {...silentEnv, ...extraEnv}, timeoutMs: 30_000})
+        const elapsed = Date.now() - started
+        expect(result.exitCode, result.stderr).toBe(1)
+        // Five attempts of 0.4 s each plus the retries' backoff (and the CLI's start-up).
+        expect(elapsed).toBeLessThan(20_000)
+        expect(result.stderr).toContain(`${endpoint} did not answer in time`)
+        expect(result.stderr).toContain('--aws-timeout')
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
   })
 })
