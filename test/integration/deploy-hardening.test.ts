@@ -5,9 +5,11 @@ import {createServer, type AddressInfo, type Socket} from 'node:net'
 import {join} from 'node:path'
 
 import {CreateStackCommand, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
-import {CreateBucketCommand} from '@aws-sdk/client-s3'
+import {CreateBucketCommand, GetBucketPolicyCommand} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {ensureManagedBucket} from '../../src/core/package/managed-bucket.js'
+import {RecordingReporter} from '../../src/io/reporter.js'
 import {type CliResult, LPACK_BIN, runLpack} from '../support/cli.js'
 import type {FaultProxy} from '../support/fault-proxy.js'
 import {type LocalAws, startLocalAws} from '../support/local-aws.js'
@@ -146,5 +148,13 @@ describe('#11.11 an endpoint that never answers', () => {
       for (const socket of sockets) socket.destroy()
       await new Promise((resolve) => silent.close(resolve))
     }
+  })
+})
+
+describe('#11.12 the managed bucket on an https endpoint', () => {
+  it('#11.12 keeps its TLS-only policy when the endpoint is not plain HTTP', async () => {
+    const bucket = await ensureManagedBucket(sdk.s3, {accountId: '210987654321', region: 'us-east-1', reporter: new RecordingReporter(), plainHttp: false})
+    const policy = JSON.parse((await sdk.s3.send(new GetBucketPolicyCommand({Bucket: bucket}))).Policy!)
+    expect(policy.Statement).toEqual([expect.objectContaining({Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: {Bool: {'aws:SecureTransport': 'false'}}})])
   })
 })

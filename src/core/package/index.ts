@@ -5,7 +5,7 @@ import type {AwsSession} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {type BuildOutput, readBuildOutput} from './build-dir.js'
-import {ensureManagedBucket} from './managed-bucket.js'
+import {ensureManagedBucket, managedBucketForbiddenHint} from './managed-bucket.js'
 import {planPackage} from './plan.js'
 import {type UploadTarget, uploadContents} from './upload.js'
 
@@ -64,13 +64,16 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
   })
   const s3 = await options.aws.s3()
   let bucket = options.bucket
+  const plainHttp = options.aws.customS3Endpoint()?.toLowerCase().startsWith('http://') ?? false
+  let forbiddenHint: string | undefined
   if (bucket === undefined) {
     if (!options.resolveS3) {
       throw new LpackError('USAGE', 'No S3 bucket for the artifacts', {hint: 'Pass --s3-bucket NAME, or --resolve-s3 to let lpack create and reuse a managed bucket.'})
     }
-    bucket = await ensureManagedBucket(s3, {accountId, region: options.aws.region, reporter: options.reporter})
+    bucket = await ensureManagedBucket(s3, {accountId, region: options.aws.region, reporter: options.reporter, plainHttp})
+    forbiddenHint = managedBucketForbiddenHint(bucket, plainHttp)
   }
-  const target: UploadTarget = {bucket, expectedOwner: accountId, kmsKeyId: options.kmsKeyId}
+  const target: UploadTarget = {bucket, expectedOwner: accountId, kmsKeyId: options.kmsKeyId, forbiddenHint}
   const plan = planPackage({buildDir: build.buildDir, artifacts: build.manifest.artifacts, template: build.template, bucket, prefix: options.prefix})
   const outcomes = await uploadContents(
     s3,

@@ -21,6 +21,8 @@ export interface UploadTarget {
   expectedOwner?: string
   /** SSE-KMS with this key; AES256 (SSE-S3) when absent. */
   kmsKeyId?: string
+  /** The likely cause of a 403, when lpack knows the bucket (one it made): replaces the generic hint. */
+  forbiddenHint?: string
 }
 
 export interface ContentUpload {
@@ -80,7 +82,7 @@ async function hasContent(s3: S3Client, target: UploadTarget, content: ContentUp
     return head.Metadata?.[SHA256_METADATA_KEY] === content.sha256
   } catch (error) {
     if (awsErrorName(error) === 'NotFound' || awsErrorName(error) === 'NoSuchKey' || httpStatusOf(error) === 404) return false
-    throw awsError(error, `Checking s3://${target.bucket}/${content.key}`, 'UPLOAD_FAILED')
+    throw uploadError(error, `Checking s3://${target.bucket}/${content.key}`, target)
   }
 }
 
@@ -110,7 +112,7 @@ async function uploadSingle(s3: S3Client, target: UploadTarget, content: Content
       }),
     )
   } catch (error) {
-    throw awsError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key}`, 'UPLOAD_FAILED')
+    throw uploadError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key}`, target)
   }
 }
 
@@ -142,10 +144,16 @@ async function uploadMultipart(s3: S3Client, target: UploadTarget, content: Cont
   try {
     await upload.done()
   } catch (error) {
-    throw awsError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key} in parts`, 'UPLOAD_FAILED')
+    throw uploadError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key} in parts`, target)
   } finally {
     signal?.removeEventListener('abort', abort)
   }
+}
+
+function uploadError(error: unknown, doing: string, target: UploadTarget): LpackError {
+  const lpackError = awsError(error, doing, 'UPLOAD_FAILED')
+  if (httpStatusOf(error) !== 403 || target.forbiddenHint === undefined) return lpackError
+  return new LpackError('UPLOAD_FAILED', lpackError.message, {hint: target.forbiddenHint, details: lpackError.details, cause: error})
 }
 
 function changedOnDisk(content: ContentUpload): LpackError {
