@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {createServer, type AddressInfo, type Socket} from 'node:net'
@@ -156,5 +157,52 @@ describe('#11.12 the managed bucket on an https endpoint', () => {
     const bucket = await ensureManagedBucket(sdk.s3, {accountId: '210987654321', region: 'us-east-1', reporter: new RecordingReporter(), plainHttp: false})
     const policy = JSON.parse((await sdk.s3.send(new GetBucketPolicyCommand({Bucket: bucket}))).Policy!)
     expect(policy.Statement).toEqual([expect.objectContaining({Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: {Bool: {'aws:SecureTransport': 'false'}}})])
+  })
+})
+
+describe('#11.4 build and deploy validate first, and build alike', () => {
+  it('#11.4 a template lpack validate rejects (MemorySize 64) stops build and deploy with the diagnostics, before anything is built or uploaded', async () => {
+    const dir = await project('memory-64')
+    const template = await readFile(join(dir, 'template.yaml'), 'utf8')
+    await writeFile(join(dir, 'template.yaml'), template.replace('      Code: world/\n', '      Code: world/\n      MemorySize: 64\n'))
+    const built = await runLpack(['build'], {cwd: dir, env})
+    expect(built.exitCode, built.stderr).toBe(1)
+    expect(built.stderr).toContain('Error [VALIDATION_FAILED]')
+    expect(built.stderr).toMatch(/template\.yaml:\d+:19 {2}error {2}LP3012 {2}MemorySize must be an integer between 128 and 32768 MB, got 64/)
+    expect(built.stderr).toContain('      MemorySize: 64\n')
+    expect(existsSync(join(dir, '.lpack/build/artifacts'))).toBe(false)
+
+    const requestsBefore = proxy.requests.length
+    const deployed = await runLpack(['deploy', '--stack-name', 'hardening-memory', '--s3-bucket', BUCKET, '--json'], {cwd: dir, env})
+    expect(deployed.exitCode, deployed.stderr).toBe(1)
+    const error = JSON.parse(deployed.stdout).error
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(error.details.diagnostics.map((d: {code: string}) => d.code)).toContain('LP3012')
+    expect(proxy.requests.slice(requestsBefore).filter((r) => r.method === 'PUT' || r.action === 'CreateChangeSet')).toEqual([])
+    expect(existsSync(join(dir, '.lpack/build/artifacts'))).toBe(false)
+    expect(await stackExists('hardening-memory')).toBe(false)
+  })
+
+  it('#11.4 a logical ID that is a path (../../x) is refused before a zip is written anywhere', async () => {
+    const dir = join(work, 'escape', 'a', 'b')
+    await cp(join(FIXTURE, 'hello'), join(dir, 'hello'), {recursive: true})
+    await writeFile(join(dir, 'template.yaml'), ['Transform: AWS::Serverless-2016-10-31', 'Resources:', '  "../../x":', '    Type: AWS::Serverless::Function', '    Properties:', '      Runtime: nodejs22.x', '      Handler: index.handler', '      CodeUri: hello/', ''].join('\n'))
+    const built = await runLpack(['build'], {cwd: dir, env})
+    expect(built.exitCode, built.stderr).toBe(1)
+    expect(built.stderr).toContain('Error [VALIDATION_FAILED]')
+    expect(existsSync(join(dir, '.lpack/x.zip'))).toBe(false)
+    expect(existsSync(join(dir, '.lpack/build/artifacts'))).toBe(false)
+  })
+
+  it('#11.4 lpack build, then lpack deploy: deploy finds every unit cached (same build.defaults from lpack.config.yaml)', async () => {
+    const dir = await project('same-build')
+    await writeFile(join(dir, 'lpack.config.yaml'), ['version: 1', 'environments:', '  default:', '    build:', '      defaults: {nodejs: {Minify: true}}', '      budgets: {default: {zippedBytes: 5000000}}', ''].join('\n'))
+    const built = await runLpack(['build', '--json'], {cwd: dir, env})
+    expect(built.exitCode, built.stderr).toBe(0)
+    expect(JSON.parse(built.stdout).artifacts.map((a: {cached: boolean}) => a.cached)).toEqual([false, false])
+    const deployed = await runLpack(['deploy', '--stack-name', 'hardening-same-build', '--s3-bucket', BUCKET, '--json'], {cwd: dir, env})
+    expect(deployed.exitCode, deployed.stderr).toBe(0)
+    const done = deployed.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).filter((event) => event.kind === 'build.done')
+    expect(done.map((event) => `${event.id} ${event.data.cached}`).sort()).toEqual(['HelloFn true', 'WorldFn true'])
   })
 })

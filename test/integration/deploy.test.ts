@@ -151,13 +151,13 @@ describe('lpack deploy against moto: create → one-function update → no-op �
   })
 
   it('deletes the stack and, when asked, its artifacts', async () => {
-    const result = await lpack(['delete', '--stack-name', stack, '--delete-artifacts', '--json'])
+    const result = await lpack(['delete', '--stack-name', stack, '--delete-artifacts', '--yes', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
     const document = JSON.parse(result.stdout)
     expect(document.kind).toBe('deleted')
     expect(document.deletedArtifacts).toHaveLength(2)
     await expect(sdk.cloudFormation.send(new DescribeStacksCommand({StackName: stack}))).rejects.toThrow('does not exist')
-    const again = await lpack(['delete', '--stack-name', stack, '--json'])
+    const again = await lpack(['delete', '--stack-name', stack, '--yes', '--json'])
     expect(again.exitCode).toBe(0)
     expect(JSON.parse(again.stdout).kind).toBe('not-found')
   })

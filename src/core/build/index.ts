@@ -37,6 +37,11 @@ export interface BuildOptions {
   parameters?: PlanOptions['parameters']
   defaults?: PlanOptions['defaults']
   budgets?: SizeBudgets
+  /**
+   * Run `lpack validate`'s checks before a template's first build, and stop on errors. `lpack build` and `lpack
+   * deploy` always do; a library caller that validated already (or builds fragments on purpose) may leave it off.
+   */
+  validate?: boolean
   reporter: Reporter
   signal?: AbortSignal
 }
@@ -81,7 +86,14 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const cache = BuildCache.load(buildDir)
   const previousPlan = key ? cache.plan(key) : undefined
   let template: Template | undefined
-  const plan = previousPlan?.plan ?? planBuild((template = await loadTemplate(options.templateFile, templateBytes)), planOptions)
+  // A template is validated as `lpack validate` does before its first build; a reused plan was made from these
+  // very bytes by a build that validated them, so a no-op build does not pay for the schemas again.
+  if (previousPlan === undefined && options.validate === true) {
+    template = await loadTemplate(options.templateFile, templateBytes)
+    const {validateBeforeActing} = await import('./validate-step.js')
+    await validateBeforeActing(template, {reporter, doing: 'nothing was built'})
+  }
+  const plan = previousPlan?.plan ?? planBuild((template ??= await loadTemplate(options.templateFile, templateBytes)), planOptions)
   mkdirSync(join(buildDir, ARTIFACTS_DIR), {recursive: true})
   const manifestFile = join(buildDir, MANIFEST_FILE)
   for (const skipped of plan.skipped) reporter.emit({level: 'debug', kind: 'build.skip', message: `${skipped.logicalId}: not built (${skipped.reason})`})

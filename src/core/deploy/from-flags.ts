@@ -77,6 +77,7 @@ export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<De
     pollIntervalMs: settings.integer('poll-interval') ?? DEFAULT_POLL_INTERVAL_MS,
     timeoutMs: TIMEOUT_MS,
     concurrency: settings.integer('concurrency'),
+    configFlags: {'config-env': flags['config-env'], 'config-file': flags['config-file']},
     aws: new AwsSession(settings.aws()),
     reporter: io.reporter,
     signal: io.signal,

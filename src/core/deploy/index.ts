@@ -50,6 +50,8 @@ export interface DeployOptions {
   pollIntervalMs: number
   timeoutMs: number
   concurrency?: number
+  /** --config-env / --config-file as given: the build reads its own section of the same config. */
+  configFlags?: Record<string, unknown>
   aws: AwsSession
   reporter: Reporter
   signal?: AbortSignal
@@ -230,7 +232,7 @@ async function settleStack(cf: CloudFormationClient, options: DeployOptions): Pr
 
 async function prepareBuild(options: DeployOptions) {
   const {ensureBuild} = await import('./build-step.js')
-  return ensureBuild({templateFile: options.templateFile, buildDir: options.buildDir, build: options.build, reporter: options.reporter, signal: options.signal})
+  return ensureBuild({templateFile: options.templateFile, buildDir: options.buildDir, build: options.build, configFlags: options.configFlags ?? {}, reporter: options.reporter, signal: options.signal})
 }
 
 function noChanges(options: DeployOptions, reason: string, uploads: UploadSummary): DeployResult {
