@@ -1,12 +1,13 @@
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {createHash, randomBytes} from 'node:crypto'
+import {cp, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {createServer, type AddressInfo, type Socket} from 'node:net'
 import {join} from 'node:path'
 
-import {CreateStackCommand, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
-import {CreateBucketCommand, GetBucketPolicyCommand} from '@aws-sdk/client-s3'
+import {CreateStackCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand} from '@aws-sdk/client-cloudformation'
+import {CreateBucketCommand, GetBucketPolicyCommand, ListMultipartUploadsCommand} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {ensureManagedBucket} from '../../src/core/package/managed-bucket.js'
@@ -204,5 +205,78 @@ describe('#11.4 build and deploy validate first, and build alike', () => {
     expect(deployed.exitCode, deployed.stderr).toBe(0)
     const done = deployed.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).filter((event) => event.kind === 'build.done')
     expect(done.map((event) => `${event.id} ${event.data.cached}`).sort()).toEqual(['HelloFn true', 'WorldFn true'])
+  })
+})
+
+/** Runs lpack and sends it SIGINT (Ctrl-C) once `ready()` holds (polled); bounded by a kill. */
+function interruptWhen(args: readonly string[], cwd: string, ready: () => boolean): Promise<CliResult & {interrupted: boolean}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LPACK_BIN, ...args], {cwd, env: {...process.env, CI: 'true', NO_COLOR: '1', ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    let interrupted = false
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const poll = setInterval(() => {
+      if (!interrupted && ready()) {
+        interrupted = true
+        child.kill('SIGINT')
+      }
+    }, 50)
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearInterval(poll)
+      clearTimeout(timer)
+      resolve({exitCode: code ?? (signal ? 128 : 1), stdout, stderr, interrupted})
+    })
+  })
+}
+
+describe('#11.10 Ctrl-C during a deploy', () => {
+  it('#11.10 during a slow multipart upload: the upload is aborted, no change set is made, exit 130 with the state', async () => {
+    // A finished build folder holding one artifact large enough to go up in parts (random bytes: any content will do).
+    const dir = join(work, 'interrupt-upload')
+    await mkdir(join(dir, 'artifacts'), {recursive: true})
+    const bytes = randomBytes(17 * 1024 * 1024)
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    await writeFile(join(dir, 'artifacts/BigFn.zip'), bytes)
+    await writeFile(join(dir, 'template.yaml'), 'AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\nResources:\n  BigFn:\n    Type: AWS::Serverless::Function\n    Properties: {Runtime: nodejs22.x, Handler: index.handler, CodeUri: artifacts/BigFn.zip}\n')
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({version: 1, template: 'template.yaml', artifacts: [
+      {logicalId: 'BigFn', kind: 'function', runtime: 'nodejs22.x', architecture: 'x86_64', zip: 'artifacts/BigFn.zip', sha256, zippedBytes: bytes.byteLength, unzippedBytes: bytes.byteLength, files: 1, inputsHash: 'x', cached: false},
+    ]}))
+    const isPart = (r: {method: string; path: string}) => r.method === 'PUT' && r.path.includes('partNumber=')
+    proxy.addFault({kind: 'delay', delayMs: 30_000, times: 100, match: isPart})
+    const before = proxy.requests.length
+    const result = await interruptWhen(['deploy', '-s', 'hardening-interrupt-upload', '--no-build', '-b', dir, '-t', join(dir, 'no-source.yaml'), '--s3-bucket', BUCKET], work, () => proxy.requests.slice(before).some(isPart))
+    expect(result.interrupted).toBe(true)
+    expect(result.exitCode, result.stderr).toBe(130)
+    expect(result.stderr).toContain('Error [INTERRUPTED]: Interrupted during the uploads: 0 of 1 upload(s) finished; the multipart upload of BigFn aborted (no parts left in S3). No change set was created; stack hardening-interrupt-upload was not changed')
+    expect((await sdk.s3.send(new ListMultipartUploadsCommand({Bucket: BUCKET}))).Uploads ?? []).toEqual([])
+    expect(proxy.requests.slice(before).filter((r) => r.action === 'CreateChangeSet')).toEqual([])
+    expect(await stackExists('hardening-interrupt-upload')).toBe(false)
+  })
+
+  it('#11.10 after the change set is made and before it runs: the change set is deleted, the stack is not updated, exit 130', async () => {
+    const dir = await project('interrupt-changeset')
+    const stack = 'hardening-interrupt-changeset'
+    const first = await runLpack(['deploy', '-s', stack, '--s3-bucket', BUCKET], {cwd: dir, env})
+    expect(first.exitCode, first.stderr).toBe(0)
+    const templateBefore = (await sdk.cloudFormation.send(new GetTemplateCommand({StackName: stack}))).TemplateBody
+    await writeFile(join(dir, 'hello/index.js'), "exports.handler = async () => ({statusCode: 200, body: 'never deployed'})\n")
+    // CloudFormation is slow to compute the change set: Ctrl-C lands while lpack waits for it.
+    proxy.addFault({kind: 'delay', delayMs: 3000, times: 1, match: (r) => r.action === 'DescribeChangeSet'})
+    const before = proxy.requests.length
+    const result = await interruptWhen(['deploy', '-s', stack, '--s3-bucket', BUCKET], dir, () => proxy.requests.slice(before).some((r) => r.action === 'DescribeChangeSet'))
+    expect(result.interrupted).toBe(true)
+    expect(result.exitCode, result.stderr).toBe(130)
+    expect(result.stderr).toMatch(new RegExp(`Error \\[INTERRUPTED\\]: Interrupted before executing change set \\S+, which was deleted; stack ${stack} was not changed`))
+    const during = proxy.requests.slice(before)
+    expect(during.filter((r) => r.action === 'ExecuteChangeSet')).toEqual([])
+    expect(during.filter((r) => r.action === 'DeleteChangeSet').map((r) => r.status)).toEqual([200])
+    // moto keeps the first deploy's executed change set (CloudFormation drops it); none is left to run.
+    const changeSets = (await sdk.cloudFormation.send(new ListChangeSetsCommand({StackName: stack}))).Summaries ?? []
+    expect(changeSets.filter((c) => c.ExecutionStatus !== 'EXECUTE_COMPLETE')).toEqual([])
+    expect((await sdk.cloudFormation.send(new GetTemplateCommand({StackName: stack}))).TemplateBody).toBe(templateBefore)
   })
 })

@@ -55,23 +55,59 @@ export async function uploadContents(
   contents: readonly ContentUpload[],
   options: {concurrency: number; reporter: Reporter; signal?: AbortSignal},
 ): Promise<UploadOutcome[]> {
-  return mapWithConcurrency(contents, options.concurrency, async (content) => {
-    options.signal?.throwIfAborted()
-    const id = `upload:${content.key}`
-    const bytes = content.body?.byteLength ?? (await fileSize(content.file!))
-    if (await hasContent(s3, target, content)) {
-      options.reporter.emit({level: 'info', kind: 'package.skip', id, final: true, message: `= ${content.label} unchanged (s3://${target.bucket}/${content.key})`, data: {key: content.key, bytes}})
-      return {key: content.key, sha256: content.sha256, bytes, uploaded: false}
-    }
-    options.reporter.emit({level: 'info', kind: 'package.upload.start', id, message: `↑ ${content.label} uploading ${formatBytes(bytes)}…`, data: {key: content.key, bytes}})
-    if (content.file !== undefined && bytes > MULTIPART_THRESHOLD_BYTES) {
-      await uploadMultipart(s3, target, content, bytes, options.signal)
-    } else {
-      await uploadSingle(s3, target, content)
-    }
-    options.reporter.emit({level: 'info', kind: 'package.upload.done', id, final: true, message: `↑ ${content.label} uploaded ${formatBytes(bytes)} → s3://${target.bucket}/${content.key}`, data: {key: content.key, bytes}})
-    return {key: content.key, sha256: content.sha256, bytes, uploaded: true}
+  const progress: UploadProgress = {done: [], aborted: []}
+  try {
+    return await mapWithConcurrency(contents, options.concurrency, async (content) => {
+      try {
+        const outcome = await uploadOne(s3, target, content, options)
+        progress.done.push(content.label)
+        return outcome
+      } catch (error) {
+        const aborted = (error as {abortedMultipart?: string} | undefined)?.abortedMultipart
+        if (aborted !== undefined) progress.aborted.push(aborted)
+        throw error
+      }
+    })
+  } catch (error) {
+    // Every upload in flight has stopped (mapWithConcurrency waits for them), multipart ones aborted.
+    if (options.signal?.aborted) throw interruptedUploads(contents.length, progress)
+    throw error
+  }
+}
+
+/** What an interrupted run got done: for the message saying what state S3 is left in. */
+interface UploadProgress {
+  done: string[]
+  /** Multipart uploads that were started and then aborted (no parts left behind). */
+  aborted: string[]
+}
+
+function interruptedUploads(total: number, progress: UploadProgress): LpackError {
+  const parts = [`${progress.done.length} of ${total} upload(s) finished`]
+  const aborted = [...progress.aborted].sort()
+  if (aborted.length > 0) parts.push(`the multipart upload of ${aborted.join(', ')} aborted (no parts left in S3)`)
+  return new LpackError('INTERRUPTED', `Interrupted during the uploads: ${parts.join('; ')}`, {
+    hint: 'Run the same command again: what is in S3 already is not uploaded again.',
+    details: {uploadsFinished: progress.done.length, uploads: total, abortedMultipartUploads: aborted},
   })
+}
+
+async function uploadOne(s3: S3Client, target: UploadTarget, content: ContentUpload, options: {reporter: Reporter; signal?: AbortSignal}): Promise<UploadOutcome> {
+  options.signal?.throwIfAborted()
+  const id = `upload:${content.key}`
+  const bytes = content.body?.byteLength ?? (await fileSize(content.file!))
+  if (await hasContent(s3, target, content)) {
+    options.reporter.emit({level: 'info', kind: 'package.skip', id, final: true, message: `= ${content.label} unchanged (s3://${target.bucket}/${content.key})`, data: {key: content.key, bytes}})
+    return {key: content.key, sha256: content.sha256, bytes, uploaded: false}
+  }
+  options.reporter.emit({level: 'info', kind: 'package.upload.start', id, message: `↑ ${content.label} uploading ${formatBytes(bytes)}…`, data: {key: content.key, bytes}})
+  if (content.file !== undefined && bytes > MULTIPART_THRESHOLD_BYTES) {
+    await uploadMultipart(s3, target, content, bytes, options.signal)
+  } else {
+    await uploadSingle(s3, target, content, options.signal)
+  }
+  options.reporter.emit({level: 'info', kind: 'package.upload.done', id, final: true, message: `↑ ${content.label} uploaded ${formatBytes(bytes)} → s3://${target.bucket}/${content.key}`, data: {key: content.key, bytes}})
+  return {key: content.key, sha256: content.sha256, bytes, uploaded: true}
 }
 
 async function hasContent(s3: S3Client, target: UploadTarget, content: ContentUpload): Promise<boolean> {
@@ -92,7 +128,7 @@ function encryption(target: UploadTarget) {
     : {ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: target.kmsKeyId}
 }
 
-async function uploadSingle(s3: S3Client, target: UploadTarget, content: ContentUpload): Promise<void> {
+async function uploadSingle(s3: S3Client, target: UploadTarget, content: ContentUpload, signal?: AbortSignal): Promise<void> {
   const {PutObjectCommand} = await import('@aws-sdk/client-s3')
   const body = content.body ?? (await readFile(content.file!))
   const digest = createHash('sha256').update(body).digest()
@@ -110,8 +146,10 @@ async function uploadSingle(s3: S3Client, target: UploadTarget, content: Content
         ExpectedBucketOwner: target.expectedOwner,
         ...encryption(target),
       }),
+      {abortSignal: signal},
     )
   } catch (error) {
+    if (signal?.aborted) throw error
     throw uploadError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key}`, target)
   }
 }
@@ -144,9 +182,27 @@ async function uploadMultipart(s3: S3Client, target: UploadTarget, content: Cont
   try {
     await upload.done()
   } catch (error) {
+    if (signal?.aborted) {
+      // lib-storage's own clean-up runs after done() has already rejected, and the process may end first: the
+      // upload is aborted here, and awaited, so no parts are left behind to be billed.
+      await abortMultipartUpload(s3, target, content.key, (upload as unknown as {uploadId?: string}).uploadId)
+      throw Object.assign(new Error('Upload aborted'), {name: 'AbortError', abortedMultipart: content.label})
+    }
     throw uploadError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key} in parts`, target)
   } finally {
     signal?.removeEventListener('abort', abort)
+  }
+}
+
+async function abortMultipartUpload(s3: S3Client, target: UploadTarget, key: string, uploadId: string | undefined): Promise<void> {
+  if (uploadId === undefined) return
+  const {AbortMultipartUploadCommand} = await import('@aws-sdk/client-s3')
+  try {
+    await s3.send(new AbortMultipartUploadCommand({Bucket: target.bucket, Key: key, UploadId: uploadId, ExpectedBucketOwner: target.expectedOwner}))
+  } catch (error) {
+    // Already aborted by lib-storage's own clean-up.
+    if (awsErrorName(error) === 'NoSuchUpload' || httpStatusOf(error) === 404) return
+    throw awsError(error, `Aborting the multipart upload of s3://${target.bucket}/${key}`, 'UPLOAD_FAILED')
   }
 }
 
