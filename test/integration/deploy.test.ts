@@ -151,7 +151,7 @@ describe('lpack deploy against moto: create → one-function update → no-op �
   })
 
   it('deletes the stack and, when asked, its artifacts', async () => {
-    const result = await lpack(['delete', '--stack-name', stack, '--delete-artifacts', '--yes', '--json'])
+    const result = await lpack(['delete', '--stack-name', stack, '--delete-artifacts', '--rollback-buffer-days', '0', '--yes', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
     const document = JSON.parse(result.stdout)
     expect(document.kind).toBe('deleted')

@@ -2,7 +2,9 @@ import {AwsSession} from '../../aws/clients.js'
 import type {Reporter} from '../../io/reporter.js'
 import {AWS_KEYS, mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
 import {parseKeyValues, parseList} from '../config/values.js'
+import {LpackError} from '../../errors.js'
 import {decideConfirmation} from './confirm.js'
+import {DEFAULT_ROLLBACK_BUFFER_DAYS} from './gc.js'
 import type {ChangeRow} from './plan.js'
 import {type DeleteResult, deleteStack} from './delete.js'
 import {type DeployResult, deployStack} from './index.js'
@@ -15,7 +17,7 @@ export const DEPLOY_KEYS = [
   'concurrency', 'poll-interval', 'confirm-changeset',
 ] as const
 
-export const DELETE_KEYS = [...AWS_KEYS, 'stack-name', 'delete-artifacts', 'poll-interval'] as const
+export const DELETE_KEYS = [...AWS_KEYS, 'stack-name', 'delete-artifacts', 's3-bucket', 's3-prefix', 'rollback-buffer-days', 'poll-interval'] as const
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000
 const TIMEOUT_MS = 60 * 60 * 1000
@@ -47,7 +49,6 @@ export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<De
   const templateFile = settings.string('template-file') ?? 'template.yaml'
   const transform = settings.string('transform') ?? 'auto'
   if (transform !== 'auto' && transform !== 'local' && transform !== 'server') {
-    const {LpackError} = await import('../../errors.js')
     throw new LpackError('USAGE', `--transform must be auto, local or server, got ${transform}`)
   }
   const capabilities = parseList(settings.raw('capabilities'), 'capabilities')
@@ -94,6 +95,9 @@ export async function deleteFromFlags(flags: RawFlags, io: DeployIo): Promise<De
   return deleteStack({
     stackName,
     deleteArtifacts: settings.boolean('delete-artifacts') ?? false,
+    bucket: settings.string('s3-bucket'),
+    prefix: settings.string('s3-prefix'),
+    rollbackBufferDays: rollbackBufferDays(settings.raw('rollback-buffer-days')),
     pollIntervalMs: settings.integer('poll-interval') ?? DEFAULT_POLL_INTERVAL_MS,
     timeoutMs: TIMEOUT_MS,
     aws: new AwsSession(settings.aws()),
@@ -101,4 +105,12 @@ export async function deleteFromFlags(flags: RawFlags, io: DeployIo): Promise<De
     signal: io.signal,
     confirm: decision.kind === 'ask' ? (stack: string) => io.ask(`Delete stack ${stack}?`) : undefined,
   })
+}
+
+/** `--rollback-buffer-days`: a whole number of days, 0 or more (0: no grace period). */
+export function rollbackBufferDays(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULT_ROLLBACK_BUFFER_DAYS
+  const days = Number(value)
+  if (!Number.isInteger(days) || days < 0) throw new LpackError('CONFIG_INVALID', `rollback-buffer-days must be a whole number of days (0 or more), got ${JSON.stringify(value)}`)
+  return days
 }
