@@ -26,7 +26,7 @@ export default class Delete extends LpackCommand {
     const {deleteFromFlags} = await import('../core/deploy/from-flags.js')
     const view = await import('../io/deploy-view.js')
     const prompt = await import('../io/prompt.js')
-    const reporter = this.jsonEnabled() ? new view.JsonLinesReporter(process.stderr) : this.createReporter()
+    const reporter = this.jsonEnabled() ? this.keepingWarnings(new view.JsonLinesReporter(process.stderr)) : this.createReporter()
     const interrupt = new AbortController()
     process.once('SIGINT', () => interrupt.abort())
     return deleteFromFlags(flags, {reporter, signal: interrupt.signal, terminal: prompt.stdinIsTerminal(), ask: prompt.askYesNo})

@@ -7,7 +7,7 @@ import {createServer, type AddressInfo, type Socket} from 'node:net'
 import {join} from 'node:path'
 
 import {CreateStackCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand} from '@aws-sdk/client-cloudformation'
-import {CreateBucketCommand, GetBucketPolicyCommand, ListMultipartUploadsCommand} from '@aws-sdk/client-s3'
+import {CreateBucketCommand, CreateMultipartUploadCommand, GetBucketPolicyCommand, ListMultipartUploadsCommand, UploadPartCommand} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {ensureManagedBucket} from '../../src/core/package/managed-bucket.js'
@@ -278,5 +278,54 @@ describe('#11.10 Ctrl-C during a deploy', () => {
     const changeSets = (await sdk.cloudFormation.send(new ListChangeSetsCommand({StackName: stack}))).Summaries ?? []
     expect(changeSets.filter((c) => c.ExecutionStatus !== 'EXECUTE_COMPLETE')).toEqual([])
     expect((await sdk.cloudFormation.send(new GetTemplateCommand({StackName: stack}))).TemplateBody).toBe(templateBefore)
+  })
+})
+
+describe('#11 small ones', () => {
+  it('#11 sizes are written one way everywhere: the build line, the build table and the upload line agree (KiB)', async () => {
+    const dir = await project('sizes')
+    // Text that does not compress away, so the zip is a few KiB.
+    const lines = Array.from({length: 60}, (_, i) => `  '${createHash('sha256').update(`seed ${i}`).digest('base64')}',`)
+    await writeFile(join(dir, 'hello/index.js'), `const words = [\n${lines.join('\n')}\n]\nexports.handler = async () => ({statusCode: 200, body: words.join(' ')})\n`)
+    const built = await runLpack(['build'], {cwd: dir, env})
+    expect(built.exitCode, built.stderr).toBe(0)
+    const zipped = /HelloFn: (\S+ \S+) zipped/.exec(built.stderr)?.[1]
+    expect(zipped).toMatch(/^\d+\.\d KiB$/)
+    expect(built.stdout).toMatch(new RegExp(`HelloFn\\s+function\\s+nodejs22\\.x\\s+${zipped}`))
+    const deployed = await runLpack(['deploy', '-s', 'hardening-sizes', '--s3-bucket', BUCKET], {cwd: dir, env})
+    expect(deployed.exitCode, deployed.stderr).toBe(0)
+    expect(deployed.stderr).toContain(`↑ HelloFn uploading ${zipped}…`)
+    for (const output of [built.stdout, built.stderr, deployed.stderr]) expect(output).not.toMatch(/\d (MB|KB)\b|\d bytes\b/)
+  })
+
+  it('#11 --json keeps warnings, in the result document', async () => {
+    const dir = await project('json-warnings')
+    await writeFile(join(dir, 'samconfig.toml'), 'version = 0.1\n[default.build.parameters]\ncached = true\nparallel = true\n')
+    const built = await runLpack(['build', '--json'], {cwd: dir, env})
+    expect(built.exitCode, built.stderr).toBe(0)
+    const document = JSON.parse(built.stdout)
+    expect(document.artifacts).toHaveLength(2)
+    expect(document.warnings).toContainEqual({kind: 'config.ignored', message: expect.stringContaining('lpack ignores cached, parallel')})
+  })
+
+  it('#11 a multipart upload an interrupted run left behind is aborted by the next run; others are left alone', async () => {
+    const dir = join(work, 'leftover')
+    await mkdir(join(dir, 'artifacts'), {recursive: true})
+    const bytes = randomBytes(30_000)
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    await writeFile(join(dir, 'artifacts/SmallFn.zip'), bytes)
+    await writeFile(join(dir, 'template.yaml'), 'Transform: AWS::Serverless-2016-10-31\nResources:\n  SmallFn:\n    Type: AWS::Serverless::Function\n    Properties: {Runtime: nodejs22.x, Handler: index.handler, CodeUri: artifacts/SmallFn.zip}\n')
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({version: 1, template: 'template.yaml', artifacts: [
+      {logicalId: 'SmallFn', kind: 'function', runtime: 'nodejs22.x', architecture: 'x86_64', zip: 'artifacts/SmallFn.zip', sha256, zippedBytes: bytes.byteLength, unzippedBytes: bytes.byteLength, files: 1, inputsHash: 'x', cached: false},
+    ]}))
+    const key = `leftover/${sha256}.zip`
+    const left = await sdk.s3.send(new CreateMultipartUploadCommand({Bucket: BUCKET, Key: key}))
+    await sdk.s3.send(new UploadPartCommand({Bucket: BUCKET, Key: key, UploadId: left.UploadId, PartNumber: 1, Body: bytes}))
+    const foreign = await sdk.s3.send(new CreateMultipartUploadCommand({Bucket: BUCKET, Key: 'leftover/someone-elses.bin'}))
+    const result = await runLpack(['package', '-b', dir, '--s3-bucket', BUCKET, '--s3-prefix', 'leftover', '-o', join(dir, 'packaged.yaml')], {cwd: work, env})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stderr).toContain(`Aborted 1 unfinished multipart upload(s) an interrupted run left in s3://${BUCKET}`)
+    const uploads = (await sdk.s3.send(new ListMultipartUploadsCommand({Bucket: BUCKET, Prefix: 'leftover/'}))).Uploads ?? []
+    expect(uploads.map((u) => [u.Key, u.UploadId])).toEqual([['leftover/someone-elses.bin', foreign.UploadId]])
   })
 })

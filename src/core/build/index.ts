@@ -5,6 +5,7 @@ import {rename, rm, writeFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
+import {formatBytes} from '../bytes.js'
 import type {Reporter} from '../../io/reporter.js'
 import {writeDeterministicZip} from '../package/zip.js'
 import type {Template} from '../template/template.js'
@@ -455,6 +456,5 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 }
 
 function formatSizeLine(size: SizeReport): string {
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`
-  return `${size.logicalId}: ${mb(size.zippedBytes)} zipped, ${mb(size.unzippedBytes)} unzipped${size.layerUnzippedBytes > 0 ? ` (+${mb(size.layerUnzippedBytes)} in layers)` : ''}`
+  return `${size.logicalId}: ${formatBytes(size.zippedBytes)} zipped, ${formatBytes(size.unzippedBytes)} unzipped${size.layerUnzippedBytes > 0 ? ` (+${formatBytes(size.layerUnzippedBytes)} in layers)` : ''}`
 }

@@ -7,6 +7,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
+import {formatBytes} from '../bytes.js'
 import {mapWithConcurrency} from '../concurrency.js'
 
 /** Above this size an object goes up in parts (lib-storage), each part checked by S3 against its SHA-256. */
@@ -226,8 +227,47 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+/** An unfinished multipart upload older than this is abandoned, whatever its key: no upload runs for a day. */
+const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000
+/** The last segment of a content key lpack uploads under. */
+const CONTENT_NAME = /(^|\/)[0-9a-f]{64}\.(zip|template\.json)$/
+
+/**
+ * Aborts the multipart uploads an interrupted earlier run left behind (their parts are stored, and billed, until
+ * aborted): lpack's content keys under the prefix whose object is now complete (`settledKeys`: this run uploaded or
+ * found it, so nothing can still be writing it), and any of lpack's older than a day. Returns how many; a failure
+ * to list or abort is a warning, never the run's failure.
+ */
+export async function abortLeftoverMultipartUploads(
+  s3: S3Client,
+  target: UploadTarget,
+  options: {prefix?: string; settledKeys: ReadonlySet<string>; now?: Date; reporter: Reporter},
+): Promise<number> {
+  const {AbortMultipartUploadCommand, ListMultipartUploadsCommand} = await import('@aws-sdk/client-s3')
+  const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '')
+  const now = (options.now ?? new Date()).getTime()
+  let aborted = 0
+  try {
+    let keyMarker: string | undefined
+    let uploadIdMarker: string | undefined
+    do {
+      const page = await s3.send(new ListMultipartUploadsCommand({Bucket: target.bucket, ExpectedBucketOwner: target.expectedOwner, ...(prefix === '' ? {} : {Prefix: `${prefix}/`}), KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker}))
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key === undefined || upload.UploadId === undefined || !CONTENT_NAME.test(upload.Key)) continue
+        const abandoned = upload.Initiated !== undefined && now - upload.Initiated.getTime() > ABANDONED_AFTER_MS
+        if (!options.settledKeys.has(upload.Key) && !abandoned) continue
+        await s3.send(new AbortMultipartUploadCommand({Bucket: target.bucket, Key: upload.Key, UploadId: upload.UploadId, ExpectedBucketOwner: target.expectedOwner}))
+        aborted++
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined
+      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined
+    } while (keyMarker !== undefined)
+  } catch (error) {
+    options.reporter.emit({level: 'warn', kind: 'package.multipart-cleanup-failed', message: `Unfinished multipart uploads in s3://${target.bucket} were not cleaned up: ${awsError(error, 'Listing multipart uploads').message}`})
+    return aborted
+  }
+  if (aborted > 0) {
+    options.reporter.emit({level: 'info', kind: 'package.multipart-cleanup', message: `Aborted ${aborted} unfinished multipart upload(s) an interrupted run left in s3://${target.bucket}`, data: {aborted}})
+  }
+  return aborted
 }
