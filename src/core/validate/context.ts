@@ -1,6 +1,7 @@
 import type {Diagnostic} from '../diagnostics/diagnostic.js'
 import {isObject, type JsonObject} from '../json.js'
 import {isIntrinsic} from '../template/intrinsics.js'
+import {resolveTemplate, type ResolvedTemplate} from '../template/resolve.js'
 import {formatPath, type Template, type TemplatePath} from '../template/template.js'
 import {type DiagnosticCode, DIAGNOSTIC_CODES} from './codes.js'
 
@@ -43,12 +44,17 @@ export class RuleContext {
       .sort()
   }
 
+  private resolvedTemplate: ResolvedTemplate | undefined
+
+  /** The template's functions and layers after Globals, and its parameter Defaults (template/resolve.ts). */
+  get resolved(): ResolvedTemplate {
+    this.resolvedTemplate ??= resolveTemplate(this.root)
+    return this.resolvedTemplate
+  }
+
   /** A `{Ref: Parameter}` replaced by the parameter's Default (what a deploy without overrides uses); other values unchanged. */
   resolveParameterDefault(value: unknown): unknown {
-    if (!isIntrinsic(value) || typeof value.Ref !== 'string') return value
-    const parameters = this.root.Parameters
-    const parameter = isObject(parameters) ? parameters[value.Ref] : undefined
-    return isObject(parameter) && parameter.Default !== undefined ? parameter.Default : value
+    return this.resolved.resolveParameterRef(value)
   }
 
   get hasSamTransform(): boolean {
