@@ -39,9 +39,11 @@ async function project(name: string, hello?: string): Promise<string> {
   return dir
 }
 
-async function zipKeys(dir: string): Promise<Record<string, string>> {
+/** The content keys of the fixture's two functions, from the build manifest. */
+async function zipKeys(dir: string): Promise<{HelloFn: string; WorldFn: string}> {
   const manifest = JSON.parse(await readFile(join(dir, '.lpack/build/manifest.json'), 'utf8'))
-  return Object.fromEntries(manifest.artifacts.map((a: {logicalId: string; sha256: string}) => [a.logicalId, `${a.sha256}.zip`]))
+  const key = (id: string) => `${manifest.artifacts.find((a: {logicalId: string}) => a.logicalId === id).sha256}.zip`
+  return {HelloFn: key('HelloFn'), WorldFn: key('WorldFn')}
 }
 
 async function exists(bucket: string, key: string): Promise<boolean> {
@@ -49,14 +51,14 @@ async function exists(bucket: string, key: string): Promise<boolean> {
 }
 
 describe('#11.8 lpack delete --delete-artifacts collects garbage, as cdk gc does', () => {
-  let alpha: Record<string, string>
-  let beta: Record<string, string>
+  let alpha: {HelloFn: string; WorldFn: string}
+  let beta: {HelloFn: string; WorldFn: string}
 
   beforeAll(async () => {
     // Two stacks share WorldFn's content-addressed object; each has its own HelloFn.
     const alphaDir = await project('alpha', 'alpha')
     const betaDir = await project('beta', 'beta')
-    for (const [dir, stack] of [[alphaDir, 'gc-alpha'], [betaDir, 'gc-beta']]) {
+    for (const [dir, stack] of [[alphaDir, 'gc-alpha'], [betaDir, 'gc-beta']] as const) {
       const result = await runLpack(['deploy', '-s', stack, '--resolve-s3', '--yes'], {cwd: dir, env})
       expect(result.exitCode, result.stderr).toBe(0)
     }
