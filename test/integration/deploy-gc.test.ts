@@ -53,6 +53,8 @@ async function exists(bucket: string, key: string): Promise<boolean> {
 describe('#11.8 lpack delete --delete-artifacts collects garbage, as cdk gc does', () => {
   let alpha: {HelloFn: string; WorldFn: string}
   let beta: {HelloFn: string; WorldFn: string}
+  /** gc-gamma's own object, kept by its delete (too recent), collected by lpack gc. */
+  let gammaHello = ''
 
   beforeAll(async () => {
     // Two stacks share WorldFn's content-addressed object; each has its own HelloFn.
@@ -72,6 +74,7 @@ describe('#11.8 lpack delete --delete-artifacts collects garbage, as cdk gc does
     const dir = await project('gamma', 'gamma')
     expect((await runLpack(['deploy', '-s', 'gc-gamma', '--resolve-s3', '--yes'], {cwd: dir, env})).exitCode).toBe(0)
     const gamma = await zipKeys(dir)
+    gammaHello = gamma.HelloFn
     const result = await runLpack(['delete', '-s', 'gc-gamma', '--delete-artifacts', '--yes', '--json'], {cwd: work, env})
     expect(result.exitCode, result.stderr).toBe(0)
     const document = JSON.parse(result.stdout)
@@ -118,5 +121,31 @@ describe('#11.8 lpack delete --delete-artifacts collects garbage, as cdk gc does
     expect(document.deletedArtifacts).toEqual([])
     expect(document.keptArtifacts).toEqual([{bucket: FOREIGN, key: `${sha256}.zip`, reason: "not under a content key in lpack's artifacts bucket and prefix"}])
     expect(await exists(FOREIGN, `${sha256}.zip`)).toBe(true)
+  })
+
+  it('#11.8 lpack gc collects the whole bucket the same way: lists first, needs --yes without a terminal, keeps what is not lpack\'s', async () => {
+    // Named like an artifact, but not written by lpack (no matching sha256 metadata).
+    const squatter = `${'c'.repeat(64)}.zip`
+    await sdk.s3.send(new PutObjectCommand({Bucket: MANAGED, Key: squatter, Body: 'not lpack'}))
+    const refused = await runLpack(['gc', '--rollback-buffer-days', '0'], {cwd: work, env})
+    expect(refused.exitCode, refused.stderr).toBe(2)
+    expect(refused.stderr).toContain('--yes')
+
+    const dryRun = await runLpack(['gc', '--rollback-buffer-days', '0', '--dry-run', '--json'], {cwd: work, env})
+    expect(dryRun.exitCode, dryRun.stderr).toBe(0)
+    const planned = JSON.parse(dryRun.stdout)
+    expect(planned).toMatchObject({dryRun: true, deleted: []})
+    expect(await exists(MANAGED, gammaHello)).toBe(true)
+
+    const result = await runLpack(['gc', '--rollback-buffer-days', '0', '--yes', '--json'], {cwd: work, env})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const document = JSON.parse(result.stdout)
+    expect(document.deleted).toEqual([{bucket: MANAGED, key: gammaHello}])
+    const kept = Object.fromEntries(document.kept.map((k: {key: string; reason: string}) => [k.key, k.reason]))
+    expect(kept[squatter]).toBe('not written by lpack (its sha256 metadata does not match its name)')
+    expect(kept[beta.HelloFn]).toBe('used by stack gc-beta')
+    expect(await exists(MANAGED, gammaHello)).toBe(false)
+    expect(await exists(MANAGED, squatter)).toBe(true)
+    expect(await exists(MANAGED, beta.WorldFn)).toBe(true)
   })
 })

@@ -3,7 +3,7 @@ import {awsError} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {type S3Location} from './artifacts.js'
-import {artifactScopes, deleteObjectEverywhere, type GcDecision, planGcNow, templateLocations} from './gc.js'
+import {artifactScopes, DEFAULT_ROLLBACK_BUFFER_DAYS, deleteObjectEverywhere, type GcDecision, planGcNow, templateLocations} from './gc.js'
 import {collectFailures, describeStack, newestEventId, watchStack} from './stack.js'
 
 export {codeLocationsIn, type S3Location} from './artifacts.js'
@@ -18,7 +18,8 @@ export interface DeleteOptions {
   /** The artifacts bucket and prefix deploy was given (the managed bucket counts as lpack's in any case). */
   bucket?: string
   prefix?: string
-  rollbackBufferDays: number
+  /** Default 1: artifacts uploaded less than a day ago are kept. */
+  rollbackBufferDays?: number
   pollIntervalMs: number
   timeoutMs: number
   aws: AwsSession
@@ -58,7 +59,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     })
     scopes = artifactScopes({accountId: await options.aws.accountId(), region: options.aws.region, bucket: options.bucket, prefix: options.prefix})
     // Listed before the question: what would go if the stack were gone now.
-    const preview = await planGcNow(options.aws, artifacts, {scopes, rollbackBufferDays: options.rollbackBufferDays, exceptStackId: stackId})
+    const preview = await planGcNow(options.aws, artifacts, {scopes, rollbackBufferDays: options.rollbackBufferDays ?? DEFAULT_ROLLBACK_BUFFER_DAYS, exceptStackId: stackId})
     reportDecisions(preview, reporter, 'would delete')
   }
   if (options.confirm !== undefined && !(await options.confirm(stackName))) {
@@ -81,7 +82,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   reporter.emit({level: 'info', kind: 'delete.done', message: `Stack ${stackName} deleted`})
   if (artifacts.length === 0) return {kind: 'deleted', stackName, stackId, deletedArtifacts: [], keptArtifacts: []}
   // Decided again now that the stack is gone: another stack may have started using an object meanwhile.
-  const decisions = await planGcNow(options.aws, artifacts, {scopes, rollbackBufferDays: options.rollbackBufferDays})
+  const decisions = await planGcNow(options.aws, artifacts, {scopes, rollbackBufferDays: options.rollbackBufferDays ?? DEFAULT_ROLLBACK_BUFFER_DAYS})
   return {kind: 'deleted', stackName, stackId, ...(await applyGc(options.aws, decisions, reporter))}
 }
 

@@ -4,7 +4,7 @@ import {AWS_KEYS, mergeFlagsWithConfig, type RawFlags} from '../config/resolve.j
 import {parseKeyValues, parseList} from '../config/values.js'
 import {LpackError} from '../../errors.js'
 import {decideConfirmation} from './confirm.js'
-import {DEFAULT_ROLLBACK_BUFFER_DAYS} from './gc.js'
+import {collectGarbage, DEFAULT_ROLLBACK_BUFFER_DAYS, type GcResult} from './gc.js'
 import type {ChangeRow} from './plan.js'
 import {type DeleteResult, deleteStack} from './delete.js'
 import {type DeployResult, deployStack} from './index.js'
@@ -18,6 +18,8 @@ export const DEPLOY_KEYS = [
 ] as const
 
 export const DELETE_KEYS = [...AWS_KEYS, 'stack-name', 'delete-artifacts', 's3-bucket', 's3-prefix', 'rollback-buffer-days', 'poll-interval'] as const
+
+export const GC_KEYS = [...AWS_KEYS, 's3-bucket', 's3-prefix', 'rollback-buffer-days', 'dry-run'] as const
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000
 const TIMEOUT_MS = 60 * 60 * 1000
@@ -113,4 +115,21 @@ export function rollbackBufferDays(value: unknown): number {
   const days = Number(value)
   if (!Number.isInteger(days) || days < 0) throw new LpackError('CONFIG_INVALID', `rollback-buffer-days must be a whole number of days (0 or more), got ${JSON.stringify(value)}`)
   return days
+}
+
+/** `lpack gc` from its flags: destructive, so confirmed like `lpack delete` (unless --dry-run). */
+export async function gcFromFlags(flags: RawFlags, io: DeployIo): Promise<GcResult> {
+  const settings = await mergeFlagsWithConfig('gc', flags, GC_KEYS, io.reporter)
+  const dryRun = settings.boolean('dry-run') ?? false
+  const decision = decideConfirmation({yes: flags.yes === true || dryRun, destructive: true, stdinIsTerminal: io.terminal, command: 'lpack gc', action: 'delete unused artifacts'})
+  if (decision.kind === 'refuse') throw decision.error
+  return collectGarbage({
+    bucket: settings.string('s3-bucket'),
+    prefix: settings.string('s3-prefix'),
+    rollbackBufferDays: rollbackBufferDays(settings.raw('rollback-buffer-days')),
+    dryRun,
+    aws: new AwsSession(settings.aws()),
+    reporter: io.reporter,
+    confirm: decision.kind === 'ask' ? (count) => io.ask(`Delete these ${count} artifact(s)?`) : undefined,
+  })
 }

@@ -3,6 +3,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 
 import type {AwsSession} from '../../aws/clients.js'
 import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
+import type {Reporter} from '../../io/reporter.js'
 import {parseTemplate} from '../template/load.js'
 import {managedBucketName} from '../package/managed-bucket.js'
 import {SHA256_METADATA_KEY} from '../package/upload.js'
@@ -216,4 +217,62 @@ export async function planGcNow(aws: AwsSession, candidates: readonly S3Location
   const s3 = await aws.s3()
   const objects = await objectFacts(s3, candidates, {scopes: options.scopes, references, owner: await aws.accountId()})
   return planGc({candidates, scopes: options.scopes, references, objects, stacksInProgress, now: options.now ?? new Date(), rollbackBufferDays: options.rollbackBufferDays})
+}
+
+export interface CollectGarbageOptions {
+  /** The bucket/prefix deploy used with --s3-bucket; the managed bucket is always collected. */
+  bucket?: string
+  prefix?: string
+  rollbackBufferDays: number
+  /** Plan and list only. */
+  dryRun: boolean
+  aws: AwsSession
+  reporter: Reporter
+  /** Asked once, after the list, before anything is deleted; absent means yes. */
+  confirm?: (count: number) => Promise<boolean>
+}
+
+export interface GcResult {
+  deleted: S3Location[]
+  kept: {bucket: string; key: string; reason: string}[]
+  dryRun: boolean
+}
+
+/** `lpack gc`: every object in lpack's buckets/prefixes is a candidate; planGc decides; what it says goes. */
+export async function collectGarbage(options: CollectGarbageOptions): Promise<GcResult> {
+  const scopes = artifactScopes({accountId: await options.aws.accountId(), region: options.aws.region, bucket: options.bucket, prefix: options.prefix})
+  const candidates = await listScopes(await options.aws.s3(), scopes)
+  const decisions = await planGcNow(options.aws, candidates, {scopes, rollbackBufferDays: options.rollbackBufferDays})
+  const {applyGc, reportDecisions} = await import('./delete.js')
+  reportDecisions(decisions, options.reporter, options.dryRun ? 'would delete' : 'delete')
+  const toDelete = decisions.filter((decision) => decision.action === 'delete')
+  const kept = decisions.flatMap((d) => (d.action === 'keep' ? [{bucket: d.bucket, key: d.key, reason: d.detail}] : []))
+  if (options.dryRun || toDelete.length === 0) return {deleted: [], kept, dryRun: options.dryRun}
+  if (options.confirm !== undefined && !(await options.confirm(toDelete.length))) {
+    const {LpackError} = await import('../../errors.js')
+    throw new LpackError('DECLINED', `Deleting ${toDelete.length} artifact(s) declined`)
+  }
+  const applied = await applyGc(options.aws, decisions, options.reporter)
+  return {deleted: applied.deletedArtifacts, kept: applied.keptArtifacts, dryRun: false}
+}
+
+/** Every object under each scope (a bucket that does not exist has none). */
+async function listScopes(s3: S3Client, scopes: readonly ArtifactScope[]): Promise<S3Location[]> {
+  const {ListObjectsV2Command} = await import('@aws-sdk/client-s3')
+  const found: S3Location[] = []
+  for (const scope of scopes) {
+    const prefix = (scope.prefix ?? '').replace(/^\/+|\/+$/g, '')
+    let token: string | undefined
+    try {
+      do {
+        const page = await s3.send(new ListObjectsV2Command({Bucket: scope.bucket, ContinuationToken: token, ...(prefix === '' ? {} : {Prefix: `${prefix}/`})}))
+        for (const object of page.Contents ?? []) if (object.Key !== undefined) found.push({bucket: scope.bucket, key: object.Key})
+        token = page.IsTruncated ? page.NextContinuationToken : undefined
+      } while (token)
+    } catch (error) {
+      if (awsErrorName(error) === 'NoSuchBucket') continue
+      throw awsError(error, `Listing s3://${scope.bucket}/${prefix}`)
+    }
+  }
+  return found
 }
