@@ -8,6 +8,7 @@ import {collectGarbage, DEFAULT_ROLLBACK_BUFFER_DAYS, type GcResult} from './gc.
 import type {ChangeRow} from './plan.js'
 import {type DeleteResult, deleteStack} from './delete.js'
 import {type DeployResult, deployStack} from './index.js'
+import {checkCapabilities, checkStackName} from './inputs.js'
 
 export const DEPLOY_KEYS = [
   ...AWS_KEYS,
@@ -37,6 +38,7 @@ export interface DeployIo {
 export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<DeployResult> {
   const settings = await mergeFlagsWithConfig('deploy', flags, DEPLOY_KEYS, io.reporter)
   const stackName = settings.required('stack-name')
+  checkStackName(stackName)
   const decision = decideConfirmation({
     yes: flags.yes === true,
     wanted: settings.boolean('confirm-changeset'),
@@ -54,6 +56,7 @@ export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<De
     throw new LpackError('USAGE', `--transform must be auto, local or server, got ${transform}`)
   }
   const capabilities = parseList(settings.raw('capabilities'), 'capabilities')
+  checkCapabilities(capabilities)
   const tags = settings.raw('tags')
   const notificationArns = settings.raw('notification-arns')
   return deployStack({
@@ -92,6 +95,7 @@ export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<De
 export async function deleteFromFlags(flags: RawFlags, io: DeployIo): Promise<DeleteResult> {
   const settings = await mergeFlagsWithConfig('delete', flags, DELETE_KEYS, io.reporter)
   const stackName = settings.required('stack-name')
+  checkStackName(stackName)
   const decision = decideConfirmation({yes: flags.yes === true, destructive: true, stdinIsTerminal: io.terminal, command: 'lpack delete', action: `delete stack ${stackName}`})
   if (decision.kind === 'refuse') throw decision.error
   return deleteStack({
