@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {rewriteTemplate} from '../../src/core/build/rewrite.js'
+import {codeLocationsIn} from '../../src/core/deploy/artifacts.js'
 import {findLocalPaths} from '../../src/core/template/local-paths.js'
 
 // Issue #11, item 22: the table of properties `aws cloudformation package` uploads, found in a template (pure).
@@ -53,5 +54,18 @@ describe('local paths packaging uploads', () => {
     // Function code is the build's own business (its zip), and the source template is not changed.
     expect(built.Resources.Fn.Properties.CodeUri).toBe('src/')
     expect(TEMPLATE.Resources.Graph.Properties.SchemaUri).toBe('graphql/schema.graphql')
+  })
+
+  it('#11.22 lpack gc sees what packaging uploaded besides code, so a stack that uses it keeps it', () => {
+    const packaged = {
+      Resources: {
+        Fn: {Type: 'AWS::Serverless::Function', Properties: {CodeUri: 's3://b/code.zip'}},
+        Graph: {Type: 'AWS::Serverless::GraphQLApi', Properties: {Functions: {fetch: {CodeUri: 's3://b/graph.zip'}}}},
+        Repo: {Type: 'AWS::CodeCommit::Repository', Properties: {Code: {S3: {Bucket: 'b', Key: 'seed.zip'}}}},
+        Flow: {Type: 'AWS::Serverless::StateMachine', Properties: {DefinitionUri: {Bucket: 'b', Key: 'flow.json'}}},
+      },
+      Outputs: {X: {'Fn::Transform': {Name: 'AWS::Include', Parameters: {Location: 's3://b/x.yaml'}}}},
+    }
+    expect(codeLocationsIn(packaged).map((l) => l.key)).toEqual(['code.zip', 'flow.json', 'graph.zip', 'seed.zip', 'x.yaml'])
   })
 })

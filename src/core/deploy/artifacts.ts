@@ -1,3 +1,5 @@
+import {packagedS3Locations} from '../template/local-paths.js'
+
 export interface S3Location {
   bucket: string
   key: string
@@ -22,5 +24,7 @@ export function codeLocationsIn(template: Record<string, unknown>): S3Location[]
       }
     }
   }
+  // Everything else packaging uploads (definitions, includes, zipped folders): lpack gc must keep those too.
+  for (const location of packagedS3Locations(template)) add(location.bucket, location.key)
   return [...found.values()].sort((a, b) => (`${a.bucket}/${a.key}` < `${b.bucket}/${b.key}` ? -1 : 1))
 }

@@ -94,12 +94,36 @@ export function isLocalPath(value: unknown): value is string {
  * literal strings (intrinsics, `{Bucket, Key}` objects) are S3 locations already, or computed: left alone.
  */
 export function findLocalPaths(template: Record<string, unknown>, options: {includeCode: boolean}): LocalPathRef[] {
-  const refs: LocalPathRef[] = []
+  return artifactValues(template, options).filter((ref): ref is LocalPathRef => isLocalPath(ref.value))
+}
+
+/**
+ * Every S3 object a packaged template names at the properties packaging writes (code included): what `lpack gc`
+ * must keep while a stack uses it. `s3://bucket/key` strings and `{Bucket, Key}` / `{S3Bucket, S3Key}` objects.
+ */
+export function packagedS3Locations(template: Record<string, unknown>): {bucket: string; key: string}[] {
+  const found: {bucket: string; key: string}[] = []
+  for (const {value} of artifactValues(template, {includeCode: true})) {
+    if (typeof value === 'string') {
+      const match = /^s3:\/\/([^/]+)\/([^?]+)/.exec(value)
+      if (match) found.push({bucket: match[1]!, key: match[2]!})
+    } else if (isObject(value)) {
+      const bucket = value.S3Bucket ?? value.Bucket
+      const key = value.S3Key ?? value.Key
+      if (typeof bucket === 'string' && typeof key === 'string') found.push({bucket, key})
+    }
+  }
+  return found
+}
+
+/** The value at every packaged property of the template, whatever it holds. */
+function artifactValues(template: Record<string, unknown>, options: {includeCode: boolean}): (Omit<LocalPathRef, 'value'> & {value: unknown})[] {
+  const refs: (Omit<LocalPathRef, 'value'> & {value: unknown})[] = []
   const metadata = template.Metadata
   if (isObject(metadata)) {
     for (const {section, property} of METADATA_PROPERTIES) {
       const value = isObject(metadata[section]) ? metadata[section][property] : undefined
-      if (isLocalPath(value)) refs.push({path: ['Metadata', section, property], value, owner: section, shape: S3_URI, forceZip: false})
+      if (value !== undefined) refs.push({path: ['Metadata', section, property], value, owner: section, shape: S3_URI, forceZip: false})
     }
   }
   const resources = isObject(template.Resources) ? template.Resources : {}
@@ -108,7 +132,7 @@ export function findLocalPaths(template: Record<string, unknown>, options: {incl
     for (const property of ARTIFACT_PROPERTIES) {
       if (property.type !== resource.Type || (property.code && !options.includeCode)) continue
       for (const [path, value] of matches(resource.Properties, property.path)) {
-        if (isLocalPath(value)) refs.push({path: ['Resources', logicalId, 'Properties', ...path], value, owner: logicalId, shape: property.shape, forceZip: property.forceZip ?? false})
+        refs.push({path: ['Resources', logicalId, 'Properties', ...path], value, owner: logicalId, shape: property.shape, forceZip: property.forceZip ?? false})
       }
     }
   }
@@ -126,14 +150,14 @@ function matches(root: unknown, pattern: readonly string[], at: string[] = []): 
 }
 
 /** `Fn::Transform: {Name: AWS::Include, Parameters: {Location: local}}` anywhere in the template. */
-function findIncludes(value: unknown, at: (string | number)[], refs: LocalPathRef[]): void {
+function findIncludes(value: unknown, at: (string | number)[], refs: (Omit<LocalPathRef, 'value'> & {value: unknown})[]): void {
   if (Array.isArray(value)) {
     value.forEach((item, index) => findIncludes(item, [...at, index], refs))
     return
   }
   if (!isObject(value)) return
   for (const [key, child] of Object.entries(value)) {
-    if (key === 'Fn::Transform' && isObject(child) && child.Name === 'AWS::Include' && isObject(child.Parameters) && isLocalPath(child.Parameters.Location)) {
+    if (key === 'Fn::Transform' && isObject(child) && child.Name === 'AWS::Include' && isObject(child.Parameters) && typeof child.Parameters.Location === 'string') {
       refs.push({path: [...at, key, 'Parameters', 'Location'], value: child.Parameters.Location, owner: 'AWS::Include', shape: S3_URI, forceZip: false})
       continue
     }
