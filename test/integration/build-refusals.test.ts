@@ -4,6 +4,9 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {buildProject} from '../../src/core/build/index.js'
+import {LpackError} from '../../src/errors.js'
+import {RecordingReporter} from '../../src/io/reporter.js'
 import {runLpack} from '../support/cli.js'
 import {extractZip} from '../support/zip.js'
 
@@ -98,11 +101,14 @@ Resources:
       Resources: {'../../Escaped': {Type: 'AWS::Serverless::Function', Properties: {CodeUri: 'src/', Handler: 'app.handler', Runtime: 'ruby3.4'}}},
     }
     await writeFile(join(dir, 'template.json'), JSON.stringify(template))
+    // The CLI validates first (LP1007); the plan refuses it too, for library callers that skip validation.
     const result = await runLpack(['build', '-t', 'template.json'], {cwd: dir})
-    // TEMPLATE_INVALID: a template that cannot be built as written (exit 1, as for an unparsable one).
     expect(result.exitCode).toBe(1)
-    expect(result.stderr).toContain('Error [TEMPLATE_INVALID]')
-    expect(result.stderr).toContain('Logical ID "../../Escaped" must contain only letters and digits')
+    expect(result.stderr).toContain('Logical ID "../../Escaped" in Resources must contain only letters and digits')
+    const error = await buildProject({templateFile: join(dir, 'template.json'), validate: false, reporter: new RecordingReporter()}).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(LpackError)
+    expect((error as LpackError).code).toBe('TEMPLATE_INVALID')
+    expect((error as LpackError).message).toBe('Logical ID "../../Escaped" must contain only letters and digits')
     expect(await readdir(root)).not.toContain('Escaped.zip')
     expect(await readdir(join(dir, '.lpack')).catch(() => [])).not.toContain('Escaped.zip')
   })
