@@ -90,7 +90,9 @@ function checkEvent(event: Buffer): Buffer {
 /** Builds the function (and its layers) if stale, unpacks its zip and its layers', and reads its configuration. */
 export async function prepareFunction(options: InvokeOptions): Promise<PreparedFunction> {
   const hostEnv = options.hostEnv ?? process.env
-  const built = await buildProject({templateFile: options.templateFile, buildDir: options.buildDir, functions: [options.functionId], parameters: options.parameters, reporter: options.reporter})
+  // The build's progress is detail here (shown with --debug); its warnings still show.
+  const buildReporter: Reporter = {emit: (event) => options.reporter.emit(event.level === 'info' ? {...event, level: 'debug'} : event)}
+  const built = await buildProject({templateFile: options.templateFile, buildDir: options.buildDir, functions: [options.functionId], parameters: options.parameters, reporter: buildReporter})
   const {loadTemplateFile} = await import('../template/load.js')
   const loaded = await loadTemplateFile(join(built.buildDir, BUILT_TEMPLATE_FILE))
   if (!loaded.template) throw new LpackError('BUILD_REQUIRED', `The built template in ${built.buildDir} cannot be read`, {hint: 'Run lpack build again.'})
