@@ -213,3 +213,32 @@ done
     expect(result.logs).toContain('no runtime here')
   })
 })
+
+describe('lpack invoke: response streaming', () => {
+  it('#14.1 an awslambda.streamifyResponse handler streams its response; an error after the first bytes is the invocation\'s error', {timeout: 30_000}, async () => {
+    const {env} = await setup(
+      {
+        'task/app.mjs': `
+          export const handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
+            if (event.url) responseStream = awslambda.HttpResponseStream.from(responseStream, {statusCode: 201, headers: {'x-a': 'b'}})
+            for (const part of ['one ', 'two ', 'three']) {
+              responseStream.write(part)
+              await new Promise((resolve) => setTimeout(resolve, 20))
+            }
+            if (event.fail) throw new Error('stream broke after ' + context.awsRequestId.length)
+            responseStream.end()
+          })`,
+      },
+      {runtime: 'nodejs20.x', handler: 'app.handler'},
+    )
+    const streamed = await env.invoke(event({}))
+    expect(streamed.failed).toBe(false)
+    expect(streamed.payload).toBe('one two three')
+    const url = await env.invoke(event({url: true}))
+    expect(url.payload).toBe('{"statusCode":201,"headers":{"x-a":"b"}}' + '\u0000'.repeat(8) + 'one two three')
+    const broken = await env.invoke(event({fail: true}))
+    expect(broken.failed).toBe(true)
+    expect(JSON.parse(broken.payload)).toMatchObject({errorType: 'Error', errorMessage: 'stream broke after 36'})
+    expect(broken.coldStart).toBe(false)
+  })
+})

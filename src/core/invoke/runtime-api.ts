@@ -134,6 +134,13 @@ export class RuntimeApiServer {
       return
     }
     reply(response, 202, {status: 'OK'})
+    // A streamed response that failed after its first bytes carries the error in trailers.
+    const trailerType = request.trailers['lambda-runtime-function-error-type']
+    if (match[2] === 'response' && trailerType) {
+      const errorBody = request.trailers['lambda-runtime-function-error-body']
+      pending.resolve({kind: 'error', errorType: trailerType, payload: errorBody ? Buffer.from(errorBody, 'base64') : Buffer.from(JSON.stringify({errorType: trailerType, errorMessage: ''}))})
+      return
+    }
     pending.resolve(match[2] === 'response' ? {kind: 'response', payload: body.bytes} : {kind: 'error', payload: body.bytes, errorType: errorTypeHeader(request)})
   }
 

@@ -178,6 +178,58 @@ function runHandler(handler, event, headers) {
 
 const current = {requestId: undefined, fail: undefined}
 
+// Response streaming (awslambda.streamifyResponse): the handler writes to a stream that Lambda's runtime sends as
+// the chunked body of the response, in "streaming" mode; an error after the first bytes travels in trailers.
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming')
+const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response'
+globalThis.awslambda = {
+  streamifyResponse(handler) {
+    handler[STREAMING] = 'response'
+    return handler
+  },
+  HttpResponseStream: {
+    /** A function URL's status and headers before the body: JSON, then 8 zero bytes. */
+    from(stream, prelude) {
+      stream.setContentType(HTTP_INTEGRATION)
+      stream.write(JSON.stringify(prelude))
+      stream.write(Buffer.alloc(8))
+      return stream
+    },
+  },
+}
+
+function streamInvocation(handler, event, headers, requestId) {
+  return new Promise((settle) => {
+    const stream = http.request({
+      host: apiHost,
+      port: Number(apiPort),
+      method: 'POST',
+      path: `${API}/invocation/${requestId}/response`,
+      agent,
+      headers: {'Lambda-Runtime-Function-Response-Mode': 'streaming', 'Transfer-Encoding': 'chunked', 'Content-Type': 'application/octet-stream', Trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body'},
+    })
+    stream.setContentType = (type) => stream.setHeader('Content-Type', type)
+    stream.on('response', (response) => response.resume().on('end', () => settle()))
+    stream.on('error', () => settle())
+    let failed = false
+    const fail = (error) => {
+      if (failed || stream.writableEnded) return
+      failed = true
+      const document = errorDocument(error)
+      process.stdout.write(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(document)}\n`)
+      stream.addTrailers({'Lambda-Runtime-Function-Error-Type': document.errorType, 'Lambda-Runtime-Function-Error-Body': Buffer.from(JSON.stringify(document)).toString('base64')})
+      stream.end()
+    }
+    current.fail = fail
+    const context = makeContext(headers, {done: () => {}})
+    Promise.resolve()
+      .then(() => handler(event, stream, context))
+      .then(() => {
+        if (!stream.writableEnded) stream.end()
+      }, fail)
+  })
+}
+
 /** Logs the error as Lambda's runtime does (before it reports it, so the line belongs to the invocation), then posts it. */
 async function postError(path, error, requestId, label) {
   const document = errorDocument(error)
@@ -216,6 +268,12 @@ async function main() {
     const traceId = next.headers['lambda-runtime-trace-id']
     if (traceId) process.env._X_AMZN_TRACE_ID = traceId
     else delete process.env._X_AMZN_TRACE_ID
+    if (handler[STREAMING] === 'response') {
+      await streamInvocation(handler, JSON.parse(next.body.toString('utf8')), next.headers, requestId)
+      current.fail = undefined
+      currentRequestId = undefined
+      continue
+    }
     let outcome
     try {
       outcome = await runHandler(handler, JSON.parse(next.body.toString('utf8')), next.headers)
