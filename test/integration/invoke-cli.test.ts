@@ -130,6 +130,12 @@ describe('lpack invoke', () => {
     expect(JSON.parse(result.stdout)).toBe('Hello, Ada!')
   })
 
+  it('#14.3 an event over 6 MB is refused as Lambda refuses it, before anything runs', {timeout: 30_000}, async () => {
+    const tooLarge = Buffer.from(JSON.stringify('x'.repeat(6 * 1024 * 1024)))
+    const invoking = invokeMany({templateFile: join(project, 'template.yaml'), functionId: 'Hello', events: [{event: tooLarge}], reporter: new RecordingReporter()})
+    await expect(invoking).rejects.toMatchObject({code: 'USAGE', message: expect.stringContaining('at most 6291456 bytes')})
+  })
+
   it('#14.3 a warm second invoke in one environment has no Init Duration', {timeout: 120_000}, async () => {
     const reporter = new RecordingReporter()
     const results = await invokeMany({templateFile: join(project, 'template.yaml'), functionId: 'Hello', events: [{event: Buffer.from('{"n":1}')}, {event: Buffer.from('{"n":2}')}], reporter, hostEnv: {PATH: process.env.PATH}})
