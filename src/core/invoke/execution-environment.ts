@@ -113,8 +113,9 @@ export class ExecutionEnvironment {
     }, timeoutMs)
     const crashed = () => running.server.abandon(exitError(requestId, running.exited))
     running.onExit.add(crashed)
+    // Each process keeps its own peak: one sample at the end finds those still running; samples meanwhile find
+    // the children that end before the invocation does.
     const sampler = setInterval(() => running.memory.sample(), MEMORY_SAMPLE_MS)
-    running.memory.sample()
     const outcome = await invocation
     const durationMs = performance.now() - startedAt
     clearTimeout(timer)
