@@ -58,9 +58,11 @@ for (let i = 0; i < warmRuns; i++) {
 await warm.dispose()
 
 // Cold: a new environment per run, first invoke included.
+// The baselines get the environment the function's process gets (PATH only): a host variable such as
+// NODE_EXTRA_CA_CERTS (set on the development machine) adds ~100 ms to every Node start.
 const spawnWall = (program, args) => {
   const start = performance.now()
-  const result = spawnSync(program, args, {stdio: 'ignore'})
+  const result = spawnSync(program, args, {stdio: 'ignore', env: {PATH: process.env.PATH}})
   if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} failed`)
   return performance.now() - start
 }
