@@ -31,6 +31,7 @@ export interface CacheRecord {
   artifact: Omit<ManifestArtifact, 'cached'>
   propertyUpdates?: BuiltContent['propertyUpdates']
   largestInputs?: BuiltContent['largestInputs']
+  providedElsewhere?: BuiltContent['providedElsewhere']
 }
 
 /**

@@ -77,6 +77,7 @@ export function planBuild(template: Template, options: PlanOptions = {}): BuildP
       layerIds: asArray(properties.Layers)
         .map((layer) => (isIntrinsic(layer) && typeof (layer as {Ref?: unknown}).Ref === 'string' ? (layer as {Ref: string}).Ref : undefined))
         .filter((id): id is string => id !== undefined && resolved.resource(id)?.kind === 'layer'),
+      ...(kind === 'function' && properties.Layers !== undefined && !(Array.isArray(properties.Layers) && properties.Layers.length === 0) ? {usesLayers: true as const} : {}),
     })
   }
   return {templateFile: resolve(template.file), projectDir, units: selectUnits(units, options.only), skipped}

@@ -6,10 +6,17 @@ import {formatPath, type Template, type TemplatePath} from '../template/template
 import {type DiagnosticCode, DIAGNOSTIC_CODES} from './codes.js'
 
 export {isObject, type JsonObject}
+export {didYouMean} from '../did-you-mean.js'
 
 export interface ValidateOptions {
   /** The day runtime deprecations are judged against; injected so results do not depend on the clock. */
   now?: Date
+  /**
+   * Check the files a template points at, relative to its folder: local CodeUri/ContentUri paths exist, and
+   * Python handlers are in their code. On for templates read from a file (validateFiles); off for a template
+   * given as text, whose folder is unknown.
+   */
+  checkFiles?: boolean
 }
 
 /** What every rule gets: the template, the day, and a way to report at a template path. */
@@ -21,6 +28,7 @@ export class RuleContext {
   constructor(
     readonly template: Template,
     readonly now: Date,
+    readonly checkFiles = false,
   ) {
     this.root = template.value
     const resources = isObject(this.root.Resources) ? this.root.Resources : {}
@@ -121,24 +129,3 @@ export function show(value: unknown): string {
   return text.length > 80 ? text.slice(0, 77) + '…' : text
 }
 
-/** The candidate closest to `name` by edit distance (case-insensitive), when close enough to be a likely typo. */
-export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
-  const lower = name.toLowerCase()
-  let best: {candidate: string; distance: number} | undefined
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase(), 3)
-    if (distance <= Math.max(1, Math.min(3, Math.floor(candidate.length / 3))) && (best === undefined || distance < best.distance)) best = {candidate, distance}
-  }
-  return best?.candidate
-}
-
-function editDistance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1
-  let previous = Array.from({length: b.length + 1}, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    previous = current
-  }
-  return previous[b.length]!
-}
