@@ -139,7 +139,11 @@ function runtimeSearchPaths(runtime: string, {taskRoot, optDir, runtimeDir}: Env
   }
   const python = /^python(\d+\.\d+)/.exec(runtime)
   if (python) {
-    return {PYTHONPATH: [taskRoot, join(optDir, 'python', 'lib', `python${python[1]}`, 'site-packages'), join(optDir, 'python'), runtimeDir].join(delimiter)}
+    return {
+      PYTHONPATH: [taskRoot, join(optDir, 'python', 'lib', `python${python[1]}`, 'site-packages'), join(optDir, 'python'), runtimeDir].join(delimiter),
+      // Lambda's /var/task is read-only, so Python writes no __pycache__ there; nor does it into the unpacked folder.
+      PYTHONDONTWRITEBYTECODE: '1',
+    }
   }
   return {}
 }
