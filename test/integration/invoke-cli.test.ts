@@ -31,6 +31,9 @@ Resources:
   Greeter:
     Type: AWS::Serverless::Function
     Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: python3.12, Layers: [!Ref Shared]}
+  Custom:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: custom/, Handler: not.used, Runtime: provided.al2023}
   Shared:
     Type: AWS::Serverless::LayerVersion
     Properties: {ContentUri: shared/, CompatibleRuntimes: [python3.12]}
@@ -56,6 +59,21 @@ beforeAll(async () => {
   await writeFile(join(project, 'greeter', 'app.py'), 'import greet\n\ndef handler(event, context):\n    return greet.greet(event["name"])\n')
   await writeFile(join(project, 'shared', 'python', 'greet.py'), 'def greet(name):\n    return "Hello, " + name + "!"\n')
   await writeFile(join(project, 'event.json'), '{"id": 42}')
+  await mkdir(join(project, 'custom'))
+  // A custom runtime's bootstrap in Python, reading the Runtime API with the standard library only.
+  const bootstrap = [
+    '#!/usr/bin/env python3',
+    'import json, os, urllib.request',
+    'api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime"',
+    'while True:',
+    '    with urllib.request.urlopen(api + "/invocation/next") as response:',
+    '        request_id = response.headers["Lambda-Runtime-Aws-Request-Id"]',
+    '        event = json.loads(response.read())',
+    '    body = json.dumps({"custom": event, "handler": os.environ["_HANDLER"]}).encode()',
+    '    urllib.request.urlopen(urllib.request.Request(api + "/invocation/" + request_id + "/response", data=body, method="POST")).read()',
+    '',
+  ].join('\n')
+  await writeFile(join(project, 'custom', 'bootstrap'), bootstrap, {mode: 0o755})
   await writeFile(join(project, 'env.json'), JSON.stringify({Parameters: {OVERRIDDEN: 'from-parameters'}, Hello: {TABLE: 'local-orders', AWS_REGION: 'venus-2', UNDECLARED: 'x'}}))
 })
 afterAll(async () => {
@@ -128,6 +146,12 @@ describe('lpack invoke', () => {
     const result = await lpack(['invoke', 'Greeter', '--event', '-'], {input: '{"name": "Ada"}'})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(JSON.parse(result.stdout)).toBe('Hello, Ada!')
+  })
+
+  it('#14.1 a provided.al2023 function\'s own bootstrap runs from the built zip (its executable bit kept)', {timeout: 120_000}, async () => {
+    const result = await lpack(['invoke', 'Custom', '-e', 'event.json'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual({custom: {id: 42}, handler: 'not.used'})
   })
 
   it('#14.3 an event over 6 MB is refused as Lambda refuses it, before anything runs', {timeout: 30_000}, async () => {

@@ -68,6 +68,8 @@ interface RunningProcess {
   initDurationMs?: number
   /** Settles when the runtime asks for work, reports an init error, or exits. */
   started: Promise<void>
+  /** Settles when the process has exited and its output has been read to the end. */
+  closed: Promise<void>
   onExit: Set<() => void>
 }
 
@@ -123,8 +125,10 @@ export class ExecutionEnvironment {
     running.onExit.delete(crashed)
     if (!timedOut) running.memory.sample()
     if (outcome.kind === 'error' && outcome.errorType === 'Runtime.ExitError') this.log(`RequestId: ${requestId} Error: Runtime exited with error: ${exitStatus(running.exited)}\nRuntime.ExitError`)
-    // Lines the function wrote just before it answered may still be in the pipe: one turn of the event loop reads them.
+    // Lines the function wrote just before it answered may still be in the pipe: one turn of the event loop reads
+    // them; a process that ended is read to the end.
     await new Promise((resolve) => setImmediate(resolve))
+    if (running.exited) await outputRead(running)
     if (timedOut || running.exited) this.running = undefined
     const report: InvokeReport = {
       durationMs,
@@ -165,7 +169,8 @@ export class ExecutionEnvironment {
     const env = lambdaEnvironment(fn, variables, {...folders, runtimeDir: command.runtimeDir}, identity, address, hostEnv)
     // Its own process group (detached), so that a timeout ends everything the function started.
     const child = spawn(command.program, command.args, {cwd: folders.taskRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe']})
-    const current: RunningProcess = {child, server, memory: new ProcessTreeMemory(child.pid ?? 0), started, onExit: new Set()}
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
+    const current: RunningProcess = {child, server, memory: new ProcessTreeMemory(child.pid ?? 0), started, closed, onExit: new Set()}
     holder.running = current
     for (const stream of [child.stdout!, child.stderr!]) createInterface({input: stream, crlfDelay: Infinity}).on('line', (line) => this.log(line))
     const exited = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -195,8 +200,8 @@ export class ExecutionEnvironment {
   private async failedStart(running: RunningProcess, requestId: string): Promise<InvokeResult> {
     this.stop(running)
     this.running = undefined
+    await outputRead(running)
     this.log(`START RequestId: ${requestId} Version: $LATEST`)
-    await new Promise((resolve) => setImmediate(resolve))
     const outcome: RuntimeOutcome = running.initError ?? exitError(requestId, running.exited)
     if (!running.initError) this.log(`RequestId: ${requestId} Error: Runtime exited with error: ${exitStatus(running.exited)}\nRuntime.ExitError`)
     return this.finish(requestId, outcome, {durationMs: 0, billedDurationMs: 0, memorySizeMb: this.options.fn.memoryMb}, {coldStart: true, timedOut: false})
@@ -228,6 +233,16 @@ export class ExecutionEnvironment {
     }
     void running.server.close()
   }
+}
+
+/**
+ * Waits until the ended process's output is read, for at most a moment: a child it left running (in another
+ * process group) may hold the pipes open.
+ */
+async function outputRead(running: RunningProcess): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([running.closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, 200)))])
+  clearTimeout(timer)
 }
 
 /** Lambda's REPORT line (tab-separated fields). */

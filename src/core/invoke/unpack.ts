@@ -1,5 +1,5 @@
 import {createWriteStream, readFileSync} from 'node:fs'
-import {chmod, mkdir, rename, rm, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, mkdtemp, rename, rm, writeFile} from 'node:fs/promises'
 import {dirname, join, resolve, sep} from 'node:path'
 import {pipeline} from 'node:stream/promises'
 
@@ -14,9 +14,10 @@ const STAMP_FILE = '.lpack-unpacked'
  */
 export async function unpackZips(zips: readonly string[], dir: string, key: string): Promise<void> {
   if (readStamp(dir) === key) return
-  const staging = `${dir}.partial`
-  await rm(staging, {recursive: true, force: true})
-  await mkdir(staging, {recursive: true})
+  // A staging folder of this call's own, renamed into place at the end: two invokes of one function at once each
+  // unpack whole, and neither runs from a half-written folder.
+  await mkdir(dirname(dir), {recursive: true})
+  const staging = await mkdtemp(`${dir}.partial-`)
   const yauzl = await import('yauzl')
   for (const file of zips) {
     const zip = await yauzl.openPromise(file, {lazyEntries: true})
@@ -41,7 +42,13 @@ export async function unpackZips(zips: readonly string[], dir: string, key: stri
   }
   await writeFile(join(staging, STAMP_FILE), key)
   await rm(dir, {recursive: true, force: true})
-  await rename(staging, dir)
+  try {
+    await rename(staging, dir)
+  } catch (error) {
+    await rm(staging, {recursive: true, force: true})
+    // Another invoke put the same content in place meanwhile.
+    if (readStamp(dir) !== key) throw error
+  }
 }
 
 function readStamp(dir: string): string | undefined {
