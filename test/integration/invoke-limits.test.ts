@@ -89,6 +89,22 @@ describe('lpack invoke: limits as Lambda enforces them', () => {
     expect(used - baseline).toBeLessThanOrEqual(120)
   })
 
+  it('#14.3 a function growing past its MemorySize is stopped with Runtime.OutOfMemory, and the next invoke starts afresh', {timeout: 30_000}, async () => {
+    const {env} = await setup(
+      {'task/app.py': 'import time\nkept = []\ndef handler(event, context):\n    if event.get("grow"):\n        for _ in range(40):\n            kept.append(b"\\x01" * (16 * 1024 * 1024))\n            time.sleep(0.05)\n    return len(kept)\n'},
+      {runtime: 'python3.12', handler: 'app.handler', memoryMb: 128, timeoutSeconds: 20},
+    )
+    const result = await env.invoke(event({grow: true}))
+    expect(result.failed).toBe(true)
+    expect(JSON.parse(result.payload)).toEqual({errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${result.requestId} Error: Runtime exited with error: signal: killed`})
+    expect(result.report.maxMemoryUsedMb).toBe(128)
+    // Stopped while growing, long before the 40 allocations (2 s) were done.
+    expect(result.report.durationMs).toBeLessThan(1500)
+    const next = await env.invoke(event({}))
+    expect(next.coldStart).toBe(true)
+    expect(next.payload).toBe('0')
+  })
+
   it('#14.3 START, END and REPORT lines in Lambda\'s format; a warm second invoke has no Init Duration', {timeout: 30_000}, async () => {
     const {env} = await setup({'task/app.js': 'let n = 0\nexports.handler = async () => ++n'}, {runtime: 'nodejs20.x', handler: 'app.handler', memoryMb: 192})
     const cold = await env.invoke(event({}))

@@ -116,25 +116,35 @@ export class ExecutionEnvironment {
     const crashed = () => running.server.abandon(exitError(requestId, running.exited))
     running.onExit.add(crashed)
     // Each process keeps its own peak: one sample at the end finds those still running; samples meanwhile find
-    // the children that end before the invocation does.
-    const sampler = setInterval(() => running.memory.sample(), MEMORY_SAMPLE_MS)
+    // the children that end before the invocation does, and a function past its MemorySize, which Lambda kills.
+    let outOfMemory = false
+    const sampler = setInterval(() => {
+      running.memory.sample()
+      if (outOfMemory || timedOut || running.memory.peakBytes() <= fn.memoryMb * 1024 * 1024) return
+      outOfMemory = true
+      this.stop(running)
+      const document = {errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`}
+      this.log(`${document.errorMessage}\nRuntime.OutOfMemory`)
+      running.server.abandon({kind: 'error', errorType: document.errorType, payload: Buffer.from(JSON.stringify(document))})
+    }, MEMORY_SAMPLE_MS)
     const outcome = await invocation
     const durationMs = performance.now() - startedAt
     clearTimeout(timer)
     clearInterval(sampler)
     running.onExit.delete(crashed)
-    if (!timedOut) running.memory.sample()
+    if (!timedOut && !outOfMemory) running.memory.sample()
     if (outcome.kind === 'error' && outcome.errorType === 'Runtime.ExitError') this.log(`RequestId: ${requestId} Error: Runtime exited with error: ${exitStatus(running.exited)}\nRuntime.ExitError`)
     // Lines the function wrote just before it answered may still be in the pipe: one turn of the event loop reads
     // them; a process that ended is read to the end.
     await new Promise((resolve) => setImmediate(resolve))
     if (running.exited) await outputRead(running)
-    if (timedOut || running.exited) this.running = undefined
+    if (timedOut || outOfMemory || running.exited) this.running = undefined
     const report: InvokeReport = {
       durationMs,
       billedDurationMs: Math.ceil(durationMs + (coldStart && isCustomRuntime(fn.runtime) ? (running.initDurationMs ?? 0) : 0)),
       memorySizeMb: fn.memoryMb,
-      ...(ProcessTreeMemory.supported() ? {maxMemoryUsedMb: Math.round(running.memory.peakBytes() / (1024 * 1024))} : {}),
+      // Lambda reports a function it stopped at its MemorySize as using exactly that.
+      ...(ProcessTreeMemory.supported() ? {maxMemoryUsedMb: Math.min(Math.round(running.memory.peakBytes() / (1024 * 1024)), fn.memoryMb)} : {}),
       ...(coldStart ? {initDurationMs: running.initDurationMs} : {}),
     }
     return this.finish(requestId, outcome, report, {coldStart, timedOut})
