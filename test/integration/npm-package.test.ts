@@ -39,7 +39,8 @@ describe('the npm package (#17.5)', () => {
     for (const file of named) expect(files).toContain((file as string).replace(/^\.\//, ''))
     expect(files).toContain('dist/cli/lpack.cjs')
     expect(files).toContain('oclif.manifest.json')
-    expect(files.filter((file) => /^(src|test|bench)\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([])
+    expect(files.filter((file) => /^(src|test|bench)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.startsWith('templates/')))).toEqual([])
+    expect(files).toContain('templates/node-ts/template.yaml')
   })
 
   it('installed globally, `lpack --version` and `lpack validate` work, and the library loads', async () => {
