@@ -36,10 +36,12 @@ export default class Deploy extends LpackCommand {
       allowNo: true,
     }),
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
+    guided: Flags.boolean({char: 'g', description: 'Ask for the settings (stack, region, parameters, bucket), save them to lpack.config.yaml, then deploy.'}),
     ...awsFlags,
     ...configFlags,
   }
   static override examples = [
+    '<%= config.bin %> deploy --guided',
     '<%= config.bin %> deploy --stack-name app --resolve-s3',
     '<%= config.bin %> deploy --config-env prod --yes',
     '<%= config.bin %> deploy -s app --s3-bucket my-artifacts --parameter-overrides Stage=dev --tags team=web',
@@ -53,7 +55,17 @@ export default class Deploy extends LpackCommand {
     const reporter = this.jsonEnabled() ? this.keepingWarnings(new view.JsonLinesReporter(process.stderr)) : new view.DeployView(this.createReporter(), (text) => process.stderr.write(text))
     const interrupt = new AbortController()
     process.once('SIGINT', () => interrupt.abort())
-    const result = await deployFromFlags(flags, {reporter, signal: interrupt.signal, terminal: prompt.stdinIsTerminal(), ask: prompt.askYesNo})
+    let deployFlags: Record<string, unknown> = flags
+    if (flags.guided) {
+      const {guidedDeployFlags} = await import('../core/deploy/guided.js')
+      const prompter = (await import('../io/prompter.js')).openPrompter()
+      try {
+        deployFlags = await guidedDeployFlags(flags, {reporter, terminal: prompt.stdinIsTerminal(), askText: prompter.askText, askYesNo: prompter.askYesNo})
+      } finally {
+        prompter.close()
+      }
+    }
+    const result = await deployFromFlags(deployFlags, {reporter, signal: interrupt.signal, terminal: prompt.stdinIsTerminal(), ask: prompt.askYesNo})
     if (!this.jsonEnabled()) {
       const outputs = result.kind === 'deployed' ? view.formatOutputs(result.outputs) : ''
       if (outputs !== '') this.log(outputs)

@@ -49,6 +49,16 @@ async function initAndBuild(starter: string): Promise<{project: string; unpacked
   return {project, unpacked}
 }
 
+/** `lpack invoke` runs the starter's function with Lambda's semantics (the event on stdin). */
+async function invokes(project: string, expectedMessage: string): Promise<void> {
+  const invoke = await runLpack(['invoke', 'HelloFunction', '--event', '-'], {cwd: project, input: '{"name": "Ada"}'})
+  expect(invoke.exitCode, invoke.stderr).toBe(0)
+  const answer = JSON.parse(invoke.stdout)
+  expect(answer.statusCode).toBe(200)
+  expect(JSON.parse(answer.body)).toEqual({message: expectedMessage})
+  expect(invoke.stderr).toMatch(/REPORT RequestId: /)
+}
+
 async function deploys(project: string, stack: string): Promise<void> {
   const deploy = await runLpack(['deploy', '--stack-name', stack, '--resolve-s3', '--json'], {cwd: project, env: aws.env})
   expect(deploy.exitCode, deploy.stderr).toBe(0)
@@ -66,6 +76,7 @@ describe('lpack init (#17.3)', () => {
     const call = `const {handler} = require(${JSON.stringify(join(unpacked, 'app.js'))}); handler({name: 'Ada'}).then((r) => console.log(JSON.stringify(r)))`
     const {stdout} = await exec(process.execPath, ['-e', call], {env: {...process.env, GREETING: 'hello'}})
     expect(JSON.parse(stdout)).toEqual({statusCode: 200, body: JSON.stringify({message: 'hello Ada'})})
+    await invokes(project, 'hello Ada')
     await deploys(project, 'init-node-ts')
   })
 
@@ -75,6 +86,7 @@ describe('lpack init (#17.3)', () => {
     const answer = JSON.parse(stdout)
     expect(answer.statusCode).toBe(200)
     expect(JSON.parse(answer.body)).toEqual({message: 'hello Ada'})
+    await invokes(project, 'hello Ada')
     await deploys(project, 'init-python')
   })
 
@@ -119,6 +131,7 @@ describe('lpack init (#17.3)', () => {
       child.kill('SIGKILL')
       server.close()
     }
+    await invokes(project, 'hello from a custom runtime')
     await deploys(project, 'init-provided')
   })
 
