@@ -4,6 +4,8 @@ import {dirname, join, relative, sep} from 'node:path'
 
 import ignore, {type Ignore} from 'ignore'
 
+import {LpackError} from '../../errors.js'
+
 /** Never part of a deployment package. */
 export const ALWAYS_EXCLUDED = ['.git/', '.hg/', '.svn/', '.lpack/', '.aws-sam/', '.DS_Store', 'Thumbs.db']
 /** Excluded by default; a `.lpackignore` can re-include with `!pattern`. */
@@ -99,9 +101,13 @@ async function addIgnoreFile(rules: Ignore, file: string): Promise<void> {
   }
 }
 
+/**
+ * Files removed while the folder is listed (an editor's temporary file, a watcher's output) are left out: they
+ * are not there. What is there when the zip is written is checked again then.
+ */
 async function walk(root: string, dir: string, rules: Ignore, out: SourceFile[], onExcluded: (path: string) => void): Promise<void> {
-  const entries = await readdir(dir, {withFileTypes: true})
-  for (const entry of entries) {
+  const entries = dir === root ? await readdir(dir, {withFileTypes: true}) : await readdir(dir, {withFileTypes: true}).catch(unlessGone)
+  for (const entry of entries ?? []) {
     const absolute = join(dir, entry.name)
     const path = relative(root, absolute).split(sep).join('/')
     let isDirectory = entry.isDirectory()
@@ -114,16 +120,39 @@ async function walk(root: string, dir: string, rules: Ignore, out: SourceFile[],
     }
     if (isDirectory) {
       if (rules.ignores(path + '/')) continue
+      await checkNameEncoding(dir, entry.name)
       await walk(root, absolute, rules, out, onExcluded)
     } else if (isFile) {
       if (rules.ignores(path)) {
         onExcluded(path)
         continue
       }
-      const mode = (await stat(absolute)).mode
-      out.push({file: absolute, path, executable: (mode & 0o111) !== 0})
+      await checkNameEncoding(dir, entry.name)
+      const info = await stat(absolute).catch(unlessGone)
+      if (info) out.push({file: absolute, path, executable: (info.mode & 0o111) !== 0})
     }
   }
+}
+
+function unlessGone(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT') return undefined
+  throw error
+}
+
+/**
+ * Refuses a name that is not UTF-8: Node reads it with U+FFFD in place of the bad bytes, a name no file has, and
+ * a zip entry's name must be UTF-8 for Lambda to unpack it as written. Only names holding U+FFFD are looked at
+ * again, as bytes.
+ */
+async function checkNameEncoding(dir: string, name: string): Promise<void> {
+  if (!name.includes('\uFFFD')) return
+  const raw = (await readdir(dir, {encoding: 'buffer'}).catch(unlessGone)) ?? []
+  const bad = raw.find((bytes) => bytes.toString('utf8') === name && !Buffer.from(name, 'utf8').equals(bytes))
+  if (!bad) return
+  const shown = [...bad].map((byte) => (byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`)).join('')
+  throw new LpackError('BUILD_FAILED', `A file name in ${dir} is not valid UTF-8: ${shown}`, {
+    hint: 'Rename the file (zip entry names must be UTF-8), or leave it out of the package with a .lpackignore pattern.',
+  })
 }
 
 /** Every file a build tool wrote under `dir`, sorted by path: no default excludes, no `.lpackignore`. */

@@ -479,8 +479,8 @@ function prepareBuildDir(buildDir: string): void {
   try {
     makeDirectory(join(buildDir, ARTIFACTS_DIR))
   } catch (error) {
-    const info = statSync(buildDir, {throwIfNoEntry: false})
-    const reason = info && !info.isDirectory() ? 'it is not a folder' : (error as Error).message
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'ENOTDIR' || code === 'EEXIST' ? 'it is not a folder, or is inside a file' : (error as Error).message
     throw new LpackError('USAGE', `Cannot use ${buildDir} as the build folder: ${reason}`, {hint: 'Name a folder with --build-dir (it is made if missing).'})
   }
 }

@@ -1,9 +1,9 @@
-import {writeFile} from 'node:fs/promises'
 import {extname} from 'node:path'
 
 import type {AwsSession} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
+import {checkOutputFile, writeOutputFile} from '../output-file.js'
 import {type BuildOutput, readBuildOutput} from './build-dir.js'
 import {ensureManagedBucket} from './managed-bucket.js'
 import {planPackage} from './plan.js'
@@ -57,6 +57,7 @@ export const DEFAULT_UPLOAD_CONCURRENCY = 4
  * and returns the template rewritten to those locations.
  */
 export async function packageBuild(options: PackageOptions): Promise<PackageResult> {
+  if (options.outputFile !== undefined) checkOutputFile(options.outputFile, '--output-template-file')
   const build = options.build ?? (await readBuildOutput(options.buildDir))
   const accountId = await options.aws.accountId().catch(async (error) => {
     const {awsError} = await import('../../aws/errors.js')
@@ -95,7 +96,7 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
     target,
   }
   if (options.outputFile !== undefined) {
-    await writeFile(options.outputFile, await formatTemplate(plan.template, options.outputFile))
+    await writeOutputFile(options.outputFile, '--output-template-file', await formatTemplate(plan.template, options.outputFile))
     result.outputFile = options.outputFile
   }
   options.reporter.emit({

@@ -126,6 +126,14 @@ export async function writeDeterministicZip(entries: readonly ZipEntry[], outFil
     return {file: outFile, sha256: hash.digest('hex'), zippedBytes, unzippedBytes, files: sorted.length}
   } catch (error) {
     await rm(tempFile, {force: true})
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
+      const path = (error as NodeJS.ErrnoException).path
+      throw new LpackError('BUILD_FAILED', `${path ?? 'A file'} changed while the build was reading it (${code}); ${outFile} was not written`, {
+        hint: 'Build again once nothing else is changing the code folder.',
+        cause: error,
+      })
+    }
     throw error
   }
 }
