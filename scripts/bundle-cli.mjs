@@ -1,8 +1,7 @@
 // Build step, after tsc and compile-schemas: bundles the CLI — oclif, the commands and everything they import —
-// into one CommonJS file, dist/cli/lpack.cjs, which bin/run.js loads through V8's code cache
-// (src/cli/compile-cache.ts): starting lpack then neither reads ~170 files (oclif's, yaml's, the template
-// loader's...) nor compiles their code again. CommonJS because Node 20 can give V8's code cache to a script but not to
-// an ES module. The bundle's entry is dist/cli/main.js: `run` for bin/run.js and `COMMANDS`, oclif's explicit command
+// into one CommonJS file, dist/cli/lpack.cjs, which bin/run.js loads (through Node's compile cache on Node ≥ 22.1,
+// src/cli/compile-cache.ts): starting lpack then does not read ~170 files (oclif's, yaml's, the template loader's...).
+// CommonJS because a script starts sooner than an ES module graph. The bundle's entry is dist/cli/main.js: `run` for bin/run.js and `COMMANDS`, oclif's explicit command
 // target (package.json `oclif.commands`). Packages that are only ever loaded lazily, and are large or keep files of
 // their own, stay external in node_modules.
 import {readFileSync} from 'node:fs'
@@ -122,8 +121,9 @@ const result = await build({
   metafile: true,
   plugins: [oclifSort, lazyOclifDependencies, nativeCrc32],
   external: ['@aws-sdk/*', 'ajv', 'cjs-module-lexer', 'esbuild', 'yauzl', 'typescript', 'ts-node', 'tsx'],
-  // Code compiled from V8's code cache has no way back to Node's ES module loader: an `import()` in it fails.
-  // Every `import()` becomes a require() (the external packages all ship CommonJS); the check below keeps it so.
+  // Every `import()` becomes a require() (the external packages all ship CommonJS): a lazily loaded package then
+  // costs no trip through Node's ES module loader, and code run through vm.Script (as lpack's old code-cache loader
+  // did) could not make that trip at all. The check below keeps it so.
   supported: {'dynamic-import': false},
   define: {
     ...commonJs.define,
@@ -133,7 +133,7 @@ const result = await build({
 })
 
 const dynamicImports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.kind === 'dynamic-import').map((imported) => imported.path))
-if (dynamicImports.length > 0) throw new Error(`the bundle must not use import() (V8's code cache cannot serve it): ${dynamicImports.join(', ')}`)
+if (dynamicImports.length > 0) throw new Error(`the bundle must not use import() (every lazy load is a require()): ${dynamicImports.join(', ')}`)
 // Node reads an ASCII file into a string several times faster than one with other characters (tsconfig.build.json
 // removes the sources' comments; esbuild escapes the rest).
 const bundleText = readFileSync(BUNDLE_FILE, 'latin1')

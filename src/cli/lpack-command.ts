@@ -107,6 +107,5 @@ export abstract class LpackCommand extends Command {
 }
 
 function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '')
 }

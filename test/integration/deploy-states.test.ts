@@ -43,7 +43,7 @@ async function describeStack(stack: string) {
 }
 
 async function stackStatus(stack: string): Promise<string | undefined> {
-  return (await describeStack(stack)).StackStatus
+  return (await describeStack(stack))!.StackStatus
 }
 
 describe('lpack deploy: stack states, config environments and templates', () => {
@@ -93,7 +93,7 @@ describe('lpack deploy: stack states, config environments and templates', () => 
     const result = await runLpack(['deploy', '--config-env', 'prod', '--tags', 'env=flag', '--json'], {cwd: dir, env})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({kind: 'deployed', stackName: 'states-config', outputs: {Stage: 'prod'}})
-    expect((await describeStack('states-config')).Tags).toEqual([{Key: 'env', Value: 'flag'}])
+    expect((await describeStack('states-config'))!.Tags).toEqual([{Key: 'env', Value: 'flag'}])
     const keys = (await sdk.s3.send(new ListObjectsV2Command({Bucket: BUCKET, Prefix: 'prod/'}))).Contents
     expect(keys?.length).toBe(2)
   })

@@ -71,7 +71,7 @@ describe('lpack deploy against moto: create → one-function update → no-op �
     // The managed bucket: versioned, encrypted, public access blocked, TLS-only policy.
     expect((await sdk.s3.send(new GetBucketVersioningCommand({Bucket: BUCKET}))).Status).toBe('Enabled')
     const encryption = await sdk.s3.send(new GetBucketEncryptionCommand({Bucket: BUCKET}))
-    expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256')
+    expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256')
     const block = (await sdk.s3.send(new GetPublicAccessBlockCommand({Bucket: BUCKET}))).PublicAccessBlockConfiguration
     expect(block).toEqual({BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true})
     const policy = JSON.parse((await sdk.s3.send(new GetBucketPolicyCommand({Bucket: BUCKET}))).Policy!)
@@ -146,7 +146,7 @@ describe('lpack deploy against moto: create → one-function update → no-op �
     await writeFile(join(project, 'template.yaml'), template)
 
     const described = await sdk.cloudFormation.send(new DescribeStacksCommand({StackName: stack}))
-    expect(described.Stacks?.[0].StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE')
+    expect(described.Stacks?.[0]?.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE')
   })
 
   it('deletes the stack and, when asked, its artifacts', async () => {

@@ -93,9 +93,9 @@ describe('planPackage', () => {
     // Identical zips share one object.
     expect(plan.uploads.map((u) => u.key)).toEqual([`app/${sha}.zip`, `app/${other}.zip`])
     const resources = plan.template.Resources as Record<string, {Properties: Record<string, unknown>}>
-    expect(resources.Sam.Properties.CodeUri).toBe(`s3://bkt/app/${sha}.zip`)
-    expect(resources.Cfn.Properties.Code).toEqual({S3Bucket: 'bkt', S3Key: `app/${sha}.zip`})
-    expect(resources.Layer.Properties.ContentUri).toBe(`s3://bkt/app/${other}.zip`)
+    expect(resources.Sam!.Properties.CodeUri).toBe(`s3://bkt/app/${sha}.zip`)
+    expect(resources.Cfn!.Properties.Code).toEqual({S3Bucket: 'bkt', S3Key: `app/${sha}.zip`})
+    expect(resources.Layer!.Properties.ContentUri).toBe(`s3://bkt/app/${other}.zip`)
     expect(codeLocationsIn(plan.template)).toEqual([{bucket: 'bkt', key: `app/${sha}.zip`}, {bucket: 'bkt', key: `app/${other}.zip`}])
   })
 })

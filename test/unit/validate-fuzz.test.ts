@@ -34,7 +34,7 @@ const TYPES = ['AWS::Serverless::Function', 'AWS::Lambda::Function', 'AWS::Lambd
 const anyValue = fc.letrec((tie) => ({
   value: fc.oneof(
     {depthSize: 'small'},
-    fc.constantFrom(null, true, false, 0, -1, 1.5, 128, 1e309, '', '*', '$LATEST', 'nodejs22.x', 'provided.al2023023', 'app.handler', 'x86_64'),
+    fc.constantFrom(null, true, false, 0, -1, 1.5, 128, Number.POSITIVE_INFINITY, '', '*', '$LATEST', 'nodejs22.x', 'provided.al2023023', 'app.handler', 'x86_64'),
     fc.string(),
     fc.integer(),
     fc.array(tie('value'), {maxLength: 4}),

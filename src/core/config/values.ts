@@ -49,7 +49,7 @@ export function parseKeyValues(value: unknown, what: string, options: {allowFile
     if (item.startsWith('ParameterKey=')) {
       const match = /^ParameterKey=([^,]+),ParameterValue=(.*)$/s.exec(item)
       if (!match) throw new LpackError('USAGE', `${what}: ${JSON.stringify(item)} is not ParameterKey=K,ParameterValue=V`)
-      result[match[1]] = match[2]
+      result[match[1]!] = match[2]!
       continue
     }
     const equals = item.indexOf('=')

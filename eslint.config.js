@@ -1,0 +1,34 @@
+// ESLint (with typescript-eslint, syntax rules only: no type information, so linting the whole tree takes seconds).
+// Chosen over Biome because its no-restricted-imports takes glob patterns per folder, which is how the dependency
+// direction of DESIGN.md is enforced below, and typescript-eslint is what TypeScript contributors already know.
+// Formatting is left to the existing style (no formatter rewrites the tree).
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+/** An import boundary: files under `files` may not import what `patterns` match (module names or paths). */
+const boundary = (files, patterns, message) => ({
+  files,
+  rules: {'no-restricted-imports': ['error', {patterns: [{group: patterns, message}]}]},
+})
+
+export default tseslint.config(
+  {ignores: ['dist/', 'node_modules/', 'bench/', 'coverage/', 'test/.tmp/', 'test/fixtures/', 'test/node-versions/', 'examples/**/.lpack/', 'templates/**/.lpack/', '**/.lpack/']},
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {globals: {process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', performance: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', structuredClone: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable', fetch: 'readonly', queueMicrotask: 'readonly'}},
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none'}],
+      // Empty catch blocks say why in a comment (STYLE.md: comments say why); ESLint accepts a commented block.
+      'no-empty': ['error', {allowEmptyCatch: false}],
+      // lpack matches control bytes on purpose (terminal escapes in tool output, NUL and ASCII checks).
+      'no-control-regex': 'off',
+    },
+  },
+  {files: ['**/*.cjs', 'bin/**/*.js'], rules: {'@typescript-eslint/no-require-imports': 'off'}},
+  // DESIGN.md: commands → core → aws, io. Core never imports oclif nor the CLI; commands never talk to AWS.
+  boundary(['src/core/**'], ['@oclif/*', '**/commands/**', '**/cli/**'], 'core never imports oclif or the CLI layer (DESIGN.md): take typed options, return results, emit events.'),
+  boundary(['src/commands/**'], ['@aws-sdk/*', 'esbuild'], 'commands are thin adapters (STYLE.md): AWS and builds are reached through src/core.'),
+  boundary(['src/aws/**'], ['@oclif/*', '**/commands/**', '**/cli/**', '**/core/**', '**/io/**'], 'src/aws is the door to AWS: it knows nothing of the CLI, core or rendering.'),
+  boundary(['src/io/**'], ['@oclif/*', '**/commands/**', '**/cli/**', '@aws-sdk/*'], 'src/io renders events and results: no CLI framework, no AWS.'),
+)

@@ -1,0 +1,35 @@
+import {ESLint} from 'eslint'
+import {describe, expect, it} from 'vitest'
+
+import {PROJECT_ROOT} from '../support/cli.js'
+
+// The dependency direction of DESIGN.md (commands → core → aws, io) is enforced by eslint.config.js: these cases
+// show the rule fires where it must and stays quiet where the import is allowed.
+const eslint = new ESLint({cwd: PROJECT_ROOT})
+
+async function restrictedImports(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, {filePath: `${PROJECT_ROOT}/${file}`})
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)
+}
+
+describe('import boundaries (#12.5)', () => {
+  it('fails when core imports @oclif/core or the CLI layer', async () => {
+    expect(await restrictedImports('src/core/build/probe.ts', "import {Flags} from '@oclif/core'\nexport const f = Flags\n")).toHaveLength(1)
+    expect(await restrictedImports('src/core/probe.ts', "import {LpackCommand} from '../cli/lpack-command.js'\nexport const c = LpackCommand\n")).toHaveLength(1)
+  })
+
+  it('fails when a command imports the AWS SDK', async () => {
+    const [message] = await restrictedImports('src/commands/probe.ts', "import {S3Client} from '@aws-sdk/client-s3'\nexport const c = S3Client\n")
+    expect(message).toContain('commands are thin adapters')
+  })
+
+  it('fails when src/aws imports core, and io imports oclif', async () => {
+    expect(await restrictedImports('src/aws/probe.ts', "import {buildProject} from '../core/build/index.js'\nexport const b = buildProject\n")).toHaveLength(1)
+    expect(await restrictedImports('src/io/probe.ts', "import {Flags} from '@oclif/core'\nexport const f = Flags\n")).toHaveLength(1)
+  })
+
+  it('allows the imports the design allows', async () => {
+    expect(await restrictedImports('src/commands/probe.ts', "import {Flags} from '@oclif/core'\nimport {buildProject} from '../core/build/index.js'\nexport const x = [Flags, buildProject]\n")).toEqual([])
+    expect(await restrictedImports('src/core/probe.ts', "import {LpackError} from '../errors.js'\nexport const e = LpackError\n")).toEqual([])
+  })
+})
