@@ -96,12 +96,13 @@ describe('lpack build: bad input and a changing file system', () => {
 
   it('#11.13 a logical ID with a NUL or of 300 characters is refused before any path is made of it', async () => {
     const long = 'F'.repeat(300)
-    for (const [logicalId, message] of [
+    const cases: [string, string][] = [
       ['"Bad\\0Id"', 'Logical ID "Bad\\u0000Id" is not valid: CloudFormation logical IDs are 1 to 255 letters and digits'],
       [long, `Logical ID "${'F'.repeat(60)}…" is not valid`],
       ['"../Escape"', 'Logical ID "../Escape" is not valid'],
       ['G'.repeat(253), `Logical ID "${'G'.repeat(60)}…" has 253 characters: lpack names its zip <LogicalId>.zip`],
-    ]) {
+    ]
+    for (const [logicalId, message] of cases) {
       await writeFile(join(project, 'template.yaml'), TEMPLATE.replace('  Fn:', `  ${logicalId}:`))
       const result = await runLpack(['build'], {cwd: project})
       expect(result.exitCode, result.stderr).toBe(2)
@@ -119,11 +120,12 @@ describe('-o naming a folder or a file in a missing folder', () => {
 
   it('#11.13 lpack transform -o: a usage error (exit 2)', async () => {
     await writeFile(join(project, 's3.yaml'), TEMPLATE.replace('fn/', 's3://bucket/fn.zip'))
-    for (const [output, reason] of [
+    const outputs: [string, string][] = [
       [project, 'it is a folder'],
       [join(project, 'missing/out.yaml'), `the folder ${join(project, 'missing')} does not exist`],
       [join(project, 's3.yaml/out.yaml'), `${join(project, 's3.yaml')} is not a folder`],
-    ]) {
+    ]
+    for (const [output, reason] of outputs) {
       const result = await runLpack(['transform', '-t', 's3.yaml', '-o', output], {cwd: project})
       expect(result.exitCode, result.stderr).toBe(2)
       expect(result.stderr).toContain(`Error [USAGE]: Cannot write --output ${output}: ${reason}`)
@@ -135,10 +137,11 @@ describe('-o naming a folder or a file in a missing folder', () => {
     moto = await startMoto()
     await motoClients(moto.endpoint).s3.send(new CreateBucketCommand({Bucket: 'robust'}))
     expect((await runLpack(['build'], {cwd: project})).exitCode).toBe(0)
-    for (const [output, reason] of [
+    const outputs: [string, string][] = [
       [project, 'it is a folder'],
       [join(project, 'missing/packaged.yaml'), `the folder ${join(project, 'missing')} does not exist`],
-    ]) {
+    ]
+    for (const [output, reason] of outputs) {
       const result = await runLpack(['package', '--s3-bucket', 'robust', '-o', output], {cwd: project, env: moto.env})
       expect(result.exitCode, result.stderr).toBe(2)
       expect(result.stderr).toContain(`Error [USAGE]: Cannot write --output-template-file ${output}: ${reason}`)
