@@ -61,7 +61,7 @@ describe('build cache', () => {
     await utimes(file, later, later)
     expect(cachedById(await build())).toEqual({Greeter: true, Other: true})
     // Saved, so the next build stats the file and does not read it again.
-    const stamp = BuildCache.load(buildDir()).openFor(project).stamps.get(file)!
+    const stamp = BuildCache.load(buildDir(), project).stamps.get(file)!
     expect(stamp.mtimeMs).toBe((await stat(file)).mtimeMs)
   })
 
@@ -116,10 +116,10 @@ describe('build cache', () => {
   it('forgets a function removed from the template, but not one left out by --function', async () => {
     await build()
     await buildProject({templateFile: join(project, 'template.yaml'), functions: ['Greeter'], reporter: new RecordingReporter()})
-    expect(BuildCache.load(buildDir()).openFor(project).record('Other')).toBeDefined()
+    expect(BuildCache.load(buildDir(), project).record('Other')).toBeDefined()
     await writeFile(join(project, 'template.yaml'), TEMPLATE.slice(0, TEMPLATE.indexOf('  Other:')))
     await build()
-    expect(BuildCache.load(buildDir()).openFor(project).record('Other')).toBeUndefined()
+    expect(BuildCache.load(buildDir(), project).record('Other')).toBeUndefined()
   })
 
   it('a cache that cannot be saved is a warning: the build still succeeds and writes its manifest', async () => {
@@ -157,7 +157,7 @@ describe('build cache', () => {
     expect(cachedById(forced)).toEqual({Greeter: false, Other: false})
     expect(forced.manifest.artifacts[0]!.inputsHash).toBe(first.manifest.artifacts[0]!.inputsHash)
     // What --no-cache learnt is kept: the next build trusts the true hash again.
-    const cached = BuildCache.load(buildDir()).openFor(project)
+    const cached = BuildCache.load(buildDir(), project)
     expect(cached.stamps.get(join(project, 'greeter/app.rb'))!.sha256).toBe(sha256(await readFile(join(project, 'greeter/app.rb'))))
     expect(cachedById(await build())).toEqual({Greeter: true, Other: true})
   })

@@ -92,50 +92,40 @@ export class BuildCache {
   private readonly records = new Map<string, CacheRecord>()
   /** The stored stamps, by absolute file: the latest one where a file has several. */
   readonly stamps = new Map<string, InputFileStamp>()
-  private projectDir: string | undefined
   private changed = false
 
   private constructor(
     private readonly file: string,
+    /** The project folder: stored paths are relative to it. */
+    private readonly projectDir: string,
     private planRecord: PlanRecord | undefined,
-    private stored: StoredCache | undefined,
   ) {}
 
-  static load(buildDir: string): BuildCache {
+  /** The cache of `buildDir` for the project in `projectDir` (the template's folder). */
+  static load(buildDir: string, projectDir: string): BuildCache {
     const file = join(buildDir, CACHE_FILE)
     let stored: StoredCache
     try {
       // Synchronous: the one read of a no-op build, a few tens of KB.
       stored = JSON.parse(readFileSync(file, 'utf8')) as StoredCache
     } catch {
-      return new BuildCache(file, undefined, undefined)
+      return new BuildCache(file, projectDir, undefined)
     }
-    if (stored?.version !== CACHE_FILE_VERSION || stored.format !== BUILD_FORMAT_VERSION || !Array.isArray(stored.files)) return new BuildCache(file, undefined, undefined)
-    return new BuildCache(file, stored.plan, stored)
-  }
-
-  /**
-   * Reads the records for the project in `projectDir` (the plan's, known once the cache has offered its plan):
-   * stored paths are relative to it. Called once, before record() and stamps are used.
-   */
-  openFor(projectDir: string): this {
-    this.projectDir = projectDir
-    const stored = this.stored
-    this.stored = undefined
-    if (!stored) return this
+    if (stored?.version !== CACHE_FILE_VERSION || stored.format !== BUILD_FORMAT_VERSION || !Array.isArray(stored.files)) return new BuildCache(file, projectDir, undefined)
+    const cache = new BuildCache(file, projectDir, stored.plan)
     const prefix = projectDir.endsWith(sep) ? projectDir : projectDir + sep
     const stamps = stored.files.map(([path, size, mtimeMs, ctimeMs, ino, sha256]): InputFileStamp => ({file: absolutePath(prefix, path), size, mtimeMs, ctimeMs, ino, sha256}))
     for (const [logicalId, unit] of Object.entries(stored.units ?? {})) {
       const inputs = unit.inputs.map((index) => stamps[index])
       if (inputs.some((stamp) => stamp === undefined)) continue
-      this.records.set(logicalId, {...unit, logicalId, inputs: inputs as InputFileStamp[]})
+      cache.records.set(logicalId, {...unit, logicalId, inputs: inputs as InputFileStamp[]})
     }
     // Where a file has several stamps, the latest one is the likeliest to match it now.
     for (const stamp of stamps) {
-      const other = this.stamps.get(stamp.file)
-      if (!other || stamp.mtimeMs > other.mtimeMs) this.stamps.set(stamp.file, stamp)
+      const other = cache.stamps.get(stamp.file)
+      if (!other || stamp.mtimeMs > other.mtimeMs) cache.stamps.set(stamp.file, stamp)
     }
-    return this
+    return cache
   }
 
   /** The last plan, if it was made from the template and options `key` stands for. */
@@ -184,7 +174,6 @@ export class BuildCache {
   async save(current: InputFiles): Promise<void> {
     if (!this.changed && !current.refreshed) return
     const projectDir = this.projectDir
-    if (projectDir === undefined) throw new Error('BuildCache.save before openFor')
     const prefix = projectDir.endsWith(sep) ? projectDir : projectDir + sep
     const index = new Map<string, number>()
     // Units share their stamp objects (one per file per build): most lookups are found by identity, without

@@ -95,13 +95,13 @@ async function buildLocked(options: BuildOptions, paths: {templateFile: string; 
   // build's plan is reused and the template is not parsed (YAML parsing is a good part of a no-op build).
   const planOptions: PlanOptions = {only: options.functions, parameters: options.parameters, defaults: options.defaults}
   const key = templateBytes && planKey(templateFile, templateBytes, planOptions)
-  const cache = BuildCache.load(buildDir)
+  // Stored paths are relative to the template's folder, the plan's projectDir.
+  const cache = BuildCache.load(buildDir, dirname(templateFile))
   const previousPlan = key ? cache.plan(key) : undefined
   let template = paths.template
   const plan = previousPlan?.plan ?? planBuild((template ??= await loadTemplate(options.templateFile, templateBytes)), planOptions)
   // Logical IDs name files: each is checked before the first path is made of it.
   for (const unit of plan.units) checkLogicalId(unit.logicalId)
-  cache.openFor(plan.projectDir)
   const manifestFile = join(buildDir, MANIFEST_FILE)
   for (const skipped of plan.skipped) reporter.emit({level: 'debug', kind: 'build.skip', message: `${skipped.logicalId}: not built (${skipped.reason})`})
 
