@@ -1,9 +1,10 @@
-import {linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
+import {linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {dirname, join} from 'node:path'
 
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
+import {makeDirectory} from './files.js'
 
 /** In the build folder: `{"pid": N, "host": "…"}` of the build that holds it. */
 export const LOCK_FILE = 'build.lock'
@@ -79,13 +80,19 @@ function tryCreate(file: string, holder: Holder): boolean {
     writeFileSync(file, JSON.stringify(holder) + '\n', {flag: 'wx'})
     return true
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      // The build folder was removed meanwhile (rm -rf .lpack): make it again.
-      mkdirSync(dirname(file), {recursive: false})
-      return false
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    let reason = error as Error
+    // The build folder was removed meanwhile (rm -rf .lpack): make it again.
+    if (code === 'ENOENT') {
+      try {
+        makeDirectory(dirname(file))
+        return false
+      } catch (cause) {
+        reason = cause as Error
+      }
     }
-    throw error
+    throw new LpackError('USAGE', `Cannot write the lock file ${file}: ${reason.message}`, {hint: 'The build folder must be writable.'})
   }
 }
 
@@ -95,8 +102,8 @@ function readHolder(file: string): Holder | undefined | 'gone' {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone'
-    throw error
+    // Anything else that cannot be read (a folder named build.lock) holds no holder: broken once it is old.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : undefined
   }
   try {
     const value = JSON.parse(text) as Partial<Holder>
