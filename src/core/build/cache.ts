@@ -2,7 +2,7 @@
 import * as crypto from 'node:crypto'
 import {readFileSync, statSync, type Stats} from 'node:fs'
 import {rename, writeFile} from 'node:fs/promises'
-import {join, relative, resolve, sep} from 'node:path'
+import {dirname, join, relative, resolve, sep} from 'node:path'
 
 import {lpackVersion} from '../../version.js'
 import {makeDirectory} from './files.js'
@@ -113,8 +113,8 @@ export class BuildCache {
     }
     if (stored?.version !== CACHE_FILE_VERSION || stored.format !== BUILD_FORMAT_VERSION || !Array.isArray(stored.files)) return new BuildCache(file, projectDir, undefined)
     const cache = new BuildCache(file, projectDir, stored.plan)
-    const prefix = projectDir.endsWith(sep) ? projectDir : projectDir + sep
-    const stamps = stored.files.map(([path, size, mtimeMs, ctimeMs, ino, sha256]): InputFileStamp => ({file: absolutePath(prefix, path), size, mtimeMs, ctimeMs, ino, sha256}))
+    const absolute = absolutePaths(projectDir)
+    const stamps = stored.files.map(([path, size, mtimeMs, ctimeMs, ino, sha256]): InputFileStamp => ({file: absolute(path), size, mtimeMs, ctimeMs, ino, sha256}))
     for (const [logicalId, unit] of Object.entries(stored.units ?? {})) {
       const inputs = unit.inputs.map((index) => stamps[index])
       if (inputs.some((stamp) => stamp === undefined)) continue
@@ -319,11 +319,26 @@ function readIfFile(file: string): Buffer | undefined {
   }
 }
 
-/** A stored (project-relative, forward slashes) path as an absolute one. */
-function absolutePath(prefix: string, path: string): string {
-  const native = sep === '/' ? path : path.split('/').join(sep)
-  // Most inputs are under the project: a concatenation; `../` paths and other drives are resolved.
-  return native.startsWith('..') || /^([a-zA-Z]:|[\\/])/.test(native) ? resolve(prefix, native) : prefix + native
+/**
+ * Turns stored (project-relative, forward slashes) paths into absolute ones. Stored paths come from relative():
+ * normalized, `../` only at the start. Most are a concatenation with the project folder or one of its ancestors
+ * (dependencies hoisted above the project: 300 of 340 inputs in the 20-function benchmark); path.resolve, ten
+ * times slower, is left for Windows and other drives.
+ */
+function absolutePaths(projectDir: string): (path: string) => string {
+  if (sep !== '/') return (path) => resolve(projectDir, path)
+  const bases: string[] = []
+  const base = (up: number): string => {
+    let dir = projectDir
+    for (let level = 0; level < up; level++) dir = dirname(dir)
+    return dir.endsWith('/') ? dir : dir + '/'
+  }
+  return (path) => {
+    let up = 0
+    while (path.startsWith('../', up * 3)) up++
+    if (path === '..' || path.startsWith('/')) return resolve(projectDir, path)
+    return (bases[up] ??= base(up)) + path.slice(up * 3)
+  }
 }
 
 /** An absolute path as stored: relative to the project folder, with forward slashes. */
