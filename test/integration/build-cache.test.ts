@@ -1,7 +1,7 @@
 import {cp, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile} from 'node:fs/promises'
 import {createHash} from 'node:crypto'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
@@ -186,6 +186,24 @@ describe('build cache', () => {
       expect(stored.files.map(([file]) => file)).toEqual(['bundled/app.js'])
     } finally {
       await rm(copy, {recursive: true, force: true})
+    }
+  })
+
+  it('#11.1 inputs outside the project folder are stored as ../ paths and found again', async () => {
+    const outside = `${project}-shared`
+    await mkdir(outside)
+    try {
+      await writeFile(join(outside, 'app.rb'), 'def handler(event:, context:) = "shared"\n')
+      await writeFile(join(project, 'template.yaml'), HEADER + rubyFunction('Shared', `../${basename(outside)}`))
+      await build()
+      const stored = JSON.parse(await readFile(join(buildDir(), 'cache/build-cache.json'), 'utf8')) as {files: [string][]}
+      expect(stored.files.map(([file]) => file)).toEqual([`../${basename(outside)}/app.rb`])
+      expect(BuildCache.load(buildDir(), project).stamps.has(join(outside, 'app.rb'))).toBe(true)
+      expect(cachedById(await build())).toEqual({Shared: true})
+      await writeFile(join(outside, 'app.rb'), 'def handler(event:, context:) = "SHARED"\n')
+      expect(cachedById(await build())).toEqual({Shared: false})
+    } finally {
+      await rm(outside, {recursive: true, force: true})
     }
   })
 
