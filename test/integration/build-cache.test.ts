@@ -107,7 +107,7 @@ describe('build cache', () => {
 
   it('a damaged or foreign cache file means a full build, not an error', async () => {
     await build()
-    for (const text of ['{"version": 2, "units": ', '{"version": 99}', 'null']) {
+    for (const text of ['{"version": 2, "units": ', '{"version": 99}', 'null', '{"version": 3, "format": 1, "files": [1], "units": {"Greeter": {"inputs": [0]}}}']) {
       await writeFile(join(buildDir(), 'cache/build-cache.json'), text)
       expect(cachedById(await build())).toEqual({Greeter: false, Other: false})
     }

@@ -112,6 +112,15 @@ export class BuildCache {
       return new BuildCache(file, projectDir, undefined)
     }
     if (stored?.version !== CACHE_FILE_VERSION || stored.format !== BUILD_FORMAT_VERSION || !Array.isArray(stored.files)) return new BuildCache(file, projectDir, undefined)
+    try {
+      return BuildCache.fromStored(file, projectDir, stored)
+    } catch {
+      // Damaged in a way the checks above do not see (an entry of the wrong shape).
+      return new BuildCache(file, projectDir, undefined)
+    }
+  }
+
+  private static fromStored(file: string, projectDir: string, stored: StoredCache): BuildCache {
     const cache = new BuildCache(file, projectDir, stored.plan)
     const absolute = absolutePaths(projectDir)
     const stamps = stored.files.map(([path, size, mtimeMs, ctimeMs, ino, sha256]): InputFileStamp => ({file: absolute(path), size, mtimeMs, ctimeMs, ino, sha256}))
