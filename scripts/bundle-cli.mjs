@@ -94,6 +94,15 @@ module.exports = new Proxy({}, {
   },
 }
 
+// jsonc-parser's `main` is a UMD wrapper whose require() calls esbuild cannot follow (the bundle would fail with
+// "Cannot find module './impl/format'"); its ES module build, under lib/esm, bundles like any other.
+const jsoncParserEsm = {
+  name: 'jsonc-parser-esm',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({filter: /^jsonc-parser$/}, () => ({path: resolve(root, 'node_modules/jsonc-parser/lib/esm/main.js')}))
+  },
+}
+
 const BUNDLE_FILE = resolve(dist, 'cli/lpack.cjs')
 const entry = resolve(dist, 'cli/main.js')
 if (readFileSync(entry, 'utf8').includes('lpackImportMetaUrl')) throw new Error('dist/ is bundled already: run `npm run build` (tsc first)')
@@ -119,7 +128,7 @@ const result = await build({
   outfile: BUNDLE_FILE,
   bundle: true,
   metafile: true,
-  plugins: [oclifSort, lazyOclifDependencies, nativeCrc32],
+  plugins: [oclifSort, lazyOclifDependencies, nativeCrc32, jsoncParserEsm],
   external: ['@aws-sdk/*', 'ajv', 'cjs-module-lexer', 'esbuild', 'yauzl', 'typescript', 'ts-node', 'tsx'],
   // Every `import()` becomes a require() (the external packages all ship CommonJS): a lazily loaded package then
   // costs no trip through Node's ES module loader, and code run through vm.Script (as lpack's old code-cache loader

@@ -22,12 +22,13 @@ const CODES = {
   FILE_NOT_FOUND: EXIT.usage,
   FILE_UNREADABLE: EXIT.usage,
   TEMPLATE_TOO_LARGE: EXIT.usage,
-  TEMPLATE_INVALID: EXIT.usage,
   CONFIG_INVALID: EXIT.usage,
   FUNCTION_NOT_FOUND: EXIT.usage,
   BUILD_REQUIRED: EXIT.usage,
   // failed (exit 1): the operation ran and did not succeed
   VALIDATION_FAILED: EXIT.failed,
+  // A template that cannot be read fails every command as it fails `validate` (#11.13).
+  TEMPLATE_INVALID: EXIT.failed,
   BUILD_FAILED: EXIT.failed,
   SIZE_LIMIT_EXCEEDED: EXIT.failed,
   TRANSFORM_FAILED: EXIT.failed,

@@ -2,6 +2,7 @@ import {constants} from 'node:os'
 
 import {Command, Config, Errors, Flags, type Interfaces} from '@oclif/core'
 
+import {didYouMean} from '../core/did-you-mean.js'
 import {EXIT, isLpackError, LpackError} from '../errors.js'
 import {isInteractiveTerminal, type Reporter, silentReporter, StreamReporter} from '../io/reporter.js'
 
@@ -83,6 +84,11 @@ export abstract class LpackCommand extends Command {
     // this.exit() and oclif's parse errors already carry their exit code.
     if (error instanceof Errors.ExitError) throw error
     if (!isLpackError(error) && error instanceof Errors.CLIError) {
+      const unknownFlags = (error as {flags?: unknown}).flags
+      if (error.constructor.name === 'NonExistentFlagsError' && Array.isArray(unknownFlags)) {
+        error = new LpackError('USAGE', unknownFlags.map((flag) => this.unknownFlagMessage(String(flag))).join('\n'), {hint: `See 'lpack ${this.id ?? ''} --help'.`})
+        return this.catch(error)
+      }
       if (this.jsonEnabled()) {
         this.logJson({error: {code: 'USAGE', message: stripAnsi(error.message)}})
         this.exit(EXIT.usage)
@@ -103,6 +109,14 @@ export abstract class LpackCommand extends Command {
       process.stderr.write(lines.join('\n') + '\n')
     }
     this.exit(this.interruptedBy && lpackError.code === 'INTERRUPTED' ? 128 + constants.signals[this.interruptedBy] : lpackError.exitCode)
+  }
+  /** `--temlate` → "Unknown flag --temlate. Did you mean --template-file?": from this command's own flags. */
+  private unknownFlagMessage(flag: string): string {
+    const flags = (this.constructor as typeof LpackCommand).flags ?? {}
+    const names = Object.entries({...flags, ...LpackCommand.baseFlags, json: {}}).flatMap(([name, definition]) => [name, ...(((definition as {aliases?: string[]}).aliases) ?? [])])
+    const name = flag.replace(/^-+/, '').split('=')[0]!
+    const suggestion = didYouMean(name, names)
+    return `Unknown flag ${JSON.stringify(flag)}.${suggestion ? ` Did you mean --${suggestion}?` : ''}`
   }
 }
 

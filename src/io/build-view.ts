@@ -12,6 +12,10 @@ export function formatBuildSummary(result: BuildResult): string {
     lines.push('', `${unit.logicalId}, largest inputs:`)
     for (const input of unit.largestInputs.slice(0, 10)) lines.push(`  ${kb(input.bytes).padStart(10)}  ${input.path}`)
   }
+  for (const unit of result.units.filter((u) => (u.providedElsewhere ?? []).length > 0)) {
+    lines.push('', `${unit.logicalId}, left out of the bundle (provided at run time):`)
+    for (const item of unit.providedElsewhere!) lines.push(`  ${item.name} (${item.providedBy})`)
+  }
   lines.push('', `Build written to ${result.buildDir}`)
   return lines.join('\n')
 }

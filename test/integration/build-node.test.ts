@@ -84,8 +84,10 @@ describe('lpack build: Node.js and TypeScript', () => {
   })
 
   it('produces handlers that a plain node process loads and calls', async () => {
-    const call = async (id: string, handler: string, event: unknown) => invokeBuiltHandler(await extractZip(join(project, '.lpack/build/artifacts', `${id}.zip`)), handler, event)
-    expect(await call('Greet', 'greet.handler', {name: 'ada'})).toEqual({message: 'HELLO ADA!'})
+    const call = async (id: string, handler: string, event: unknown, env: NodeJS.ProcessEnv = {}) => invokeBuiltHandler(await extractZip(join(project, '.lpack/build/artifacts', `${id}.zip`)), handler, event, env)
+    // Greet uses SharedLayer, which provides tiny-dep (#11.18): Lambda puts the layer's nodejs/node_modules on NODE_PATH.
+    const layer = await extractZip(join(project, '.lpack/build/artifacts/SharedLayer.zip'))
+    expect(await call('Greet', 'greet.handler', {name: 'ada'}, {NODE_PATH: join(layer, 'nodejs/node_modules')})).toEqual({message: 'HELLO ADA!'})
     expect(await call('GreetEsm', 'greet-esm.handler', {})).toEqual({message: 'HELLO ESM!', node: 'string'})
     expect(await call('Shipped', 'shipped.handler', {})).toEqual({message: 'SHIPPED!'})
     expect(await call('Plain', 'index.handler', {name: 'npm'})).toEqual({message: 'PLAIN NPM!'})

@@ -149,6 +149,31 @@ describe.skipIf(!hasPip)('lpack build: Python', () => {
     await expect(stat(join(dir, '.lpack/build/manifest.json'))).rejects.toThrow()
   })
 
+  it('#11.15 fails when the handler module lacks the function, or the module is missing, as the Node.js build does', async () => {
+    const dir = join(root, 'handler-check')
+    await cp(project, dir, {recursive: true})
+    const template = (handler: string, layers: string) => `Resources:
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: greeter/, Handler: ${handler}, Runtime: python3.12${layers}}
+    Metadata:
+      BuildProperties: {FindLinks: wheelhouse, NoIndex: true}
+`
+    const build = async (handler: string, layers = '') => {
+      await writeFile(join(dir, 'template.yaml'), template(handler, layers))
+      return (await buildProject({templateFile: join(dir, 'template.yaml'), reporter: new RecordingReporter()}).catch((e: unknown) => e)) as LpackError
+    }
+    const noFunction = await build('app.lambda_handler')
+    expect(noFunction).toBeInstanceOf(LpackError)
+    expect(noFunction.exitCode).toBe(1)
+    expect(noFunction.message).toBe("Greeter: app.py defines no function 'lambda_handler' (Handler app.lambda_handler)")
+    const noModule = await build('main.handler')
+    expect(noModule.message).toMatch(/^Greeter: Handler 'main.handler' names a module the package does not have: no main\.py or main\/__init__\.py in /)
+    // A module from a dependency is found; a layer may provide one the package lacks.
+    expect((await build('greet.greet')) as unknown).not.toBeInstanceOf(Error)
+    expect((await build('datadog_lambda.handler.handler', ', Layers: [arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python312:1]')) as unknown).not.toBeInstanceOf(Error)
+  })
+
   it('says clearly when no package index is reachable', async () => {
     const dir = join(root, 'offline')
     await cp(project, dir, {recursive: true})

@@ -105,7 +105,8 @@ describe('lpack build: bad input and a changing file system', () => {
     for (const [logicalId, message] of cases) {
       await writeFile(join(project, 'template.yaml'), TEMPLATE.replace('  Fn:', `  ${logicalId}:`))
       const result = await runLpack(['build'], {cwd: project})
-      expect(result.exitCode, result.stderr).toBe(2)
+      // TEMPLATE_INVALID: exit 1, as for any template that cannot be used.
+      expect(result.exitCode, result.stderr).toBe(1)
       expect(result.stderr).toContain(`Error [TEMPLATE_INVALID]: ${message}`)
       expect(await readdir(join(project, '.lpack/build/artifacts'))).toEqual([])
     }

@@ -13,7 +13,7 @@ const TEMPLATE_WITH_SCHEMA_ERROR = `Transform: AWS::Serverless-2016-10-31
 Resources:
   Fn:
     Type: AWS::Serverless::Function
-    Properties: {Runtime: nodejs24.x, Handler: app.handler, CodeUri: src/, MemorySize: lots}
+    Properties: {Runtime: nodejs24.x, Handler: app.handler, CodeUri: ., MemorySize: lots}
 `
 
 describe('compileCacheDir', () => {

@@ -20,7 +20,8 @@ Resources:
 const bad = good.replace('      Runtime: nodejs24.x\n', '      Runtime: nodejs24.x\n      MemorySize: 64\n')
 
 beforeAll(() => {
-  mkdirSync(DIR, {recursive: true})
+  // The templates' CodeUri: validate checks that local code folders exist (#11.15).
+  mkdirSync(join(DIR, 'src'), {recursive: true})
   writeFileSync(join(DIR, 'template.yaml'), good)
   writeFileSync(join(DIR, 'bad.yaml'), bad)
   writeFileSync(join(DIR, 'garbage.yaml'), Buffer.from([0xff, 0xfe, 0x00, 0x41, 0x7b, 0x5b]))

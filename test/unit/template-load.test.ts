@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {LOAD_CODES, MAX_TEMPLATE_BYTES, parseTemplate} from '../../src/core/template/load.js'
+import {LOAD_CODES, MAX_ALIAS_EXPANDED_NODES, MAX_TEMPLATE_BYTES, parseTemplate} from '../../src/core/template/load.js'
 
 describe('parseTemplate', () => {
   it('maps every short-form tag to its long form', () => {
@@ -105,5 +105,130 @@ describe('parseTemplate', () => {
     expect(diagnostics.map((d) => d.code)).toEqual([LOAD_CODES.unknownTag])
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expect(Object.keys(template!.value)).toEqual(['A', '__proto__'])
+  })
+
+  it('#18 reads a flow collection closed at the indentation of its key (the issue\'s shape), positions exact', () => {
+    const text = [
+      'Resources:',
+      '  Api:',
+      '    Type: AWS::Serverless::Api',
+      '    Properties:',
+      '      Auth:',
+      '        ResourcePolicy:',
+      '          CustomStatements: [{',
+      '            "Effect": "Allow",',
+      '            "Action": "execute-api:Invoke"',
+      '          }]',
+      '      StageName: prod',
+    ].join('\n')
+    const {template, diagnostics} = parseTemplate(text)
+    expect(diagnostics).toEqual([])
+    const statements = ['Resources', 'Api', 'Properties', 'Auth', 'ResourcePolicy', 'CustomStatements']
+    expect(template!.value).toMatchObject({Resources: {Api: {Properties: {Auth: {ResourcePolicy: {CustomStatements: [{Effect: 'Allow', Action: 'execute-api:Invoke'}]}}, StageName: 'prod'}}}})
+    expect(template!.locate([...statements, 0, 'Action'])).toEqual({line: 9, column: 23, endLine: 9, endColumn: 43})
+    expect(template!.locate(['Resources', 'Api', 'Properties', 'StageName'])).toMatchObject({line: 11, column: 18})
+  })
+
+  it('#18 reads flow collections and quoted scalars at any indentation, as PyYAML does', () => {
+    const {template, diagnostics} = parseTemplate('A:\n  B: [\n1,\n  2\n]\n  C: {"x":\n"y"}\n  D: "one\ntwo"\nE: 3\n')
+    expect(diagnostics).toEqual([])
+    expect(template!.value).toEqual({A: {B: [1, 2], C: {x: 'y'}, D: 'one two'}, E: 3})
+    expect(template!.locate(['A', 'B', 1])).toMatchObject({line: 4, column: 3})
+    expect(template!.locate(['E'])).toMatchObject({line: 10, column: 4})
+    // Still refused, as PyYAML refuses them: a document marker inside a flow collection, an unclosed one.
+    expect(parseTemplate('A: [\n---\n]\n').diagnostics[0]).toMatchObject({code: LOAD_CODES.syntax, line: 1, column: 4, message: expect.stringContaining('still open on line 2')})
+    // An unclosed bracket is only found at the end of the file: the diagnostic points at the bracket.
+    const unclosed = parseTemplate('A:\n  B: [1,\n  2\nC: 3\n')
+    expect(unclosed.diagnostics).toMatchObject([{code: LOAD_CODES.syntax, line: 2, column: 6, endLine: 2, endColumn: 7}])
+    expect(unclosed.diagnostics[0]!.message).toContain('Flow sequence is not closed: a ] is missing')
+  })
+
+  it('#18 breaks lines at a lone CR (and CRLF) with exact positions', () => {
+    for (const eol of ['\r', '\r\n']) {
+      const {template, diagnostics} = parseTemplate(['Resources:', '  Fn:', '    Type: AWS::Lambda::Function', '    Properties:', '      MemorySize: 64', ''].join(eol))
+      expect(diagnostics).toEqual([])
+      expect(template!.value).toEqual({Resources: {Fn: {Type: 'AWS::Lambda::Function', Properties: {MemorySize: 64}}}})
+      expect(template!.locate(['Resources', 'Fn', 'Properties', 'MemorySize'])).toEqual({line: 5, column: 19, endLine: 5, endColumn: 21})
+    }
+    expect(parseTemplate('A: 1\rB: [\r').diagnostics[0]).toMatchObject({code: LOAD_CODES.syntax, line: 2, column: 4, message: expect.stringContaining('still open on line 3')})
+  })
+
+  it('#18 accepts tabs between tokens (as libyaml, cfn-lint\'s parser) and refuses them as indentation, located', () => {
+    const {template, diagnostics} = parseTemplate('A:\tx\nB: [1,\t2]\t# note\nC: {\n\t"k": 1\n}\n')
+    expect(diagnostics).toEqual([])
+    expect(template!.value).toEqual({A: 'x', B: [1, 2], C: {k: 1}})
+    expect(parseTemplate('A:\n\tB: 1\n').diagnostics[0]).toMatchObject({code: LOAD_CODES.syntax, line: 2, column: 1})
+  })
+
+  it('#18 warns (LP0010) at a trailing comma or # comment in a .json template, which CloudFormation reads only as YAML', () => {
+    const trailing = parseTemplate('{\n  "Resources": {\n    "Fn": {"Type": "AWS::Lambda::Function"},\n  }\n}\n', 'template.json')
+    expect(trailing.template!.value).toEqual({Resources: {Fn: {Type: 'AWS::Lambda::Function'}}})
+    expect(trailing.diagnostics).toMatchObject([{code: LOAD_CODES.notStrictJson, severity: 'warning', line: 3, column: 44, endLine: 3, endColumn: 45}])
+    expect(trailing.diagnostics[0]!.message).toMatch(/^Trailing comma/)
+    const hash = parseTemplate('{\n  "A": 1 # note\n}', 'template.json')
+    expect(hash.diagnostics).toMatchObject([{code: LOAD_CODES.notStrictJson, severity: 'warning', line: 2, column: 10}])
+    const yamlInJson = parseTemplate('Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n', 'template.json')
+    expect(yamlInJson.template!.value).toEqual({Resources: {Fn: {Type: 'AWS::Lambda::Function'}}})
+    expect(yamlInJson.diagnostics).toMatchObject([{code: LOAD_CODES.notStrictJson, severity: 'warning', line: 1, column: 1}])
+    // The same text in a .yaml file is YAML, which allows all of this.
+    expect(parseTemplate('{"A": [1, 2,],}', 'template.yaml').diagnostics).toEqual([])
+    expect(parseTemplate('{\n\t"A": [1, 2]\n}', 'template.json').diagnostics).toEqual([])
+  })
+
+  it('#18 refuses // and /* */ comments in a .json template: YAML would read them as part of a key or value', () => {
+    const slash = parseTemplate('{\n  "A": 1,\n  // note\n  "B": 2\n}', 'template.json')
+    expect(slash.template).toBeUndefined()
+    expect(slash.diagnostics).toMatchObject([{code: LOAD_CODES.syntax, severity: 'error', line: 3, column: 3, endLine: 3, endColumn: 10}])
+    expect(parseTemplate('{"A": /* x */ 1}', 'template.json').diagnostics).toMatchObject([{code: LOAD_CODES.syntax, line: 1, column: 7}])
+  })
+
+  it('#18 refuses what PyYAML refuses: control characters and an anchor defined twice, located', () => {
+    expect(parseTemplate('A: 1\nB: x\u0007y\n').diagnostics).toMatchObject([{code: LOAD_CODES.syntax, line: 2, column: 5}])
+    const twice = parseTemplate('A: &t one\nB: &t two\nC: *t\n')
+    expect(twice.diagnostics).toMatchObject([{code: LOAD_CODES.syntax, line: 2, column: 4, endColumn: 6}])
+    expect(twice.diagnostics[0]!.message).toContain('first on line 1')
+  })
+
+  it('#11.14 loads a 944 KB template of 450 functions without aliases', () => {
+    // ~260 values a function, 117,000 in all: more than MAX_ALIAS_EXPANDED_NODES, and not one of them an alias.
+    const resources = Array.from({length: 450}, (_, i) => {
+      const actions = Array.from({length: 240}, (_, a) => `s${a % 10}`).join(', ')
+      return [
+        `  Function${i}:`,
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        `      Handler: src/handlers/function-${i}.handler`,
+        '      Runtime: nodejs22.x',
+        '      MemorySize: 512',
+        `      Description: ${'d'.repeat(840)}`,
+        '      Policies:',
+        '        - Statement:',
+        '            - Effect: Allow',
+        `              Action: [${actions}]`,
+        '              Resource: "*"',
+      ].join('\n')
+    })
+    const text = `Transform: AWS::Serverless-2016-10-31\nResources:\n${resources.join('\n')}\n`
+    expect(text.length).toBeGreaterThan(940_000)
+    expect(text.length).toBeLessThan(MAX_TEMPLATE_BYTES)
+    const {template, diagnostics} = parseTemplate(text)
+    expect(diagnostics).toEqual([])
+    expect(Object.keys((template!.value as {Resources: object}).Resources)).toHaveLength(450)
+    // The `yaml` package needs ~1 s for 117,000 values on an idle machine; a busy CI machine may take several.
+  }, 30_000)
+
+  it('#11.14 still refuses aliases that expand past the limit, quickly', () => {
+    // 10 levels of 4 aliases each: 4^10 ≈ 1M values from a 400-byte text.
+    const lines = ['a0: &a0 [x, x, x, x]']
+    for (let level = 1; level <= 10; level++) lines.push(`a${level}: &a${level} [${Array(4).fill(`*a${level - 1}`).join(', ')}]`)
+    const started = performance.now()
+    const {diagnostics} = parseTemplate(lines.join('\n'))
+    expect(diagnostics.map((d) => d.code)).toEqual([LOAD_CODES.aliasBomb])
+    expect(diagnostics[0]!.message).toContain(String(MAX_ALIAS_EXPANDED_NODES))
+    expect(performance.now() - started).toBeLessThan(2000)
+    // Aliases below the limit are read in full.
+    const shared = parseTemplate('x: &x {a: 1, b: [1, 2]}\ny: *x\nz: *x\n')
+    expect(shared.diagnostics).toEqual([])
+    expect(shared.template!.value).toEqual({x: {a: 1, b: [1, 2]}, y: {a: 1, b: [1, 2]}, z: {a: 1, b: [1, 2]}})
   })
 })

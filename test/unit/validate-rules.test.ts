@@ -63,6 +63,8 @@ const cases: Case[] = [
   {name: 'unknown condition', source: 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Condition: IsProd\n', code: 'LP2006', where: ['IsProd']},
   {name: 'circular dependency', source: 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt B.TopicName\n  B:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt A.TopicName\n', code: 'LP2007', where: ['B.TopicName'], message: /A → B → A/},
   {name: 'circular dependency through an Api event (SAM writes the integration into the API)', source: samFunction('      Environment:\n        Variables:\n          URL: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com"\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /\n            Method: get\n            RestApiId: !Ref Api', '  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n'), code: 'LP2007', where: ['!Ref Api', 'Api'], message: /Api → Fn → Api/},
+  {name: '#18 circular Conditions, the cycle named, at the condition', source: 'Conditions:\n  IsProd: !And [!Condition IsProdAndEu, !Equals [a, a]]\n  IsProdAndEu: !And [!Condition IsProd, !Equals [b, b]]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n', code: 'LP2009', where: ['!Condition IsProdAndEu', 'IsProdAndEu'], message: /^Circular condition: IsProd → IsProdAndEu → IsProd$/},
+  {name: '#18 a condition that uses itself', source: 'Conditions:\n  Other: !Equals [a, b]\n  IsProd:\n    Fn::Or:\n      - Condition: Other\n      - Fn::Not: [{Condition: IsProd}]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n', code: 'LP2009', where: ['{Condition: IsProd}', 'IsProd'], message: /IsProd → IsProd/},
   {name: 'malformed Fn::If', source: 'Conditions:\n  C: !Equals [a, b]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !If [C, x]\n', code: 'LP2008', where: ['!If [C, x]', '[C, x]']},
   // LP3xxx Lambda functions
   {name: 'unknown runtime with did-you-mean', source: samFunction('').replace('nodejs24.x', 'provided.al2023023'), code: 'LP3001', where: ['provided.al2023023'], message: /did you mean "provided.al2023"/},
@@ -72,7 +74,12 @@ const cases: Case[] = [
   {name: 'handler that does not fit the runtime', source: samFunction('').replace('app.handler', 'example.Handler::handle'), code: 'LP3005', where: ['example.Handler::handle']},
   {name: 'java handler format', source: samFunction('').replace('nodejs24.x', 'java21').replace('app.handler', 'app handler'), code: 'LP3005', where: ['app handler']},
   {name: 'zip function without Runtime', source: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.handler\n', code: 'LP3006', where: ['Properties:', 'Properties']},
-  {name: 'function without code', source: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: nodejs24.x\n', code: 'LP3007', where: ['Properties:', 'Properties']},
+  {name: "#11.16 function without CodeUri: a warning, the build packages the template's folder", source: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: nodejs24.x\n', code: 'LP3030', where: ['Properties:', 'Properties'], message: /template's folder/},
+  {name: '#11.15 ReservedConcurrentExecutions below 0', source: samFunction('      ReservedConcurrentExecutions: -1'), code: 'LP3031', where: ['ReservedConcurrentExecutions: -1', '-1']},
+  {name: '#11.16 Description beside Properties of a SAM resource: ignored by the transform, a warning', source: samFunction('').replace('    Properties:', '    Description: my function\n    Properties:'), code: 'LP1009', where: ['Description: my', 'Description']},
+  {name: '#11.15 DeploymentPreference Type with an unknown CodeDeployDefault name', source: samFunction('      AutoPublishAlias: live\n      DeploymentPreference:\n        Type: CodeDeployDefault.LambdaCanary10Percent7Minutes'), code: 'LP4016', where: ['CodeDeployDefault.LambdaCanary10Percent7Minutes'], message: /did you mean CodeDeployDefault.LambdaCanary10Percent5Minutes/},
+  {name: '#11.15 DeploymentPreference Type longer than a deployment configuration name', source: samFunction(`      AutoPublishAlias: live\n      DeploymentPreference:\n        Type: ${'x'.repeat(101)}`), code: 'LP4016', where: ['x'.repeat(101)]},
+  {name: '#11.15 DeploymentPreference Type one typo from a predefined type', source: samFunction('      AutoPublishAlias: live\n      DeploymentPreference:\n        Type: Linear10PercentEvery1Minutes'), code: 'LP4017', where: ['Linear10PercentEvery1Minutes'], message: /did you mean Linear10PercentEvery1Minute\?/},
   {name: 'image function without ImageUri', source: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n', code: 'LP3008', where: ['Properties:', 'Properties']},
   {name: 'CodeUri that is neither path nor s3', source: samFunction('').replace('CodeUri: src/', 'CodeUri: https://example.com/code.zip'), code: 'LP3009', where: ['https://example.com/code.zip']},
   {name: 'MemorySize below 128', source: samFunction('      MemorySize: 64'), code: 'LP3012', where: ['MemorySize: 64', '64'], message: /between 128 and 32768 MB, got 64/},
@@ -151,7 +158,9 @@ describe('validate rules', () => {
     expect(found[0]!.hint === undefined || found[0]!.hint.length > 0).toBe(true)
   })
 
-  it('pins each severity: warnings for LP3002 and LP5xxx, errors elsewhere', () => {
+  it('pins each severity: warnings for LP0010, LP3002 and LP5xxx, errors elsewhere', () => {
+    expect(DIAGNOSTIC_CODES.LP0010.severity).toBe('warning')
+    expect(DIAGNOSTIC_CODES.LP2009.severity).toBe('error')
     expect(DIAGNOSTIC_CODES.LP3002.severity).toBe('warning')
     expect(DIAGNOSTIC_CODES.LP3003.severity).toBe('error')
     expect(DIAGNOSTIC_CODES.LP3012.severity).toBe('error')
@@ -176,6 +185,47 @@ describe('validate rules', () => {
   it('an API whose definition is in a DefinitionUri file does not depend on its functions', async () => {
     const source = samFunction('      Environment:\n        Variables:\n          API: !Ref Api\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /\n            Method: get\n            RestApiId: !Ref Api', '  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionUri: api.yaml\n')
     expect(await validate(source)).toEqual([])
+  })
+
+  it('#11.16 a resource-level key on a plain CloudFormation resource stays an error (LP1004)', async () => {
+    const source = samFunction('', '  Topic:\n    Type: AWS::SNS::Topic\n    Description: x\n')
+    expect((await validate(source)).map((d) => `${d.code} ${d.severity}`)).toEqual(['LP1004 error'])
+  })
+
+  it('#11.15 predefined and custom DeploymentPreference types are accepted', async () => {
+    for (const type of ['Canary10Percent5Minutes', 'AllAtOnce', 'CodeDeployDefault.LambdaLinear10PercentEvery10Minutes', 'MyCompany.Canary50Percent', '!Ref DeployType']) {
+      const source = samFunction(`      AutoPublishAlias: live\n      DeploymentPreference:\n        Type: ${type}`).replace('Resources:', 'Parameters:\n  DeployType: {Type: String}\nResources:')
+      expect(await validate(source), type).toEqual([])
+    }
+  })
+
+  it('#11.16 no circle through an Api whose DefinitionBody SAM does not edit (it writes no integration)', async () => {
+    const source = samFunction('      Environment:\n        Variables:\n          URL: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/${Api.Stage}"\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /\n            Method: get\n            RestApiId: !Ref Api', '  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        Fn::Transform:\n          Name: AWS::Include\n          Parameters:\n            Location: ./api.yaml\n')
+    expect((await validate(source)).map((d) => d.code)).toEqual([])
+    // With MergeDefinitions SAM does write the integration into the body: the circle is real.
+    expect((await validate(source.replace('      StageName: prod', '      StageName: prod\n      MergeDefinitions: true'))).map((d) => d.code)).toEqual(['LP2007'])
+  })
+
+  it('#11.16 no circle between a GraphQLApi and the AppSync function its Functions name (the transform makes them separate resources)', async () => {
+    const source = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::GraphQLApi
+    Properties:
+      SchemaInline: "type Query { a: String }"
+      Auth:
+        Type: AWS_IAM
+      Functions:
+        MyFunction:
+          Id: !GetAtt MyFunction.FunctionId
+  MyFunction:
+    Type: AWS::AppSync::FunctionConfiguration
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      DataSourceName: NONE
+      Name: MyFunction
+`
+    expect((await validate(source)).filter((d) => d.code === 'LP2007')).toEqual([])
   })
 
   it('judges deprecation on the injected day', async () => {

@@ -48,6 +48,7 @@ export interface CacheRecord {
   zipFile?: FileIdentity
   propertyUpdates?: BuiltContent['propertyUpdates']
   largestInputs?: BuiltContent['largestInputs']
+  providedElsewhere?: BuiltContent['providedElsewhere']
 }
 
 /**

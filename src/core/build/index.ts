@@ -49,6 +49,8 @@ export interface UnitBuildReport {
   cached: boolean
   durationMs: number
   largestInputs: {path: string; bytes: number}[]
+  /** Packages left out of the bundle because a layer provides them (present only when there are some). */
+  providedElsewhere?: {name: string; providedBy: string}[]
 }
 
 export interface BuildResult {
@@ -291,7 +293,7 @@ async function checkCache(unit: BuildUnit, session: BuildSession): Promise<UnitO
         unit,
         artifact: {...previous.artifact, cached: true},
         propertyUpdates: previous.propertyUpdates,
-        report: {logicalId: unit.logicalId, builder: builder.name, cached: true, durationMs: Date.now() - started, largestInputs: previous.largestInputs ?? []},
+        report: {logicalId: unit.logicalId, builder: builder.name, cached: true, durationMs: Date.now() - started, largestInputs: previous.largestInputs ?? [], ...(previous.providedElsewhere ? {providedElsewhere: previous.providedElsewhere} : {})},
       }
     }
   }
@@ -421,6 +423,7 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
     zipFile,
     ...(content.propertyUpdates ? {propertyUpdates: content.propertyUpdates} : {}),
     ...(content.largestInputs ? {largestInputs: content.largestInputs} : {}),
+    ...(content.providedElsewhere ? {providedElsewhere: content.providedElsewhere} : {}),
   }
   session.cache.setRecord(record)
   const durationMs = Date.now() - started
@@ -429,7 +432,7 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
     unit,
     artifact,
     propertyUpdates: content.propertyUpdates,
-    report: {logicalId: unit.logicalId, builder: builder.name, cached: false, durationMs, largestInputs: content.largestInputs ?? []},
+    report: {logicalId: unit.logicalId, builder: builder.name, cached: false, durationMs, largestInputs: content.largestInputs ?? [], ...(content.providedElsewhere ? {providedElsewhere: content.providedElsewhere} : {})},
   }
 }
 
@@ -509,16 +512,10 @@ function sameFiles(files: readonly string[], recorded: readonly InputFileStamp[]
 
 /** The template, parsed from the bytes read for the plan key (or read now, when they could not be read). */
 async function loadTemplate(file: string, bytes: Buffer | undefined): Promise<Template> {
-  const {loadTemplateFile, parseTemplate} = await import('../template/load.js')
+  const {loadTemplateFile, parseTemplate, templateInvalidError} = await import('../template/load.js')
   const loaded = bytes ? parseTemplate(bytes, file) : await loadTemplateFile(file)
   const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error')
-  if (!loaded.template || loadErrors.length > 0) {
-    const first = loadErrors[0]
-    throw new LpackError('TEMPLATE_INVALID', `Template ${file} cannot be read${first ? `: ${first.file}:${first.line}:${first.column} ${first.message}` : ''}`, {
-      hint: 'Run `lpack validate` for every problem with its position.',
-      details: {diagnostics: loaded.diagnostics},
-    })
-  }
+  if (!loaded.template || loadErrors.length > 0) throw templateInvalidError(file, loaded.diagnostics)
   return loaded.template
 }
 

@@ -3,8 +3,9 @@ import {dirname, isAbsolute, resolve} from 'node:path'
 import {LpackError} from '../../errors.js'
 import {isObject} from '../json.js'
 import {isIntrinsic} from '../template/intrinsics.js'
+import {resolveTemplate, type ResolvedTemplate} from '../template/resolve.js'
 import type {Template} from '../template/template.js'
-import type {Architecture, ArtifactKind, BuildPlan, BuildUnit, RuntimeFamily} from './types.js'
+import type {Architecture, BuildPlan, BuildUnit, RuntimeFamily} from './types.js'
 
 export interface PlanOptions {
   /** Only these logical IDs (functions or layers); layers they use are built too. */
@@ -15,36 +16,19 @@ export interface PlanOptions {
   defaults?: Partial<Record<RuntimeFamily | 'all', Record<string, unknown>>>
 }
 
-type Resource = {Type?: unknown; Properties?: unknown; Metadata?: unknown}
-
-const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function'])
-const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::LayerVersion'])
-
 /**
  * Decides what `lpack build` builds: every function and layer whose code is a local path. Pure — it reads
  * only the template value and never touches the file system.
  */
 export function planBuild(template: Template, options: PlanOptions = {}): BuildPlan {
   const projectDir = dirname(resolve(template.file))
-  const root = template.value
-  const resources = asRecord(root.Resources)
-  const globals = asRecord(asRecord(root.Globals).Function)
-  const layerGlobals = asRecord(asRecord(root.Globals).LayerVersion)
-  const parameters = parameterValues(asRecord(root.Parameters), options.parameters ?? {})
-  const resolveValue = (value: unknown): unknown => resolveLiteral(value, parameters)
+  const resolved = resolveTemplate(template.value, {parameters: options.parameters ?? {}})
+  const resolveValue = (value: unknown): unknown => resolveLiteral(value, resolved)
 
   const units: BuildUnit[] = []
   const skipped: BuildPlan['skipped'] = []
-  for (const logicalId of Object.keys(resources).sort()) {
-    const resource = asRecord(resources[logicalId]) as Resource
-    const type = resource.Type
-    if (typeof type !== 'string' || (!FUNCTION_TYPES.has(type) && !LAYER_TYPES.has(type))) continue
-    const isServerless = type.startsWith('AWS::Serverless::')
-    const kind: ArtifactKind = FUNCTION_TYPES.has(type) ? 'function' : 'layer'
-    const ownProperties = asRecord(resource.Properties)
-    const properties = isServerless ? {...(kind === 'function' ? globals : layerGlobals), ...ownProperties} : ownProperties
-    const metadata = {...(kind === 'function' && isServerless ? asRecord(globals.Metadata) : {}), ...asRecord(resource.Metadata)}
-
+  for (const resource of [...resolved.functions, ...resolved.layers].sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0))) {
+    const {logicalId, kind, serverless: isServerless, properties, metadata} = resource
     const codeProperty = kind === 'function' ? (isServerless ? 'CodeUri' : 'Code') : isServerless ? 'ContentUri' : 'Content'
     if (kind === 'function' && (properties.PackageType === 'Image' || properties.ImageUri !== undefined)) {
       skipped.push({logicalId, reason: 'container image'})
@@ -72,10 +56,7 @@ export function planBuild(template: Template, options: PlanOptions = {}): BuildP
     const family = runtimeId ? runtimeFamily(runtimeId) : undefined
     const architecture = (asArray(resolveValue(properties.Architectures))[0] ?? asArray(resolveValue(properties.CompatibleArchitectures))[0] ?? 'x86_64') as Architecture
     const handler = resolveValue(properties.Handler)
-    const environment = {
-      ...asRecord(asRecord(asRecord(kind === 'function' && isServerless ? globals.Environment : undefined).Variables)),
-      ...asRecord(asRecord(ownProperties.Environment).Variables),
-    }
+    const environment = kind === 'function' ? asRecord(asRecord(properties.Environment).Variables) : {}
     units.push({
       logicalId,
       kind,
@@ -95,7 +76,8 @@ export function planBuild(template: Template, options: PlanOptions = {}): BuildP
       environment,
       layerIds: asArray(properties.Layers)
         .map((layer) => (isIntrinsic(layer) && typeof (layer as {Ref?: unknown}).Ref === 'string' ? (layer as {Ref: string}).Ref : undefined))
-        .filter((id): id is string => id !== undefined && LAYER_TYPES.has(String(asRecord(resources[id]).Type))),
+        .filter((id): id is string => id !== undefined && resolved.resource(id)?.kind === 'layer'),
+      ...(kind === 'function' && properties.Layers !== undefined && !(Array.isArray(properties.Layers) && properties.Layers.length === 0) ? {usesLayers: true as const} : {}),
     })
   }
   return {templateFile: resolve(template.file), projectDir, units: selectUnits(units, options.only), skipped}
@@ -127,22 +109,11 @@ export function runtimeFamily(runtime: string): RuntimeFamily | undefined {
   return match ? (match[1] as RuntimeFamily) : undefined
 }
 
-function parameterValues(parameters: Record<string, unknown>, overrides: Record<string, string>): Record<string, unknown> {
-  const values: Record<string, unknown> = {}
-  for (const [name, definition] of Object.entries(parameters)) {
-    const fallback = asRecord(definition).Default
-    if (fallback !== undefined) values[name] = fallback
-  }
-  return {...values, ...overrides}
-}
-
 /** Resolves `!Ref Param` to the parameter's value; other intrinsics stay unresolved (undefined). */
-function resolveLiteral(value: unknown, parameters: Record<string, unknown>): unknown {
-  if (isIntrinsic(value)) {
-    const ref = (value as {Ref?: unknown}).Ref
-    return typeof ref === 'string' ? parameters[ref] : undefined
-  }
-  return value
+function resolveLiteral(value: unknown, resolved: ResolvedTemplate): unknown {
+  if (!isIntrinsic(value)) return value
+  const ref = (value as {Ref?: unknown}).Ref
+  return typeof ref === 'string' ? resolved.parameters.get(ref) : undefined
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

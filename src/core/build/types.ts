@@ -29,6 +29,8 @@ export interface BuildUnit {
   environment: Record<string, unknown>
   /** Logical IDs of layers built in this project that the function uses (for size limits). */
   layerIds: string[]
+  /** Set when the function uses any layer (built here or not): a layer may provide its handler's module. */
+  usesLayers?: true
 }
 
 export interface BuildPlan {
@@ -49,6 +51,8 @@ export interface BuiltContent {
   propertyUpdates?: Record<string, unknown>
   /** Largest inputs in the bundle, for the size report. */
   largestInputs?: {path: string; bytes: number}[]
+  /** Packages left out of the package because something else provides them at run time (a layer), for the size report. */
+  providedElsewhere?: {name: string; providedBy: string}[]
   warnings?: string[]
 }
 

@@ -5,6 +5,7 @@ import {parseKeyValues, parseList} from '../config/values.js'
 import type {ChangeRow} from './plan.js'
 import {type DeleteResult, deleteStack} from './delete.js'
 import {type DeployResult, deployStack} from './index.js'
+import {checkCapabilities, checkStackName} from './inputs.js'
 
 export const DEPLOY_KEYS = [
   ...AWS_KEYS,
@@ -34,11 +35,14 @@ export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<De
     const {LpackError} = await import('../../errors.js')
     throw new LpackError('USAGE', `--transform must be auto, local or server, got ${transform}`)
   }
+  const stackName = settings.required('stack-name')
+  checkStackName(stackName)
   const capabilities = parseList(settings.raw('capabilities'), 'capabilities')
+  checkCapabilities(capabilities)
   const tags = settings.raw('tags')
   const notificationArns = settings.raw('notification-arns')
   return deployStack({
-    stackName: settings.required('stack-name'),
+    stackName,
     templateFile,
     buildDir: settings.string('build-dir'),
     build: settings.boolean('no-build') !== true,
@@ -71,8 +75,10 @@ export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<De
 /** `lpack delete` from its flags. */
 export async function deleteFromFlags(flags: RawFlags, io: {reporter: Reporter; signal?: AbortSignal; confirm?: (stackName: string) => Promise<boolean>}): Promise<DeleteResult> {
   const settings = await mergeFlagsWithConfig('delete', flags, DELETE_KEYS, io.reporter)
+  const stackName = settings.required('stack-name')
+  checkStackName(stackName)
   return deleteStack({
-    stackName: settings.required('stack-name'),
+    stackName,
     deleteArtifacts: settings.boolean('delete-artifacts') ?? false,
     pollIntervalMs: settings.integer('poll-interval') ?? DEFAULT_POLL_INTERVAL_MS,
     timeoutMs: TIMEOUT_MS,

@@ -17,6 +17,7 @@ import {
   type StackState,
   summarizeChanges,
 } from './plan.js'
+import {checkParameterValues} from './inputs.js'
 import {prepareTemplate} from './prepare.js'
 import {collectFailures, deployedState, describeStack, newestEventId, type ResourceFailure, watchStack} from './stack.js'
 
@@ -91,6 +92,9 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
 
 async function deploy(options: DeployOptions): Promise<DeployResult> {
   const {reporter, stackName} = options
+  // An unparsable template fails here, before any call to AWS, as it fails `validate`.
+  if (options.build) await (await import('../template/load.js')).assertTemplateParses(options.templateFile)
+  await checkParameterOverrides(options)
   const cf = await options.aws.cloudFormation()
 
   const {stack, state} = await settleStack(cf, options)
@@ -226,6 +230,17 @@ async function settleStack(cf: CloudFormationClient, options: DeployOptions): Pr
     })
   }
   return {stack, state}
+}
+
+/**
+ * Parameter values the template's constraints refuse fail the deploy before anything is built or uploaded. A
+ * template that does not load is left to the build, which reports it.
+ */
+async function checkParameterOverrides(options: DeployOptions): Promise<void> {
+  if (Object.keys(options.parameterOverrides).length === 0) return
+  const {loadTemplateFile} = await import('../template/load.js')
+  const loaded = await loadTemplateFile(options.templateFile).catch(() => undefined)
+  if (loaded?.template !== undefined) checkParameterValues(loaded.template.value.Parameters, options.parameterOverrides)
 }
 
 async function prepareBuild(options: DeployOptions) {

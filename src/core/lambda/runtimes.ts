@@ -1,3 +1,5 @@
+import {editDistance} from '../did-you-mean.js'
+
 /**
  * Lambda's managed runtimes (LAMBDA-FACTS.md): family, deprecation and block-update dates, successor.
  * Build stages import `RUNTIMES` and `runtimeFamily`; validate uses `runtimeStatus` with an injected "now".
@@ -103,21 +105,8 @@ export function closestRuntime(id: string): string | undefined {
   const lower = id.toLowerCase()
   let best: {id: string; distance: number} | undefined
   for (const candidate of SUPPORTED_RUNTIME_IDS) {
-    const distance = lower.startsWith(candidate) || candidate.startsWith(lower) ? Math.abs(lower.length - candidate.length) / 10 : editDistance(lower, candidate)
+    const distance = lower.startsWith(candidate) || candidate.startsWith(lower) ? Math.abs(lower.length - candidate.length) / 10 : editDistance(lower, candidate, 3)
     if (distance <= 3 && (best === undefined || distance < best.distance)) best = {id: candidate, distance}
   }
   return best?.id
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return Math.abs(a.length - b.length)
-  let previous = Array.from({length: b.length + 1}, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = current
-  }
-  return previous[b.length]!
 }

@@ -3,7 +3,7 @@ import {join, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
 import type {BuildManifest, ManifestArtifact} from '../build/manifest.js'
-import {parseTemplate} from '../template/load.js'
+import {parseTemplate, templateInvalidError} from '../template/load.js'
 
 /** A finished `lpack build` output: its manifest and its template (CodeUri etc. pointing at the zips). */
 export interface BuildOutput {
@@ -37,9 +37,7 @@ export async function readBuildOutput(buildDir: string): Promise<BuildOutput> {
     throw new LpackError('BUILD_REQUIRED', `The built template ${templateFile} is missing`, {hint: 'Run `lpack build` again.'})
   }
   const loaded = parseTemplate(text, templateFile)
-  if (!loaded.template) {
-    throw new LpackError('TEMPLATE_INVALID', `The built template ${templateFile} cannot be read: ${loaded.diagnostics[0]?.message ?? 'unknown error'}`)
-  }
+  if (!loaded.template) throw templateInvalidError(templateFile, loaded.diagnostics)
   return {buildDir: dir, manifest, templateFile, template: loaded.template.value}
 }
 

@@ -11,6 +11,8 @@ export const PACKAGE_KEYS = [...AWS_KEYS, 'template-file', 'build-dir', 's3-buck
 export async function packageFromFlags(flags: RawFlags, io: {reporter: Reporter; signal?: AbortSignal}): Promise<Omit<PackageResult, 'target'>> {
   const settings = await mergeFlagsWithConfig('package', flags, PACKAGE_KEYS, io.reporter)
   const templateFile = settings.string('template-file') ?? 'template.yaml'
+  // A source template that cannot be parsed fails package as it fails validate, whatever the build folder holds.
+  await (await import('../template/load.js')).assertTemplateParses(templateFile)
   const {DEFAULT_BUILD_DIR} = await import('../build/index.js')
   const {target: _target, ...result} = await packageBuild({
     buildDir: settings.string('build-dir') ?? join(dirname(templateFile), DEFAULT_BUILD_DIR),

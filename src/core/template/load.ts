@@ -1,5 +1,5 @@
 import {readFile, stat} from 'node:fs/promises'
-import {extname} from 'node:path'
+import {basename, extname} from 'node:path'
 import {
   type Document,
   isAlias,
@@ -8,22 +8,28 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseDocument,
   Scalar,
   type ScalarTag,
   type Tags,
+  visit,
 } from 'yaml'
 
 import {LpackError} from '../../errors.js'
-import type {Diagnostic} from '../diagnostics/diagnostic.js'
+import type {Diagnostic, Severity} from '../diagnostics/diagnostic.js'
 import {SHORT_FORM_TAGS} from './intrinsics.js'
+import {firstJsonDeparture} from './json-syntax.js'
 import {formatPath, type LoadResult, type SourceRange, type Template, type TemplatePath} from './template.js'
+import {firstNonPrintable, normalizeLineBreaks, parseYamlDocument} from './yaml-syntax.js'
 
 /** CloudFormation accepts template bodies up to 1 MB (via S3); anything larger is not a template. */
 export const MAX_TEMPLATE_BYTES = 1024 * 1024
 /** Deeper than any real template; bounds recursion so hostile input cannot overflow the stack. */
 export const MAX_NESTING_DEPTH = 256
-/** Bounds alias expansion so a "billion laughs" document is an error, not an out-of-memory. */
+/**
+ * Bounds the values YAML aliases produce (each node read again through an alias counts once), so a "billion laughs"
+ * document is an error, not an out-of-memory. Values written out in the text are not counted: the 1 MB limit
+ * bounds them.
+ */
 export const MAX_ALIAS_EXPANDED_NODES = 100_000
 
 export const LOAD_CODES = {
@@ -36,7 +42,34 @@ export const LOAD_CODES = {
   aliasBomb: 'LP0007',
   notText: 'LP0008',
   badKey: 'LP0009',
+  notStrictJson: 'LP0010',
 } as const
+
+/**
+ * The error a command throws for a template it cannot use: exit 1 as from `validate`, with every error located.
+ */
+export function templateInvalidError(file: string, diagnostics: readonly Diagnostic[]): LpackError {
+  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error')
+  const lines = errors.map((d) => `  ${d.file}:${d.line}:${d.column}  ${d.code}  ${d.message}`)
+  return new LpackError('TEMPLATE_INVALID', [`Template ${file} cannot be read:`, ...lines].join('\n'), {
+    hint: 'Run `lpack validate` for every problem with its position.',
+    details: {diagnostics: errors},
+  })
+}
+
+/**
+ * For commands that read the template later or only in part (package reads the build, deploy talks to AWS
+ * first): fails with TEMPLATE_INVALID when the file is there but cannot be parsed. A missing file is left to
+ * the command, which may not need it.
+ */
+export async function assertTemplateParses(file: string): Promise<void> {
+  const info = await stat(file).catch(() => undefined)
+  if (!info?.isFile()) return
+  const loaded = await loadTemplateFile(file)
+  if (!loaded.template || loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) {
+    throw templateInvalidError(file, loaded.diagnostics)
+  }
+}
 
 /**
  * Reads a template file. A missing or unreadable file is a usage error (thrown); everything wrong with
@@ -92,7 +125,7 @@ export function parseTemplate(input: string | Uint8Array, file = 'template.yaml'
     return {diagnostics: [fileDiagnostic(file, LOAD_CODES.tooLarge, `Template is over ${MAX_TEMPLATE_BYTES} bytes; CloudFormation accepts at most 1 MB`)]}
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  return new TemplateReader(text, file).read()
+  return new TemplateReader(normalizeLineBreaks(text), file).read()
 }
 
 // CloudFormation and the SAM translator read YAML as YAML 1.1 (PyYAML), minus timestamps: a date such as
@@ -134,6 +167,7 @@ class TemplateReader {
   private readonly diagnostics: Diagnostic[] = []
   private readonly valueRanges = new Map<string, [number, number]>()
   private readonly keyRanges = new Map<string, [number, number]>()
+  private readonly anchors = new Map<string, Node>()
   private expandedNodes = 0
   private aliasLimitReported = false
   private depthLimitReported = false
@@ -145,25 +179,53 @@ class TemplateReader {
   ) {}
 
   read(): LoadResult {
-    const format = /^\s*[[{]/.test(this.text) || extname(this.file).toLowerCase() === '.json' ? 'json' : 'yaml'
-    this.doc = parseDocument(this.text, {
+    const jsonFile = extname(this.file).toLowerCase() === '.json'
+    const format = jsonFile || /^\s*[[{]/.test(this.text) ? 'json' : 'yaml'
+    this.doc = parseYamlDocument(this.text, this.lineCounter, {
       version: '1.1',
       customTags: pyyamlTags,
       uniqueKeys: false,
-      lineCounter: this.lineCounter,
-      prettyErrors: false,
       strict: false,
     })
+    const unprintable = firstNonPrintable(this.text)
+    if (unprintable >= 0) {
+      const code = this.text.codePointAt(unprintable)!
+      const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
+      this.diagnostics.push(this.diagnosticAt(LOAD_CODES.syntax, `${format === 'json' ? 'JSON' : 'YAML'} syntax error: character ${name} is not allowed in a template`, unprintable, unprintable + 1, [], 'Remove the control character, or write it as an escape (\\u…) in a double-quoted string.'))
+      return {diagnostics: this.diagnostics}
+    }
     if (this.doc.errors.length > 0) {
       for (const error of this.doc.errors.slice(0, 10)) {
-        const [start, end] = error.pos
-        const message = firstLine(error.message)
+        let [start, end] = error.pos
+        let message = firstLine(error.message)
+        // Indentation no longer ends a flow collection (yaml-syntax.ts), only its bracket does: a missing one is
+        // found at the end of the file, so the diagnostic points at the bracket that opened it.
+        const unclosed = /^Flow (map|sequence) (?:in block collection must be sufficiently indented and )?(?:must )?end with a ([\]}])$/.exec(message)
+        if (unclosed) {
+          const opener = this.unclosedFlowOpener(unclosed[1] === 'map' ? '{' : '[', start)
+          message = `Flow ${unclosed[1]} is not closed: a ${unclosed[2]} is missing${opener === undefined ? '' : ` (still open on line ${this.position(start).line})`}`
+          if (opener !== undefined) [start, end] = [opener, opener + 1]
+        }
         this.diagnostics.push(
           this.diagnosticAt(LOAD_CODES.syntax, `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${message}`, start, end, [],
             /stack/i.test(message) ? 'The document is nested too deeply to be a CloudFormation template.' : undefined),
         )
       }
       return {diagnostics: this.diagnostics}
+    }
+    if (jsonFile) {
+      const departure = firstJsonDeparture(this.text)
+      if (departure?.changesMeaning) {
+        this.diagnostics.push(this.diagnosticAt(LOAD_CODES.syntax, `JSON syntax error: ${departure.message}`, departure.offset, departure.offset + departure.length, [], 'Remove the comment, or keep it in a "Description" or "Metadata" value.'))
+        return {diagnostics: this.diagnostics}
+      }
+      if (departure) {
+        // CloudFormation reads a body that is not JSON as YAML (documented for ValidateTemplate), which accepts this.
+        this.diagnostics.push(
+          this.diagnosticAt(LOAD_CODES.notStrictJson, `${departure.message}; ${basename(this.file)} is read as YAML instead`, departure.offset, departure.offset + departure.length, [],
+            'CloudFormation reads a body that is not JSON as YAML, so this deploys, but JSON tools reject the file. Fix it, or rename the file to .yaml.', 'warning'),
+        )
+      }
     }
     const root = this.doc.contents
     if (!isMap(root)) {
@@ -202,7 +264,8 @@ class TemplateReader {
       }
       return null
     }
-    if (++this.expandedNodes > MAX_ALIAS_EXPANDED_NODES) {
+    // Only values read again through an alias count: a large template written out in full is not a bomb.
+    if (aliasStack.size > 0 && ++this.expandedNodes > MAX_ALIAS_EXPANDED_NODES) {
       if (!this.aliasLimitReported) {
         this.aliasLimitReported = true
         this.pushAtNode(LOAD_CODES.aliasBomb, `Template expands to more than ${MAX_ALIAS_EXPANDED_NODES} values (aliases referencing aliases)`, node, path, 'Repeat the values or use fewer nested YAML aliases.')
@@ -223,6 +286,7 @@ class TemplateReader {
       this.recordValue(path, node)
       return value
     }
+    if (node.anchor && aliasStack.size === 0) this.checkAnchor(node, node.anchor, path)
     this.recordValue(path, node)
     const tag = node.tag
     if (tag && tag.startsWith('!') && !tag.startsWith('!!')) {
@@ -289,6 +353,37 @@ class TemplateReader {
     return null
   }
 
+  /** The innermost `[` or `{` whose collection runs to `end` without its closing bracket. */
+  private unclosedFlowOpener(bracket: '[' | '{', end: number): number | undefined {
+    let opener: number | undefined
+    visit(this.doc, {
+      Collection: (_key, node) => {
+        const [from, to] = node.range ?? [-1, -1]
+        if (node.flow && to === end && this.text[from] === bracket && (opener === undefined || from > opener)) opener = from
+      },
+    })
+    return opener
+  }
+
+  /** PyYAML (cfn-lint, the SAM translator) rejects a second anchor of the same name; YAML 1.2 would let it win. */
+  private checkAnchor(node: Node, anchor: string, path: (string | number)[]): void {
+    const first = this.anchors.get(anchor)
+    if (first === undefined) {
+      this.anchors.set(anchor, node)
+      return
+    }
+    // The node's range starts at its value; the anchor is written just before it.
+    const at = (target: Node) => {
+      const start = target.range?.[0] ?? 0
+      const mark = this.text.lastIndexOf(`&${anchor}`, start)
+      return mark >= 0 ? mark : start
+    }
+    const start = at(node)
+    this.diagnostics.push(
+      this.diagnosticAt(LOAD_CODES.syntax, `YAML anchor &${anchor} is defined twice (first on line ${this.position(at(first)).line})`, start, start + anchor.length + 1, path, 'Give each anchor its own name.'),
+    )
+  }
+
   private recordValue(path: (string | number)[], node: Node): void {
     const key = pathKey(path)
     if (node.range && !this.valueRanges.has(key)) this.valueRanges.set(key, [node.range[0], node.range[1]])
@@ -299,10 +394,10 @@ class TemplateReader {
     this.diagnostics.push(this.diagnosticAt(code, message, start, end, path, hint))
   }
 
-  private diagnosticAt(code: string, message: string, start: number, end: number, path: TemplatePath, hint?: string): Diagnostic {
+  private diagnosticAt(code: string, message: string, start: number, end: number, path: TemplatePath, hint?: string, severity: Severity = 'error'): Diagnostic {
     const range = this.toSourceRange(start, end)
     return {
-      severity: 'error',
+      severity,
       code,
       message,
       file: this.file,

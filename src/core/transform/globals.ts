@@ -1,5 +1,5 @@
+import {applyGlobals} from '../template/resolve.js'
 import {SamError} from './errors.js'
-import {isIntrinsic} from './intrinsics.js'
 import {isObject, type JsonObject} from './json.js'
 
 /** Properties SAM accepts in each Globals section (aws-sam-translator 1.110.0). */
@@ -67,43 +67,19 @@ export class Globals {
   }
 
   /**
-   * The resource's properties with the globals of its type merged in, honouring IgnoreGlobals: resource values win
-   * over global ones, mappings merge key by key, lists concatenate (global first), intrinsics count as plain values.
+   * The resource's properties with the globals of its type merged in, honouring IgnoreGlobals, by the merge every
+   * stage shares (template/resolve.ts). An IgnoreGlobals the translator refuses is a SamError here.
    */
   merge(logicalId: string, type: string, properties: JsonObject, ignoreGlobals: unknown): JsonObject {
     const section = this.sections.get(type)
     if (section === undefined) return properties
-    let globals = section
-    if (ignoreGlobals !== undefined && ignoreGlobals !== null && ignoreGlobals !== '' && !(Array.isArray(ignoreGlobals) && ignoreGlobals.length === 0)) {
-      if (ignoreGlobals === '*') return properties
+    const merged = applyGlobals(section, [], properties, [], ignoreGlobals)
+    if (merged.invalidIgnoreGlobals !== undefined) {
       if (!Array.isArray(ignoreGlobals)) {
         throw new SamError(`Resource with id [${logicalId}] is invalid. Resource ${logicalId} has invalid resource attribute 'IgnoreGlobals'.`)
       }
-      globals = {...section}
-      for (const key of ignoreGlobals) {
-        if (typeof key !== 'string' || !(key in globals)) {
-          throw new SamError(`Resource with id [${logicalId}] is invalid. Resource ${logicalId} has invalid resource attribute 'IgnoreGlobals' on item '${String(key)}'.`)
-        }
-        delete globals[key]
-      }
+      throw new SamError(`Resource with id [${logicalId}] is invalid. Resource ${logicalId} has invalid resource attribute 'IgnoreGlobals' on item '${String(merged.invalidIgnoreGlobals)}'.`)
     }
-    return mergeValues(globals, properties) as JsonObject
+    return merged.properties
   }
-}
-
-function token(value: unknown): 'dict' | 'list' | 'primitive' {
-  if (Array.isArray(value)) return 'list'
-  if (isObject(value) && !isIntrinsic(value)) return 'dict'
-  return 'primitive'
-}
-
-function mergeValues(globalValue: unknown, localValue: unknown): unknown {
-  const kind = token(globalValue)
-  if (kind !== token(localValue) || kind === 'primitive') return localValue
-  if (kind === 'list') return [...(globalValue as unknown[]), ...(localValue as unknown[])]
-  const merged: JsonObject = {...(globalValue as JsonObject)}
-  for (const [key, value] of Object.entries(localValue as JsonObject)) {
-    merged[key] = key in merged ? mergeValues(merged[key], value) : value
-  }
-  return merged
 }

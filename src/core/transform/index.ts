@@ -1,3 +1,4 @@
+import {parameterValues} from '../template/resolve.js'
 import type {TransformContext} from './context.js'
 import {SamError, invalidResource, invalidTemplate} from './errors.js'
 import {UNSUPPORTED_EVENT_TYPES} from './events/index.js'
@@ -130,11 +131,7 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
 
   const region = options.region ?? 'us-east-1'
   const partition = options.partition ?? partitionOf(region)
-  const parameters = new Map<string, unknown>()
-  for (const [name, definition] of Object.entries(isObject(template.Parameters) ? template.Parameters : {})) {
-    if (isObject(definition) && 'Default' in definition) parameters.set(name, definition.Default)
-  }
-  for (const [name, value] of Object.entries(options.parameters ?? {})) parameters.set(name, value)
+  const parameters = parameterValues(template, options.parameters)
   if (!parameters.has('AWS::Region')) parameters.set('AWS::Region', region)
   if (!parameters.has('AWS::Partition')) parameters.set('AWS::Partition', partition)
 

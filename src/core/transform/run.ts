@@ -1,6 +1,6 @@
 import {LpackError} from '../../errors.js'
 import {checkOutputFile, writeOutputFile} from '../output-file.js'
-import {loadTemplateFile} from '../template/load.js'
+import {loadTemplateFile, templateInvalidError} from '../template/load.js'
 import {transformTemplate, type UnsupportedConstruct} from './index.js'
 
 export interface TransformFileOptions {
@@ -32,11 +32,7 @@ export async function transformFile(options: TransformFileOptions): Promise<Tran
   const parameters = parseParameterOverrides(options.parameterOverrides ?? [])
   if (options.outputFile) checkOutputFile(options.outputFile, '--output')
   const loaded = await loadTemplateFile(options.templateFile)
-  const firstError = loaded.diagnostics.find((diagnostic) => diagnostic.severity === 'error')
-  if (!loaded.template || firstError) {
-    const where = firstError ? `${firstError.file}:${firstError.line}:${firstError.column}: ${firstError.message}` : options.templateFile
-    throw new LpackError('TEMPLATE_INVALID', `Cannot read template ${where}`, {hint: 'Run lpack validate for every problem in the file.'})
-  }
+  if (!loaded.template || loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw templateInvalidError(options.templateFile, loaded.diagnostics)
   const result = transformTemplate(loaded.template.value, {parameters, region: options.region})
   if (result.kind === 'unsupported') throw unsupportedError(result.unsupported)
   if (result.kind === 'invalid') {

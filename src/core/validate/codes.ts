@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES = {
   LP0007: {severity: 'error', title: 'YAML alias expansion too large'},
   LP0008: {severity: 'error', title: 'Template is not UTF-8 text'},
   LP0009: {severity: 'error', title: 'Mapping key is not a plain string'},
+  LP0010: {severity: 'warning', title: 'A .json template that is not strict JSON (read as YAML)'},
 
   LP1001: {severity: 'error', title: 'Unknown top-level section'},
   LP1002: {severity: 'error', title: 'Value has the wrong type'},
@@ -29,6 +30,7 @@ export const DIAGNOSTIC_CODES = {
   LP1006: {severity: 'error', title: 'Serverless resource without the SAM transform'},
   LP1007: {severity: 'error', title: 'Invalid logical ID'},
   LP1008: {severity: 'error', title: 'Unsupported Globals section or property'},
+  LP1009: {severity: 'warning', title: 'Resource attribute the SAM transform ignores'},
 
   LP2001: {severity: 'error', title: 'Ref to an unknown parameter or resource'},
   LP2002: {severity: 'error', title: 'GetAtt of an unknown resource'},
@@ -38,6 +40,7 @@ export const DIAGNOSTIC_CODES = {
   LP2006: {severity: 'error', title: 'Unknown condition'},
   LP2007: {severity: 'error', title: 'Circular dependency between resources'},
   LP2008: {severity: 'error', title: 'Malformed intrinsic function'},
+  LP2009: {severity: 'error', title: 'Circular dependency between conditions'},
 
   LP3001: {severity: 'error', title: 'Unknown runtime'},
   LP3002: {severity: 'warning', title: 'Runtime deprecation is near'},
@@ -58,6 +61,10 @@ export const DIAGNOSTIC_CODES = {
   LP3019: {severity: 'error', title: 'More than 5 layers'},
   LP3020: {severity: 'error', title: 'Architectures must list exactly one architecture'},
   LP3021: {severity: 'error', title: 'Function name or description too long'},
+  LP3030: {severity: 'warning', title: "Function without CodeUri: the template's folder is its code"},
+  LP3031: {severity: 'error', title: 'ReservedConcurrentExecutions below 0'},
+  LP3032: {severity: 'error', title: 'CodeUri or ContentUri path not found'},
+  LP3033: {severity: 'warning', title: 'Python handler module or function not found in the code folder'},
 
   LP4001: {severity: 'error', title: 'Unknown event source type'},
   LP4002: {severity: 'error', title: 'Invalid alias name'},
@@ -74,6 +81,8 @@ export const DIAGNOSTIC_CODES = {
   LP4013: {severity: 'error', title: 'Invalid event DeadLetterConfig'},
   LP4014: {severity: 'error', title: 'Event sets both State and Enabled'},
   LP4015: {severity: 'error', title: 'ScheduleV2 sets Name with OmitName'},
+  LP4016: {severity: 'error', title: 'DeploymentPreference Type is not a deployment configuration'},
+  LP4017: {severity: 'warning', title: 'DeploymentPreference Type looks like a misspelt predefined type'},
 
   LP5001: {severity: 'warning', title: 'SQS VisibilityTimeout below 6 × function Timeout'},
   LP5002: {severity: 'warning', title: 'Function may write to the S3 bucket that triggers it (recursive loop)'},

@@ -1,14 +1,22 @@
 import type {Diagnostic} from '../diagnostics/diagnostic.js'
 import {isObject, type JsonObject} from '../json.js'
 import {isIntrinsic} from '../template/intrinsics.js'
+import {resolveTemplate, type ResolvedTemplate} from '../template/resolve.js'
 import {formatPath, type Template, type TemplatePath} from '../template/template.js'
 import {type DiagnosticCode, DIAGNOSTIC_CODES} from './codes.js'
 
 export {isObject, type JsonObject}
+export {didYouMean} from '../did-you-mean.js'
 
 export interface ValidateOptions {
   /** The day runtime deprecations are judged against; injected so results do not depend on the clock. */
   now?: Date
+  /**
+   * Check the files a template points at, relative to its folder: local CodeUri/ContentUri paths exist, and
+   * Python handlers are in their code. On for templates read from a file (validateFiles); off for a template
+   * given as text, whose folder is unknown.
+   */
+  checkFiles?: boolean
 }
 
 /** What every rule gets: the template, the day, and a way to report at a template path. */
@@ -20,6 +28,7 @@ export class RuleContext {
   constructor(
     readonly template: Template,
     readonly now: Date,
+    readonly checkFiles = false,
   ) {
     this.root = template.value
     const resources = isObject(this.root.Resources) ? this.root.Resources : {}
@@ -43,12 +52,17 @@ export class RuleContext {
       .sort()
   }
 
+  private resolvedTemplate: ResolvedTemplate | undefined
+
+  /** The template's functions and layers after Globals, and its parameter Defaults (template/resolve.ts). */
+  get resolved(): ResolvedTemplate {
+    this.resolvedTemplate ??= resolveTemplate(this.root)
+    return this.resolvedTemplate
+  }
+
   /** A `{Ref: Parameter}` replaced by the parameter's Default (what a deploy without overrides uses); other values unchanged. */
   resolveParameterDefault(value: unknown): unknown {
-    if (!isIntrinsic(value) || typeof value.Ref !== 'string') return value
-    const parameters = this.root.Parameters
-    const parameter = isObject(parameters) ? parameters[value.Ref] : undefined
-    return isObject(parameter) && parameter.Default !== undefined ? parameter.Default : value
+    return this.resolved.resolveParameterRef(value)
   }
 
   get hasSamTransform(): boolean {
@@ -115,24 +129,3 @@ export function show(value: unknown): string {
   return text.length > 80 ? text.slice(0, 77) + '…' : text
 }
 
-/** The candidate closest to `name` by edit distance (case-insensitive), when close enough to be a likely typo. */
-export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
-  const lower = name.toLowerCase()
-  let best: {candidate: string; distance: number} | undefined
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase(), 3)
-    if (distance <= Math.max(1, Math.min(3, Math.floor(candidate.length / 3))) && (best === undefined || distance < best.distance)) best = {candidate, distance}
-  }
-  return best?.candidate
-}
-
-function editDistance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1
-  let previous = Array.from({length: b.length + 1}, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    previous = current
-  }
-  return previous[b.length]!
-}

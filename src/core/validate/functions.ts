@@ -1,4 +1,4 @@
-import {isIntrinsic} from '../template/intrinsics.js'
+import {originOf, type ResolvedResource} from '../template/resolve.js'
 import type {TemplatePath} from '../template/template.js'
 import {isObject, type JsonObject, type RuleContext} from './context.js'
 
@@ -9,15 +9,15 @@ export interface Located<T = unknown> {
 }
 
 /**
- * One Lambda function as deployed: an AWS::Lambda::Function, or an AWS::Serverless::Function with the
- * template's Globals.Function applied the way the SAM translator merges them (the resource wins; maps merge
- * key by key; lists such as Layers are concatenated, Globals first).
+ * One Lambda function as deployed: an AWS::Lambda::Function, or an AWS::Serverless::Function with the template's
+ * Globals.Function applied as the SAM translator applies them (template/resolve.ts, shared with build and
+ * transform), each value with the place it was written: the resource or Globals.
  */
 export class FunctionView {
   readonly serverless: boolean
   readonly propertiesPath: TemplatePath
   private readonly own: JsonObject
-  private readonly globals: JsonObject
+  private readonly resolved: ResolvedResource | undefined
 
   constructor(
     context: RuleContext,
@@ -27,20 +27,21 @@ export class FunctionView {
     this.serverless = resource.Type === 'AWS::Serverless::Function'
     this.propertiesPath = ['Resources', logicalId, 'Properties']
     this.own = isObject(resource.Properties) ? resource.Properties : {}
-    const globals = context.root.Globals
-    this.globals = this.serverless && isObject(globals) && isObject(globals.Function) ? globals.Function : {}
+    this.resolved = context.resolved.resource(logicalId)
+  }
+
+  private get properties(): JsonObject {
+    return this.resolved?.properties ?? this.own
+  }
+
+  private pathOf(path: TemplatePath): TemplatePath {
+    return this.resolved ? originOf(this.resolved.origin, path) : [...this.propertiesPath, ...path]
   }
 
   /** The effective value of a top-level property, or undefined when neither the resource nor Globals sets it. */
   get(name: string): Located | undefined {
-    const own = this.own[name]
-    const global = this.globals[name]
-    if (Object.hasOwn(this.own, name) && isObject(own) && isObject(global) && !isIntrinsic(own) && !isIntrinsic(global)) {
-      return {value: {...(global as JsonObject), ...(own as JsonObject)}, path: [...this.propertiesPath, name]}
-    }
-    if (Object.hasOwn(this.own, name)) return {value: own, path: [...this.propertiesPath, name]}
-    if (Object.hasOwn(this.globals, name)) return {value: this.globals[name], path: ['Globals', 'Function', name]}
-    return undefined
+    if (!Object.hasOwn(this.properties, name)) return undefined
+    return {value: this.properties[name], path: this.pathOf([name])}
   }
 
   /** A property read from the resource only (Events, Role, Policies cannot be global). */
@@ -50,37 +51,17 @@ export class FunctionView {
 
   /** Environment variables from Globals and the resource, each with where it was written. */
   environmentVariables(): (Located & {name: string})[] {
-    const result = new Map<string, Located & {name: string}>()
-    for (const [source, base] of [
-      [this.globals, ['Globals', 'Function']],
-      [this.own, this.propertiesPath],
-    ] as const) {
-      const environment = source.Environment
-      if (!isObject(environment) || !isObject(environment.Variables)) continue
-      for (const [name, value] of Object.entries(environment.Variables)) {
-        result.set(name, {name, value, path: [...base, 'Environment', 'Variables', name]})
-      }
-    }
-    return [...result.values()]
+    const environment = this.properties.Environment
+    if (!isObject(environment) || !isObject(environment.Variables)) return []
+    return Object.entries(environment.Variables).map(([name, value]) => ({name, value, path: this.pathOf(['Environment', 'Variables', name])}))
   }
 
-  /** Layers from Globals then the resource; undefined entries are intrinsics that stand for a whole list. */
+  /** Layers from Globals then the resource; undefined when the list is an intrinsic that stands for a whole list. */
   layers(): Located[] | undefined {
-    const lists: Located[] = []
-    let computed = false
-    for (const [source, base] of [
-      [this.globals, ['Globals', 'Function']],
-      [this.own, this.propertiesPath],
-    ] as const) {
-      const layers = source.Layers
-      if (layers === undefined) continue
-      if (!Array.isArray(layers)) {
-        computed = true
-        continue
-      }
-      layers.forEach((value, index) => lists.push({value, path: [...base, 'Layers', index]}))
-    }
-    return computed && lists.length === 0 ? undefined : lists
+    const layers = this.properties.Layers
+    if (layers === undefined) return []
+    if (!Array.isArray(layers)) return undefined
+    return layers.map((value, index) => ({value, path: this.pathOf(['Layers', index])}))
   }
 }
 

@@ -35,7 +35,7 @@ export async function validateFilesWithSources(files: readonly string[], options
     unique.map(async (file) => {
       const loaded = await loadTemplateFile(file)
       if (loaded.template === undefined) return loaded.diagnostics
-      const diagnostics = [...loaded.diagnostics, ...(await validateTemplate(loaded.template, options))]
+      const diagnostics = [...loaded.diagnostics, ...(await validateTemplate(loaded.template, {checkFiles: true, ...options}))]
       if (diagnostics.length > 0) sources[file] = loaded.template.text
       return diagnostics
     }),
@@ -45,11 +45,12 @@ export async function validateFilesWithSources(files: readonly string[], options
 
 /**
  * Checks an already-loaded template against the schemas and the CloudFormation, SAM and Lambda rules.
- * Pure apart from loading the compiled schemas once; `options.now` (default: today) dates runtime deprecations.
+ * Pure apart from loading the compiled schemas once, and, with `options.checkFiles`, reading the files the
+ * template points at; `options.now` (default: today) dates runtime deprecations.
  * Build and deploy call this before acting.
  */
 export async function validateTemplate(template: Template, options: ValidateOptions = {}): Promise<Diagnostic[]> {
-  const context = new RuleContext(template, options.now ?? new Date())
+  const context = new RuleContext(template, options.now ?? new Date(), options.checkFiles ?? false)
   checkStructure(context)
   await checkSchemas(context)
   checkReferences(context)

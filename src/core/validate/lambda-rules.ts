@@ -1,4 +1,8 @@
+import {statSync} from 'node:fs'
+import {dirname, resolve} from 'node:path'
+
 import {LAMBDA_LIMITS, RESERVED_ENVIRONMENT_VARIABLES} from '../lambda/limits.js'
+import {checkPythonHandler} from '../lambda/python-handler.js'
 import {type RuntimeFamily, runtimeStatus} from '../lambda/runtimes.js'
 import {isObject, literalNumber, literalString, type RuleContext, show} from './context.js'
 import {type FunctionView, functionViews, type Located} from './functions.js'
@@ -26,7 +30,11 @@ export function checkLambdaFunctions(context: RuleContext): void {
     checkArchitectures(context, fn)
     checkNames(context, fn)
     const reserved = fn.get('ReservedConcurrentExecutions')
-    if (reserved && literalNumber(reserved.value) === 0) {
+    const reservedValue = literalNumber(reserved?.value)
+    if (reserved && reservedValue !== undefined && reservedValue < 0) {
+      context.report('LP3031', reserved.path, `ReservedConcurrentExecutions must be 0 or more, got ${show(reserved.value)}`, 'Reserve the concurrency the function may use (0 stops every invocation), or remove the property to share the account\'s pool.')
+    }
+    if (reserved && reservedValue === 0) {
       context.report('LP5006', reserved.path, `${fn.logicalId} has ReservedConcurrentExecutions 0: every invocation is throttled`, 'Zero is the emergency stop for a runaway function. Remove it or set the concurrency the function needs.')
     }
   }
@@ -89,6 +97,30 @@ function checkRuntimeAndHandler(context: RuleContext, fn: FunctionView, isImage:
   const format = HANDLER_FORMATS[family]
   if (!format.pattern.test(handlerText)) {
     context.report('LP3005', handler.path, `Handler ${show(handlerText)} does not fit runtime ${runtimeId}`, `A ${family} handler is ${format.example}.`)
+    return
+  }
+  if (family === 'python' && !isImage) checkPythonHandlerFile(context, fn, handler, handlerText)
+}
+
+/**
+ * A Python handler whose module is not in the code folder, or does not define the function, fails every
+ * invocation (Runtime.ImportModuleError / HandlerNotFound). A warning, not an error: a Makefile or custom build
+ * may generate the module, and a layer may provide it (then a missing module is not reported at all).
+ */
+function checkPythonHandlerFile(context: RuleContext, fn: FunctionView, handler: Located, handlerText: string): void {
+  if (!context.checkFiles || !fn.serverless || fn.get('InlineCode') !== undefined) return
+  const codeUri = fn.get('CodeUri')
+  const location = codeUri === undefined ? '.' : literalString(codeUri.value)
+  if (location === undefined || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return
+  const codeDir = resolve(dirname(resolve(context.template.file)), location)
+  if (!statSync(codeDir, {throwIfNoEntry: false})?.isDirectory()) return
+  const found = checkPythonHandler(codeDir, handlerText)
+  if (found.kind === 'no-module') {
+    const layers = fn.layers()
+    if (layers === undefined || layers.length > 0) return
+    context.report('LP3033', handler.path, `Handler ${show(handlerText)}: no ${found.candidates.join(' or ')} in ${location}`, 'The module is the path before the last dot, relative to CodeUri: app.lambda_handler needs app.py.')
+  } else if (found.kind === 'no-function') {
+    context.report('LP3033', handler.path, `Handler ${show(handlerText)}: ${found.file} defines no ${found.functionName} at its top level`, `Define def ${found.functionName}(event, context) in ${found.file}, or fix the Handler.`)
   }
 }
 
@@ -104,19 +136,32 @@ function checkCode(context: RuleContext, fn: FunctionView, isImage: boolean): vo
     }
     return
   }
-  if (codeUri !== undefined) checkArtifactUri(context, codeUri, 'CodeUri')
-  // Both may be set: InlineCode wins, as in the SAM translator.
+  if (codeUri !== undefined && inline === undefined) checkArtifactUri(context, codeUri, 'CodeUri')
+  // Both may be set: InlineCode wins, as in the SAM translator. Neither: `sam build` and `lpack build` build
+  // the template's folder, so this is worth knowing (everything in it is packaged) but not an error.
   if (codeUri === undefined && inline === undefined) {
-    context.report('LP3007', fn.propertiesPath, `${fn.logicalId} has no code: set CodeUri or InlineCode`, 'CodeUri is the folder to build (e.g. src/) or an s3:// location; it may also be set in Globals.Function.', {atKey: true})
+    context.report('LP3030', fn.propertiesPath, `${fn.logicalId} has no CodeUri: the build packages the template's folder`, 'Set CodeUri to the folder that holds the function\'s code (e.g. src/) so the package holds only that; or set InlineCode.', {atKey: true})
   }
 }
 
 /** `CodeUri`/`ContentUri` strings: a local path for lpack build, or s3://bucket/key. */
 export function checkArtifactUri(context: RuleContext, located: Located, name: string): void {
   const uri = literalString(located.value)
-  if (uri === undefined || !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return
+  if (uri === undefined) return
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
+    checkLocalPath(context, located, uri, name)
+    return
+  }
   if (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^?]+(\?versionId=[^&]+)?$/.test(uri)) return
   context.report('LP3009', located.path, `${name} ${show(uri)} is neither a local path nor an s3://bucket/key location`, `Point ${name} at a folder or file to build (e.g. src/), or at an object in S3 (s3://my-bucket/path/code.zip).`)
+}
+
+/** A local CodeUri/ContentUri must exist, relative to the template's folder (a folder, or a zip or jar file). */
+function checkLocalPath(context: RuleContext, located: Located, path: string, name: string): void {
+  if (!context.checkFiles) return
+  const projectDir = dirname(resolve(context.template.file))
+  if (statSync(resolve(projectDir, path), {throwIfNoEntry: false}) !== undefined) return
+  context.report('LP3032', located.path, `${name} ${show(path)} does not exist`, `${name} is relative to the template's folder (${projectDir}); fix the path or create the folder.`)
 }
 
 function checkRange(context: RuleContext, located: Located | undefined, code: 'LP3012' | 'LP3013' | 'LP3014', name: string, range: {min: number; max: number}, unit: string, hint: string): void {

@@ -1,3 +1,4 @@
+import {isIntrinsic} from '../template/intrinsics.js'
 import type {TemplatePath} from '../template/template.js'
 import {didYouMean, isObject, lookup, referencedResource, type RuleContext, show} from './context.js'
 
@@ -71,12 +72,21 @@ export function checkReferences(context: RuleContext): void {
     }
   }
 
+  // Condition → the conditions it uses ({Condition: Name} inside Conditions), with where each is named.
+  const conditionUses = new Map<string, Map<string, TemplatePath>>()
   const checkCondition = (name: unknown, path: TemplatePath) => {
     if (typeof name !== 'string') {
       context.report('LP2008', path, `A condition name must be a string, got ${show(name)}`)
       return
     }
-    if (conditions.has(name)) return
+    if (conditions.has(name)) {
+      if (path[0] === 'Conditions' && typeof path[1] === 'string') {
+        const uses = conditionUses.get(path[1]) ?? new Map<string, TemplatePath>()
+        if (!uses.has(name)) uses.set(name, path)
+        conditionUses.set(path[1], uses)
+      }
+      return
+    }
     const suggestion = didYouMean(name, conditions)
     context.report('LP2006', path, `Condition ${show(name)} is not defined in Conditions${suggestion ? `; did you mean ${suggestion}?` : ''}`, 'Define it under Conditions, or fix the name.')
   }
@@ -188,9 +198,9 @@ export function checkReferences(context: RuleContext): void {
     }
     if (isObject(resource.Properties)) {
       for (const [key, value] of Object.entries(resource.Properties)) {
-        // The SAM transform turns Events and DeploymentPreference into separate resources (permissions, event
-        // source mappings, deployment groups): the function itself does not depend on what they name.
-        const separate = resource.Type === 'AWS::Serverless::Function' && (key === 'Events' || key === 'DeploymentPreference')
+        // The SAM transform turns these properties into separate resources (permissions, event source mappings,
+        // deployment groups, AppSync resolvers): the resource itself does not depend on what they name.
+        const separate = typeof resource.Type === 'string' && SEPARATE_SAM_PROPERTIES[resource.Type]?.includes(key) === true
         walk(value, [...base, 'Properties', key], separate ? undefined : logicalId, none)
       }
     } else if (resource.Properties !== undefined) {
@@ -211,6 +221,31 @@ export function checkReferences(context: RuleContext): void {
   if (isObject(root.Globals)) walk(root.Globals, ['Globals'], undefined, none)
   addApiIntegrationDependencies(context, addDependency)
   reportCycles(context, dependencies)
+  reportConditionCycles(context, conditionUses)
+}
+
+/**
+ * Conditions that use each other in a circle have no value, so CloudFormation cannot evaluate them (#18);
+ * each circle is reported once, at the first condition's use of the next, e.g. `IsProd → IsProdAndEu → IsProd`.
+ */
+function reportConditionCycles(context: RuleContext, uses: Map<string, Map<string, TemplatePath>>): void {
+  for (const component of stronglyConnected(uses)) {
+    const selfLoop = component.length === 1 && uses.get(component[0]!)?.has(component[0]!)
+    if (component.length < 2 && !selfLoop) continue
+    const first = [...component].sort()[0]!
+    const cycle = shortestCycle(first, new Set(component), uses)
+    context.report('LP2009', uses.get(first)!.get(cycle[1]!)!, `Circular condition: ${cycle.join(' → ')}`, 'A condition cannot depend on itself, directly or through other conditions. Write the shared part as its own condition that uses none of them.')
+  }
+}
+
+/**
+ * Properties of SAM resources that the transform turns into resources of their own, which depend on the
+ * generated resource rather than the other way round (samtranslator/model/sam_resources.py).
+ */
+const SEPARATE_SAM_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  'AWS::Serverless::Function': ['Events', 'DeploymentPreference'],
+  'AWS::Serverless::StateMachine': ['Events'],
+  'AWS::Serverless::GraphQLApi': ['ApiKeys', 'Cache', 'DataSources', 'DomainName', 'Functions', 'Resolvers', 'SchemaInline', 'SchemaUri'],
 }
 
 /**
@@ -226,10 +261,24 @@ function addApiIntegrationDependencies(context: RuleContext, addDependency: (fro
       const key = event.Type === 'Api' ? 'RestApiId' : 'ApiId'
       const apiId = referencedResource(event.Properties[key])
       const api = apiId === undefined ? undefined : context.resources[apiId]
-      if (api === undefined || !String(api.Type).startsWith('AWS::Serverless::') || (isObject(api.Properties) && api.Properties.DefinitionUri !== undefined)) continue
+      if (api === undefined || !writesIntegrations(api)) continue
       addDependency(apiId!, fnId, ['Resources', fnId, 'Properties', 'Events', eventId, 'Properties', key])
     }
   }
+}
+
+/**
+ * Whether the SAM transform writes event integrations into this API's definition. An Api does so only for the
+ * definition it generates itself (no DefinitionBody nor DefinitionUri), or with MergeDefinitions; an HttpApi also
+ * edits an inline OpenAPI DefinitionBody, but not one computed by an intrinsic (such as an AWS::Include).
+ */
+function writesIntegrations(api: Record<string, unknown>): boolean {
+  const properties = isObject(api.Properties) ? api.Properties : {}
+  if (properties.DefinitionUri !== undefined) return false
+  const body = properties.DefinitionBody
+  if (api.Type === 'AWS::Serverless::Api') return body === undefined || (properties.MergeDefinitions !== undefined && properties.MergeDefinitions !== false)
+  if (api.Type === 'AWS::Serverless::HttpApi') return body === undefined || (isObject(body) && !isIntrinsic(body))
+  return false
 }
 
 /** Reports each group of resources that depend on each other in a circle, once, at its first resource. */

@@ -1,7 +1,7 @@
 import {LAMBDA_LIMITS} from '../lambda/limits.js'
 import {isIntrinsic} from '../template/intrinsics.js'
 import type {TemplatePath} from '../template/template.js'
-import {isObject, literalBoolean, literalNumber, literalString, referencedResource, type RuleContext, show} from './context.js'
+import {didYouMean, isObject, literalBoolean, literalNumber, literalString, referencedResource, type RuleContext, show} from './context.js'
 import {functionViews} from './functions.js'
 
 const FUNCTION_TYPES = ['AWS::Serverless::Function', 'AWS::Lambda::Function']
@@ -22,6 +22,7 @@ export function checkReleaseRules(context: RuleContext): void {
     needsAlias('ProvisionedConcurrencyConfig', 'LP4011', 'Provisioned concurrency is set on the published alias: set AutoPublishAlias.')
     needsAlias('VersionDeletionPolicy', 'LP4012', 'VersionDeletionPolicy applies to the versions AutoPublishAlias publishes.')
     checkHooks(context, fn.get('DeploymentPreference'))
+    checkDeploymentType(context, fn.get('DeploymentPreference'))
     const invokeConfig = fn.get('EventInvokeConfig')
     if (invokeConfig && isObject(invokeConfig.value)) checkInvokeConfigRanges(context, invokeConfig.value, invokeConfig.path)
     const events = fn.getOwn('Events')
@@ -69,6 +70,51 @@ function checkHooks(context: RuleContext, preference: {value: unknown; path: Tem
     if (type !== undefined && !FUNCTION_TYPES.includes(type)) {
       context.report('LP4007', path, `Deployment hook ${hook} points at ${target}, a ${type}, not a Lambda function`, 'CodeDeploy invokes hooks as Lambda functions: !Ref a function in this template.')
     }
+  }
+}
+
+/** The SAM translator's predefined types (CODEDEPLOY_PREDEFINED_CONFIGURATIONS_LIST); each becomes CodeDeployDefault.Lambda<Type>. */
+const PREDEFINED_DEPLOYMENT_TYPES = [
+  'Canary10Percent5Minutes', 'Canary10Percent10Minutes', 'Canary10Percent15Minutes', 'Canary10Percent30Minutes',
+  'Linear10PercentEvery1Minute', 'Linear10PercentEvery2Minutes', 'Linear10PercentEvery3Minutes', 'Linear10PercentEvery10Minutes',
+  'AllAtOnce',
+]
+/** CodeDeploy's DeploymentConfigName: 1–100 characters (the API model sets no pattern). */
+const DEPLOYMENT_CONFIG_NAME_LENGTH = {min: 1, max: 100}
+
+/**
+ * DeploymentPreference.Type: a predefined type, or the name of a deployment configuration, which SAM passes to
+ * CodeDeploy as it is. Names starting with `CodeDeployDefault.` are CodeDeploy's own: only the Lambda ones exist
+ * for a Lambda deployment group. A name one typo away from a predefined type is most likely that type misspelt
+ * (CodeDeploy would fail the deployment: no such configuration), so it is a warning.
+ */
+function checkDeploymentType(context: RuleContext, preference: {value: unknown; path: TemplatePath} | undefined): void {
+  if (!preference || !isObject(preference.value) || preference.value.Type === undefined) return
+  const path = [...preference.path, 'Type']
+  const value = context.resolveParameterDefault(preference.value.Type)
+  if (isIntrinsic(value)) return
+  const type = literalString(value)
+  if (type === undefined) {
+    context.report('LP4016', path, `DeploymentPreference Type must be a string, got ${show(value)}`, `Predefined types: ${PREDEFINED_DEPLOYMENT_TYPES.join(', ')}.`)
+    return
+  }
+  if (PREDEFINED_DEPLOYMENT_TYPES.includes(type)) return
+  const {min, max} = DEPLOYMENT_CONFIG_NAME_LENGTH
+  if (type.length < min || type.length > max) {
+    context.report('LP4016', path, `DeploymentPreference Type ${show(type)} is neither a predefined type nor a deployment configuration name (1–${max} characters)`, `Predefined types: ${PREDEFINED_DEPLOYMENT_TYPES.join(', ')}.`)
+    return
+  }
+  if (type.startsWith('CodeDeployDefault.')) {
+    const lambdaDefaults = PREDEFINED_DEPLOYMENT_TYPES.map((name) => `CodeDeployDefault.Lambda${name}`)
+    if (!lambdaDefaults.includes(type)) {
+      const suggestion = didYouMean(type, lambdaDefaults)
+      context.report('LP4016', path, `DeploymentPreference Type ${show(type)} is not one of CodeDeploy's Lambda configurations${suggestion ? `; did you mean ${suggestion}?` : ''}`, `Write a predefined type without the prefix (e.g. Canary10Percent5Minutes), or the name of a configuration you created.`)
+    }
+    return
+  }
+  const suggestion = didYouMean(type, PREDEFINED_DEPLOYMENT_TYPES)
+  if (suggestion !== undefined) {
+    context.report('LP4017', path, `DeploymentPreference Type ${show(type)} is not a predefined type; did you mean ${suggestion}?`, 'Any other name is taken as a custom CodeDeploy deployment configuration, which must exist in the account.')
   }
 }
 

@@ -179,6 +179,10 @@ function reportError(context: RuleContext, error: ErrorObject, data: unknown, ba
       const property = String(params.additionalProperty)
       const known = knownProperties(error)
       const suggestion = didYouMean(property, known)
+      if (isIgnoredSamAttribute(context, basePath, relative)) {
+        context.report('LP1009', [...path, property], `The SAM transform ignores ${property} on ${relative[1]}: it keeps only the resource attributes it knows and drops the rest`, `Move ${property} where it has an effect (e.g. Properties.${property}) or remove it. Kept here: ${known.join(', ')}.`, {atKey: true})
+        return
+      }
       const code: DiagnosticCode = basePath.length === 0 && relative.length === 0 ? 'LP1001' : unknownCode
       context.report(code, [...path, property], `Unknown property ${property} in ${relative.length > 0 ? where : subject}${suggestion ? `; did you mean ${suggestion}?` : ''}`, known.length > 0 ? `Allowed here: ${known.join(', ')}.` : undefined, {atKey: true})
       return
@@ -226,6 +230,17 @@ function reportError(context: RuleContext, error: ErrorObject, data: unknown, ba
     default:
       context.report('LP1005', path, `${where} ${error.message ?? 'is not allowed'}${value === undefined ? '' : `, got ${show(value)}`}`)
   }
+}
+
+/**
+ * A key beside Type and Properties of an AWS::Serverless::* resource: the translator (Resource.from_dict in
+ * samtranslator/model/__init__.py) reads only its supported attributes and drops every other key, so
+ * `Description` there is lost, not rejected. A plain CloudFormation resource keeps LP1004: CloudFormation
+ * rejects unknown resource attributes.
+ */
+function isIgnoredSamAttribute(context: RuleContext, basePath: TemplatePath, relative: readonly string[]): boolean {
+  if (basePath.length !== 0 || relative.length !== 2 || relative[0] !== 'Resources' || !context.hasSamTransform) return false
+  return context.typeOf(relative[1]!)?.startsWith('AWS::Serverless::') === true
 }
 
 function knownProperties(error: ErrorObject): string[] {

@@ -4,6 +4,7 @@ import {join, resolve} from 'node:path'
 import {LpackError} from '../../../errors.js'
 import type {ZipEntry} from '../../package/zip.js'
 import {listOutputFiles, type SourceFile} from '../files.js'
+import {checkPythonHandler} from '../../lambda/python-handler.js'
 import {lastLines, runTool} from '../run-tool.js'
 import type {BuildContext, BuildPlan, BuildUnit, BuiltContent, RuntimeBuilder} from '../types.js'
 import {listUnitFiles} from './copy.js'
@@ -58,12 +59,35 @@ export const pythonBuilder: RuntimeBuilder = {
       if (entries.has(path)) warnings.push(`${unit.logicalId}: ${f.path} replaces the file of the same name installed from requirements.txt`)
       entries.set(path, {path, sourceFile: f.file, executable: f.executable})
     }
+    if (unit.kind === 'function') assertPythonHandler(unit, entries)
     return {
       entries: [...entries.values()],
       inputFiles: [...sources.map((f) => f.file), ...(await wheelhouseFiles(unit, context.plan))],
       warnings,
     }
   },
+}
+
+/**
+ * The Handler's module must be in the package and define the function, as the Node.js build checks its export:
+ * otherwise every invocation fails with Runtime.ImportModuleError or Runtime.HandlerNotFound. A module the
+ * package lacks is accepted when the function uses a layer, which may provide it.
+ */
+function assertPythonHandler(unit: BuildUnit, entries: ReadonlyMap<string, ZipEntry>): void {
+  if (unit.handler === undefined) return
+  const found = checkPythonHandler(unit.codePath, unit.handler, (path) => {
+    return entries.get(path)?.sourceFile
+  })
+  if (found.kind === 'no-module' && !unit.usesLayers) {
+    throw new LpackError('BUILD_FAILED', `${unit.logicalId}: Handler '${unit.handler}' names a module the package does not have: no ${found.candidates.join(' or ')} in ${unit.codePath}`, {
+      hint: 'The Handler is module.function, the module path relative to CodeUri: app.lambda_handler needs app.py.',
+    })
+  }
+  if (found.kind === 'no-function') {
+    throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${found.file} defines no function '${found.functionName}' (Handler ${unit.handler})`, {
+      hint: `Define def ${found.functionName}(event, context) at the top level of ${found.file}, or fix the Handler.`,
+    })
+  }
 }
 
 /** The unit's own files, without what never belongs in a Python package (including virtualenvs by their pyvenv.cfg). */

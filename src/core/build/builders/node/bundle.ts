@@ -1,17 +1,18 @@
+import {readFileSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import {dirname, join, normalize, posix, relative, resolve, sep} from 'node:path'
 
 import type * as Esbuild from 'esbuild'
-import type {BuildFailure, BuildOptions as EsbuildOptions, Message, Metafile} from 'esbuild'
+import type {BuildFailure, BuildOptions as EsbuildOptions, Message, Metafile, Plugin} from 'esbuild'
 
 import {LpackError} from '../../../../errors.js'
 import {isFile} from '../../files.js'
 import type {BuildContext, BuildJob, BuildUnit, BuiltContent} from '../../types.js'
 import type {ZipEntry} from '../../../package/zip.js'
 import {assertCodeFolder, commonJsExports, findSourceFile, parseNodeHandler, type NodeHandler} from './handler.js'
-import {findUp, installProductionPackages, isNativePackage, LOCKFILE_NAMES} from './packages.js'
-import {esbuildOptions, resolveNodeBundleSettings, type NodeBundleSettings} from './settings.js'
+import {findUp, installProductionPackages, isNativePackage, layerProvidedPackages, LOCKFILE_NAMES} from './packages.js'
+import {esbuildOptions, nodeMajorVersion, resolveNodeBundleSettings, type NodeBundleSettings} from './settings.js'
 
 const require = createRequire(import.meta.url)
 
@@ -31,6 +32,8 @@ interface BundleOutcome {
   /** Sorted by `path`: relative to the code folder, forward slashes (the path in the zip and the metafile's key). */
   outputs: {path: string; contents: Uint8Array; readonly text: string}[]
   warnings: Message[]
+  /** Inputs (metafile keys) that import a compiled `.node` addon: esbuild cannot bundle those. */
+  nativeImporters: string[]
 }
 
 /** A function ready for esbuild: its settings and entries resolved, its handler parsed. */
@@ -44,6 +47,10 @@ interface PreparedBundle {
   entries: {file: string; out: string}[]
   handlerEntry: string
   lockfile: string | undefined
+  /** Packages the function's layers provide: left out of the bundle (the runtime finds them in /opt/nodejs). */
+  layerPackages: {name: string; providedBy: string}[]
+  /** The esbuild options apart from entry points: only bundles with equal options share an esbuild call. */
+  optionsKey: string
 }
 
 /**
@@ -101,15 +108,16 @@ export async function buildNodeBundles(jobs: readonly BuildJob[]): Promise<Map<s
 
 /**
  * Splits bundles into groups in which no two share an entry file or an output path: esbuild cannot write two
- * outputs to one path, and a shared entry would leave its output without a single owner.
+ * outputs to one path, and a shared entry would leave its output without a single owner. A group's bundles have
+ * equal esbuild options: the batch key cannot see what the files decide (an ES module entry, a layer's packages).
  */
 function withoutSharedOutputs(bundles: readonly PreparedBundle[]): PreparedBundle[][] {
-  const groups: {bundles: PreparedBundle[]; taken: Set<string>}[] = []
+  const groups: {key: string; bundles: PreparedBundle[]; taken: Set<string>}[] = []
   for (const bundle of bundles) {
     const claims = bundle.entries.flatMap((entry) => [`in:${entry.file}`, `out:${entry.out}`])
-    let group = groups.find((g) => claims.every((claim) => !g.taken.has(claim)))
+    let group = groups.find((g) => g.key === bundle.optionsKey && claims.every((claim) => !g.taken.has(claim)))
     if (!group) {
-      group = {bundles: [], taken: new Set()}
+      group = {key: bundle.optionsKey, bundles: [], taken: new Set()}
       groups.push(group)
     }
     group.bundles.push(bundle)
@@ -140,6 +148,7 @@ function outcomeOf(outcome: BundleOutcome, bundle: PreparedBundle): BundleOutcom
     inputs: [...reachable],
     outputs: outcome.outputs.filter((output) => owned.has(output.path)),
     warnings: outcome.warnings.filter((warning) => !warning.location || reachable.has(warning.location.file)),
+    nativeImporters: outcome.nativeImporters.filter((input) => reachable.has(input)),
   }
 }
 
@@ -189,11 +198,34 @@ function isAsset(path: string, outputs: Metafile['outputs']): boolean {
 
 /** Resolves what esbuild needs for one function; an error here names the function and builds nothing. */
 async function prepareBundle(unit: BuildUnit, context: BuildContext): Promise<PreparedBundle> {
-  const {settings, warnings} = resolveNodeBundleSettings(unit)
+  const resolved = resolveNodeBundleSettings(unit)
+  const warnings = resolved.warnings
+  let settings = resolved.settings
   assertCodeFolder(unit)
   const handler = parseNodeHandler(unit)
   const {entries, handlerEntry} = resolveEntries(unit, settings, handler)
-  return {unit, context, settings, warnings, handler, entries: withOutputPaths(entries), handlerEntry, lockfile: findUp(unit.codePath, LOCKFILE_NAMES)}
+  const entryFormat = moduleFormat(join(unit.codePath, handlerEntry))
+  if (entryFormat === 'esm' && settings.format !== 'esm' && unit.buildProperties.Format === undefined) settings = resolveNodeBundleSettings(unit, entryFormat).settings
+  const layerPackages = layerProvidedPackages(unit, context.plan)
+  if (layerPackages.length > 0) settings = {...settings, external: [...new Set([...settings.external, ...layerPackages.map((p) => p.name)])].sort()}
+  const optionsKey = JSON.stringify(esbuildOptions(unit.codePath, settings, new Set(settings.nodeModules)))
+  return {unit, context, settings, warnings, handler, entries: withOutputPaths(entries), handlerEntry, lockfile: findUp(unit.codePath, LOCKFILE_NAMES), layerPackages, optionsKey}
+}
+
+/**
+ * The module format Node.js gives a file: .mjs/.mts are ES modules, .cjs/.cts CommonJS, and any other the
+ * `type` of the nearest package.json (CommonJS without one).
+ */
+export function moduleFormat(file: string): 'esm' | 'cjs' {
+  if (/\.m[jt]s$/.test(file)) return 'esm'
+  if (/\.c[jt]s$/.test(file)) return 'cjs'
+  const packageJson = findUp(dirname(file), ['package.json'])
+  if (packageJson === undefined) return 'cjs'
+  try {
+    return (JSON.parse(readFileSync(packageJson, 'utf8')) as {type?: unknown}).type === 'module' ? 'esm' : 'cjs'
+  } catch {
+    return 'cjs'
+  }
 }
 
 /**
@@ -224,11 +256,13 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
   // Native addons cannot be bundled: found in the first pass, they are left external and installed instead.
   let shipped = new Set(settings.nodeModules)
   let outcome = bundled
-  const natives = nativePackagesIn(outcome.inputs, codeDir, lookups)
-  if (natives.some((name) => !shipped.has(name))) {
+  const natives = [...new Set([...nativePackagesIn(outcome.inputs, codeDir, lookups), ...outcome.nativeImporters.map((input) => addonPackage(input, unit))])].sort()
+  const nativesFound = natives.filter((name) => !shipped.has(name))
+  if (nativesFound.length > 0) {
     shipped = new Set([...shipped, ...natives])
     outcome = await runEsbuild([prepared], shipped)
   }
+  const notes = nativesFound.map((name) => `${unit.logicalId}: ${name} has native code (a compiled .node addon): installed in node_modules from the lockfile, not bundled`)
 
   // A Buffer over esbuild's bytes, not a copy of them.
   const zipEntries: ZipEntry[] = outcome.outputs.map(({path, contents}) => ({path, content: Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength)}))
@@ -262,7 +296,37 @@ async function finishBundle(prepared: PreparedBundle, bundled: BundleOutcome, lo
     inputFiles,
     propertyUpdates,
     largestInputs: largestInputs(outcome.metafile),
-    warnings: [...warnings, ...outcome.warnings.slice(0, 5).map((w) => `${unit.logicalId}: esbuild: ${formatMessage(w, unit, context)}`)],
+    warnings: [...warnings, ...notes, ...outcome.warnings.slice(0, 5).map((w) => `${unit.logicalId}: esbuild: ${formatMessage(w, unit, context)}`)],
+    ...(prepared.layerPackages.length > 0 ? {providedElsewhere: prepared.layerPackages.map(({name, providedBy}) => ({name, providedBy: `layer ${providedBy}`}))} : {}),
+  }
+}
+
+/**
+ * The package whose code loads a compiled addon: the one in node_modules the input lies in, or, for a linked
+ * package (a workspace member, a `file:` folder, which esbuild reads at its real path), the package.json above
+ * it. Native code in the function's own sources cannot be installed from the lockfile: that is an error.
+ */
+function addonPackage(input: string, unit: BuildUnit): string {
+  const inNodeModules = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)
+  if (inNodeModules) return inNodeModules[1]!
+  const file = resolve(unit.codePath, input)
+  const packageJson = findUp(dirname(file), ['package.json'])
+  const name = packageJson === undefined ? undefined : packageName(packageJson)
+  const ownCode = packageJson !== undefined && (unit.codePath + sep).startsWith(dirname(packageJson) + sep)
+  if (name === undefined || ownCode) {
+    throw new LpackError('BUILD_FAILED', `${unit.logicalId}: ${input} loads a compiled addon (.node file), which cannot be bundled`, {
+      hint: 'Put the native code in a package of its own (a dependency in package.json, e.g. "file:./native"): lpack then installs it beside the bundle.',
+    })
+  }
+  return name
+}
+
+function packageName(packageJson: string): string | undefined {
+  try {
+    const name = (JSON.parse(readFileSync(packageJson, 'utf8')) as {name?: unknown}).name
+    return typeof name === 'string' && name !== '' ? name : undefined
+  } catch {
+    return undefined
   }
 }
 
@@ -327,13 +391,19 @@ async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlyS
   const esbuild = startEsbuild()
   const {unit, context, settings} = bundles[0]!
   const codeDir = unit.codePath
+  const nativeImporters = new Set<string>()
   const options: EsbuildOptions = {
     ...esbuildOptions(codeDir, settings, shipped),
     entryPoints: bundles.flatMap((bundle) => bundle.entries.map((entry) => ({in: join(codeDir, entry.file), out: entry.out}))),
+    plugins: [
+      nativeAddonPlugin(codeDir, nativeImporters),
+      ...(settings.format === 'esm' && bundles[0]!.layerPackages.length > 0 ? [layerRequirePlugin(codeDir, bundles[0]!.layerPackages.map((p) => p.name))] : []),
+    ],
   }
   try {
     const result = await esbuild.build(options)
     return {
+      nativeImporters: [...nativeImporters].sort(),
       metafile: result.metafile!,
       inputs: Object.keys(result.metafile!.inputs),
       // esbuild's output files decode `text` only when read: most never are.
@@ -350,6 +420,8 @@ async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlyS
     if (!Array.isArray(failure.errors)) {
       throw new LpackError('BUILD_FAILED', `${unit.logicalId}: esbuild failed: ${(error as Error).message}`, {cause: error})
     }
+    const awsSdkV2 = awsSdkV2Error(failure.errors, unit)
+    if (awsSdkV2) throw awsSdkV2
     const lines = failure.errors.slice(0, 10).map((m) => `  ${formatMessage(m, unit, context)}`)
     const more = failure.errors.length > 10 ? `\n  … and ${failure.errors.length - 10} more` : ''
     const first = failure.errors[0]?.location?.file
@@ -364,6 +436,57 @@ async function runEsbuild(bundles: readonly PreparedBundle[], shipped: ReadonlyS
       },
     })
   }
+}
+
+/**
+ * Notes which inputs import a compiled addon (`require('./build/Release/x.node')`) and leaves that import alone,
+ * so the bundle completes; the packages of those inputs are then installed instead of bundled (finishBundle).
+ * Without it esbuild stops at "No loader is configured for .node files".
+ */
+function nativeAddonPlugin(codeDir: string, importers: Set<string>): Plugin {
+  return {
+    name: 'lpack-native-addons',
+    setup(build) {
+      build.onResolve({filter: /\.node$/}, (args) => {
+        if (args.importer !== '') importers.add(toPosix(relative(codeDir, args.importer)))
+        return {path: args.path, external: true}
+      })
+    },
+  }
+}
+
+/**
+ * In an ES module bundle, imports of a layer's packages become `require()` calls: Node.js resolves `import`
+ * without NODE_PATH, which is how Lambda finds a layer's /opt/nodejs/node_modules; `require` (the banner's
+ * createRequire) uses it. Each import is served by a small CommonJS module that requires the package, so
+ * esbuild's interop gives the importer its named and default exports.
+ */
+function layerRequirePlugin(codeDir: string, names: readonly string[]): Plugin {
+  const escaped = names.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+  const filter = new RegExp(`^(${escaped.join('|')})(/.*)?$`)
+  return {
+    name: 'lpack-layer-require',
+    setup(build) {
+      build.onResolve({filter}, (args) => (args.kind === 'require-call' ? {path: args.path, external: true} : {path: args.path, namespace: 'lpack-layer'}))
+      build.onLoad({filter: /.*/, namespace: 'lpack-layer'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js', resolveDir: codeDir}))
+    },
+  }
+}
+
+/**
+ * The AWS SDK for JavaScript v2 (`aws-sdk`) is not in Lambda's nodejs18.x and later runtimes: code that requires
+ * it and a project that does not install it get an error that says so, and how to fix it.
+ */
+function awsSdkV2Error(errors: readonly Message[], unit: BuildUnit): LpackError | undefined {
+  const major = nodeMajorVersion(unit.runtime)
+  if (major === undefined || major < 18) return undefined
+  const missing = errors.find((m) => /^Could not resolve "aws-sdk(\/[^"]*)?"/.test(m.text))
+  if (!missing) return undefined
+  const where = missing.location ? ` (${toPosix(relative(unit.codePath, resolve(unit.codePath, missing.location.file)))}:${missing.location.line})` : ''
+  return new LpackError('BUILD_FAILED', `${unit.logicalId}: the code requires aws-sdk${where}, the AWS SDK for JavaScript v2, which Lambda's ${unit.runtime} runtime does not include (only v3, @aws-sdk/*, from nodejs18.x on)`, {
+    hint: 'Install it so it is bundled (npm install aws-sdk), or move to the AWS SDK v3: npm install @aws-sdk/client-s3 (one package per service) and import {S3Client} from "@aws-sdk/client-s3".',
+    details: {errors: errors.map((m) => ({text: m.text}))},
+  })
 }
 
 /** `src/app.ts:3:7: Expected ";" but found "x"` with a 1-based column and the path from the project folder. */

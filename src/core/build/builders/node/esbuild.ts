@@ -2,6 +2,7 @@ import {createRequire} from 'node:module'
 
 import {lpackVersion} from '../../../../version.js'
 import type {RuntimeBuilder} from '../../types.js'
+import {layerProvidedPackages} from './packages.js'
 import {esbuildOptions, resolveNodeBundleSettings, type NodeBundleSettings} from './settings.js'
 
 const require = createRequire(import.meta.url)
@@ -22,8 +23,10 @@ export function nodeToolVersions(): {esbuild: string; lpack: string} {
  */
 export const esbuildBuilder: RuntimeBuilder = {
   name: 'esbuild',
-  async fingerprint(unit) {
-    return {settings: resolveNodeBundleSettings(unit).settings, tools: nodeToolVersions()}
+  async fingerprint(unit, plan) {
+    // The layers' packages change what is bundled; they are read from the layers' folders, not the settings.
+    const layerPackages = unit.layerIds.length > 0 ? layerProvidedPackages(unit, plan) : []
+    return {settings: resolveNodeBundleSettings(unit).settings, tools: nodeToolVersions(), ...(layerPackages.length > 0 ? {layerPackages} : {})}
   },
   batchKey(unit) {
     let settings: NodeBundleSettings

@@ -1,12 +1,13 @@
 import {createHash} from 'node:crypto'
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {cp, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {LpackError} from '../../../../errors.js'
 import {isFile, listSourceFiles, type SourceFile} from '../../files.js'
 import {lastLines, runTool} from '../../run-tool.js'
-import type {Architecture} from '../../types.js'
+import type {Architecture, BuildPlan, BuildUnit} from '../../types.js'
+import {nodeMajorVersion} from './settings.js'
 
 export const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json']
 
@@ -255,4 +256,46 @@ export function isNativePackage(packageDir: string): boolean {
   const dependencies = {...(manifest.dependencies as object | undefined), ...(manifest.optionalDependencies as object | undefined)}
   if (NATIVE_MARKERS.some((name) => name in dependencies)) return true
   return isFile(join(packageDir, 'binding.gyp'))
+}
+
+/**
+ * Packages the function's layers built in this project provide: the folders of `nodejs/node_modules` (and
+ * `nodejs/node<major>/node_modules`) in the layer's ContentUri, and, for a layer lpack installs (a BuildMethod),
+ * the dependencies of its package.json. The first layer that provides a package names it.
+ */
+export function layerProvidedPackages(unit: BuildUnit, plan: BuildPlan): {name: string; providedBy: string}[] {
+  const found = new Map<string, string>()
+  const major = nodeMajorVersion(unit.runtime)
+  for (const layerId of unit.layerIds) {
+    const layer = plan.units.find((candidate) => candidate.logicalId === layerId && candidate.kind === 'layer')
+    if (!layer) continue
+    const names = [
+      ...packageFolders(join(layer.codePath, 'nodejs', 'node_modules')),
+      ...(major === undefined ? [] : packageFolders(join(layer.codePath, 'nodejs', `node${major}`, 'node_modules'))),
+      ...(layer.buildMethod === undefined ? [] : dependencyNames(join(layer.codePath, 'package.json'))),
+    ]
+    for (const name of names) if (!found.has(name)) found.set(name, layerId)
+  }
+  return [...found].map(([name, providedBy]) => ({name, providedBy})).sort((a, b) => (a.name < b.name ? -1 : 1))
+}
+
+/** Package names in a node_modules folder (`name` and `@scope/name`); none when it does not exist. */
+function packageFolders(nodeModules: string): string[] {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir, {withFileTypes: true}).filter((entry) => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.'))
+    } catch {
+      return []
+    }
+  }
+  return list(nodeModules).flatMap((entry) => (entry.name.startsWith('@') ? list(join(nodeModules, entry.name)).map((scoped) => `${entry.name}/${scoped.name}`) : [entry.name]))
+}
+
+function dependencyNames(packageJson: string): string[] {
+  try {
+    const manifest = JSON.parse(readFileSync(packageJson, 'utf8')) as {dependencies?: Record<string, unknown>}
+    return Object.keys(manifest.dependencies ?? {})
+  } catch {
+    return []
+  }
 }

@@ -44,12 +44,16 @@ export function nodeMajorVersion(runtime: string | undefined): number | undefine
  * Resolves a function's bundle settings from its BuildProperties (already merged over Globals and
  * lpack.config.yaml defaults by the plan). Pure; a property of the wrong shape is an error that names it.
  * Unknown properties come back as warnings so a typo (`Minfy`) does not pass silently.
+ *
+ * Without a Format, the output takes the entry's module format when it is known (`entryFormat`, from the
+ * entry's extension and nearest package.json): an ES module may use top-level await, which CommonJS output
+ * cannot hold. Otherwise CommonJS, as SAM's esbuild builder.
  */
-export function resolveNodeBundleSettings(unit: BuildUnit): {settings: NodeBundleSettings; warnings: string[]} {
+export function resolveNodeBundleSettings(unit: BuildUnit, entryFormat?: 'cjs' | 'esm'): {settings: NodeBundleSettings; warnings: string[]} {
   const props = unit.buildProperties
   const where = (key: string) => `${unit.logicalId}: BuildProperties.${key}`
   const major = nodeMajorVersion(unit.runtime)
-  const format = stringValue(props.Format, where('Format'))?.toLowerCase() ?? 'cjs'
+  const format = stringValue(props.Format, where('Format'))?.toLowerCase() ?? entryFormat ?? 'cjs'
   if (format !== 'cjs' && format !== 'esm') {
     throw new LpackError('BUILD_FAILED', `${where('Format')} must be cjs or esm, got '${format}'`, {hint: 'Lambda loads CommonJS (.js/.cjs) and ES modules (.mjs).'})
   }

@@ -1,0 +1,46 @@
+import {describe, expect, it} from 'vitest'
+
+import {editDistance} from '../../src/core/did-you-mean.js'
+import {runLpack} from '../support/cli.js'
+
+// A SAM user's habits (#17.4): `lpack help`, and typos answered in one short line with the nearest name.
+describe("a SAM user's habits (#17.4)", () => {
+  it('`lpack help` lists the commands, `lpack help deploy` shows the command\'s help', async () => {
+    const all = await runLpack(['help'])
+    expect(all.exitCode).toBe(0)
+    for (const command of ['build', 'deploy', 'validate', 'transform', 'package', 'delete']) expect(all.stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
+    const deploy = await runLpack(['help', 'deploy'])
+    expect(deploy.exitCode).toBe(0)
+    expect(deploy.stdout).toContain('$ lpack deploy')
+    expect(deploy.stdout).toContain('--stack-name')
+  })
+
+  it('an unknown command gets the nearest one in one line, exit 2', async () => {
+    const result = await runLpack(['buidl'])
+    expect(result).toMatchObject({exitCode: 2, stdout: ''})
+    expect(result.stderr.trim().split('\n')).toEqual([`Error [USAGE]: "buidl" is not an lpack command. Did you mean 'build'? Run 'lpack help' for the list.`])
+    expect((await runLpack(['xyzzy'])).stderr).not.toContain('Did you mean')
+    const json = await runLpack(['delpoy', '--json'])
+    expect(json.exitCode).toBe(2)
+    expect(JSON.parse(json.stdout)).toEqual({error: {code: 'USAGE', message: `"delpoy" is not an lpack command. Did you mean 'deploy'? Run 'lpack help' for the list.`}})
+  })
+
+  it('an unknown flag gets the nearest flag of that command, without a usage dump, exit 2', async () => {
+    const result = await runLpack(['build', '--temlate', 'x.yaml'])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain('Unknown flag "--temlate". Did you mean --template?')
+    expect(result.stderr).not.toContain('FLAGS')
+    expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2)
+    const json = await runLpack(['validate', '--formt', 'json', '--json'])
+    expect(json.exitCode).toBe(2)
+    expect(JSON.parse(json.stdout).error).toMatchObject({code: 'USAGE', message: 'Unknown flag "--formt". Did you mean --format?'})
+  })
+
+  it('counts a swap of neighbouring letters as one edit', () => {
+    expect(editDistance('buidl', 'build')).toBe(1)
+    expect(editDistance('deploy', 'delpoy')).toBe(1)
+    expect(editDistance('abc', 'abc')).toBe(0)
+    expect(editDistance('kitten', 'sitting')).toBe(3)
+    expect(editDistance('a', 'abcdefgh', 3)).toBe(4)
+  })
+})
