@@ -1,6 +1,6 @@
-import {mkdirSync, statSync} from 'node:fs'
+import {statSync} from 'node:fs'
 import {readdir, readFile, stat} from 'node:fs/promises'
-import {dirname, join, relative, sep} from 'node:path'
+import {join, relative, sep} from 'node:path'
 
 import ignore, {type Ignore} from 'ignore'
 
@@ -28,23 +28,6 @@ export const IGNORE_FILE = '.lpackignore'
  */
 export function isFile(path: string): boolean {
   return statSync(path, {throwIfNoEntry: false})?.isFile() ?? false
-}
-
-/**
- * `mkdir -p` that fails where it cannot make a folder. Node's recursive mkdir never returns where mkdir says
- * ENOENT under a parent that exists (under /proc): it makes the parent again, forever.
- */
-export function makeDirectory(dir: string): void {
-  const info = statSync(dir, {throwIfNoEntry: false})
-  if (info?.isDirectory()) return
-  if (info) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), {code: 'ENOTDIR', path: dir})
-  const parent = dirname(dir)
-  if (parent !== dir) makeDirectory(parent)
-  try {
-    mkdirSync(dir)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error
-  }
 }
 
 export interface SourceFile {

@@ -11,7 +11,7 @@ import type {Template} from '../template/template.js'
 import {builderFor} from './builders/index.js'
 import {createLimiter, mapWithConcurrency} from '../concurrency.js'
 import {BuildCache, builtTemplateKey, fingerprintText, identityOf, InputFiles, planKey, verifyFile, type CacheRecord, type InputFileStamp} from './cache.js'
-import {makeDirectory} from './files.js'
+import {makeDirectory} from './directory.js'
 import {lockBuildDir} from './lock.js'
 import {ARTIFACTS_DIR, BUILT_TEMPLATE_FILE, MANIFEST_FILE, type BuildManifest, type ManifestArtifact} from './manifest.js'
 import {planBuild, type PlanOptions} from './plan.js'
@@ -441,8 +441,9 @@ function zipPath(unit: BuildUnit): string {
   return `${ARTIFACTS_DIR}/${unit.logicalId}.zip`
 }
 
-/** CloudFormation's logical IDs: letters and digits, at most 255 of them. */
-const LOGICAL_ID = /^[A-Za-z0-9]{1,255}$/
+/** CloudFormation's logical IDs: letters and digits (at most 255 of them). */
+const LOGICAL_ID = /^[A-Za-z0-9]+$/
+const MAX_LOGICAL_ID = 255
 /** `<LogicalId>.zip` must fit a file name (255 bytes on every common file system). */
 const MAX_ZIP_NAME_ID = 251
 
@@ -452,8 +453,9 @@ const MAX_ZIP_NAME_ID = 251
  * wrong one). The template validator reports the same; the build checks again where it makes paths.
  */
 function checkLogicalId(logicalId: string): void {
+  if (logicalId.length <= MAX_ZIP_NAME_ID && LOGICAL_ID.test(logicalId)) return
   const shown = JSON.stringify(logicalId.length > 60 ? `${logicalId.slice(0, 60)}…` : logicalId)
-  if (!LOGICAL_ID.test(logicalId)) {
+  if (!LOGICAL_ID.test(logicalId) || logicalId.length > MAX_LOGICAL_ID) {
     throw new LpackError('TEMPLATE_INVALID', `Logical ID ${shown} is not valid: CloudFormation logical IDs are 1 to 255 letters and digits (A-Z, a-z, 0-9)`, {
       hint: 'Rename the resource in the template.',
     })

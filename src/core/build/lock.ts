@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path'
 
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
-import {makeDirectory} from './files.js'
+import {makeDirectory} from './directory.js'
 
 /** In the build folder: `{"pid": N, "host": "…"}` of the build that holds it. */
 export const LOCK_FILE = 'build.lock'
