@@ -18,7 +18,7 @@ const exportNames = {template: sources.ids.template, globals: sources.ids.global
 const table = (kind, ids) =>
   Object.entries(ids).map(([name, id], index) => {
     exportNames[`${kind}${index}`] = id
-    return `${JSON.stringify(name)}: ${kind}${index}`
+    return `${JSON.stringify(name)}: exports.${kind}${index}`
   })
 const resourceEntries = table('resource', sources.ids.resources)
 const eventEntries = table('event', sources.ids.events)

@@ -2,7 +2,8 @@
  * The one error type lpack throws for failures a user can act on.
  *
  * `code` is stable (tests and scripts match on it); `exitCode` follows the contract in DESIGN.md:
- * 1 the operation ran and failed, 2 usage error, 3 declined at a prompt, 70 internal error.
+ * 1 the operation ran and failed, 2 usage error, 3 declined at a prompt, 70 internal error, 130 interrupted
+ * (Ctrl-C: the shell's 128 + SIGINT, after lpack has put things in a known state and said which).
  * Anything thrown that is not an LpackError is a bug and maps to 70.
  */
 export const EXIT = {
@@ -11,6 +12,7 @@ export const EXIT = {
   usage: 2,
   declined: 3,
   internal: 70,
+  interrupted: 130,
 } as const
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
@@ -41,9 +43,10 @@ const CODES = {
   AWS_ERROR: EXIT.failed,
   INVOKE_FAILED: EXIT.failed,
   TRAFFIC_ROLLED_BACK: EXIT.failed,
-  INTERRUPTED: EXIT.failed,
   // declined (exit 3)
   DECLINED: EXIT.declined,
+  // interrupted (exit 130): Ctrl-C, acted on
+  INTERRUPTED: EXIT.interrupted,
   // internal (exit 70)
   INTERNAL: EXIT.internal,
 } as const

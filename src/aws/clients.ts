@@ -6,10 +6,18 @@
  * Endpoints: `--endpoint-url` wins; otherwise the SDK honours AWS_ENDPOINT_URL and the per-service
  * AWS_ENDPOINT_URL_S3 / _CLOUDFORMATION / _LAMBDA variables itself. With any custom S3 endpoint, S3 is
  * addressed path-style (local servers have no wildcard DNS).
+ *
+ * Timeouts: every attempt of every call must connect within the connect timeout and then never wait longer than
+ * the request timeout for the next byte (an idle limit, so a large upload on a slow link is not cut short).
+ * An endpoint that accepts the connection and never answers therefore fails each attempt instead of hanging
+ * lpack; the retries then give up with an error naming the endpoint.
  */
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {STSClient} from '@aws-sdk/client-sts'
+
+import {LpackError} from '../errors.js'
+import {ENDPOINT_OF_ERROR} from './errors.js'
 
 export interface AwsOptions {
   region?: string
@@ -17,9 +25,30 @@ export interface AwsOptions {
   endpointUrl?: string
   /** Total attempts per call, first one included. */
   maxAttempts?: number
+  /** Milliseconds an attempt may take to connect (`--aws-connect-timeout`, LPACK_AWS_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number
+  /** Milliseconds an attempt may wait for the next byte of the answer (`--aws-timeout`, LPACK_AWS_TIMEOUT_MS). */
+  requestTimeoutMs?: number
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
+
+/** The timeouts in effect: the option, then the environment, then the defaults. */
+export function resolveTimeouts(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): {connectTimeoutMs: number; requestTimeoutMs: number} {
+  return {
+    connectTimeoutMs: options.connectTimeoutMs ?? positiveInteger(env.LPACK_AWS_CONNECT_TIMEOUT_MS, 'LPACK_AWS_CONNECT_TIMEOUT_MS') ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: options.requestTimeoutMs ?? positiveInteger(env.LPACK_AWS_TIMEOUT_MS, 'LPACK_AWS_TIMEOUT_MS') ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  }
+}
+
+function positiveInteger(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 1) throw new LpackError('CONFIG_INVALID', `${name} must be a positive number of milliseconds, got ${JSON.stringify(value)}`)
+  return number
+}
 
 /** Region from the flag, then the environment, then us-east-1 (as the AWS CLI's default profile would). */
 export function resolveRegion(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): string {
@@ -30,8 +59,11 @@ function commonConfig(options: AwsOptions) {
   // lpack pins its SDK versions, so the SDK's warning about its own future Node requirement only adds noise
   // to every command's output; a user who sets the variable keeps their choice.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+  const {connectTimeoutMs, requestTimeoutMs} = resolveTimeouts(options)
   return {
     region: resolveRegion(options),
+    // socketTimeout is the idle limit per attempt; the SDK's requestTimeout would cap a whole (upload) request.
+    requestHandler: {connectionTimeout: connectTimeoutMs, socketTimeout: requestTimeoutMs},
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: 'standard' as const,
     ...(options.profile ? {profile: options.profile} : {}),
@@ -42,22 +74,48 @@ function commonConfig(options: AwsOptions) {
 export async function createS3Client(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): Promise<S3Client> {
   const {S3Client} = await import('@aws-sdk/client-s3')
   const customEndpoint = Boolean(options.endpointUrl ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL)
-  return new S3Client({
+  return withEndpointOnErrors(new S3Client({
     ...commonConfig(options),
     forcePathStyle: customEndpoint,
     // lpack sends its own SHA-256 with every upload; the SDK adds no CRC of its own.
     requestChecksumCalculation: 'WHEN_REQUIRED',
-  })
+  }))
 }
 
 export async function createCloudFormationClient(options: AwsOptions): Promise<CloudFormationClient> {
   const {CloudFormationClient} = await import('@aws-sdk/client-cloudformation')
-  return new CloudFormationClient(commonConfig(options))
+  return withEndpointOnErrors(new CloudFormationClient(commonConfig(options)))
 }
 
 export async function createStsClient(options: AwsOptions): Promise<STSClient> {
   const {STSClient} = await import('@aws-sdk/client-sts')
-  return new STSClient(commonConfig(options))
+  return withEndpointOnErrors(new STSClient(commonConfig(options)))
+}
+
+
+interface ClientWithMiddleware {
+  middlewareStack: {add(middleware: unknown, options: {step: 'finalizeRequest'; priority: 'low'; name: string}): void}
+}
+
+/**
+ * Marks every failure with the endpoint its request went to, so an error can name the server that did not
+ * answer (awsError reads it). Added inside the retry step: each attempt marks its own failure.
+ */
+function withEndpointOnErrors<T extends object>(client: T): T {
+  const middleware = (next: (args: {request?: unknown}) => Promise<unknown>) => async (args: {request?: unknown}) => {
+    try {
+      return await next(args)
+    } catch (error) {
+      const request = args.request as {protocol?: string; hostname?: string; port?: number} | undefined
+      if (request?.hostname && typeof error === 'object' && error !== null) {
+        const port = request.port === undefined ? '' : `:${request.port}`
+        Object.defineProperty(error, ENDPOINT_OF_ERROR, {value: `${request.protocol ?? 'https:'}//${request.hostname}${port}`, configurable: true})
+      }
+      throw error
+    }
+  }
+  ;(client as unknown as ClientWithMiddleware).middlewareStack.add(middleware, {step: 'finalizeRequest', priority: 'low', name: 'lpackEndpointOnErrors'})
+  return client
 }
 
 /** The clients one command uses, built on first use and shared; the account id is asked for once. */

@@ -1,5 +1,8 @@
 import {isLpackError, LpackError, type ErrorCode} from '../errors.js'
 
+/** The property of an SDK error holding the endpoint the failed attempt went to (`http://127.0.0.1:4566`), set in clients.ts. */
+export const ENDPOINT_OF_ERROR = '$lpackEndpoint'
+
 interface SdkError {
   name?: string
   message?: string
@@ -17,17 +20,25 @@ export function awsError(error: unknown, doing: string, code: ErrorCode = 'AWS_E
   const name = sdk.name ?? 'Error'
   const message = sdk.message ?? String(error)
   const status = sdk.$metadata?.httpStatusCode
+  const endpoint = (error as Record<string, unknown> | undefined)?.[ENDPOINT_OF_ERROR] as string | undefined
+  if (name === 'TimeoutError' || /ETIMEDOUT/.test(message)) {
+    return new LpackError(code, `${doing} failed: ${endpoint ?? 'the AWS endpoint'} did not answer in time (${message})`, {
+      hint: 'Check that the endpoint (--endpoint-url / AWS_ENDPOINT_URL*) is the right one and reachable. If it is just slow, raise --aws-timeout / --aws-connect-timeout (milliseconds; LPACK_AWS_TIMEOUT_MS, LPACK_AWS_CONNECT_TIMEOUT_MS).',
+      details: {awsErrorCode: name, ...(endpoint === undefined ? {} : {endpoint})},
+      cause: error,
+    })
+  }
   let hint: string | undefined
   if (name === 'CredentialsProviderError' || /credential/i.test(message)) {
     hint = 'Configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or --profile).'
   } else if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|socket hang up|ECONNRESET/.test(message + name)) {
-    hint = 'Check --endpoint-url / AWS_ENDPOINT_URL and the network; lpack retried before giving up.'
+    hint = `Check ${endpoint === undefined ? 'the endpoint' : `that ${endpoint} is the right endpoint`} (--endpoint-url / AWS_ENDPOINT_URL) and the network; lpack retried before giving up.`
   } else if (name === 'AccessDenied' || name === 'AccessDeniedException' || status === 403) {
     hint = 'The credentials in use lack a permission this step needs.'
   }
   return new LpackError(code, `${doing} failed: ${name}: ${message}`, {
     hint,
-    details: {awsErrorCode: name, ...(status === undefined ? {} : {httpStatusCode: status})},
+    details: {awsErrorCode: name, ...(status === undefined ? {} : {httpStatusCode: status}), ...(endpoint === undefined ? {} : {endpoint})},
     cause: error,
   })
 }

@@ -1,7 +1,10 @@
 import Build from '../commands/build.js'
 import Delete from '../commands/delete.js'
 import Deploy from '../commands/deploy.js'
+import Gc from '../commands/gc.js'
 import Help from '../commands/help.js'
+import Init from '../commands/init.js'
+import Invoke from '../commands/invoke.js'
 import Package from '../commands/package.js'
 import Transform from '../commands/transform.js'
 import Validate from '../commands/validate.js'
@@ -11,4 +14,4 @@ import Validate from '../commands/validate.js'
  * imports the command classes lets the CLI be bundled with oclif into one module graph (scripts/bundle-cli.mjs).
  * The commands import core modules lazily, so loading this module loads no core code.
  */
-export const COMMANDS = {build: Build, delete: Delete, deploy: Deploy, help: Help, package: Package, transform: Transform, validate: Validate}
+export const COMMANDS = {build: Build, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, package: Package, transform: Transform, validate: Validate}

@@ -18,6 +18,8 @@ export abstract class LpackCommand extends Command {
   }
 
   private debugEnabled = false
+  /** Warnings reported while the command ran: under --json they go into the result document. */
+  private readonly warnings: {kind: string; message: string}[] = []
   /** The signal that interrupted runInterruptible's work, if one did. */
   private interruptedBy: 'SIGINT' | 'SIGTERM' | undefined
 
@@ -57,10 +59,20 @@ export abstract class LpackCommand extends Command {
     return command._run()
   }
 
-  /** Events go to stderr for people; nowhere under --json. */
+  /** Events go to stderr for people; nowhere under --json, except warnings, which the JSON document keeps. */
   protected createReporter(verbose = false): Reporter {
-    if (this.jsonEnabled()) return silentReporter
+    if (this.jsonEnabled()) return this.keepingWarnings(silentReporter)
     return new StreamReporter({stream: process.stderr, live: isInteractiveTerminal(process.stderr), verbose: verbose || this.debugEnabled})
+  }
+
+  /** The reporter, also keeping each warning for the --json document's `warnings`. */
+  protected keepingWarnings(reporter: Reporter): Reporter {
+    return {
+      emit: (event) => {
+        if (event.level === 'warn') this.warnings.push({kind: event.kind, message: event.message})
+        reporter.emit(event)
+      },
+    }
   }
 
   /**
@@ -68,6 +80,10 @@ export abstract class LpackCommand extends Command {
    * (17 ms for the manifest of a 100-function build; JSON.stringify takes 0.3 ms).
    */
   override logJson(json: unknown): void {
+    // Warnings are part of the result: a script reading only stdout must not lose them.
+    if (this.warnings.length > 0 && json !== null && typeof json === 'object' && !Array.isArray(json) && !('warnings' in json)) {
+      json = {...json, warnings: this.warnings}
+    }
     if (this.config.theme?.json !== undefined) {
       super.logJson(json)
       return

@@ -7,7 +7,7 @@ import type {DeployResult} from '../core/deploy/index.js'
 export default class Deploy extends LpackCommand {
   static override summary = 'Build, package and deploy a stack through a CloudFormation change set.'
   static override description =
-    'Skips work that is not needed (unchanged artifacts, unchanged stacks), shows the change set, asks once on an interactive terminal (never in CI or with --yes), follows the stack live and reports every failed resource with its reason.'
+    'Skips work that is not needed (unchanged artifacts, unchanged stacks), shows the change set, asks once when stdin is a terminal (never with --yes or --no-confirm-changeset), follows the stack live and reports every failed resource with its reason.'
   static override flags = {
     'stack-name': Flags.string({char: 's', description: 'Stack to create or update.'}),
     'template-file': Flags.string({char: 't', aliases: ['template'], description: 'Source template (default: template.yaml).'}),
@@ -31,11 +31,17 @@ export default class Deploy extends LpackCommand {
     'no-wait': Flags.boolean({description: 'Fail at once when the stack is busy with another operation, instead of waiting.'}),
     concurrency: Flags.integer({description: 'Uploads at once (default 4).', min: 1}),
     'poll-interval': Flags.integer({description: 'Milliseconds between stack polls (at most 2000 are used).', min: 100, hidden: true}),
+    'confirm-changeset': Flags.boolean({
+      description: 'Ask before executing the change set (default: when stdin is a terminal); without a terminal it then needs --yes. --no-confirm-changeset never asks.',
+      allowNo: true,
+    }),
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
+    guided: Flags.boolean({char: 'g', description: 'Ask for the settings (stack, region, parameters, bucket), save them to lpack.config.yaml, then deploy.'}),
     ...awsFlags,
     ...configFlags,
   }
   static override examples = [
+    '<%= config.bin %> deploy --guided',
     '<%= config.bin %> deploy --stack-name app --resolve-s3',
     '<%= config.bin %> deploy --config-env prod --yes',
     '<%= config.bin %> deploy -s app --s3-bucket my-artifacts --parameter-overrides Stage=dev --tags team=web',
@@ -46,11 +52,20 @@ export default class Deploy extends LpackCommand {
     const {deployFromFlags} = await import('../core/deploy/from-flags.js')
     const view = await import('../io/deploy-view.js')
     const prompt = await import('../io/prompt.js')
-    const reporter = this.jsonEnabled() ? new view.JsonLinesReporter(process.stderr) : new view.DeployView(this.createReporter(), (text) => process.stderr.write(text))
+    const reporter = this.jsonEnabled() ? this.keepingWarnings(new view.JsonLinesReporter(process.stderr)) : new view.DeployView(this.createReporter(), (text) => process.stderr.write(text))
     const interrupt = new AbortController()
     process.once('SIGINT', () => interrupt.abort())
-    const confirm = !flags.yes && !this.jsonEnabled() && prompt.canPrompt() ? () => prompt.askYesNo('Deploy this change set?') : undefined
-    const result = await deployFromFlags(flags, {reporter, signal: interrupt.signal, confirm})
+    let deployFlags: Record<string, unknown> = flags
+    if (flags.guided) {
+      const {guidedDeployFlags} = await import('../core/deploy/guided.js')
+      const prompter = (await import('../io/prompter.js')).openPrompter()
+      try {
+        deployFlags = await guidedDeployFlags(flags, {reporter, terminal: prompt.stdinIsTerminal(), askText: prompter.askText, askYesNo: prompter.askYesNo})
+      } finally {
+        prompter.close()
+      }
+    }
+    const result = await deployFromFlags(deployFlags, {reporter, signal: interrupt.signal, terminal: prompt.stdinIsTerminal(), ask: prompt.askYesNo})
     if (!this.jsonEnabled()) {
       const outputs = result.kind === 'deployed' ? view.formatOutputs(result.outputs) : ''
       if (outputs !== '') this.log(outputs)

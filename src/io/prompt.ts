@@ -1,10 +1,8 @@
 import {createInterface} from 'node:readline/promises'
 
-import {isCI} from './reporter.js'
-
-/** A prompt may appear only on an interactive terminal (stdin and stdout TTYs) outside CI. */
-export function canPrompt(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !isCI(env)
+/** Someone can answer a prompt: stdin is a terminal. The question goes to stderr, so stdout may be a pipe. */
+export function stdinIsTerminal(): boolean {
+  return Boolean(process.stdin.isTTY)
 }
 
 /** Asks a yes/no question on the terminal; anything but y/yes is no. */

@@ -43,7 +43,7 @@ async function writeProject(dir: string): Promise<void> {
 }
 
 function manifestOf(stdout: string) {
-  return JSON.parse(stdout) as {artifacts: {logicalId: string; sha256: string; cached: boolean; files: number; zip: string}[]}
+  return JSON.parse(stdout) as {artifacts: {logicalId: string; sha256: string; cached: boolean; files: number; zip: string}[]; warnings?: {kind: string; message: string}[]}
 }
 
 beforeAll(async () => {
@@ -57,10 +57,12 @@ afterAll(async () => {
 })
 
 describe('lpack build (shared pipeline)', () => {
-  it('writes artifacts, the rewritten template and the manifest; --json prints only the manifest', async () => {
+  it('writes artifacts, the rewritten template and the manifest; --json prints the manifest and its warnings', async () => {
     const result = await runLpack(['build', '--json'], {cwd: project})
     expect(result.exitCode).toBe(0)
-    const manifest = manifestOf(result.stdout)
+    // #11: --json keeps the warnings, beside the manifest's own fields.
+    const {warnings, ...manifest} = manifestOf(result.stdout)
+    expect(warnings).toContainEqual({kind: 'build.warning', message: 'Greeter: left .env out of the package (it usually holds secrets)'})
     expect(manifest.artifacts.map((a) => [a.logicalId, a.zip, a.cached])).toEqual([
       ['Greeter', 'artifacts/Greeter.zip', false],
       ['Other', 'artifacts/Other.zip', false],

@@ -154,7 +154,8 @@ describe.skipIf(!canRun)('lpack build: Java (classes at the root, dependency jar
   it('fails with exit 1 when the handler class is not in the package, and writes no manifest', async () => {
     const dir = join(root, 'missing-class')
     await cp(join(project, 'classes-and-jars'), join(dir, 'code'), {recursive: true})
-    await writeFile(join(dir, 'template.yaml'), `Resources:
+    await writeFile(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
   Orders:
     Type: AWS::Serverless::Function
     Properties: {CodeUri: code/, Handler: com.example.OrderHandler::handleRequest, Runtime: java17}

@@ -11,7 +11,7 @@ import {extractZip} from '../support/zip.js'
 import {invokeBuiltHandler, writeProject} from './build-node-support.js'
 
 function template(handler: string, metadata = ''): string {
-  return `
+  return `Transform: AWS::Serverless-2016-10-31
 Resources:
   Broken:
     Type: AWS::Serverless::Function

@@ -24,7 +24,7 @@ Resources:
     Metadata: {BuildMethod: makefile}
   Prebuilt:
     Type: AWS::Serverless::Function
-    Properties: {CodeUri: prebuilt/, Handler: unused, Runtime: provided.al2}
+    Properties: {CodeUri: prebuilt/, Handler: unused, Runtime: provided.al2023}
 `
 
 // The bootstrap is written with mode 0644 in the source folder: the makefile's install -m 755 makes it executable.

@@ -8,7 +8,7 @@ describe("a SAM user's habits (#17.4)", () => {
   it('`lpack help` lists the commands, `lpack help deploy` shows the command\'s help', async () => {
     const all = await runLpack(['help'])
     expect(all.exitCode).toBe(0)
-    for (const command of ['build', 'deploy', 'validate', 'transform', 'package', 'delete']) expect(all.stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
+    for (const command of ['build', 'deploy', 'validate', 'transform', 'package', 'delete', 'invoke']) expect(all.stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
     const deploy = await runLpack(['help', 'deploy'])
     expect(deploy.exitCode).toBe(0)
     expect(deploy.stdout).toContain('$ lpack deploy')

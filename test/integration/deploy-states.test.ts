@@ -190,7 +190,7 @@ describe('lpack deploy on a stack another operation is running on', () => {
     const hold = proxy.addRewrite({match: (r) => r.action === 'DescribeStacks' && executed(), rewrite: stackStatusAs('UPDATE_IN_PROGRESS')})
     const interrupted = await interruptLpack(deploy([]), {cwd: dir, env}, /following the stack/)
     hold.stop()
-    expect(interrupted.exitCode, interrupted.stderr).toBe(1)
+    expect(interrupted.exitCode, interrupted.stderr).toBe(130)
     expect(interrupted.stderr).toContain(`Error [INTERRUPTED]: Stopped watching stack ${stack}; it is UPDATE_IN_PROGRESS and CloudFormation carries on without lpack`)
     expect(interrupted.stderr).toContain('Hint: Run the same `lpack deploy` again to wait for this operation and continue')
 

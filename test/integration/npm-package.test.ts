@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -39,7 +39,8 @@ describe('the npm package (#17.5)', () => {
     for (const file of named) expect(files).toContain((file as string).replace(/^\.\//, ''))
     expect(files).toContain('dist/cli/lpack.cjs')
     expect(files).toContain('oclif.manifest.json')
-    expect(files.filter((file) => /^(src|test|bench)\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([])
+    expect(files.filter((file) => /^(src|test|bench)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.startsWith('templates/')))).toEqual([])
+    expect(files).toContain('templates/node-ts/template.yaml')
   })
 
   it('installed globally, `lpack --version` and `lpack validate` work, and the library loads', async () => {
@@ -50,5 +51,23 @@ describe('the npm package (#17.5)', () => {
     expect(JSON.parse(validate.stdout)).toMatchObject({valid: true, errorCount: 0})
     const library = await exec(process.execPath, ['--input-type=module', '-e', "const lpack = await import('lpack'); console.log(typeof lpack.buildProject, typeof lpack.validateFiles)"], {cwd: join(prefix, 'lib')})
     expect(library.stdout.trim()).toBe('function function')
+  })
+
+  it('#14.1 ships the runtime bootstraps: the installed `lpack invoke` runs a Node.js and a Python function', {timeout: 120_000}, async () => {
+    expect(files).toContain('dist/core/invoke/bootstraps/nodejs/runtime.cjs')
+    expect(files).toContain('dist/core/invoke/bootstraps/python/runtime.py')
+    const project = join(dir, 'invoke-project')
+    mkdirSync(join(project, 'src'), {recursive: true})
+    writeFileSync(join(project, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Node: {Type: AWS::Serverless::Function, Properties: {CodeUri: src/, Handler: app.handler, Runtime: nodejs20.x}}
+  Py: {Type: AWS::Serverless::Function, Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.12}}
+`)
+    writeFileSync(join(project, 'src', 'app.js'), 'exports.handler = async (event) => ({node: event.n})\n')
+    writeFileSync(join(project, 'src', 'app.py'), 'def handler(event, context):\n    return {"python": event["n"]}\n')
+    writeFileSync(join(project, 'event.json'), '{"n": 7}')
+    const lpack = join(prefix, 'bin', 'lpack')
+    expect(JSON.parse((await exec(lpack, ['invoke', 'Node', '-e', 'event.json'], {cwd: project})).stdout)).toEqual({node: 7})
+    expect(JSON.parse((await exec(lpack, ['invoke', 'Py', '-e', 'event.json'], {cwd: project})).stdout)).toEqual({python: 7})
   })
 })

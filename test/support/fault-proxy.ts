@@ -26,14 +26,17 @@ export interface ProxiedRequest {
 /**
  * `lose-response`: the request reaches the server and the server acts on it, then the client gets a 500 in
  * place of the server's answer (a response lost on the way back).
+ * `delay`: the request reaches the server `delayMs` later (a slow link), and not at all when the client has gone.
  */
-export type FaultKind = 'internal-error' | 'throttle' | 'reset-mid-upload' | 'lose-response'
+export type FaultKind = 'internal-error' | 'throttle' | 'reset-mid-upload' | 'lose-response' | 'delay'
 
 export interface FaultRule {
   kind: FaultKind
   match(request: ProxiedRequest): boolean
   /** How many matching requests get the fault; later ones pass through. */
   times: number
+  /** For `delay`: how long the request is held before it is forwarded. */
+  delayMs?: number
 }
 
 export interface RewriteRule {
@@ -78,7 +81,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       if (fault) {
         fault.times--
         record.fault = fault.kind
-        injectFault(fault.kind, req, res, body, upstream, record)
+        injectFault(fault.kind, req, res, body, upstream, record, fault.delayMs)
         return
       }
       const rewrite = rewrites.find((candidate) => !candidate.stopped && (candidate.times === undefined || candidate.times > 0) && candidate.match(record))
@@ -100,7 +103,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       rewrites.push(entry)
       return {stop: () => void (entry.stopped = true)}
     },
-    passed: (match) => requests.filter((request) => (request.fault === undefined || request.fault === 'lose-response') && match(request)),
+    passed: (match) => requests.filter((request) => (request.fault === undefined || request.fault === 'lose-response' || request.fault === 'delay') && match(request)),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
@@ -149,7 +152,7 @@ function internalError(res: ServerResponse, record: ProxiedRequest): void {
   )
 }
 
-function injectFault(kind: FaultKind, req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: URL, record: ProxiedRequest): void {
+function injectFault(kind: FaultKind, req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: URL, record: ProxiedRequest, delayMs = 0): void {
   const isQueryApi = record.action !== undefined
   if (kind === 'internal-error') {
     internalError(res, record)
@@ -165,6 +168,14 @@ function injectFault(kind: FaultKind, req: IncomingMessage, res: ServerResponse,
       res.writeHead(503, {'content-type': 'text/xml'})
       res.end('<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>fault</RequestId></Error>')
     }
+    return
+  }
+  if (kind === 'delay') {
+    let gone = false
+    res.on('close', () => (gone = true))
+    setTimeout(() => {
+      if (!gone) forward(req, res, body, upstream, record)
+    }, delayMs)
     return
   }
   if (kind === 'lose-response') {

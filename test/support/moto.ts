@@ -1,4 +1,5 @@
 import {type ChildProcess, spawn} from 'node:child_process'
+import {type AddressInfo, createServer} from 'node:net'
 import {fileURLToPath} from 'node:url'
 
 import {CloudFormationClient} from '@aws-sdk/client-cloudformation'
@@ -59,6 +60,42 @@ export function motoClients(endpoint: string): {s3: S3Client; cloudFormation: Cl
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const config = {endpoint, region: MOTO_REGION, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}}
   return {s3: new S3Client({...config, forcePathStyle: true}), cloudFormation: new CloudFormationClient(config)}
+}
+
+/**
+ * moto's own server as a user runs it (`python3 -m moto.server`), without the launcher's gap-filling: for tests
+ * that lpack works against a plain S3-compatible / CloudFormation-compatible endpoint as it is.
+ */
+export async function startPlainMoto(): Promise<MotoServer> {
+  const port = await freePort()
+  const python = process.env.PYTHON ?? 'python3'
+  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, PYTHONUNBUFFERED: '1'}})
+  let errors = ''
+  child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)))
+  const endpoint = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + START_TIMEOUT_MS
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`python3 -m moto.server exited with ${child.exitCode}:\n${errors}`)
+    const ready = await fetch(`${endpoint}/moto-api/`).then((response) => response.ok, () => false)
+    if (ready) break
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`python3 -m moto.server did not answer within ${START_TIMEOUT_MS} ms:\n${errors}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return {endpoint, port, env: motoEnv(endpoint), stop: () => stopChild(child)}
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
 }
 
 function waitForReady(child: ChildProcess): Promise<number> {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {classifyStackStatus, inferCapabilities, isUnchanged, planParameters, summarizeChanges} from '../../src/core/deploy/plan.js'
-import {codeLocationsIn} from '../../src/core/deploy/delete.js'
+import {codeLocationsIn} from '../../src/core/deploy/artifacts.js'
 import {contentKey, planPackage} from '../../src/core/package/plan.js'
 import {formatChangeTable} from '../../src/io/deploy-view.js'
 

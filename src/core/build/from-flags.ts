@@ -2,7 +2,7 @@ import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
 import {parseList} from '../config/values.js'
-import {type BuildResult, buildProject} from './index.js'
+import {type BuildOptions, type BuildResult, buildProject} from './index.js'
 import type {PlanOptions} from './plan.js'
 import type {SizeBudgets} from './size.js'
 
@@ -22,9 +22,18 @@ const BUDGET_KEYS = ['zippedBytes', 'unzippedBytes']
 
 /** `lpack build` from its flags: config merged in (flags win), then buildProject. */
 export async function buildFromFlags(flags: RawFlags, io: {reporter: Reporter; signal?: AbortSignal}): Promise<BuildResult> {
-  const settings = await mergeFlagsWithConfig('build', flags, BUILD_KEYS, io.reporter)
+  return buildProject({...(await resolveBuildOptions(flags, io.reporter)), reporter: io.reporter, signal: io.signal})
+}
+
+/**
+ * The one resolution of build settings: `lpack build`'s flags over the config's `build` section. `lpack deploy`
+ * builds through it too (with its template, build folder and config environment as the flags), so the two
+ * commands build with the same defaults and budgets and never rebuild each other's output.
+ */
+export async function resolveBuildOptions(flags: RawFlags, reporter: Reporter): Promise<Omit<BuildOptions, 'reporter' | 'signal'>> {
+  const settings = await mergeFlagsWithConfig('build', flags, BUILD_KEYS, reporter)
   const functions = settings.raw('function')
-  return buildProject({
+  return {
     templateFile: settings.string('template-file') ?? 'template.yaml',
     buildDir: settings.string('build-dir'),
     functions: functions === undefined ? undefined : parseList(functions, 'function'),
@@ -32,9 +41,8 @@ export async function buildFromFlags(flags: RawFlags, io: {reporter: Reporter; s
     cache: settings.boolean('cache') ?? true,
     defaults: buildDefaults(settings.raw('defaults')),
     budgets: sizeBudgets(settings.raw('budgets')),
-    reporter: io.reporter,
-    signal: io.signal,
-  })
+    validate: true,
+  }
 }
 
 function buildDefaults(value: unknown): PlanOptions['defaults'] {

@@ -5,6 +5,7 @@ import {rename, rm, writeFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
+import {formatBytes} from '../bytes.js'
 import type {Reporter} from '../../io/reporter.js'
 import {writeDeterministicZip} from '../package/zip.js'
 import type {Template} from '../template/template.js'
@@ -39,6 +40,11 @@ export interface BuildOptions {
   parameters?: PlanOptions['parameters']
   defaults?: PlanOptions['defaults']
   budgets?: SizeBudgets
+  /**
+   * Run `lpack validate`'s checks before a template's first build, and stop on errors. `lpack build` and `lpack
+   * deploy` always do; a library caller that validated already (or builds fragments on purpose) may leave it off.
+   */
+  validate?: boolean
   reporter: Reporter
   signal?: AbortSignal
 }
@@ -101,6 +107,13 @@ async function buildLocked(options: BuildOptions, paths: {templateFile: string; 
   const cache = BuildCache.load(buildDir, dirname(templateFile))
   const previousPlan = key ? cache.plan(key) : undefined
   let template = paths.template
+  // A template is validated as `lpack validate` does before its first build; a reused plan was made from these
+  // very bytes by a build that validated them, so a no-op build does not pay for the schemas again.
+  if (previousPlan === undefined && options.validate === true) {
+    template ??= await loadTemplate(options.templateFile, templateBytes)
+    const {validateBeforeActing} = await import('./validate-step.js')
+    await validateBeforeActing(template, {reporter, doing: 'nothing was built'})
+  }
   const plan = previousPlan?.plan ?? planBuild((template ??= await loadTemplate(options.templateFile, templateBytes)), planOptions)
   // Logical IDs name files: each is checked before the first path is made of it.
   for (const unit of plan.units) checkLogicalId(unit.logicalId)
@@ -544,6 +557,5 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 }
 
 function formatSizeLine(size: SizeReport): string {
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`
-  return `${size.logicalId}: ${mb(size.zippedBytes)} zipped, ${mb(size.unzippedBytes)} unzipped${size.layerUnzippedBytes > 0 ? ` (+${mb(size.layerUnzippedBytes)} in layers)` : ''}`
+  return `${size.logicalId}: ${formatBytes(size.zippedBytes)} zipped, ${formatBytes(size.unzippedBytes)} unzipped${size.layerUnzippedBytes > 0 ? ` (+${formatBytes(size.layerUnzippedBytes)} in layers)` : ''}`
 }

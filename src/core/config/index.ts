@@ -120,6 +120,7 @@ const SAM_KEYS: Record<string, string> = {
   role_arn: 'role-arn',
   disable_rollback: 'disable-rollback',
   fail_on_empty_changeset: 'fail-on-empty-changeset',
+  confirm_changeset: 'confirm-changeset',
   region: 'region',
   profile: 'profile',
   template_file: 'template-file',

@@ -72,8 +72,14 @@ export class Settings {
   }
 
   aws(): AwsOptions {
-    return {region: this.string('region'), profile: this.string('profile'), endpointUrl: this.string('endpoint-url')}
+    return {
+      region: this.string('region'),
+      profile: this.string('profile'),
+      endpointUrl: this.string('endpoint-url'),
+      requestTimeoutMs: this.integer('aws-timeout'),
+      connectTimeoutMs: this.integer('aws-connect-timeout'),
+    }
   }
 }
 
-export const AWS_KEYS = ['region', 'profile', 'endpoint-url'] as const
+export const AWS_KEYS = ['region', 'profile', 'endpoint-url', 'aws-timeout', 'aws-connect-timeout'] as const

@@ -61,25 +61,32 @@ export function parseKeyValues(value: unknown, what: string, options: {allowFile
 
 /** A parameters file: `[{ParameterKey, ParameterValue}]` (AWS CLI), `{"K": "V"}`, or `{"Parameters": {...}}` (CodePipeline). */
 function readParameterFile(path: string, what: string): Record<string, string> {
-  let document: unknown
+  // Parameter files hold secrets: no message quotes what is in them (JSON.parse's own messages quote the text).
+  let text: string
   try {
-    document = JSON.parse(readFileSync(path, 'utf8'))
+    text = readFileSync(path, 'utf8')
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    throw new LpackError(missing ? 'FILE_NOT_FOUND' : 'CONFIG_INVALID', `${what}: cannot read ${path}: ${missing ? 'no such file' : (error as Error).message}`)
+    throw new LpackError(missing ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `${what}: cannot read ${path}: ${missing ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? 'read error')}`)
+  }
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch {
+    throw new LpackError('CONFIG_INVALID', `${what}: ${path} is not valid JSON`, {hint: 'Write it as a JSON list of {"ParameterKey": …, "ParameterValue": …} or a JSON object of names to values.'})
   }
   if (Array.isArray(document)) {
     return Object.fromEntries(
-      document.map((entry: {ParameterKey?: unknown; ParameterValue?: unknown}) => {
-        if (typeof entry?.ParameterKey !== 'string') throw new LpackError('CONFIG_INVALID', `${path}: every entry needs ParameterKey and ParameterValue`)
-        return [entry.ParameterKey, scalar(entry.ParameterValue, `${path} ${entry.ParameterKey}`)]
+      document.map((entry: {ParameterKey?: unknown; ParameterValue?: unknown}, index) => {
+        if (typeof entry?.ParameterKey !== 'string') throw new LpackError('CONFIG_INVALID', `${path}: entry ${index + 1} needs ParameterKey and ParameterValue`)
+        return [entry.ParameterKey, fileScalar(entry.ParameterValue, path, entry.ParameterKey)]
       }),
     )
   }
   if (document !== null && typeof document === 'object') {
     const record = document as Record<string, unknown>
     const parameters = record.Parameters !== undefined && typeof record.Parameters === 'object' ? (record.Parameters as Record<string, unknown>) : record
-    return Object.fromEntries(Object.entries(parameters).map(([key, value]) => [key, scalar(value, `${path} ${key}`)]))
+    return Object.fromEntries(Object.entries(parameters).map(([key, value]) => [key, fileScalar(value, path, key)]))
   }
   throw new LpackError('CONFIG_INVALID', `${path} must hold a JSON list of {ParameterKey, ParameterValue} or a JSON object`)
 }
@@ -89,6 +96,14 @@ export function parseList(value: unknown, what: string): string[] {
   if (value === undefined || value === null) return []
   const items = Array.isArray(value) ? value.map((item) => scalar(item, what)) : [scalar(value, what)]
   return items.flatMap((item) => item.split(/[\s,]+/)).filter((item) => item !== '')
+}
+
+/** A parameter value from a file: the error names the parameter and the value's type, never the value. */
+function fileScalar(value: unknown, path: string, key: string): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  const type = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : typeof value
+  throw new LpackError('CONFIG_INVALID', `${path}: the value of ${key} must be a string, number or boolean, not ${type}`)
 }
 
 function scalar(value: unknown, what: string): string {

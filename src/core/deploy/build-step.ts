@@ -1,17 +1,41 @@
 import type {Reporter} from '../../io/reporter.js'
+import type {RawFlags} from '../config/resolve.js'
 import {type BuildOutput, readBuildOutput} from '../package/build-dir.js'
 
 /**
- * The build deploy packages: `lpack build` run again (its cache rebuilds only what changed, so a fresh build
- * costs a hash of the inputs), or with `build: false` the build folder as it is.
+ * The build deploy packages: `lpack build` run again with the settings `lpack build` resolves (config
+ * `build` section: defaults, budgets; its cache rebuilds only what changed, so a fresh build costs a hash of the
+ * inputs), or with `build: false` the build folder as it is, after the source template passes validation.
  */
-export async function ensureBuild(options: {templateFile: string; buildDir?: string; build: boolean; reporter: Reporter; signal?: AbortSignal}): Promise<BuildOutput> {
+export async function ensureBuild(options: {
+  templateFile: string
+  buildDir?: string
+  build: boolean
+  /** --config-env / --config-file, so the build section comes from the same environment as deploy's. */
+  configFlags: RawFlags
+  reporter: Reporter
+  signal?: AbortSignal
+}): Promise<BuildOutput> {
+  const {DEFAULT_BUILD_DIR} = await import('../build/index.js')
   if (!options.build) {
-    const {DEFAULT_BUILD_DIR} = await import('../build/index.js')
+    await validateSource(options.templateFile, options.reporter)
     const {dirname, join} = await import('node:path')
     return readBuildOutput(options.buildDir ?? join(dirname(options.templateFile), DEFAULT_BUILD_DIR))
   }
   const {buildProject} = await import('../build/index.js')
-  const result = await buildProject({templateFile: options.templateFile, buildDir: options.buildDir, reporter: options.reporter, signal: options.signal})
+  const {resolveBuildOptions} = await import('../build/from-flags.js')
+  const buildOptions = await resolveBuildOptions({...options.configFlags, 'template-file': options.templateFile, 'build-dir': options.buildDir}, options.reporter)
+  const result = await buildProject({...buildOptions, reporter: options.reporter, signal: options.signal})
   return readBuildOutput(result.buildDir)
+}
+
+/** With --no-build the source template is still held to `lpack validate` (when it is there to read). */
+async function validateSource(templateFile: string, reporter: Reporter): Promise<void> {
+  const {existsSync} = await import('node:fs')
+  if (!existsSync(templateFile)) return
+  const {loadTemplateFile} = await import('../template/load.js')
+  const loaded = await loadTemplateFile(templateFile)
+  if (loaded.template === undefined) return
+  const {validateBeforeActing} = await import('../build/validate-step.js')
+  await validateBeforeActing(loaded.template, {reporter, doing: 'nothing was deployed'})
 }

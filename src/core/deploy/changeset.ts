@@ -29,6 +29,14 @@ export async function createChangeSet(
   const stackId = created.StackId ?? input.StackName!
   const started = Date.now()
   for (;;) {
+    // Ctrl-C while CloudFormation computes the change set: it is deleted, so nothing is left that could run.
+    if (options.signal?.aborted) {
+      await deleteChangeSet(cf, changeSetId)
+      throw new LpackError('INTERRUPTED', `Interrupted before executing change set ${changeSetId}, which was deleted; stack ${input.StackName} was not changed`, {
+        hint: 'Run the same `lpack deploy` again.',
+        details: {stackName: input.StackName, changeSetId},
+      })
+    }
     let described
     try {
       described = await describeAllChanges(cf, changeSetId)
@@ -49,12 +57,6 @@ export async function createChangeSet(
     }
     if (Date.now() - started > options.timeoutMs) {
       throw new LpackError('DEPLOY_FAILED', `Change set ${changeSetId} is still ${status} after ${Math.round(options.timeoutMs / 1000)} s`)
-    }
-    if (options.signal?.aborted) {
-      throw new LpackError('INTERRUPTED', `Stopped before executing change set ${changeSetId}; stack ${input.StackName} was not changed`, {
-        hint: 'Run the same `lpack deploy` again.',
-        details: {stackName: input.StackName, changeSetId},
-      })
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollIntervalMs, 2000)))
   }

@@ -1,16 +1,25 @@
-import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
-
 import type {AwsSession} from '../../aws/clients.js'
-import {awsError, awsErrorName} from '../../aws/errors.js'
+import {awsError} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
-import {parseTemplate} from '../template/load.js'
+import {type S3Location} from './artifacts.js'
+import {artifactScopes, DEFAULT_ROLLBACK_BUFFER_DAYS, deleteObjectEverywhere, type GcDecision, planGcNow, templateLocations} from './gc.js'
 import {collectFailures, describeStack, newestEventId, watchStack} from './stack.js'
+
+export {codeLocationsIn, type S3Location} from './artifacts.js'
 
 export interface DeleteOptions {
   stackName: string
-  /** Also delete the S3 objects the stack's template points its code at. */
+  /**
+   * Also collect the S3 objects the stack's template points its code at, as `lpack gc` would: only lpack's own
+   * objects in lpack's bucket/prefix, that no other stack uses, older than the rollback buffer.
+   */
   deleteArtifacts: boolean
+  /** The artifacts bucket and prefix deploy was given (the managed bucket counts as lpack's in any case). */
+  bucket?: string
+  prefix?: string
+  /** Default 1: artifacts uploaded less than a day ago are kept. */
+  rollbackBufferDays?: number
   pollIntervalMs: number
   timeoutMs: number
   aws: AwsSession
@@ -19,16 +28,15 @@ export interface DeleteOptions {
   confirm?: (stackName: string) => Promise<boolean>
 }
 
-export interface S3Location {
-  bucket: string
-  key: string
+export interface KeptArtifact extends S3Location {
+  reason: string
 }
 
 export type DeleteResult =
-  | {kind: 'deleted'; stackName: string; stackId: string; deletedArtifacts: S3Location[]}
+  | {kind: 'deleted'; stackName: string; stackId: string; deletedArtifacts: S3Location[]; keptArtifacts: KeptArtifact[]}
   | {kind: 'not-found'; stackName: string}
 
-/** `lpack delete`: deletes the stack, waits for it, then (when asked) the code objects it used. */
+/** `lpack delete`: deletes the stack, waits for it, then (when asked) collects the code objects it used. */
 export async function deleteStack(options: DeleteOptions): Promise<DeleteResult> {
   const {stackName, reporter} = options
   const cf = await options.aws.cloudFormation()
@@ -42,18 +50,29 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
       hint: `Turn it off first: aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name ${stackName}`,
     })
   }
-  const artifacts = options.deleteArtifacts ? await codeLocations(cf, stack.StackId!) : []
+  const stackId = stack.StackId!
+  let artifacts: S3Location[] = []
+  let scopes: ReturnType<typeof artifactScopes> = []
+  if (options.deleteArtifacts) {
+    artifacts = await templateLocations(cf, {StackName: stackId}).catch((error: unknown) => {
+      throw awsError(error, `Reading the template of stack ${stackName}`)
+    })
+    scopes = artifactScopes({accountId: await options.aws.accountId(), region: options.aws.region, bucket: options.bucket, prefix: options.prefix})
+    // Listed before the question: what would go if the stack were gone now.
+    const preview = await planGcNow(options.aws, artifacts, {scopes, rollbackBufferDays: options.rollbackBufferDays ?? DEFAULT_ROLLBACK_BUFFER_DAYS, exceptStackId: stackId})
+    reportDecisions(preview, reporter, 'would delete')
+  }
   if (options.confirm !== undefined && !(await options.confirm(stackName))) {
     throw new LpackError('DECLINED', `Deletion of stack ${stackName} declined`)
   }
   const {DeleteStackCommand} = await import('@aws-sdk/client-cloudformation')
-  const sinceEventId = await newestEventId(cf, stack.StackId!)
+  const sinceEventId = await newestEventId(cf, stackId)
   try {
-    await cf.send(new DeleteStackCommand({StackName: stack.StackId}))
+    await cf.send(new DeleteStackCommand({StackName: stackId}))
   } catch (error) {
     throw awsError(error, `Deleting stack ${stackName}`, 'DEPLOY_FAILED')
   }
-  const watched = await watchStack(cf, {stackName, stackId: stack.StackId, sinceEventId, resumeWith: `\`lpack delete --stack-name ${stackName}\``, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+  const watched = await watchStack(cf, {stackName, stackId, sinceEventId, resumeWith: `\`lpack delete --stack-name ${stackName}\``, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
   if (watched.status !== 'DELETE_COMPLETE') {
     const failures = collectFailures(watched.events, stackName)
     throw new LpackError('DEPLOY_FAILED', [`Deleting stack ${stackName} failed: ${watched.status}`, ...failures.map((f) => `  ${f.logicalId} (${f.type}): ${f.reason}`)].join('\n'), {
@@ -61,60 +80,35 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     })
   }
   reporter.emit({level: 'info', kind: 'delete.done', message: `Stack ${stackName} deleted`})
-  const deletedArtifacts = await deleteObjects(options.aws, artifacts, reporter)
-  return {kind: 'deleted', stackName, stackId: stack.StackId!, deletedArtifacts}
+  if (artifacts.length === 0) return {kind: 'deleted', stackName, stackId, deletedArtifacts: [], keptArtifacts: []}
+  // Decided again now that the stack is gone: another stack may have started using an object meanwhile.
+  const decisions = await planGcNow(options.aws, artifacts, {scopes, rollbackBufferDays: options.rollbackBufferDays ?? DEFAULT_ROLLBACK_BUFFER_DAYS})
+  return {kind: 'deleted', stackName, stackId, ...(await applyGc(options.aws, decisions, reporter))}
 }
 
-/** The S3 objects a stack's (original) template points code at: CodeUri, ContentUri, Code, Content. */
-async function codeLocations(cf: CloudFormationClient, stackId: string): Promise<S3Location[]> {
-  const {GetTemplateCommand} = await import('@aws-sdk/client-cloudformation')
-  let body: string | undefined
-  try {
-    body = (await cf.send(new GetTemplateCommand({StackName: stackId, TemplateStage: 'Original'}))).TemplateBody
-  } catch (error) {
-    throw awsError(error, `Reading the template of stack ${stackId}`)
+/** Reports each decision: `verb` for the objects to delete, the reason for each kept. */
+export function reportDecisions(decisions: readonly GcDecision[], reporter: Reporter, verb: string): void {
+  for (const decision of decisions) {
+    const where = `s3://${decision.bucket}/${decision.key}`
+    const message = decision.action === 'delete' ? `Artifacts: ${verb} ${where}` : `Artifacts: keep ${where} (${decision.detail})`
+    reporter.emit({level: 'info', kind: 'gc.plan', message, data: {...decision}})
   }
-  const template = body === undefined ? undefined : parseTemplate(body, 'stack-template').template?.value
-  return template === undefined ? [] : codeLocationsIn(template)
 }
 
-/** Pure: S3 code locations in a template, sorted and without duplicates. */
-export function codeLocationsIn(template: Record<string, unknown>): S3Location[] {
-  const found = new Map<string, S3Location>()
-  const add = (bucket: unknown, key: unknown) => {
-    if (typeof bucket === 'string' && typeof key === 'string') found.set(`${bucket}/${key}`, {bucket, key})
-  }
-  for (const resource of Object.values((template.Resources ?? {}) as Record<string, {Properties?: Record<string, unknown>}>)) {
-    const properties = resource?.Properties ?? {}
-    for (const name of ['CodeUri', 'ContentUri', 'Code', 'Content']) {
-      const value = properties[name]
-      if (typeof value === 'string') {
-        const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(value)
-        if (match) add(match[1], match[2])
-      } else if (value !== null && typeof value === 'object') {
-        const location = value as Record<string, unknown>
-        add(location.S3Bucket ?? location.Bucket, location.S3Key ?? location.Key)
-      }
+/** Deletes what the plan says to delete; returns what was deleted and what was kept, with why. */
+export async function applyGc(aws: AwsSession, decisions: readonly GcDecision[], reporter: Reporter): Promise<{deletedArtifacts: S3Location[]; keptArtifacts: KeptArtifact[]}> {
+  const deletedArtifacts: S3Location[] = []
+  const keptArtifacts: KeptArtifact[] = []
+  const owner = decisions.some((d) => d.action === 'delete') ? await aws.accountId() : ''
+  for (const decision of decisions) {
+    if (decision.action === 'keep') {
+      keptArtifacts.push({bucket: decision.bucket, key: decision.key, reason: decision.detail})
+      continue
     }
+    const location = {bucket: decision.bucket, key: decision.key}
+    await deleteObjectEverywhere(await aws.s3(), location, owner)
+    deletedArtifacts.push(location)
+    reporter.emit({level: 'info', kind: 'delete.artifact', message: `Deleted s3://${location.bucket}/${location.key}`})
   }
-  return [...found.values()].sort((a, b) => (`${a.bucket}/${a.key}` < `${b.bucket}/${b.key}` ? -1 : 1))
-}
-
-async function deleteObjects(aws: AwsSession, locations: S3Location[], reporter: Reporter): Promise<S3Location[]> {
-  if (locations.length === 0) return []
-  const {DeleteObjectCommand} = await import('@aws-sdk/client-s3')
-  const s3 = await aws.s3()
-  const owner = await aws.accountId()
-  const deleted: S3Location[] = []
-  for (const location of locations) {
-    try {
-      await s3.send(new DeleteObjectCommand({Bucket: location.bucket, Key: location.key, ExpectedBucketOwner: owner}))
-      deleted.push(location)
-      reporter.emit({level: 'info', kind: 'delete.artifact', message: `Deleted s3://${location.bucket}/${location.key}`})
-    } catch (error) {
-      if (awsErrorName(error) === 'NoSuchBucket' || awsErrorName(error) === 'NoSuchKey') continue
-      throw awsError(error, `Deleting s3://${location.bucket}/${location.key}`)
-    }
-  }
-  return deleted
+  return {deletedArtifacts, keptArtifacts}
 }

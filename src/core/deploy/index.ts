@@ -51,6 +51,8 @@ export interface DeployOptions {
   pollIntervalMs: number
   timeoutMs: number
   concurrency?: number
+  /** --config-env / --config-file as given: the build reads its own section of the same config. */
+  configFlags?: Record<string, unknown>
   aws: AwsSession
   reporter: Reporter
   signal?: AbortSignal
@@ -80,12 +82,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
     return await deploy(options)
   } catch (error) {
     // Ctrl-C during the build or the uploads surfaces as an AbortError; the stack has not been touched yet.
-    if (options.signal?.aborted && !isLpackError(error)) {
-      throw new LpackError('INTERRUPTED', `Stopped before stack ${options.stackName} was changed`, {
-        hint: 'Run the same `lpack deploy` again; unchanged builds and uploads are skipped.',
-        details: {stackName: options.stackName},
-      })
-    }
+    if (options.signal?.aborted && !isLpackError(error)) throw interruptedBeforeChange(options.stackName, 'before any change set was created')
     throw error
   }
 }
@@ -110,7 +107,13 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
     aws: options.aws,
     reporter,
     signal: options.signal,
+  }).catch((error: unknown) => {
+    if (isLpackError(error) && error.code === 'INTERRUPTED') {
+      throw new LpackError('INTERRUPTED', `${error.message}. No change set was created; stack ${stackName} was not changed`, {hint: error.hint, details: {...error.details, stackName}})
+    }
+    throw error
   })
+  if (options.signal?.aborted) throw interruptedBeforeChange(stackName, 'after the uploads')
   const uploads: UploadSummary = {uploadedCount: packaged.uploadedCount, uploadedBytes: packaged.uploadedBytes, skippedCount: packaged.skippedCount, bucket: packaged.bucket}
   const template = await prepareTemplate(packaged.template, {mode: options.transform, parameters: options.parameterOverrides, region: options.aws.region, reporter})
   const templateBody = serializeTemplate(template)
@@ -169,6 +172,11 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   if (options.confirm !== undefined && !(await options.confirm(changes))) {
     await deleteChangeSet(cf, changeSet.changeSetId)
     throw new LpackError('DECLINED', `Deployment of ${stackName} declined; the change set was deleted`)
+  }
+  // The last moment Ctrl-C can keep the stack as it is: the change set exists but has not run.
+  if (options.signal?.aborted) {
+    await deleteChangeSet(cf, changeSet.changeSetId)
+    throw interruptedBeforeChange(stackName, `before executing change set ${changeSet.changeSetId}, which was deleted${changeSetType === 'CREATE' ? ` (the new stack stays empty in REVIEW_IN_PROGRESS: the next \`lpack deploy\` reuses it, \`lpack delete\` removes it)` : ''}`)
   }
 
   const sinceEventId = await newestEventId(cf, changeSet.stackId)
@@ -245,7 +253,14 @@ async function checkParameterOverrides(options: DeployOptions): Promise<void> {
 
 async function prepareBuild(options: DeployOptions) {
   const {ensureBuild} = await import('./build-step.js')
-  return ensureBuild({templateFile: options.templateFile, buildDir: options.buildDir, build: options.build, reporter: options.reporter, signal: options.signal})
+  return ensureBuild({templateFile: options.templateFile, buildDir: options.buildDir, build: options.build, configFlags: options.configFlags ?? {}, reporter: options.reporter, signal: options.signal})
+}
+
+function interruptedBeforeChange(stackName: string, when: string): LpackError {
+  return new LpackError('INTERRUPTED', `Interrupted ${when}; stack ${stackName} was not changed`, {
+    hint: 'Run the same `lpack deploy` again; unchanged builds and uploads are skipped.',
+    details: {stackName},
+  })
 }
 
 function noChanges(options: DeployOptions, reason: string, uploads: UploadSummary): DeployResult {

@@ -2,12 +2,13 @@ import {extname} from 'node:path'
 
 import type {AwsSession} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
+import {formatBytes} from '../bytes.js'
 import type {Reporter} from '../../io/reporter.js'
 import {checkOutputFile, writeOutputFile} from '../output-file.js'
 import {type BuildOutput, readBuildOutput} from './build-dir.js'
-import {ensureManagedBucket} from './managed-bucket.js'
+import {ensureManagedBucket, managedBucketForbiddenHint} from './managed-bucket.js'
 import {planPackage} from './plan.js'
-import {type UploadTarget, uploadContents} from './upload.js'
+import {abortLeftoverMultipartUploads, type UploadTarget, uploadContents} from './upload.js'
 
 export {readBuildOutput} from './build-dir.js'
 
@@ -65,13 +66,16 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
   })
   const s3 = await options.aws.s3()
   let bucket = options.bucket
+  const plainHttp = options.aws.customS3Endpoint()?.toLowerCase().startsWith('http://') ?? false
+  let forbiddenHint: string | undefined
   if (bucket === undefined) {
     if (!options.resolveS3) {
       throw new LpackError('USAGE', 'No S3 bucket for the artifacts', {hint: 'Pass --s3-bucket NAME, or --resolve-s3 to let lpack create and reuse a managed bucket.'})
     }
-    bucket = await ensureManagedBucket(s3, {accountId, region: options.aws.region, reporter: options.reporter})
+    bucket = await ensureManagedBucket(s3, {accountId, region: options.aws.region, reporter: options.reporter, plainHttp})
+    forbiddenHint = managedBucketForbiddenHint(bucket, plainHttp)
   }
-  const target: UploadTarget = {bucket, expectedOwner: accountId, kmsKeyId: options.kmsKeyId}
+  const target: UploadTarget = {bucket, expectedOwner: accountId, kmsKeyId: options.kmsKeyId, forbiddenHint}
   const plan = planPackage({buildDir: build.buildDir, artifacts: build.manifest.artifacts, template: build.template, bucket, prefix: options.prefix})
   const outcomes = await uploadContents(
     s3,
@@ -79,6 +83,7 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
     plan.uploads.map((upload) => ({label: upload.logicalId, key: upload.key, sha256: upload.sha256, file: upload.file})),
     {concurrency: options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY, reporter: options.reporter, signal: options.signal},
   )
+  await abortLeftoverMultipartUploads(s3, target, {prefix: options.prefix, settledKeys: new Set(outcomes.map((outcome) => outcome.key)), reporter: options.reporter})
   const byKey = new Map(outcomes.map((outcome) => [outcome.key, outcome]))
   const artifacts = plan.uploads.map((upload) => {
     const outcome = byKey.get(upload.key)!
@@ -102,7 +107,7 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
   options.reporter.emit({
     level: 'info',
     kind: 'package.done',
-    message: `Packaged ${artifacts.length} artifact(s) to s3://${bucket}: ${result.uploadedCount} uploaded (${result.uploadedBytes} bytes), ${result.skippedCount} unchanged`,
+    message: `Packaged ${artifacts.length} artifact(s) to s3://${bucket}: ${result.uploadedCount} uploaded (${formatBytes(result.uploadedBytes)}), ${result.skippedCount} unchanged`,
     data: {bucket, uploadedCount: result.uploadedCount, uploadedBytes: result.uploadedBytes, skippedCount: result.skippedCount},
   })
   return result

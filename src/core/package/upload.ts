@@ -7,6 +7,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
+import {formatBytes} from '../bytes.js'
 import {mapWithConcurrency} from '../concurrency.js'
 
 /** Above this size an object goes up in parts (lib-storage), each part checked by S3 against its SHA-256. */
@@ -21,6 +22,8 @@ export interface UploadTarget {
   expectedOwner?: string
   /** SSE-KMS with this key; AES256 (SSE-S3) when absent. */
   kmsKeyId?: string
+  /** The likely cause of a 403, when lpack knows the bucket (one it made): replaces the generic hint. */
+  forbiddenHint?: string
 }
 
 export interface ContentUpload {
@@ -53,23 +56,59 @@ export async function uploadContents(
   contents: readonly ContentUpload[],
   options: {concurrency: number; reporter: Reporter; signal?: AbortSignal},
 ): Promise<UploadOutcome[]> {
-  return mapWithConcurrency(contents, options.concurrency, async (content) => {
-    options.signal?.throwIfAborted()
-    const id = `upload:${content.key}`
-    const bytes = content.body?.byteLength ?? (await fileSize(content.file!))
-    if (await hasContent(s3, target, content)) {
-      options.reporter.emit({level: 'info', kind: 'package.skip', id, final: true, message: `= ${content.label} unchanged (s3://${target.bucket}/${content.key})`, data: {key: content.key, bytes}})
-      return {key: content.key, sha256: content.sha256, bytes, uploaded: false}
-    }
-    options.reporter.emit({level: 'info', kind: 'package.upload.start', id, message: `↑ ${content.label} uploading ${formatBytes(bytes)}…`, data: {key: content.key, bytes}})
-    if (content.file !== undefined && bytes > MULTIPART_THRESHOLD_BYTES) {
-      await uploadMultipart(s3, target, content, bytes, options.signal)
-    } else {
-      await uploadSingle(s3, target, content)
-    }
-    options.reporter.emit({level: 'info', kind: 'package.upload.done', id, final: true, message: `↑ ${content.label} uploaded ${formatBytes(bytes)} → s3://${target.bucket}/${content.key}`, data: {key: content.key, bytes}})
-    return {key: content.key, sha256: content.sha256, bytes, uploaded: true}
+  const progress: UploadProgress = {done: [], aborted: []}
+  try {
+    return await mapWithConcurrency(contents, options.concurrency, async (content) => {
+      try {
+        const outcome = await uploadOne(s3, target, content, options)
+        progress.done.push(content.label)
+        return outcome
+      } catch (error) {
+        const aborted = (error as {abortedMultipart?: string} | undefined)?.abortedMultipart
+        if (aborted !== undefined) progress.aborted.push(aborted)
+        throw error
+      }
+    })
+  } catch (error) {
+    // Every upload in flight has stopped (mapWithConcurrency waits for them), multipart ones aborted.
+    if (options.signal?.aborted) throw interruptedUploads(contents.length, progress)
+    throw error
+  }
+}
+
+/** What an interrupted run got done: for the message saying what state S3 is left in. */
+interface UploadProgress {
+  done: string[]
+  /** Multipart uploads that were started and then aborted (no parts left behind). */
+  aborted: string[]
+}
+
+function interruptedUploads(total: number, progress: UploadProgress): LpackError {
+  const parts = [`${progress.done.length} of ${total} upload(s) finished`]
+  const aborted = [...progress.aborted].sort()
+  if (aborted.length > 0) parts.push(`the multipart upload of ${aborted.join(', ')} aborted (no parts left in S3)`)
+  return new LpackError('INTERRUPTED', `Interrupted during the uploads: ${parts.join('; ')}`, {
+    hint: 'Run the same command again: what is in S3 already is not uploaded again.',
+    details: {uploadsFinished: progress.done.length, uploads: total, abortedMultipartUploads: aborted},
   })
+}
+
+async function uploadOne(s3: S3Client, target: UploadTarget, content: ContentUpload, options: {reporter: Reporter; signal?: AbortSignal}): Promise<UploadOutcome> {
+  options.signal?.throwIfAborted()
+  const id = `upload:${content.key}`
+  const bytes = content.body?.byteLength ?? (await fileSize(content.file!))
+  if (await hasContent(s3, target, content)) {
+    options.reporter.emit({level: 'info', kind: 'package.skip', id, final: true, message: `= ${content.label} unchanged (s3://${target.bucket}/${content.key})`, data: {key: content.key, bytes}})
+    return {key: content.key, sha256: content.sha256, bytes, uploaded: false}
+  }
+  options.reporter.emit({level: 'info', kind: 'package.upload.start', id, message: `↑ ${content.label} uploading ${formatBytes(bytes)}…`, data: {key: content.key, bytes}})
+  if (content.file !== undefined && bytes > MULTIPART_THRESHOLD_BYTES) {
+    await uploadMultipart(s3, target, content, bytes, options.signal)
+  } else {
+    await uploadSingle(s3, target, content, options.signal)
+  }
+  options.reporter.emit({level: 'info', kind: 'package.upload.done', id, final: true, message: `↑ ${content.label} uploaded ${formatBytes(bytes)} → s3://${target.bucket}/${content.key}`, data: {key: content.key, bytes}})
+  return {key: content.key, sha256: content.sha256, bytes, uploaded: true}
 }
 
 async function hasContent(s3: S3Client, target: UploadTarget, content: ContentUpload): Promise<boolean> {
@@ -80,7 +119,7 @@ async function hasContent(s3: S3Client, target: UploadTarget, content: ContentUp
     return head.Metadata?.[SHA256_METADATA_KEY] === content.sha256
   } catch (error) {
     if (awsErrorName(error) === 'NotFound' || awsErrorName(error) === 'NoSuchKey' || httpStatusOf(error) === 404) return false
-    throw awsError(error, `Checking s3://${target.bucket}/${content.key}`, 'UPLOAD_FAILED')
+    throw uploadError(error, `Checking s3://${target.bucket}/${content.key}`, target)
   }
 }
 
@@ -90,7 +129,7 @@ function encryption(target: UploadTarget) {
     : {ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: target.kmsKeyId}
 }
 
-async function uploadSingle(s3: S3Client, target: UploadTarget, content: ContentUpload): Promise<void> {
+async function uploadSingle(s3: S3Client, target: UploadTarget, content: ContentUpload, signal?: AbortSignal): Promise<void> {
   const {PutObjectCommand} = await import('@aws-sdk/client-s3')
   const body = content.body ?? (await readFile(content.file!))
   const digest = createHash('sha256').update(body).digest()
@@ -108,9 +147,11 @@ async function uploadSingle(s3: S3Client, target: UploadTarget, content: Content
         ExpectedBucketOwner: target.expectedOwner,
         ...encryption(target),
       }),
+      {abortSignal: signal},
     )
   } catch (error) {
-    throw awsError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key}`, 'UPLOAD_FAILED')
+    if (signal?.aborted) throw error
+    throw uploadError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key}`, target)
   }
 }
 
@@ -142,10 +183,34 @@ async function uploadMultipart(s3: S3Client, target: UploadTarget, content: Cont
   try {
     await upload.done()
   } catch (error) {
-    throw awsError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key} in parts`, 'UPLOAD_FAILED')
+    if (signal?.aborted) {
+      // lib-storage's own clean-up runs after done() has already rejected, and the process may end first: the
+      // upload is aborted here, and awaited, so no parts are left behind to be billed.
+      await abortMultipartUpload(s3, target, content.key, (upload as unknown as {uploadId?: string}).uploadId)
+      throw Object.assign(new Error('Upload aborted'), {name: 'AbortError', abortedMultipart: content.label})
+    }
+    throw uploadError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key} in parts`, target)
   } finally {
     signal?.removeEventListener('abort', abort)
   }
+}
+
+async function abortMultipartUpload(s3: S3Client, target: UploadTarget, key: string, uploadId: string | undefined): Promise<void> {
+  if (uploadId === undefined) return
+  const {AbortMultipartUploadCommand} = await import('@aws-sdk/client-s3')
+  try {
+    await s3.send(new AbortMultipartUploadCommand({Bucket: target.bucket, Key: key, UploadId: uploadId, ExpectedBucketOwner: target.expectedOwner}))
+  } catch (error) {
+    // Already aborted by lib-storage's own clean-up.
+    if (awsErrorName(error) === 'NoSuchUpload' || httpStatusOf(error) === 404) return
+    throw awsError(error, `Aborting the multipart upload of s3://${target.bucket}/${key}`, 'UPLOAD_FAILED')
+  }
+}
+
+function uploadError(error: unknown, doing: string, target: UploadTarget): LpackError {
+  const lpackError = awsError(error, doing, 'UPLOAD_FAILED')
+  if (httpStatusOf(error) !== 403 || target.forbiddenHint === undefined) return lpackError
+  return new LpackError('UPLOAD_FAILED', lpackError.message, {hint: target.forbiddenHint, details: lpackError.details, cause: error})
 }
 
 function changedOnDisk(content: ContentUpload): LpackError {
@@ -162,8 +227,47 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+/** An unfinished multipart upload older than this is abandoned, whatever its key: no upload runs for a day. */
+const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000
+/** The last segment of a content key lpack uploads under. */
+const CONTENT_NAME = /(^|\/)[0-9a-f]{64}\.(zip|template\.json)$/
+
+/**
+ * Aborts the multipart uploads an interrupted earlier run left behind (their parts are stored, and billed, until
+ * aborted): lpack's content keys under the prefix whose object is now complete (`settledKeys`: this run uploaded or
+ * found it, so nothing can still be writing it), and any of lpack's older than a day. Returns how many; a failure
+ * to list or abort is a warning, never the run's failure.
+ */
+export async function abortLeftoverMultipartUploads(
+  s3: S3Client,
+  target: UploadTarget,
+  options: {prefix?: string; settledKeys: ReadonlySet<string>; now?: Date; reporter: Reporter},
+): Promise<number> {
+  const {AbortMultipartUploadCommand, ListMultipartUploadsCommand} = await import('@aws-sdk/client-s3')
+  const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '')
+  const now = (options.now ?? new Date()).getTime()
+  let aborted = 0
+  try {
+    let keyMarker: string | undefined
+    let uploadIdMarker: string | undefined
+    do {
+      const page = await s3.send(new ListMultipartUploadsCommand({Bucket: target.bucket, ExpectedBucketOwner: target.expectedOwner, ...(prefix === '' ? {} : {Prefix: `${prefix}/`}), KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker}))
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key === undefined || upload.UploadId === undefined || !CONTENT_NAME.test(upload.Key)) continue
+        const abandoned = upload.Initiated !== undefined && now - upload.Initiated.getTime() > ABANDONED_AFTER_MS
+        if (!options.settledKeys.has(upload.Key) && !abandoned) continue
+        await s3.send(new AbortMultipartUploadCommand({Bucket: target.bucket, Key: upload.Key, UploadId: upload.UploadId, ExpectedBucketOwner: target.expectedOwner}))
+        aborted++
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined
+      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined
+    } while (keyMarker !== undefined)
+  } catch (error) {
+    options.reporter.emit({level: 'warn', kind: 'package.multipart-cleanup-failed', message: `Unfinished multipart uploads in s3://${target.bucket} were not cleaned up: ${awsError(error, 'Listing multipart uploads').message}`})
+    return aborted
+  }
+  if (aborted > 0) {
+    options.reporter.emit({level: 'info', kind: 'package.multipart-cleanup', message: `Aborted ${aborted} unfinished multipart upload(s) an interrupted run left in s3://${target.bucket}`, data: {aborted}})
+  }
+  return aborted
 }
