@@ -7,6 +7,8 @@ import {join} from 'node:path'
 import {CreateBucketCommand, ListObjectsV2Command} from '@aws-sdk/client-s3'
 import {afterAll, beforeEach, afterEach, describe, expect, it} from 'vitest'
 
+import {buildProject} from '../../src/core/build/index.js'
+import {RecordingReporter} from '../../src/io/reporter.js'
 import {runLpack} from '../support/cli.js'
 import {type MotoServer, motoClients, startMoto} from '../support/moto.js'
 
@@ -104,10 +106,12 @@ describe('lpack build: bad input and a changing file system', () => {
     ]
     for (const [logicalId, message] of cases) {
       await writeFile(join(project, 'template.yaml'), TEMPLATE.replace('  Fn:', `  ${logicalId}:`))
+      // `lpack build` validates first: the template fails there (exit 1) or, past it, at the build's own check.
       const result = await runLpack(['build'], {cwd: project})
-      // TEMPLATE_INVALID: exit 1, as for any template that cannot be used.
       expect(result.exitCode, result.stderr).toBe(1)
-      expect(result.stderr).toContain(`Error [TEMPLATE_INVALID]: ${message}`)
+      expect(result.stderr).toMatch(/Error \[(VALIDATION_FAILED|TEMPLATE_INVALID)\]/)
+      // The build's own check, where it makes paths, for callers that do not validate (the library, deploy's build).
+      await expect(buildProject({templateFile: join(project, 'template.yaml'), reporter: new RecordingReporter()})).rejects.toMatchObject({code: 'TEMPLATE_INVALID', message: expect.stringContaining(message)})
       expect(await readdir(join(project, '.lpack/build/artifacts'))).toEqual([])
     }
   })
