@@ -103,29 +103,40 @@ export class BuildCache {
     /** The project folder: stored paths are relative to it. */
     private readonly projectDir: string,
     private planRecord: PlanRecord | undefined,
+    /** The cache file as it was read (undefined when there was none). */
+    private readonly read: FileIdentity | undefined,
   ) {}
 
   /** The cache of `buildDir` for the project in `projectDir` (the template's folder). */
   static load(buildDir: string, projectDir: string): BuildCache {
     const file = join(buildDir, CACHE_FILE)
     let stored: StoredCache
+    let read: FileIdentity | undefined
     try {
-      // Synchronous: the one read of a no-op build, a few tens of KB.
+      // Synchronous: the one read of a no-op build, a few tens of KB. Written by rename: the stat and the read see
+      // the same file unless another build renamed a new one in between, which isCurrent() then tells.
+      read = identityOf(statSync(file))
       stored = JSON.parse(readFileSync(file, 'utf8')) as StoredCache
     } catch {
-      return new BuildCache(file, projectDir, undefined)
+      return new BuildCache(file, projectDir, undefined, read)
     }
-    if (stored?.version !== CACHE_FILE_VERSION || stored.format !== BUILD_FORMAT_VERSION || !Array.isArray(stored.files)) return new BuildCache(file, projectDir, undefined)
+    if (stored?.version !== CACHE_FILE_VERSION || stored.format !== BUILD_FORMAT_VERSION || !Array.isArray(stored.files)) return new BuildCache(file, projectDir, undefined, read)
     try {
-      return BuildCache.fromStored(file, projectDir, stored)
+      return BuildCache.fromStored(file, projectDir, stored, read)
     } catch {
       // Damaged in a way the checks above do not see (an entry of the wrong shape).
-      return new BuildCache(file, projectDir, undefined)
+      return new BuildCache(file, projectDir, undefined, read)
     }
   }
 
-  private static fromStored(file: string, projectDir: string, stored: StoredCache): BuildCache {
-    const cache = new BuildCache(file, projectDir, stored.plan)
+  /** True when the cache file is still the one this cache was read from (no other build has saved it since). */
+  isCurrent(): boolean {
+    const info = statIfFile(this.file)
+    return info === undefined ? this.read === undefined : this.read !== undefined && sameFile(this.read, info)
+  }
+
+  private static fromStored(file: string, projectDir: string, stored: StoredCache, read: FileIdentity | undefined): BuildCache {
+    const cache = new BuildCache(file, projectDir, stored.plan, read)
     const absolute = absolutePaths(projectDir)
     const stamps = stored.files.map(([path, size, mtimeMs, ctimeMs, ino, sha256]): InputFileStamp => ({file: absolute(path), size, mtimeMs, ctimeMs: ctimeMs === 0 ? mtimeMs : ctimeMs, ino, sha256}))
     for (const [logicalId, unit] of Object.entries(stored.units ?? {})) {
@@ -323,6 +334,14 @@ export function verifyFile(file: string, sha256: string, size: number, seen: Fil
   if (seen && sameFile(seen, info)) return true
   const bytes = readIfFile(file)
   return bytes !== undefined && sha256Hex(bytes) === sha256 ? identityOf(info) : false
+}
+
+function statIfFile(file: string): Stats | undefined {
+  try {
+    return statSync(file, {throwIfNoEntry: false})
+  } catch {
+    return undefined
+  }
 }
 
 function readIfFile(file: string): Buffer | undefined {

@@ -80,40 +80,46 @@ interface UnitOutcome {
  * that fails leaves no manifest, so nothing later trusts a half-finished build.
  */
 export async function buildProject(options: BuildOptions): Promise<BuildResult> {
+  const {reporter} = options
   const templateFile = resolve(options.templateFile)
   const buildDir = resolve(options.buildDir ?? join(dirname(templateFile), DEFAULT_BUILD_DIR))
   const templateBytes = readIfPresent(templateFile)
   // A template that cannot be read says so (loadTemplate throws) before anything is made on disk.
-  const template = templateBytes ? undefined : await loadTemplate(options.templateFile, undefined)
+  let template = templateBytes ? undefined : await loadTemplate(options.templateFile, undefined)
+  // The plan depends only on the template's bytes and the plan options: while they are unchanged, the last
+  // build's plan is reused and the template is not parsed (YAML parsing is a good part of a no-op build).
+  const planOptions: PlanOptions = {only: options.functions, parameters: options.parameters, defaults: options.defaults}
+  const key = templateBytes && planKey(templateFile, templateBytes, planOptions)
+  // Stored paths are relative to the template's folder, the plan's projectDir. Read before the lock is taken (a
+  // template that fails validation makes nothing on disk), and read again under it if another build saved it since.
+  let cache = BuildCache.load(buildDir, dirname(templateFile))
+  // A template is validated as `lpack validate` does before its first build; a reused plan was made from these
+  // very bytes by a build that validated them, so a no-op build does not pay for the schemas again.
+  if ((key ? cache.plan(key) : undefined) === undefined && options.validate === true) {
+    template ??= await loadTemplate(options.templateFile, templateBytes)
+    const {validateBeforeActing} = await import('./validate-step.js')
+    await validateBeforeActing(template, {reporter, doing: 'nothing was built'})
+  }
   prepareBuildDir(buildDir)
   // One build at a time in a build folder: two would replace each other's zips and cache under their feet.
-  const unlock = await lockBuildDir(buildDir, {reporter: options.reporter, signal: options.signal})
+  const unlock = await lockBuildDir(buildDir, {reporter, signal: options.signal})
   try {
     removeLeftovers(buildDir)
-    return await buildLocked(options, {templateFile, buildDir, templateBytes, template})
+    if (!cache.isCurrent()) cache = BuildCache.load(buildDir, dirname(templateFile))
+    return await buildLocked(options, {templateFile, buildDir, templateBytes, template, cache, key, planOptions})
   } finally {
     unlock()
   }
 }
 
-async function buildLocked(options: BuildOptions, paths: {templateFile: string; buildDir: string; templateBytes?: Buffer; template?: Template}): Promise<BuildResult> {
+async function buildLocked(
+  options: BuildOptions,
+  paths: {templateFile: string; buildDir: string; templateBytes?: Buffer; template?: Template; cache: BuildCache; key: string | undefined; planOptions: PlanOptions},
+): Promise<BuildResult> {
   const {reporter} = options
-  const {templateFile, buildDir, templateBytes} = paths
-  // The plan depends only on the template's bytes and the plan options: while they are unchanged, the last
-  // build's plan is reused and the template is not parsed (YAML parsing is a good part of a no-op build).
-  const planOptions: PlanOptions = {only: options.functions, parameters: options.parameters, defaults: options.defaults}
-  const key = templateBytes && planKey(templateFile, templateBytes, planOptions)
-  // Stored paths are relative to the template's folder, the plan's projectDir.
-  const cache = BuildCache.load(buildDir, dirname(templateFile))
+  const {buildDir, templateBytes, cache, key, planOptions} = paths
   const previousPlan = key ? cache.plan(key) : undefined
   let template = paths.template
-  // A template is validated as `lpack validate` does before its first build; a reused plan was made from these
-  // very bytes by a build that validated them, so a no-op build does not pay for the schemas again.
-  if (previousPlan === undefined && options.validate === true) {
-    template ??= await loadTemplate(options.templateFile, templateBytes)
-    const {validateBeforeActing} = await import('./validate-step.js')
-    await validateBeforeActing(template, {reporter, doing: 'nothing was built'})
-  }
   const plan = previousPlan?.plan ?? planBuild((template ??= await loadTemplate(options.templateFile, templateBytes)), planOptions)
   // Logical IDs name files: each is checked before the first path is made of it.
   for (const unit of plan.units) checkLogicalId(unit.logicalId)
