@@ -1,3 +1,5 @@
+import {constants} from 'node:os'
+
 import {Command, Config, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {didYouMean} from '../core/did-you-mean.js'
@@ -19,6 +21,31 @@ export abstract class LpackCommand extends Command {
   private debugEnabled = false
   /** Warnings reported while the command ran: under --json they go into the result document. */
   private readonly warnings: {kind: string; message: string}[] = []
+  /** The signal that interrupted runInterruptible's work, if one did. */
+  private interruptedBy: 'SIGINT' | 'SIGTERM' | undefined
+
+  /**
+   * Runs `work` with a signal that fires on Ctrl-C (SIGINT) or SIGTERM, so it can stop at a safe point and leave
+   * its files consistent. If it then fails with INTERRUPTED, the command exits 128 + the signal's number (130,
+   * 143), as a process killed by the signal would, so scripts and CI see an interruption, not a failure. A second
+   * signal ends the process at once (the handlers are installed once).
+   */
+  protected async runInterruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController()
+    const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+      const handler = () => {
+        this.interruptedBy ??= name
+        controller.abort()
+      }
+      process.once(name, handler)
+      return [name, handler] as const
+    })
+    try {
+      return await work(controller.signal)
+    } finally {
+      for (const [name, handler] of handlers) process.removeListener(name, handler)
+    }
+  }
 
   /**
    * oclif's Command.run without loading the configuration a second time. Handed the Config that oclif's
@@ -98,7 +125,7 @@ export abstract class LpackCommand extends Command {
       if (this.debugEnabled && !isLpackError(error) && error?.stack) lines.push(error.stack)
       process.stderr.write(lines.join('\n') + '\n')
     }
-    this.exit(lpackError.exitCode)
+    this.exit(this.interruptedBy && lpackError.code === 'INTERRUPTED' ? 128 + constants.signals[this.interruptedBy] : lpackError.exitCode)
   }
   /** `--temlate` → "Unknown flag --temlate. Did you mean --template-file?": from this command's own flags. */
   private unknownFlagMessage(flag: string): string {

@@ -21,7 +21,8 @@ export default class Build extends LpackCommand {
   async run(): Promise<BuildResult['manifest']> {
     const {flags} = await this.parse(Build)
     const {buildFromFlags} = await import('../core/build/from-flags.js')
-    const result = await buildFromFlags(flags, {reporter: this.createReporter()})
+    const reporter = this.createReporter()
+    const result = await this.runInterruptible((signal) => buildFromFlags(flags, {reporter, signal}))
     if (!this.jsonEnabled()) {
       const {formatBuildSummary} = await import('../io/build-view.js')
       this.log(formatBuildSummary(result))

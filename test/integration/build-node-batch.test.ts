@@ -112,7 +112,7 @@ describe('lpack build: functions bundled together', () => {
     expect(bundle).not.toContain('never bundled'.toUpperCase())
 
     // A function's cache inputs are what its entry reaches, not everything the run read.
-    const cache = BuildCache.load(join(project, 'batched'))
+    const cache = BuildCache.load(join(project, 'batched'), project)
     const inputs = (id: string) => cache.record(id)!.inputs.map((i) => i.file.slice(project.length + 1))
     expect(inputs('B')).toEqual(['app/package.json', 'app/src/b/index.ts', 'app/src/lib/other.ts'])
     expect(inputs('A')).toEqual([

@@ -109,6 +109,10 @@ async function linkChecker(root: string, owner: string | undefined): Promise<(ab
   }
 }
 
+/**
+ * Files removed while the folder is listed (an editor's temporary file, a watcher's output) are left out: they
+ * are not there. What is there when the zip is written is checked again then.
+ */
 async function walk(
   root: string,
   dir: string,
@@ -117,8 +121,8 @@ async function walk(
   onExcluded: (path: string) => void,
   checkLink?: (absolute: string, path: string) => Promise<void>,
 ): Promise<void> {
-  const entries = await readdir(dir, {withFileTypes: true})
-  for (const entry of entries) {
+  const entries = dir === root ? await readdir(dir, {withFileTypes: true}) : await readdir(dir, {withFileTypes: true}).catch(unlessGone)
+  for (const entry of entries ?? []) {
     const absolute = join(dir, entry.name)
     const path = relative(root, absolute).split(sep).join('/')
     let isDirectory = entry.isDirectory()
@@ -137,11 +141,34 @@ async function walk(
         onExcluded(path)
         continue
       }
+      await checkNameEncoding(dir, entry.name)
+      const info = await stat(absolute).catch(unlessGone)
+      if (!info) continue
       if (entry.isSymbolicLink()) await checkLink?.(absolute, path)
-      const mode = (await stat(absolute)).mode
-      out.push({file: absolute, path, executable: (mode & 0o111) !== 0})
+      out.push({file: absolute, path, executable: (info.mode & 0o111) !== 0})
     }
   }
+}
+
+function unlessGone(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT') return undefined
+  throw error
+}
+
+/**
+ * Refuses a name that is not UTF-8: Node reads it with U+FFFD in place of the bad bytes, a name no file has, and
+ * a zip entry's name must be UTF-8 for Lambda to unpack it as written. Only names holding U+FFFD are looked at
+ * again, as bytes.
+ */
+async function checkNameEncoding(dir: string, name: string): Promise<void> {
+  if (!name.includes('\uFFFD')) return
+  const raw = (await readdir(dir, {encoding: 'buffer'}).catch(unlessGone)) ?? []
+  const bad = raw.find((bytes) => bytes.toString('utf8') === name && !Buffer.from(name, 'utf8').equals(bytes))
+  if (!bad) return
+  const shown = [...bad].map((byte) => (byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`)).join('')
+  throw new LpackError('BUILD_FAILED', `A file name in ${dir} is not valid UTF-8: ${shown}`, {
+    hint: 'Rename the file (zip entry names must be UTF-8), or leave it out of the package with a .lpackignore pattern.',
+  })
 }
 
 /**

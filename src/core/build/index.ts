@@ -1,6 +1,6 @@
 import {availableParallelism} from 'node:os'
 import {createHash} from 'node:crypto'
-import {mkdirSync, mkdtempSync, readFileSync, statSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {rename, rm, writeFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
@@ -11,7 +11,9 @@ import {writeDeterministicZip} from '../package/zip.js'
 import type {Template} from '../template/template.js'
 import {builderFor} from './builders/index.js'
 import {createLimiter, mapWithConcurrency} from '../concurrency.js'
-import {BuildCache, builtTemplateKey, fingerprintText, InputFiles, planKey, type CacheRecord, type InputFileStamp} from './cache.js'
+import {BuildCache, builtTemplateKey, fingerprintText, identityOf, InputFiles, planKey, verifyFile, type CacheRecord, type InputFileStamp} from './cache.js'
+import {makeDirectory} from './directory.js'
+import {lockBuildDir} from './lock.js'
 import {ARTIFACTS_DIR, BUILT_TEMPLATE_FILE, MANIFEST_FILE, type BuildManifest, type ManifestArtifact} from './manifest.js'
 import {planBuild, type PlanOptions} from './plan.js'
 import {rewriteTemplate} from './rewrite.js'
@@ -81,23 +83,46 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const {reporter} = options
   const templateFile = resolve(options.templateFile)
   const buildDir = resolve(options.buildDir ?? join(dirname(templateFile), DEFAULT_BUILD_DIR))
+  const templateBytes = readIfPresent(templateFile)
+  // A template that cannot be read says so (loadTemplate throws) before anything is made on disk.
+  let template = templateBytes ? undefined : await loadTemplate(options.templateFile, undefined)
   // The plan depends only on the template's bytes and the plan options: while they are unchanged, the last
   // build's plan is reused and the template is not parsed (YAML parsing is a good part of a no-op build).
   const planOptions: PlanOptions = {only: options.functions, parameters: options.parameters, defaults: options.defaults}
-  const templateBytes = readIfPresent(templateFile)
   const key = templateBytes && planKey(templateFile, templateBytes, planOptions)
-  const cache = BuildCache.load(buildDir)
-  const previousPlan = key ? cache.plan(key) : undefined
-  let template: Template | undefined
+  // Stored paths are relative to the template's folder, the plan's projectDir. Read before the lock is taken (a
+  // template that fails validation makes nothing on disk), and read again under it if another build saved it since.
+  let cache = BuildCache.load(buildDir, dirname(templateFile))
   // A template is validated as `lpack validate` does before its first build; a reused plan was made from these
   // very bytes by a build that validated them, so a no-op build does not pay for the schemas again.
-  if (previousPlan === undefined && options.validate === true) {
-    template = await loadTemplate(options.templateFile, templateBytes)
+  if ((key ? cache.plan(key) : undefined) === undefined && options.validate === true) {
+    template ??= await loadTemplate(options.templateFile, templateBytes)
     const {validateBeforeActing} = await import('./validate-step.js')
     await validateBeforeActing(template, {reporter, doing: 'nothing was built'})
   }
+  prepareBuildDir(buildDir)
+  // One build at a time in a build folder: two would replace each other's zips and cache under their feet.
+  const unlock = await lockBuildDir(buildDir, {reporter, signal: options.signal})
+  try {
+    removeLeftovers(buildDir)
+    if (!cache.isCurrent()) cache = BuildCache.load(buildDir, dirname(templateFile))
+    return await buildLocked(options, {templateFile, buildDir, templateBytes, template, cache, key, planOptions})
+  } finally {
+    unlock()
+  }
+}
+
+async function buildLocked(
+  options: BuildOptions,
+  paths: {templateFile: string; buildDir: string; templateBytes?: Buffer; template?: Template; cache: BuildCache; key: string | undefined; planOptions: PlanOptions},
+): Promise<BuildResult> {
+  const {reporter} = options
+  const {buildDir, templateBytes, cache, key, planOptions} = paths
+  const previousPlan = key ? cache.plan(key) : undefined
+  let template = paths.template
   const plan = previousPlan?.plan ?? planBuild((template ??= await loadTemplate(options.templateFile, templateBytes)), planOptions)
-  mkdirSync(join(buildDir, ARTIFACTS_DIR), {recursive: true})
+  // Logical IDs name files: each is checked before the first path is made of it.
+  for (const unit of plan.units) checkLogicalId(unit.logicalId)
   const manifestFile = join(buildDir, MANIFEST_FILE)
   for (const skipped of plan.skipped) reporter.emit({level: 'debug', kind: 'build.skip', message: `${skipped.logicalId}: not built (${skipped.reason})`})
 
@@ -105,6 +130,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const session: BuildSession = {plan, buildDir, options, cache, inputs: new InputFiles(options.cache === false ? undefined : cache.stamps)}
   try {
     const {built, upToDate} = await buildUnits(session, manifestFile)
+    throwIfInterrupted(options.signal)
     const artifacts = built.map((o) => o.artifact).sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
     const sizes = checkSizeLimits(plan, artifacts, options.budgets)
     for (const size of sizes) {
@@ -169,6 +195,7 @@ async function buildUnits(session: BuildSession, manifestFile: string): Promise<
   const failures: {logicalId: string; error: unknown}[] = []
   const fail = (unit: BuildUnit, error: unknown): void => {
     failures.push({logicalId: unit.logicalId, error})
+    if (options.signal?.aborted) return
     const message = (error as Error).message
     // Builders' errors usually start with the logical ID already: do not say it twice.
     const line = message.startsWith(`${unit.logicalId}:`) ? message : `${unit.logicalId}: ${message}`
@@ -192,19 +219,30 @@ async function buildUnits(session: BuildSession, manifestFile: string): Promise<
   // stale one. A build where every unit is cached changes no artifact: its manifest stays until it is rewritten.
   const upToDate = stale.length === 0 && failures.length === 0
   if (!upToDate) await rm(manifestFile, {force: true})
+  // The records of the units about to be rebuilt are dropped from the saved cache before their zips are replaced:
+  // a build killed from here on leaves no record that vouches for a zip it may have replaced. (A cached zip is also
+  // hashed again whenever it is not the very file its record saw.) A cache that cannot be saved is reported by the
+  // save at the end.
+  if (session.cache.forget(stale.map((job) => job.unit.logicalId))) await session.cache.save(session.inputs).catch(() => {})
 
   // Phase 2: build what changed — units with the same batch key in one run of their tool, the rest one by one;
   // a batch that fails as a whole is built again unit by unit, so each error names its unit.
   const limit = createLimiter(concurrency)
   const buildAlone = (job: StaleUnit) =>
-    limit(() => buildUnit(job, session)).then(
+    limit(() => {
+      throwIfInterrupted(options.signal)
+      return buildUnit(job, session)
+    }).then(
       (outcome) => void built.push(outcome),
       (error: unknown) => fail(job.unit, error),
     )
   await Promise.all(
     groupBatches(stale, options.batch !== false).map(async (group) => {
       if (group.length > 1) {
-        const outcomes = await limit(() => buildBatch(group, session, concurrency)).catch((error: unknown) => {
+        const outcomes = await limit(() => {
+          throwIfInterrupted(options.signal)
+          return buildBatch(group, session, concurrency)
+        }).catch((error: unknown) => {
           reporter.emit({level: 'debug', kind: 'build.batch-failed', message: `${group.length} units built in one run failed together; building each alone: ${(error as Error).message}`})
           return undefined
         })
@@ -219,6 +257,8 @@ async function buildUnits(session: BuildSession, manifestFile: string): Promise<
       await Promise.all(group.map(buildAlone))
     }),
   )
+  // Interrupted: the units stopped say so, not as failures of their own.
+  throwIfInterrupted(options.signal)
   if (failures.length > 0) {
     failures.sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
     const internal = failures.find((f) => !(f.error instanceof LpackError))
@@ -262,7 +302,11 @@ async function checkCache(unit: BuildUnit, session: BuildSession): Promise<UnitO
     // each with its recorded content: the same inputsHash, without hashing anything.
     const files = builder.discoverInputs ? await builder.discoverInputs(unit, plan) : undefined
     const unchanged = (files === undefined || sameFiles(files, previous.inputs)) && session.inputs.unchanged(previous.inputs)
-    if (unchanged && zipMatches(join(buildDir, zipPath(unit)), previous)) {
+    // The zip is trusted only with the bytes the record hashed: another build's, a copy's or a hand-made zip of the
+    // same size is not. While it is the file the record saw (same inode, size, mtime and ctime) it is not read.
+    const zip = unchanged ? verifyFile(join(buildDir, zipPath(unit)), previous.artifact.sha256, previous.artifact.zippedBytes, previous.zipFile) : false
+    if (zip !== false) {
+      if (zip !== true) session.cache.setRecord({...previous, zipFile: zip})
       options.reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} (cached)`, data: {cached: true}})
       return {
         unit,
@@ -355,7 +399,8 @@ function startUnit(job: StaleUnit, session: BuildSession): {context: BuildContex
     // Made at first use: most units (esbuild bundles) never need one, and a folder made and removed for each
     // of 20 functions costs a build ~10 ms.
     get scratchDir() {
-      return (scratchDir ??= mkdtempSync(join(buildDir, `.scratch-${unit.logicalId}-`)))
+      // The ID shortened: the name must fit in 255 bytes with mkdtemp's suffix.
+      return (scratchDir ??= mkdtempSync(join(buildDir, `.scratch-${unit.logicalId.slice(0, 64)}-`)))
     },
   }
   return {context, cleanUp: async () => void (scratchDir && (await rm(scratchDir, {recursive: true, force: true})))}
@@ -370,7 +415,10 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
   const hashed = session.inputs.hash(plan.projectDir, content.inputFiles, fingerprint)
   if (!hashed) throw new LpackError('BUILD_FAILED', `${unit.logicalId}: an input file disappeared during the build`)
   const zipRelative = zipPath(unit)
+  throwIfInterrupted(options.signal)
   const zip = await writeDeterministicZip(content.entries, join(buildDir, zipRelative))
+  // Right after the rename: the identity that lets the next build trust this zip without reading it.
+  const zipFile = identityOf(statSync(zip.file))
   const artifact: ManifestArtifact = {
     logicalId: unit.logicalId,
     kind: unit.kind,
@@ -391,6 +439,7 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
     inputsHash: hashed.inputsHash,
     inputs: hashed.inputs,
     artifact: storedArtifact,
+    zipFile,
     ...(content.propertyUpdates ? {propertyUpdates: content.propertyUpdates} : {}),
     ...(content.largestInputs ? {largestInputs: content.largestInputs} : {}),
     ...(content.providedElsewhere ? {providedElsewhere: content.providedElsewhere} : {}),
@@ -407,18 +456,79 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
 }
 
 function zipPath(unit: BuildUnit): string {
+  checkLogicalId(unit.logicalId)
   return `${ARTIFACTS_DIR}/${unit.logicalId}.zip`
+}
+
+/** CloudFormation's logical IDs: letters and digits (at most 255 of them). */
+const LOGICAL_ID = /^[A-Za-z0-9]+$/
+const MAX_LOGICAL_ID = 255
+/** `<LogicalId>.zip` must fit a file name (255 bytes on every common file system). */
+const MAX_ZIP_NAME_ID = 251
+
+/**
+ * Refuses a logical ID that is not CloudFormation's letters and digits, or too long to name its zip: a logical
+ * ID becomes part of paths in the build folder, and `../x`, a NUL or 300 characters make no file name (or the
+ * wrong one). The template validator reports the same; the build checks again where it makes paths.
+ */
+function checkLogicalId(logicalId: string): void {
+  if (logicalId.length <= MAX_ZIP_NAME_ID && LOGICAL_ID.test(logicalId)) return
+  const shown = JSON.stringify(logicalId.length > 60 ? `${logicalId.slice(0, 60)}…` : logicalId)
+  if (!LOGICAL_ID.test(logicalId) || logicalId.length > MAX_LOGICAL_ID) {
+    throw new LpackError('TEMPLATE_INVALID', `Logical ID ${shown} is not valid: CloudFormation logical IDs are 1 to 255 letters and digits (A-Z, a-z, 0-9)`, {
+      hint: 'Rename the resource in the template.',
+    })
+  }
+  if (logicalId.length > MAX_ZIP_NAME_ID) {
+    throw new LpackError('TEMPLATE_INVALID', `Logical ID ${shown} has ${logicalId.length} characters: lpack names its zip <LogicalId>.zip, and a file name holds at most ${MAX_ZIP_NAME_ID + 4} bytes`, {
+      hint: `Shorten the resource's logical ID to at most ${MAX_ZIP_NAME_ID} characters.`,
+    })
+  }
+}
+
+/** Stops a build that was interrupted (Ctrl-C, SIGTERM) before it starts more work. */
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new LpackError('INTERRUPTED', 'The build was interrupted; the next build carries on from what was finished', {
+      hint: 'Run the build again.',
+    })
+  }
+}
+
+/**
+ * Makes the build folder (and `artifacts/`), or says why it cannot be one: a file, a device, a folder where
+ * nothing can be made.
+ */
+function prepareBuildDir(buildDir: string): void {
+  try {
+    makeDirectory(join(buildDir, ARTIFACTS_DIR))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'ENOTDIR' || code === 'EEXIST' ? 'it is not a folder, or is inside a file' : (error as Error).message
+    throw new LpackError('USAGE', `Cannot use ${buildDir} as the build folder: ${reason}`, {hint: 'Name a folder with --build-dir (it is made if missing).'})
+  }
+}
+
+/**
+ * Removes what an interrupted build left behind (its temporary files and scratch folders). Called with the
+ * build folder's lock held, so nothing is writing them.
+ */
+function removeLeftovers(buildDir: string): void {
+  for (const [dir, pattern] of [[buildDir, /^\.scratch-|\.tmp$|\.stale$/], [join(buildDir, ARTIFACTS_DIR), /\.tmp$/], [join(buildDir, 'cache'), /\.tmp$/]] as const) {
+    let names: string[]
+    try {
+      names = readdirSync(dir)
+    } catch {
+      continue
+    }
+    for (const name of names) if (pattern.test(name)) rmSync(join(dir, name), {recursive: true, force: true})
+  }
 }
 
 /** True when `files` (in any order, repeats allowed) are the recorded inputs (sorted and unique). */
 function sameFiles(files: readonly string[], recorded: readonly InputFileStamp[]): boolean {
   const unique = [...new Set(files)].sort()
   return unique.length === recorded.length && unique.every((file, index) => file === recorded[index]!.file)
-}
-
-/** A cached zip is trusted only if it is still there with the size it was built with. */
-function zipMatches(zipFile: string, record: CacheRecord): boolean {
-  return statSync(zipFile, {throwIfNoEntry: false})?.size === record.artifact.zippedBytes
 }
 
 /** The template, parsed from the bytes read for the plan key (or read now, when they could not be read). */

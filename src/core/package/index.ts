@@ -1,10 +1,10 @@
-import {writeFile} from 'node:fs/promises'
 import {dirname, extname} from 'node:path'
 
 import type {AwsSession} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
 import {formatBytes} from '../bytes.js'
 import type {Reporter} from '../../io/reporter.js'
+import {checkOutputFile, writeOutputFile} from '../output-file.js'
 import {type BuildOutput, readBuildOutput} from './build-dir.js'
 import {planLocalArtifacts} from './local-artifacts.js'
 import {ensureManagedBucket, managedBucketForbiddenHint} from './managed-bucket.js'
@@ -63,6 +63,7 @@ export const DEFAULT_UPLOAD_CONCURRENCY = 4
  * locations, as `aws cloudformation package` writes them.
  */
 export async function packageBuild(options: PackageOptions): Promise<PackageResult> {
+  if (options.outputFile !== undefined) checkOutputFile(options.outputFile, '--output-template-file')
   const build = options.build ?? (await readBuildOutput(options.buildDir))
   const accountId = await options.aws.accountId().catch(async (error) => {
     const {awsError} = await import('../../aws/errors.js')
@@ -115,7 +116,7 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
     target,
   }
   if (options.outputFile !== undefined) {
-    await writeFile(options.outputFile, await formatTemplate(local.template, options.outputFile))
+    await writeOutputFile(options.outputFile, '--output-template-file', await formatTemplate(local.template, options.outputFile))
     result.outputFile = options.outputFile
   }
   options.reporter.emit({

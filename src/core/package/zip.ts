@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {createReadStream, createWriteStream, statSync} from 'node:fs'
 import {mkdir, readFile, rename, rm, stat} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {dirname, join} from 'node:path'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
@@ -36,6 +36,9 @@ const FILE_MODE = 0o644
 const EXECUTABLE_MODE = 0o755
 /** The file-type bits of a regular file, stored with the mode so unzip restores a file. */
 const REGULAR_FILE = 0o100000
+
+/** Temporary zips made by this process, for unique names. */
+let tempFiles = 0
 
 /** Files larger than this are streamed into the zip instead of read into memory. */
 const STREAM_THRESHOLD_BYTES = 1024 * 1024
@@ -73,7 +76,8 @@ export async function writeDeterministicZip(entries: readonly ZipEntry[], outFil
   const sorted = [...entries].sort((a, b) => compareZipPaths(a.path, b.path))
   // The folder is usually there (a build's artifacts/): a sync stat spares each zip a thread-pool round trip.
   if (!statSync(dirname(outFile), {throwIfNoEntry: false})?.isDirectory()) await mkdir(dirname(outFile), {recursive: true})
-  const tempFile = `${outFile}.${process.pid}.${Date.now()}.tmp`
+  // A short name beside the zip (the zip's own name may be near the 255-byte limit); unique in this process.
+  const tempFile = join(dirname(outFile), `.zip-${process.pid}-${++tempFiles}.tmp`)
   let unzippedBytes = 0
   try {
     const zip = new ZipFile()
@@ -122,6 +126,14 @@ export async function writeDeterministicZip(entries: readonly ZipEntry[], outFil
     return {file: outFile, sha256: hash.digest('hex'), zippedBytes, unzippedBytes, files: sorted.length}
   } catch (error) {
     await rm(tempFile, {force: true})
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
+      const path = (error as NodeJS.ErrnoException).path
+      throw new LpackError('BUILD_FAILED', `${path ?? 'A file'} changed while the build was reading it (${code}); ${outFile} was not written`, {
+        hint: 'Build again once nothing else is changing the code folder.',
+        cause: error,
+      })
+    }
     throw error
   }
 }

@@ -1,6 +1,5 @@
-import {writeFile} from 'node:fs/promises'
-
 import {LpackError} from '../../errors.js'
+import {checkOutputFile, writeOutputFile} from '../output-file.js'
 import {loadTemplateFile, templateInvalidError} from '../template/load.js'
 import {transformTemplate, type UnsupportedConstruct} from './index.js'
 
@@ -31,6 +30,7 @@ export interface TransformFileResult {
  */
 export async function transformFile(options: TransformFileOptions): Promise<TransformFileResult> {
   const parameters = parseParameterOverrides(options.parameterOverrides ?? [])
+  if (options.outputFile) checkOutputFile(options.outputFile, '--output')
   const loaded = await loadTemplateFile(options.templateFile)
   if (!loaded.template || loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw templateInvalidError(options.templateFile, loaded.diagnostics)
   const result = transformTemplate(loaded.template.value, {parameters, region: options.region})
@@ -45,7 +45,7 @@ export async function transformFile(options: TransformFileOptions): Promise<Tran
     })
   }
   const text = options.format === 'json' ? JSON.stringify(result.template, null, 2) + '\n' : await toYaml(result.template)
-  if (options.outputFile) await writeFile(options.outputFile, text)
+  if (options.outputFile) await writeOutputFile(options.outputFile, '--output', text)
   return {templateFile: options.templateFile, outputFile: options.outputFile, format: options.format, template: result.template, text}
 }
 
