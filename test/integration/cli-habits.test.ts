@@ -1,7 +1,21 @@
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
 import {editDistance} from '../../src/core/did-you-mean.js'
 import {runLpack} from '../support/cli.js'
+
+const TWO_FUNCTIONS = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  First:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: app.handler, Runtime: nodejs24.x}
+  Second:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: app.handler, Runtime: nodejs24.x}
+`
 
 // A SAM user's habits (#17.4): `lpack help`, and typos answered in one short line with the nearest name.
 describe("a SAM user's habits (#17.4)", () => {
@@ -34,6 +48,24 @@ describe("a SAM user's habits (#17.4)", () => {
     const json = await runLpack(['validate', '--formt', 'json', '--json'])
     expect(json.exitCode).toBe(2)
     expect(JSON.parse(json.stdout).error).toMatchObject({code: 'USAGE', message: 'Unknown flag "--formt". Did you mean --format?'})
+  })
+
+  it("SAM's spellings: `lpack build Fn` builds that function; --use-container says lpack needs none (exit 2)", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'lpack-habits-'))
+    try {
+      writeFileSync(join(project, 'template.yaml'), TWO_FUNCTIONS)
+      mkdirSync(join(project, 'src'))
+      writeFileSync(join(project, 'src/app.js'), 'exports.handler = async () => 1\n')
+      const one = await runLpack(['build', 'First', '--json'], {cwd: project})
+      expect(one.exitCode, one.stderr).toBe(0)
+      expect(JSON.parse(one.stdout).artifacts.map((a: {logicalId: string}) => a.logicalId)).toEqual(['First'])
+      const container = await runLpack(['build', '--use-container'], {cwd: project})
+      expect(container.exitCode).toBe(2)
+      expect(container.stderr).toContain('lpack builds without containers')
+      expect(container.stderr).toContain('Drop --use-container')
+    } finally {
+      rmSync(project, {recursive: true, force: true})
+    }
   })
 
   it('counts a swap of neighbouring letters as one edit', () => {
