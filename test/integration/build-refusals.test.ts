@@ -108,7 +108,7 @@ Resources:
     const error = await buildProject({templateFile: join(dir, 'template.json'), validate: false, reporter: new RecordingReporter()}).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(LpackError)
     expect((error as LpackError).code).toBe('TEMPLATE_INVALID')
-    expect((error as LpackError).message).toBe('Logical ID "../../Escaped" must contain only letters and digits')
+    expect((error as LpackError).message).toBe('Logical ID "../../Escaped" is not valid: CloudFormation logical IDs are 1 to 255 letters and digits (A-Z, a-z, 0-9)')
     expect(await readdir(root)).not.toContain('Escaped.zip')
     expect(await readdir(join(dir, '.lpack')).catch(() => [])).not.toContain('Escaped.zip')
   })

@@ -15,7 +15,7 @@ import {BuildCache, builtTemplateKey, fingerprintText, identityOf, InputFiles, p
 import {makeDirectory} from './directory.js'
 import {lockBuildDir} from './lock.js'
 import {ARTIFACTS_DIR, BUILT_TEMPLATE_FILE, MANIFEST_FILE, type BuildManifest, type ManifestArtifact} from './manifest.js'
-import {planBuild, type PlanOptions} from './plan.js'
+import {checkLogicalId, planBuild, type PlanOptions} from './plan.js'
 import {rewriteTemplate} from './rewrite.js'
 import {checkSizeLimits, type SizeBudgets, type SizeReport} from './size.js'
 import type {BuildContext, BuildPlan, BuildUnit, BuiltContent, RuntimeBuilder} from './types.js'
@@ -458,32 +458,6 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
 function zipPath(unit: BuildUnit): string {
   checkLogicalId(unit.logicalId)
   return `${ARTIFACTS_DIR}/${unit.logicalId}.zip`
-}
-
-/** CloudFormation's logical IDs: letters and digits (at most 255 of them). */
-const LOGICAL_ID = /^[A-Za-z0-9]+$/
-const MAX_LOGICAL_ID = 255
-/** `<LogicalId>.zip` must fit a file name (255 bytes on every common file system). */
-const MAX_ZIP_NAME_ID = 251
-
-/**
- * Refuses a logical ID that is not CloudFormation's letters and digits, or too long to name its zip: a logical
- * ID becomes part of paths in the build folder, and `../x`, a NUL or 300 characters make no file name (or the
- * wrong one). The template validator reports the same; the build checks again where it makes paths.
- */
-function checkLogicalId(logicalId: string): void {
-  if (logicalId.length <= MAX_ZIP_NAME_ID && LOGICAL_ID.test(logicalId)) return
-  const shown = JSON.stringify(logicalId.length > 60 ? `${logicalId.slice(0, 60)}…` : logicalId)
-  if (!LOGICAL_ID.test(logicalId) || logicalId.length > MAX_LOGICAL_ID) {
-    throw new LpackError('TEMPLATE_INVALID', `Logical ID ${shown} is not valid: CloudFormation logical IDs are 1 to 255 letters and digits (A-Z, a-z, 0-9)`, {
-      hint: 'Rename the resource in the template.',
-    })
-  }
-  if (logicalId.length > MAX_ZIP_NAME_ID) {
-    throw new LpackError('TEMPLATE_INVALID', `Logical ID ${shown} has ${logicalId.length} characters: lpack names its zip <LogicalId>.zip, and a file name holds at most ${MAX_ZIP_NAME_ID + 4} bytes`, {
-      hint: `Shorten the resource's logical ID to at most ${MAX_ZIP_NAME_ID} characters.`,
-    })
-  }
 }
 
 /** Stops a build that was interrupted (Ctrl-C, SIGTERM) before it starts more work. */

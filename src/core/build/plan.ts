@@ -17,7 +17,6 @@ export interface PlanOptions {
 }
 
 /** CloudFormation's logical ID pattern. */
-const LOGICAL_ID = /^[A-Za-z0-9]+$/
 
 /**
  * Decides what `lpack build` builds: every function and layer whose code is a local path. Pure — it reads
@@ -33,11 +32,7 @@ export function planBuild(template: Template, options: PlanOptions = {}): BuildP
   for (const resource of [...resolved.functions, ...resolved.layers].sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0))) {
     const {logicalId, kind, serverless: isServerless, properties, metadata} = resource
     // The logical ID names the zip and the scratch folder: `../x` in a JSON template must not become a path.
-    if (!LOGICAL_ID.test(logicalId)) {
-      throw new LpackError('TEMPLATE_INVALID', `Logical ID ${JSON.stringify(logicalId)} must contain only letters and digits`, {
-        hint: 'CloudFormation logical IDs are alphanumeric (A–Z, a–z, 0–9); rename the resource.',
-      })
-    }
+    checkLogicalId(logicalId)
     const codeProperty = kind === 'function' ? (isServerless ? 'CodeUri' : 'Code') : isServerless ? 'ContentUri' : 'Content'
     if (kind === 'function' && (properties.PackageType === 'Image' || properties.ImageUri !== undefined)) {
       skipped.push({logicalId, reason: 'container image'})
@@ -131,4 +126,30 @@ function asRecord(value: unknown): Record<string, unknown> {
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : []
+}
+
+/** CloudFormation's logical IDs: letters and digits (at most 255 of them). */
+const LOGICAL_ID = /^[A-Za-z0-9]+$/
+const MAX_LOGICAL_ID = 255
+/** `<LogicalId>.zip` must fit a file name (255 bytes on every common file system). */
+const MAX_ZIP_NAME_ID = 251
+
+/**
+ * Refuses a logical ID that is not CloudFormation's letters and digits, or too long to name its zip: a logical
+ * ID becomes part of paths in the build folder, and `../x`, a NUL or 300 characters make no file name (or the
+ * wrong one). The template validator reports the same; the build checks again where it makes paths.
+ */
+export function checkLogicalId(logicalId: string): void {
+  if (logicalId.length <= MAX_ZIP_NAME_ID && LOGICAL_ID.test(logicalId)) return
+  const shown = JSON.stringify(logicalId.length > 60 ? `${logicalId.slice(0, 60)}…` : logicalId)
+  if (!LOGICAL_ID.test(logicalId) || logicalId.length > MAX_LOGICAL_ID) {
+    throw new LpackError('TEMPLATE_INVALID', `Logical ID ${shown} is not valid: CloudFormation logical IDs are 1 to 255 letters and digits (A-Z, a-z, 0-9)`, {
+      hint: 'Rename the resource in the template.',
+    })
+  }
+  if (logicalId.length > MAX_ZIP_NAME_ID) {
+    throw new LpackError('TEMPLATE_INVALID', `Logical ID ${shown} has ${logicalId.length} characters: lpack names its zip <LogicalId>.zip, and a file name holds at most ${MAX_ZIP_NAME_ID + 4} bytes`, {
+      hint: `Shorten the resource's logical ID to at most ${MAX_ZIP_NAME_ID} characters.`,
+    })
+  }
 }
