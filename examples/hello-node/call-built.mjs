@@ -1,7 +1,7 @@
 // After `lpack build`: prints the build manifest, then unpacks the built zip as Lambda would and calls the
 // handler the built template names, in this plain Node.js process.
 import {once} from 'node:events'
-import {createWriteStream} from 'node:fs'
+import {createWriteStream, existsSync} from 'node:fs'
 import {mkdtemp, mkdir, readFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -22,7 +22,9 @@ for (const artifact of manifest.artifacts.filter((a) => a.kind === 'function')) 
   await unzip(await readFile(new URL(artifact.zip, buildDir)), taskDir)
   const handler = template.Resources[artifact.logicalId].Properties.Handler
   const [file, exportName] = [handler.slice(0, handler.lastIndexOf('.')), handler.slice(handler.lastIndexOf('.') + 1)]
-  const module = await import(pathToFileURL(join(taskDir, `${file}.js`)).href)
+  // As Lambda's Node.js runtime does: file.js, else file.mjs, else file.cjs (an ES module entry is built as .mjs).
+  const entry = ['.js', '.mjs', '.cjs'].map((extension) => join(taskDir, `${file}${extension}`)).find((path) => existsSync(path))
+  const module = await import(pathToFileURL(entry).href)
   console.log(`${artifact.logicalId} (${handler}) →`, await module[exportName]({name: 'lpack'}))
 }
 
