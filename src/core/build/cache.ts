@@ -1,13 +1,13 @@
 // A namespace import: crypto.hash is missing before Node 20.12, where a named import of it fails to link.
 import * as crypto from 'node:crypto'
 import {readFileSync, statSync, type Stats} from 'node:fs'
-import {rename, writeFile} from 'node:fs/promises'
 import {dirname, join, relative, resolve, sep} from 'node:path'
 
 import {lpackVersion} from '../../version.js'
 import {makeDirectory} from './directory.js'
 import type {ManifestArtifact} from './manifest.js'
 import type {BuildPlan, BuiltContent} from './types.js'
+import {toPosixPath, writeFileAtomically} from '../fs-paths.js'
 
 /** Bump when the build output for the same inputs changes (a new zip layout, a new default). */
 export const BUILD_FORMAT_VERSION = 1
@@ -227,9 +227,7 @@ export class BuildCache {
     }
     const stored: StoredCache = {version: CACHE_FILE_VERSION, format: BUILD_FORMAT_VERSION, ...(this.planRecord ? {plan: this.planRecord} : {}), files, units}
     makeDirectory(join(this.file, '..'))
-    const temp = `${this.file}.${process.pid}.tmp`
-    await writeFile(temp, JSON.stringify(stored) + '\n')
-    await rename(temp, this.file)
+    await writeFileAtomically(this.file, JSON.stringify(stored) + '\n')
     this.changed = false
   }
 }
@@ -303,7 +301,7 @@ export class InputFiles {
       if (line === undefined) {
         // Input paths are absolute and normalized: one under the project is its relative path with the prefix cut.
         const path = file.startsWith(prefix) ? file.slice(prefix.length) : relative(root, file)
-        this.lines.set(file, (line = `\n${sep === '/' ? path : path.split(sep).join('/')}\0${stamp.sha256}`))
+        this.lines.set(file, (line = `\n${toPosixPath(path)}\0${stamp.sha256}`))
       }
       text += line
     }
@@ -377,7 +375,7 @@ function absolutePaths(projectDir: string): (path: string) => string {
 /** An absolute path as stored: relative to the project folder, with forward slashes. */
 function projectPath(prefix: string, projectDir: string, file: string): string {
   const path = file.startsWith(prefix) ? file.slice(prefix.length) : relative(projectDir, file)
-  return sep === '/' ? path : path.split(sep).join('/')
+  return toPosixPath(path)
 }
 
 /**

@@ -1,10 +1,11 @@
 import {statSync} from 'node:fs'
 import {readdir, readFile, realpath, stat} from 'node:fs/promises'
-import {isAbsolute, join, relative, sep} from 'node:path'
+import {isAbsolute, join, relative} from 'node:path'
 
 import ignore, {type Ignore} from 'ignore'
 
 import {LpackError} from '../../errors.js'
+import {toPosixPath} from '../fs-paths.js'
 
 /** Never part of a deployment package. */
 export const ALWAYS_EXCLUDED = ['.git/', '.hg/', '.svn/', '.lpack/', '.aws-sam/', '.DS_Store', 'Thumbs.db']
@@ -124,7 +125,7 @@ async function walk(
   const entries = dir === root ? await readdir(dir, {withFileTypes: true}) : await readdir(dir, {withFileTypes: true}).catch(unlessGone)
   for (const entry of entries ?? []) {
     const absolute = join(dir, entry.name)
-    const path = relative(root, absolute).split(sep).join('/')
+    const path = toPosixPath(relative(root, absolute))
     let isDirectory = entry.isDirectory()
     let isFile = entry.isFile()
     if (entry.isSymbolicLink()) {

@@ -1,7 +1,7 @@
 import {availableParallelism} from 'node:os'
 import {createHash} from 'node:crypto'
 import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
-import {rename, rm, writeFile} from 'node:fs/promises'
+import {rm} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
@@ -19,6 +19,7 @@ import {checkLogicalId, planBuild, type PlanOptions} from './plan.js'
 import {rewriteTemplate} from './rewrite.js'
 import {checkSizeLimits, type SizeBudgets, type SizeReport} from './size.js'
 import type {BuildContext, BuildPlan, BuildUnit, BuiltContent, RuntimeBuilder} from './types.js'
+import {writeFileAtomically as writeAtomically} from '../fs-paths.js'
 
 export const DEFAULT_BUILD_DIR = '.lpack/build'
 
@@ -528,12 +529,6 @@ function readIfPresent(file: string): Buffer | undefined {
 
 function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex')
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`
-  await writeFile(temp, text)
-  await rename(temp, file)
 }
 
 function formatSizeLine(size: SizeReport): string {

@@ -1,7 +1,8 @@
-import {isAbsolute, relative, resolve, sep} from 'node:path'
+import {isAbsolute, relative, resolve} from 'node:path'
 
 import {findLocalPaths, setAtPath} from '../template/local-paths.js'
 import type {ManifestArtifact} from './manifest.js'
+import {toPosixPath} from '../fs-paths.js'
 
 /**
  * The template of the build directory: every built function and layer points at its zip (relative to the
@@ -23,7 +24,7 @@ export function rewriteTemplate(
   const result = structuredClone(templateValue)
   if (projectDir !== undefined) {
     for (const ref of findLocalPaths(result, {includeCode: false})) {
-      if (!isAbsolute(ref.value)) setAtPath(result, ref.path, relative(buildDir, resolve(projectDir, ref.value)).split(sep).join('/') || '.')
+      if (!isAbsolute(ref.value)) setAtPath(result, ref.path, toPosixPath(relative(buildDir, resolve(projectDir, ref.value))) || '.')
     }
   }
   const resources = (result.Resources ?? {}) as Record<string, {Properties?: Record<string, unknown>}>
@@ -31,7 +32,7 @@ export function rewriteTemplate(
     const resource = resources[artifact.logicalId]
     if (!resource) continue
     resource.Properties = {...(resource.Properties ?? {}), ...(propertyUpdates ?? {})}
-    resource.Properties[codeProperty] = relative(buildDir, zipPath(artifact)).split(sep).join('/')
+    resource.Properties[codeProperty] = toPosixPath(relative(buildDir, zipPath(artifact)))
   }
   const globalsFunction = (result.Globals as Record<string, Record<string, unknown>> | undefined)?.Function
   if (globalsFunction && 'Metadata' in globalsFunction) delete globalsFunction.Metadata

@@ -1,4 +1,4 @@
-import {readFile, rename, writeFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 
 import {isDocument, parseDocument} from 'yaml'
@@ -11,6 +11,7 @@ import {parseKeyValues} from '../config/values.js'
 import {isObject} from '../json.js'
 import {loadTemplateFile, templateInvalidError} from '../template/load.js'
 import {DEPLOY_KEYS} from './from-flags.js'
+import {writeFileAtomically} from '../fs-paths.js'
 
 /** One question of `lpack deploy --guided`, with the answer offered when the user just presses Enter. */
 export type GuidedQuestion =
@@ -121,9 +122,7 @@ export async function guidedDeployFlags(flags: RawFlags, io: GuidedIo): Promise<
   if (guided.save) {
     const file = typeof flags['config-file'] === 'string' ? flags['config-file'] : join(projectDir, LPACK_CONFIG_FILE)
     const existing = await readFile(file, 'utf8').catch(() => undefined)
-    const temp = `${file}.${process.pid}.tmp`
-    await writeFile(temp, guidedConfigText(existing, guided))
-    await rename(temp, file)
+    await writeFileAtomically(file, guidedConfigText(existing, guided))
     io.reporter.emit({level: 'info', kind: 'deploy.guided-saved', message: `Saved to ${file} (environment ${guided.env}): next time, lpack deploy${guided.env === DEFAULT_CONFIG_ENV ? '' : ` --config-env ${guided.env}`}`, data: {file, env: guided.env}})
   }
   const parameters = guided.deploy['parameter-overrides'] as Record<string, string> | undefined

@@ -1,9 +1,10 @@
 import {lstat, mkdir, readdir, readFile, writeFile} from 'node:fs/promises'
-import {basename, join, relative, resolve, sep} from 'node:path'
+import {basename, join, relative, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {packageRoot} from '../../version.js'
+import {toPosixPath} from '../fs-paths.js'
 
 /** The starters `lpack init` can write, each a folder of templates/. */
 export const STARTERS = ['node-ts', 'python', 'java', 'provided'] as const
@@ -99,7 +100,7 @@ async function readStarter(folder: string, prefix = ''): Promise<StarterFile[]> 
     const path = prefix ? `${prefix}/${entry.name}` : entry.name
     const full = join(folder, entry.name)
     if (entry.isDirectory()) files.push(...(await readStarter(full, path)))
-    else if (entry.isFile()) files.push({path: path.split(sep).join('/'), content: await readFile(full), executable: ((await lstat(full)).mode & 0o111) !== 0})
+    else if (entry.isFile()) files.push({path: toPosixPath(path), content: await readFile(full), executable: ((await lstat(full)).mode & 0o111) !== 0})
   }
   return files
 }

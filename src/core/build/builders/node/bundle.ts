@@ -14,6 +14,7 @@ import type {ZipEntry} from '../../../package/zip.js'
 import {assertCodeFolder, commonJsExports, findSourceFile, parseNodeHandler, type NodeHandler} from './handler.js'
 import {findUp, installProductionPackages, isNativePackage, layerProvidedPackages, LOCKFILE_NAMES} from './packages.js'
 import {esbuildOptions, nodeMajorVersion, resolveNodeBundleSettings, type NodeBundleSettings} from './settings.js'
+import {toPosixPath} from '../../../fs-paths.js'
 
 const require = createRequire(import.meta.url)
 
@@ -630,6 +631,4 @@ function largestInputs(metafile: Metafile): {path: string; bytes: number}[] {
     .slice(0, 10)
 }
 
-function toPosix(path: string): string {
-  return path.split(sep).join('/')
-}
+const toPosix = toPosixPath

@@ -8,6 +8,7 @@ import {isFile, listSourceFiles, type SourceFile} from '../../files.js'
 import {lastLines, runTool} from '../../run-tool.js'
 import type {Architecture, BuildPlan, BuildUnit} from '../../types.js'
 import {nodeMajorVersion} from './settings.js'
+import {toPosixPath} from '../../../fs-paths.js'
 
 export const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json']
 
@@ -224,9 +225,7 @@ function specFor(entry: LockEntry, rootDir: string): string {
   return entry.version ?? '*'
 }
 
-function toKey(path: string): string {
-  return path.split(sep).join('/')
-}
+const toKey = toPosixPath
 
 async function runNpmCi(cwd: string, request: InstallRequest): Promise<void> {
   const args = ['ci', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', '--loglevel=error', '--os=linux', `--cpu=${request.architecture === 'arm64' ? 'arm64' : 'x64'}`]
