@@ -85,13 +85,7 @@ function isSamConfigFile(file: string): boolean {
 }
 
 async function readLpackConfig(text: string, file: string, envName: string, options: LoadConfigOptions): Promise<Omit<LoadedConfig, 'file'> | undefined> {
-  const {parse} = await import('yaml')
-  let document: unknown
-  try {
-    document = parse(text)
-  } catch (error) {
-    throw new LpackError('CONFIG_INVALID', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`)
-  }
+  const document = await parseYamlConfig(text, file)
   if (!isObject(document) || (document.version !== undefined && document.version !== 1)) {
     throw new LpackError('CONFIG_INVALID', `${file} must be a mapping with \`version: 1\` and \`environments\``)
   }
@@ -127,14 +121,18 @@ async function parseToml(text: string, file: string): Promise<Record<string, unk
   }
 }
 
-async function parseSamYaml(text: string, file: string): Promise<Record<string, unknown>> {
+/** A YAML config file's content; a syntax error is CONFIG_INVALID naming the file. */
+async function parseYamlConfig(text: string, file: string): Promise<unknown> {
   const {parse} = await import('yaml')
-  let document: unknown
   try {
-    document = parse(text)
+    return parse(text)
   } catch (error) {
     throw new LpackError('CONFIG_INVALID', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`)
   }
+}
+
+async function parseSamYaml(text: string, file: string): Promise<Record<string, unknown>> {
+  const document = await parseYamlConfig(text, file)
   // An empty file is an empty config, as SAM reads it.
   if (document === null || document === undefined) return {}
   if (!isObject(document)) throw new LpackError('CONFIG_INVALID', `${file} must be a mapping with \`version: 0.1\` and environments`)
