@@ -15,6 +15,12 @@
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {STSClient} from '@aws-sdk/client-sts'
+import type {LambdaClient} from '@aws-sdk/client-lambda'
+import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
+import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
+import type {SQSClient} from '@aws-sdk/client-sqs'
+import type {SNSClient} from '@aws-sdk/client-sns'
+import type {CodeDeployClient} from '@aws-sdk/client-codedeploy'
 
 import {LpackError} from '../errors.js'
 import {ENDPOINT_OF_ERROR} from './errors.js'
@@ -92,6 +98,35 @@ export async function createStsClient(options: AwsOptions): Promise<STSClient> {
   return withEndpointOnErrors(new STSClient(commonConfig(options)))
 }
 
+export async function createLambdaClient(options: AwsOptions): Promise<LambdaClient> {
+  const {LambdaClient} = await import('@aws-sdk/client-lambda')
+  return withEndpointOnErrors(new LambdaClient(commonConfig(options)))
+}
+
+export async function createCloudWatchClient(options: AwsOptions): Promise<CloudWatchClient> {
+  const {CloudWatchClient} = await import('@aws-sdk/client-cloudwatch')
+  return withEndpointOnErrors(new CloudWatchClient(commonConfig(options)))
+}
+
+export async function createCloudWatchLogsClient(options: AwsOptions): Promise<CloudWatchLogsClient> {
+  const {CloudWatchLogsClient} = await import('@aws-sdk/client-cloudwatch-logs')
+  return withEndpointOnErrors(new CloudWatchLogsClient(commonConfig(options)))
+}
+
+export async function createSqsClient(options: AwsOptions): Promise<SQSClient> {
+  const {SQSClient} = await import('@aws-sdk/client-sqs')
+  return withEndpointOnErrors(new SQSClient(commonConfig(options)))
+}
+
+export async function createSnsClient(options: AwsOptions): Promise<SNSClient> {
+  const {SNSClient} = await import('@aws-sdk/client-sns')
+  return withEndpointOnErrors(new SNSClient(commonConfig(options)))
+}
+
+export async function createCodeDeployClient(options: AwsOptions): Promise<CodeDeployClient> {
+  const {CodeDeployClient} = await import('@aws-sdk/client-codedeploy')
+  return withEndpointOnErrors(new CodeDeployClient(commonConfig(options)))
+}
 
 interface ClientWithMiddleware {
   middlewareStack: {add(middleware: unknown, options: {step: 'finalizeRequest'; priority: 'low'; name: string}): void}
@@ -123,6 +158,12 @@ export class AwsSession {
   private s3Client?: Promise<S3Client>
   private cloudFormationClient?: Promise<CloudFormationClient>
   private account?: Promise<string>
+  private lambdaClient?: Promise<LambdaClient>
+  private cloudWatchClient?: Promise<CloudWatchClient>
+  private cloudWatchLogsClient?: Promise<CloudWatchLogsClient>
+  private sqsClient?: Promise<SQSClient>
+  private snsClient?: Promise<SNSClient>
+  private codeDeployClient?: Promise<CodeDeployClient>
 
   constructor(readonly options: AwsOptions) {}
 
@@ -136,6 +177,30 @@ export class AwsSession {
 
   cloudFormation(): Promise<CloudFormationClient> {
     return (this.cloudFormationClient ??= createCloudFormationClient(this.options))
+  }
+
+  lambda(): Promise<LambdaClient> {
+    return (this.lambdaClient ??= createLambdaClient(this.options))
+  }
+
+  cloudWatch(): Promise<CloudWatchClient> {
+    return (this.cloudWatchClient ??= createCloudWatchClient(this.options))
+  }
+
+  cloudWatchLogs(): Promise<CloudWatchLogsClient> {
+    return (this.cloudWatchLogsClient ??= createCloudWatchLogsClient(this.options))
+  }
+
+  sqs(): Promise<SQSClient> {
+    return (this.sqsClient ??= createSqsClient(this.options))
+  }
+
+  sns(): Promise<SNSClient> {
+    return (this.snsClient ??= createSnsClient(this.options))
+  }
+
+  codeDeploy(): Promise<CodeDeployClient> {
+    return (this.codeDeployClient ??= createCodeDeployClient(this.options))
   }
 
   /** The caller's account id (STS GetCallerIdentity): S3 calls then name it as ExpectedBucketOwner. */
