@@ -29,6 +29,7 @@ export default tseslint.config(
   // DESIGN.md: commands → core → aws, io. Core never imports oclif nor the CLI; commands never talk to AWS.
   boundary(['src/core/**'], ['@oclif/*', '**/commands/**', '**/cli/**'], 'core never imports oclif or the CLI layer (DESIGN.md): take typed options, return results, emit events.'),
   boundary(['src/commands/**'], ['@aws-sdk/*', 'esbuild'], 'commands are thin adapters (STYLE.md): AWS and builds are reached through src/core.'),
+  boundary(['src/local/**'], ['@oclif/*', '**/commands/**', '**/cli/**'], 'src/local is the local AWS, a library the commands start: no CLI framework (DESIGN.md).'),
   boundary(['src/aws/**'], ['@oclif/*', '**/commands/**', '**/cli/**', '**/core/**', '**/io/**'], 'src/aws is the door to AWS: it knows nothing of the CLI, core or rendering.'),
   boundary(['src/io/**'], ['@oclif/*', '**/commands/**', '**/cli/**', '@aws-sdk/*'], 'src/io renders events and results: no CLI framework, no AWS.'),
 )

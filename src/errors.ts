@@ -43,6 +43,9 @@ const CODES = {
   AWS_ERROR: EXIT.failed,
   INVOKE_FAILED: EXIT.failed,
   TRAFFIC_ROLLED_BACK: EXIT.failed,
+  // A program lpack needs is not installed (python3, moto for `lpack local`): the message says how to install it.
+  DEPENDENCY_MISSING: EXIT.failed,
+  LOCAL_AWS_FAILED: EXIT.failed,
   // declined (exit 3)
   DECLINED: EXIT.declined,
   // interrupted (exit 130): Ctrl-C, acted on
