@@ -30,9 +30,9 @@ export const MOTO_REGION = 'us-east-1'
  * The local AWS as a user starts it: `lpack local start --port 0` of the built CLI (moto with lpack's fixes behind
  * lpack's front server, src/local), in the foreground, stopped with SIGTERM. Its state folder is a temporary one.
  */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: {env?: NodeJS.ProcessEnv} = {}): Promise<MotoServer> {
   const stateDir = await mkdtemp(join(tmpdir(), 'lpack-local-'))
-  const child = spawn(process.execPath, [LPACK_BIN, 'local', 'start', '--port', '0', '--state-dir', stateDir], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true', NO_COLOR: '1'}})
+  const child = spawn(process.execPath, [LPACK_BIN, 'local', 'start', '--port', '0', '--state-dir', stateDir], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true', NO_COLOR: '1', ...options.env}})
   const endpoint = await waitForEndpoint(child)
   return {
     endpoint,

@@ -9,14 +9,16 @@ as its dispatcher and S3 are ready, and the CloudFormation and Lambda fixes are 
 request for a service other than S3 waits for them (moto itself loads a service's backend on its first request).
 
 What this adds to moto:
-- ``AWS::Lambda::Alias`` and ``AWS::Lambda::EventInvokeConfig`` from CloudFormation (moto has the Lambda API for
-  them, but no CloudFormation model). moto finds resource types through ``CloudFormationModel.__subclasses__()``,
+- ``AWS::Lambda::Alias``, ``AWS::Lambda::EventInvokeConfig`` and ``AWS::CloudWatch::Alarm`` from CloudFormation (moto
+  has the API for them, but no CloudFormation model). moto finds resource types through ``CloudFormationModel.__subclasses__()``,
   so defining the class registers it.
 - A function's ``DeadLetterConfig`` is kept (from CloudFormation and the API) and returned by GetFunction.
 - A failing resource during ExecuteChangeSet behaves as in CloudFormation: the call succeeds, the resource gets a
   ``*_FAILED`` event with the service's reason, and the stack ends in ``ROLLBACK_COMPLETE`` (create) or
   ``UPDATE_ROLLBACK_COMPLETE`` (update). moto 5.2.1 instead answers the ExecuteChangeSet call with the error and
   leaves the stack ``UPDATE_IN_PROGRESS``.
+- An update creates and modifies resources in dependency order and removes replaced ones last, as CloudFormation
+  does (moto removes, adds, then modifies: a new AutoPublishAlias version would be published from the old code).
 - Per-resource stack events while a change set executes (moto only records stack-level events).
 - ``Fn::GetAtt <Version>.Version`` for AWS::Lambda::Version (what SAM's AutoPublishAlias aliases point at).
 - A CREATE change set for a stack in REVIEW_IN_PROGRESS reuses that stack, as CloudFormation does (moto makes a
@@ -136,16 +138,17 @@ def _apply_service_fixes() -> None:
 
 
 def _define_service_fixes() -> None:
-    global LambdaAliasModel, LambdaEventInvokeConfigModel
+    # Module globals: moto finds the models through CloudFormationModel.__subclasses__(), which holds weak references.
+    global LambdaAliasModel, LambdaEventInvokeConfigModel, CloudWatchAlarmModel
     from moto.awslambda.models import LambdaFunction, LambdaVersion, lambda_backends
     from moto.cloudformation import models as cloudformation_models, parsing, responses as cloudformation_responses
     from moto.cloudformation.exceptions import CloudFormationError
     from moto.cloudformation.models import CloudFormationBackend, Event
     from moto.core.common_models import CloudFormationModel
-    from moto.core.config import default_user_config
     from moto.sqs.models import Queue
 
-    default_user_config["lambda"]["use_docker"] = False
+    # moto's use_docker=False switches its Lambda API to another backend than CloudFormation's; lpack's front
+    # server serves Invoke, so moto never needs docker and keeps the one backend.
 
     def _routing_config(properties: dict[str, Any]) -> Any:
         routing = properties.get("RoutingConfig")
@@ -406,6 +409,137 @@ def _define_service_fixes() -> None:
 
 
 
+
+    # --- an update creates and modifies resources in dependency order, and removes the old ones last --------------
+    # moto 5.2.1 removes first, then adds, then modifies: a new AWS::Lambda::Version (SAM's AutoPublishAlias) is
+    # then published before the function it versions is updated, and points at the old code. CloudFormation
+    # updates in dependency order and deletes replaced resources in its clean-up phase.
+
+    def _references(value: Any) -> set[str]:
+        found: set[str] = set()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "Ref" and isinstance(item, str):
+                    found.add(item)
+                elif key == "Fn::GetAtt":
+                    target = item[0] if isinstance(item, list) and item else str(item).split(".")[0]
+                    found.add(str(target))
+                else:
+                    found |= _references(item)
+        elif isinstance(value, list):
+            for item in value:
+                found |= _references(item)
+        return found
+
+    def _update_in_order(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+        by_action = self.build_resource_diff(template, parameters)
+        old_json = dict(self._resource_json_map)
+        self._template = template
+        if parameters:
+            self.input_parameters = parameters
+        self.load_mapping()
+        self.load_parameters()
+        self.load_conditions()
+        self._resource_json_map = template["Resources"]
+        added = set(by_action["Add"])
+        pending = list(by_action["Add"]) + list(by_action["Modify"])
+        while pending:
+            def waits(name: str) -> bool:
+                resource = template["Resources"][name]
+                depends = resource.get("DependsOn", [])
+                needs = _references(resource) | set([depends] if isinstance(depends, str) else depends)
+                return any(other != name and other in pending for other in needs)
+
+            ready = [name for name in pending if not waits(name)] or pending[:1]  # a cycle: go on in order
+            for name in ready:
+                pending.remove(name)
+                if name in added:
+                    _ = self[name]
+                else:
+                    self._parsed_resources[name] = parsing.parse_and_update_resource(
+                        name, template["Resources"][name], self, account_id=self._account_id, region_name=self._region_name
+                    )
+        for name in by_action["Remove"]:
+            if name in self._parsed_resources:
+                self._delete_resource(self._parsed_resources.pop(name), old_json[name])
+
+    parsing.ResourceMap.update = _update_in_order  # type: ignore[method-assign]
+
+    # --- AWS::CloudWatch::Alarm -------------------------------------------------------------------------------------
+    # moto has the CloudWatch API for metric alarms but no CloudFormation model: without one, a template's alarm
+    # (CodeDeploy's and lpack's rollback alarms) is skipped in silence.
+
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    def _put_alarm(name: str, properties: dict[str, Any], account_id: str, region_name: str) -> Any:
+        return cloudwatch_backends[account_id][region_name].put_metric_alarm(
+            name=name,
+            namespace=properties.get("Namespace", ""),
+            metric_name=properties.get("MetricName", ""),
+            comparison_operator=properties["ComparisonOperator"],
+            evaluation_periods=int(properties["EvaluationPeriods"]),
+            period=int(properties.get("Period", 60)),
+            threshold=float(properties.get("Threshold", 0)),
+            statistic=properties.get("Statistic", ""),
+            description=properties.get("AlarmDescription", ""),
+            dimensions=[{"Name": d["Name"], "Value": d["Value"]} for d in properties.get("Dimensions", [])],
+            alarm_actions=properties.get("AlarmActions", []),
+            datapoints_to_alarm=int(properties["DatapointsToAlarm"]) if "DatapointsToAlarm" in properties else None,
+            ok_actions=properties.get("OKActions", []),
+            insufficient_data_actions=properties.get("InsufficientDataActions", []),
+            unit=properties.get("Unit"),
+            actions_enabled=str(properties.get("ActionsEnabled", True)).lower() != "false",
+            treat_missing_data=properties.get("TreatMissingData"),
+        )
+
+    class CloudWatchAlarmModel(CloudFormationModel):
+        __module__ = "moto.cloudwatch.models"
+
+        def __init__(self, name: str):
+            self.name = name
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return "AlarmName"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::CloudWatch::Alarm"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "Arn"
+
+        def get_cfn_attribute(self, attribute_name: str) -> str:
+            raise parsing.UnformattedGetAttTemplateException()
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.name
+
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[misc]
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        ) -> "CloudWatchAlarmModel":
+            _put_alarm(resource_name, cloudformation_json["Properties"], account_id, region_name)
+            return cls(resource_name)
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[misc]
+            cls, original_resource: "CloudWatchAlarmModel", new_resource_name: str, cloudformation_json: dict[str, Any],
+            account_id: str, region_name: str,
+        ) -> "CloudWatchAlarmModel":
+            _put_alarm(original_resource.name, cloudformation_json["Properties"], account_id, region_name)
+            return original_resource
+
+        @classmethod
+        def delete_from_cloudformation_json(  # type: ignore[misc]
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+        ) -> None:
+            cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            cloudwatch_backends[account_id][region_name].delete_alarms([self.name])
 
     # --- AWS::Lambda::EventInvokeConfig ---------------------------------------------------------------------------
 
