@@ -8,6 +8,7 @@ import Invoke from '../commands/invoke.js'
 import LocalStart from '../commands/local/start.js'
 import LocalStatus from '../commands/local/status.js'
 import LocalStop from '../commands/local/stop.js'
+import Logs from '../commands/logs.js'
 import Package from '../commands/package.js'
 import Transform from '../commands/transform.js'
 import Validate from '../commands/validate.js'
@@ -17,4 +18,4 @@ import Validate from '../commands/validate.js'
  * imports the command classes lets the CLI be bundled with oclif into one module graph (scripts/bundle-cli.mjs).
  * The commands import core modules lazily, so loading this module loads no core code.
  */
-export const COMMANDS = {build: Build, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, 'local:start': LocalStart, 'local:status': LocalStatus, 'local:stop': LocalStop, package: Package, transform: Transform, validate: Validate}
+export const COMMANDS = {build: Build, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, 'local:start': LocalStart, 'local:status': LocalStatus, 'local:stop': LocalStop, logs: Logs, package: Package, transform: Transform, validate: Validate}

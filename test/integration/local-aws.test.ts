@@ -101,6 +101,22 @@ describe('lpack local: deploy with lpack, then use the local AWS with the AWS CL
     expect(logStreams.map((stream) => stream.logStreamName)).toEqual([expect.stringMatching(/^\d{4}\/\d{2}\/\d{2}\/\[1\][0-9a-f]{32}$/)])
   })
 
+  it('#15.4 `lpack logs ID --stack-name S` reads the function\'s logs from the local AWS, REPORT lines summarised', async () => {
+    const shown = await runLpack(['logs', 'GreetFn', '--stack-name', STACK], {cwd: project, env: local.env})
+    expect(shown.exitCode, shown.stderr).toBe(0)
+    expect(shown.stdout).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z {2}START RequestId: /m)
+    expect(shown.stdout).toContain('greeting "ann"')
+    expect(shown.stdout).toMatch(/^\S+ {2}REPORT [0-9a-f]{8} [\d.]+ ms \(billed \d+ ms\) · (\d+\/)?128 MB · cold start, init [\d.]+ ms$/m)
+    expect(shown.stdout).toMatch(/^2 invocation\(s\): duration p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms.*; 1 cold start\(s\)/m)
+    const json = await runLpack(['logs', GREET, '--json'], {cwd: project, env: local.env})
+    expect(json.exitCode, json.stderr).toBe(0)
+    const document = JSON.parse(json.stdout)
+    expect(document).toMatchObject({functionName: GREET, logGroupName: `/aws/lambda/${GREET}`, summary: {invocations: 2, coldStarts: 1, memorySizeMb: 128}})
+    const missing = await runLpack(['logs', 'NoSuchFn', '--stack-name', STACK], {cwd: project, env: local.env})
+    expect(missing.exitCode).toBe(2)
+    expect(missing.stderr).toContain('Error [FUNCTION_NOT_FOUND]: Stack localapp has no resource NoSuchFn')
+  })
+
   it('#15.2 an alias at 90/10 sends about 10 % of invocations to the additional version; versions keep their code', async () => {
     const template = join(project, 'template.yaml')
     await writeFile(template, (await readFile(template, 'utf8')).replace('GREETING: hello', 'GREETING: hi'))
