@@ -3,7 +3,7 @@ import {createReadStream} from 'node:fs'
 import {readFile, stat} from 'node:fs/promises'
 
 import {asStageError, httpStatusOf} from '../../aws/errors.js'
-import {type ArtifactStore, SHA256_METADATA_KEY} from '../../aws/s3.js'
+import type {ArtifactStore} from '../../aws/s3.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {formatBytes} from '../bytes.js'
@@ -12,7 +12,6 @@ import {mapWithConcurrency} from '../concurrency.js'
 /** Above this size an object goes up in parts (lib-storage), each part checked by S3 against its SHA-256. */
 export const MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024
 export const PART_SIZE_BYTES = 8 * 1024 * 1024
-export {SHA256_METADATA_KEY}
 
 export interface UploadTarget {
   bucket: string
