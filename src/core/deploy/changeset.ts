@@ -1,7 +1,7 @@
 import type {ChangeSetRequest, CloudFormationOperations, ResourceChange} from '../../aws/cloudformation.js'
 import {awsErrorName, serviceMessage} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {isEmptyChangeSetReason} from './plan.js'
 
 export type ChangeSetOutcome =
@@ -73,12 +73,7 @@ export async function executeChangeSet(
   } catch (error) {
     const executionStatus = await executionStatusOf(cfn, changeSetId)
     if (executionStatus === undefined || !EXECUTED_STATUSES.has(executionStatus)) throw error
-    options.reporter.emit({
-      level: 'info',
-      kind: 'deploy.execute.recovered',
-      message: `ExecuteChangeSet answered ${awsErrorName(error) ?? 'an error'}, but the change set is ${executionStatus}: an earlier attempt reached CloudFormation`,
-      data: {changeSetId, executionStatus, awsErrorCode: awsErrorName(error)},
-    })
+    options.reporter.emit({kind: 'deploy.execute.recovered', data: {changeSetId, executionStatus, awsErrorCode: awsErrorName(error)}})
   }
 }
 

@@ -1,7 +1,7 @@
 import type {AwsAccess} from '../../aws/clients.js'
 import type {CloudFormationOperations} from '../../aws/cloudformation.js'
 import type {ArtifactStore} from '../../aws/s3.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {parseTemplate} from '../template/load.js'
 import {managedBucketName} from '../package/managed-bucket.js'
 import {codeLocationsIn, type S3Location} from './artifacts.js'
@@ -194,7 +194,7 @@ export async function collectGarbage(options: CollectGarbageOptions): Promise<Gc
   const candidates = await listScopes(options.aws.artifactStore(), scopes)
   const decisions = await planGcNow(options.aws, candidates, {scopes, rollbackBufferDays: options.rollbackBufferDays})
   const {applyGc, reportDecisions} = await import('./delete.js')
-  reportDecisions(decisions, options.reporter, options.dryRun ? 'would delete' : 'delete')
+  reportDecisions(decisions, options.reporter, {preview: options.dryRun})
   const toDelete = decisions.filter((decision) => decision.action === 'delete')
   const kept = decisions.flatMap((d) => (d.action === 'keep' ? [{bucket: d.bucket, key: d.key, reason: d.detail}] : []))
   if (options.dryRun || toDelete.length === 0) return {deleted: [], kept, dryRun: options.dryRun}

@@ -1,6 +1,6 @@
 import type {CloudFormationOperations, StackDescription, StackEvent} from '../../aws/cloudformation.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {type DeployedState, isTerminalStatus} from './plan.js'
 
 /** What is deployed now, for the "nothing changed" check (a template that cannot be read counts as changed). */
@@ -116,19 +116,14 @@ async function eventsSince(
 }
 
 function emitStackEvent(reporter: Reporter, event: StackEvent, stackName: string): void {
-  const status = event.status ?? ''
-  const isStack = event.resourceType === 'AWS::CloudFormation::Stack' && event.logicalId === stackName
-  const reason = event.reason ? ` — ${event.reason}` : ''
   reporter.emit({
-    level: 'info',
     kind: 'deploy.event',
-    id: isStack ? undefined : `resource:${event.logicalId}`,
-    final: !status.endsWith('_IN_PROGRESS'),
-    message: `${status.padEnd(28)} ${event.resourceType ?? ''} ${event.logicalId ?? ''}${reason}`,
     data: {
+      stackName,
+      stack: event.resourceType === 'AWS::CloudFormation::Stack' && event.logicalId === stackName,
       logicalId: event.logicalId,
       type: event.resourceType,
-      status,
+      status: event.status ?? '',
       ...(event.reason ? {reason: event.reason} : {}),
       timestamp: event.timestamp?.toISOString(),
     },

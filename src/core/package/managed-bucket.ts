@@ -1,7 +1,7 @@
 import {asStageError} from '../../aws/errors.js'
 import type {ArtifactStore} from '../../aws/s3.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 
 /** The artifacts bucket `--resolve-s3` creates or reuses: one per account and region. */
 export function managedBucketName(accountId: string, region: string): string {
@@ -40,14 +40,9 @@ export async function ensureManagedBucket(store: ArtifactStore, options: {accoun
         : 'Another account owns it, or its policy was changed: pass a bucket you own with --s3-bucket.',
     })
   }
-  options.reporter.emit({level: 'info', kind: 'package.bucket.create', message: `Creating the artifacts bucket ${bucket} (versioned, encrypted, private${options.plainHttp ? '' : ', TLS only'})`})
+  options.reporter.emit({kind: 'package.bucket.create', data: {bucket, tlsOnly: !options.plainHttp}})
   if (options.plainHttp) {
-    options.reporter.emit({
-      level: 'warn',
-      kind: 'package.bucket.no-tls-policy',
-      message: `The S3 endpoint is plain http://: ${bucket} is made without its TLS-only policy, which would deny lpack's own requests`,
-      data: {bucket},
-    })
+    options.reporter.emit({kind: 'package.bucket.no-tls-policy', data: {bucket}})
   }
   await store.createBucket({bucket, region: options.region, owner, ...(options.plainHttp ? {} : {policy: tlsOnlyPolicy(bucket)})}).catch((error: unknown) => {
     throw asStageError(error, 'UPLOAD_FAILED', `Creating the artifacts bucket ${bucket}`)

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import type {ArtifactStore} from '../../aws/s3.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {contentKey} from './plan.js'
 import {type UploadTarget, uploadContents} from './upload.js'
 

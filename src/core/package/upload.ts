@@ -5,8 +5,7 @@ import {readFile, stat} from 'node:fs/promises'
 import {asStageError, httpStatusOf} from '../../aws/errors.js'
 import type {ArtifactStore} from '../../aws/s3.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
-import {formatBytes} from '../bytes.js'
+import type {Reporter} from '../events.js'
 import {mapWithConcurrency} from '../concurrency.js'
 
 /** Above this size an object goes up in parts (lib-storage), each part checked by S3 against its SHA-256. */
@@ -92,19 +91,18 @@ function interruptedUploads(total: number, progress: UploadProgress): LpackError
 
 async function uploadOne(store: ArtifactStore, target: UploadTarget, content: ContentUpload, options: {reporter: Reporter; signal?: AbortSignal}): Promise<UploadOutcome> {
   options.signal?.throwIfAborted()
-  const id = `upload:${content.key}`
   const bytes = content.body?.byteLength ?? (await fileSize(content.file!))
   if (await hasContent(store, target, content)) {
-    options.reporter.emit({level: 'info', kind: 'package.skip', id, final: true, message: `= ${content.label} unchanged (s3://${target.bucket}/${content.key})`, data: {key: content.key, bytes}})
+    options.reporter.emit({kind: 'package.skip', data: {label: content.label, bucket: target.bucket, key: content.key, bytes}})
     return {key: content.key, sha256: content.sha256, bytes, uploaded: false}
   }
-  options.reporter.emit({level: 'info', kind: 'package.upload.start', id, message: `↑ ${content.label} uploading ${formatBytes(bytes)}…`, data: {key: content.key, bytes}})
+  options.reporter.emit({kind: 'package.upload.start', data: {label: content.label, bucket: target.bucket, key: content.key, bytes}})
   if (content.file !== undefined && bytes > MULTIPART_THRESHOLD_BYTES) {
     await uploadMultipart(store, target, content, bytes, options.signal)
   } else {
     await uploadSingle(store, target, content, options.signal)
   }
-  options.reporter.emit({level: 'info', kind: 'package.upload.done', id, final: true, message: `↑ ${content.label} uploaded ${formatBytes(bytes)} → s3://${target.bucket}/${content.key}`, data: {key: content.key, bytes}})
+  options.reporter.emit({kind: 'package.upload.done', data: {label: content.label, bucket: target.bucket, key: content.key, bytes}})
   return {key: content.key, sha256: content.sha256, bytes, uploaded: true}
 }
 
@@ -195,11 +193,11 @@ export async function abortLeftoverMultipartUploads(
       aborted++
     }
   } catch (error) {
-    options.reporter.emit({level: 'warn', kind: 'package.multipart-cleanup-failed', message: `Unfinished multipart uploads in s3://${target.bucket} were not cleaned up: ${(error as Error).message}`})
+    options.reporter.emit({kind: 'package.multipart-cleanup-failed', data: {bucket: target.bucket, error: (error as Error).message}})
     return aborted
   }
   if (aborted > 0) {
-    options.reporter.emit({level: 'info', kind: 'package.multipart-cleanup', message: `Aborted ${aborted} unfinished multipart upload(s) an interrupted run left in s3://${target.bucket}`, data: {aborted}})
+    options.reporter.emit({kind: 'package.multipart-cleanup', data: {bucket: target.bucket, aborted}})
   }
   return aborted
 }
