@@ -6,7 +6,7 @@
 //                   metrics written after the answer), against the same handler in an execution environment called
 //                   directly (what `lpack local start-lambda` serves, without its HTTP).
 // Usage, after npm run build:  node bench/local/run.mjs [--starts 3] [--invokes 100]
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -66,8 +66,16 @@ const zip = await new Promise((resolve) => {
   file.end()
 })
 const local = await startLocal()
+process.on('uncaughtException', (error) => {
+  local.child.kill('SIGTERM')
+  throw error
+})
 const lambda = new LambdaClient({endpoint: local.endpoint, region: 'us-east-1', credentials})
-await lambda.send(new CreateFunctionCommand({FunctionName: 'bench', Runtime: 'nodejs22.x', Handler: 'app.handler', Role: 'arn:aws:iam::123456789012:role/bench', Code: {ZipFile: zip}, MemorySize: 128, Timeout: 30}))
+// lpack has no IAM client of its own; the AWS CLI makes the role.
+const policy = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'lambda.amazonaws.com'}, Action: 'sts:AssumeRole'}]})
+const cliEnv = {...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_DEFAULT_REGION: 'us-east-1'}
+const {Role} = JSON.parse(execFileSync('aws', ['--endpoint-url', local.endpoint, '--output', 'json', 'iam', 'create-role', '--role-name', 'bench', '--assume-role-policy-document', policy], {env: cliEnv}).toString())
+await lambda.send(new CreateFunctionCommand({FunctionName: 'bench', Runtime: 'nodejs22.x', Handler: 'app.handler', Role: Role.Arn, Code: {ZipFile: zip}, MemorySize: 128, Timeout: 30}))
 const coldAt = performance.now()
 await lambda.send(new InvokeCommand({FunctionName: 'bench', Payload: Buffer.from('{"n": 0}')}))
 const coldMs = performance.now() - coldAt

@@ -18,7 +18,7 @@ export class AsyncInvoker {
   enqueue(target: FunctionTarget, payload: Buffer): string {
     const requestId = randomUUID()
     const work = this.run(target, payload, requestId).catch((error: unknown) => {
-      this.reporter.emit({level: 'warn', kind: 'local.async-failed', message: `async invoke of ${target.resource}: ${(error as Error).message}`})
+      this.reporter.emit({kind: 'local.async-failed', data: {resource: target.resource, error: (error as Error).message}})
     })
     this.pending.add(work)
     void work.finally(() => this.pending.delete(work))
@@ -58,7 +58,7 @@ export class AsyncInvoker {
       const errorMessage = outcome.kind === 'done' ? errorMessageOf(outcome.result.payload) : 'Rate Exceeded.'
       await this.deliver(target.region, deadLetter, payload.toString('utf8'), {RequestID: requestId, ErrorCode: '200', ErrorMessage: errorMessage})
     }
-    this.reporter.emit({level: 'debug', kind: 'local.async-done', message: `async ${requestId} of ${target.resource}: ${succeeded ? 'succeeded' : 'failed'} after ${Math.min(attempt + 1, attempts)} attempt(s)`})
+    this.reporter.emit({kind: 'local.async-done', data: {resource: target.resource, requestId, succeeded, attempts: Math.min(attempt + 1, attempts)}})
   }
 
   private async invokeConfig(target: FunctionTarget): Promise<{MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number; DestinationConfig?: {OnSuccess?: {Destination?: string}; OnFailure?: {Destination?: string}}}> {
@@ -85,7 +85,7 @@ export class AsyncInvoker {
       const client = await session.sns()
       await client.send(new sns.PublishCommand({TopicArn: arn, Message: body, MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, {DataType: 'String', StringValue: value}]))}))
     } else {
-      this.reporter.emit({level: 'warn', kind: 'local.destination-unsupported', message: `lpack local delivers to SQS queues and SNS topics; ${arn} is skipped`})
+      this.reporter.emit({kind: 'local.destination-unsupported', data: {arn}})
     }
   }
 }

@@ -9,7 +9,7 @@ import {AsyncInvoker} from './async-invoke.js'
 import {startFrontServer, type LocalRoute} from './front-server.js'
 import {invokeRoute} from './invoke-route.js'
 import {LambdaPlane} from './lambda-plane.js'
-import {startMoto} from './moto.js'
+import {MOTO_VERSION, startMoto} from './moto.js'
 import {Observability} from './observability.js'
 import {SqsPoller} from './sqs-poller.js'
 import {defaultStateDir, isAlive, readLiveState, removeState, writeState, type LocalState} from './state.js'
@@ -58,7 +58,7 @@ export async function startLocalAws(options: LocalStartOptions): Promise<Running
   delete process.env.AWS_SESSION_TOKEN
   delete process.env.AWS_PROFILE
   const moto = await startMoto()
-  if (moto.versionWarning) options.reporter.emit({level: 'warn', kind: 'local.moto-version', message: moto.versionWarning})
+  if (moto.installedVersion !== undefined) options.reporter.emit({kind: 'local.moto-version', data: {installed: moto.installedVersion, expected: MOTO_VERSION}})
   const workDir = join(stateDir, 'run', String(process.pid))
   mkdirSync(workDir, {recursive: true})
   const retryDelayMs = Number(process.env.LPACK_LOCAL_RETRY_DELAY_MS ?? 1000)

@@ -13,8 +13,8 @@ export interface MotoProcess {
   /** moto's own endpoint on 127.0.0.1 (lpack's front server is the public one). */
   endpoint: string
   pid: number
-  /** A warning to show when the installed moto is not the pinned release. */
-  versionWarning?: string
+  /** The installed moto's version, when it is not the pinned release. */
+  installedVersion?: string
   /** Settles when the process has ended. */
   exited: Promise<void>
   stop(): Promise<void>
@@ -37,21 +37,21 @@ export async function startMoto(options: {python?: string; env?: NodeJS.ProcessE
   const python = options.python ?? process.env.LPACK_PYTHON ?? 'python3'
   const child = spawn(python, [launcherPath(), '--port', '0'], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, ...options.env, PYTHONUNBUFFERED: '1'}})
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const {port, versionWarning} = await waitForReady(child, python)
+  const {port, installedVersion} = await waitForReady(child, python)
   return {
     endpoint: `http://127.0.0.1:${port}`,
     pid: child.pid!,
-    ...(versionWarning ? {versionWarning} : {}),
+    ...(installedVersion ? {installedVersion} : {}),
     exited,
     stop: () => stopChild(child),
   }
 }
 
-function waitForReady(child: ChildProcess, python: string): Promise<{port: number; versionWarning?: string}> {
+function waitForReady(child: ChildProcess, python: string): Promise<{port: number; installedVersion?: string}> {
   return new Promise((resolve, reject) => {
     let output = ''
     let errors = ''
-    let versionWarning: string | undefined
+    let installedVersion: string | undefined
     const fail = (error: LpackError) => {
       clearTimeout(timer)
       reject(error)
@@ -65,14 +65,14 @@ function waitForReady(child: ChildProcess, python: string): Promise<{port: numbe
       const match = /MOTO_READY (\d+)/.exec(output)
       if (match) {
         clearTimeout(timer)
-        resolve({port: Number(match[1]), ...(versionWarning ? {versionWarning} : {})})
+        resolve({port: Number(match[1]), ...(installedVersion ? {installedVersion} : {})})
       }
     })
     child.stderr!.on('data', (chunk: Buffer) => {
       // Keep only the tail: moto logs every request.
       errors = (errors + chunk.toString()).slice(-8000)
       const version = /LPACK_MOTO_VERSION (\S+)/.exec(errors)
-      if (version) versionWarning = `moto ${version[1]} is installed; lpack local is made for moto ${MOTO_VERSION} (${MOTO_INSTALL_HINT.replace('Install it with: ', '')})`
+      if (version) installedVersion = version[1]
     })
     child.once('error', (error: NodeJS.ErrnoException) => {
       fail(error.code === 'ENOENT'

@@ -19,7 +19,7 @@ export class Observability {
   record(record: InvocationRecord): void {
     // One invocation after another, so that a stream's events arrive in order.
     this.chain = this.chain.then(() => this.write(record)).catch((error: unknown) => {
-      this.reporter.emit({level: 'debug', kind: 'local.observability-failed', message: `logs/metrics of ${record.target.resource}: ${(error as Error).message}`})
+      this.reporter.emit({kind: 'local.observability-failed', data: {resource: record.target.resource, error: (error as Error).message}})
     })
   }
 
@@ -79,10 +79,10 @@ export class Observability {
         const verdict = evaluateAlarm(alarm, this.metrics, now)
         if (!verdict || verdict.state === alarm.StateValue || !alarm.AlarmName) continue
         await client.send(new cloudWatch.SetAlarmStateCommand({AlarmName: alarm.AlarmName, StateValue: verdict.state, StateReason: verdict.reason}))
-        this.reporter.emit({level: 'info', kind: 'local.alarm', message: `alarm ${alarm.AlarmName}: ${alarm.StateValue ?? 'INSUFFICIENT_DATA'} → ${verdict.state}`})
+        this.reporter.emit({kind: 'local.alarm', data: {alarmName: alarm.AlarmName, from: alarm.StateValue ?? 'INSUFFICIENT_DATA', to: verdict.state}})
       }
     } catch (error) {
-      this.reporter.emit({level: 'debug', kind: 'local.alarm-failed', message: `alarm evaluation: ${(error as Error).message}`})
+      this.reporter.emit({kind: 'local.alarm-failed', data: {error: (error as Error).message}})
     } finally {
       this.evaluating = false
     }

@@ -48,12 +48,12 @@ export class SqsPoller {
         if (esm.State && !['Enabled', 'Enabling', 'Creating', 'Updating'].includes(esm.State)) continue
         const mapping: Mapping = {uuid: esm.UUID, queueArn: esm.EventSourceArn, functionArn: esm.FunctionArn, batchSize: esm.BatchSize ?? 10, reportBatchItemFailures: (esm.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures')}
         const loop = this.poll(mapping).catch((error: unknown) => {
-          this.reporter.emit({level: 'warn', kind: 'local.sqs-poll-failed', message: `event source mapping ${mapping.uuid} (${mapping.queueArn}): ${(error as Error).message}`})
+          this.reporter.emit({kind: 'local.sqs-poll-failed', data: {uuid: mapping.uuid, queueArn: mapping.queueArn, error: (error as Error).message}})
         }).finally(() => this.running.delete(mapping.uuid))
         this.running.set(mapping.uuid, loop)
       }
     } catch (error) {
-      this.reporter.emit({level: 'debug', kind: 'local.sqs-list-failed', message: `event source mappings: ${(error as Error).message}`})
+      this.reporter.emit({kind: 'local.sqs-list-failed', data: {error: (error as Error).message}})
     }
   }
 
