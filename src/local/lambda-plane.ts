@@ -73,6 +73,8 @@ export class LambdaPlane {
     const requested = qualifier ?? named.qualifier
     const lambda = await this.session(region).lambda()
     const sdk = await import('@aws-sdk/client-lambda')
+    // Asked at once, beside the lookups below: each call to moto costs a round trip to its one Python process.
+    const concurrency = lambda.send(new sdk.GetFunctionConcurrencyCommand({FunctionName: functionName})).catch(() => undefined)
     let version = requested ?? '$LATEST'
     if (requested !== undefined && requested !== '$LATEST' && !/^\d+$/.test(requested)) {
       try {
@@ -103,8 +105,7 @@ export class LambdaPlane {
       target = {functionName: configuration.FunctionName ?? functionName, functionArn: arn, accountId: arn.split(':')[4] ?? '123456789012', region, version, resource, configuration}
       if (version !== '$LATEST') this.versions.set(cacheKey, target)
     }
-    const concurrency = await lambda.send(new sdk.GetFunctionConcurrencyCommand({FunctionName: functionName})).catch(() => undefined)
-    const reserved = concurrency?.ReservedConcurrentExecutions
+    const reserved = (await concurrency)?.ReservedConcurrentExecutions
     return {...target, ...(reserved === undefined || reserved === null ? {} : {reservedConcurrency: reserved})}
   }
 
