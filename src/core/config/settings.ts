@@ -164,7 +164,7 @@ export function flagName(name: string, setting: AnySetting): string | undefined 
 /** The key a setting has in lpack.config.yaml, or undefined when the config file cannot hold it. */
 export function configKey(name: string, setting: AnySetting): string | undefined {
   if (setting.config === false) return undefined
-  return setting.config ?? flagName(name, setting)
+  return setting.config ?? setting.flag ?? kebabCase(name)
 }
 
 /** The lpack.config.yaml keys and samconfig mapping the command's declarations make. */

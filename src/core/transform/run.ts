@@ -1,6 +1,6 @@
 import {LpackError} from '../../errors.js'
 import {checkOutputFile, writeOutputFile} from '../output-file.js'
-import {loadTemplateFile, templateInvalidError} from '../template/load.js'
+import {loadTemplateFile, usableTemplate} from '../template/load.js'
 import {transformTemplate, type UnsupportedConstruct} from './index.js'
 
 export interface TransformFileOptions {
@@ -31,9 +31,8 @@ export interface TransformFileResult {
 export async function transformFile(options: TransformFileOptions): Promise<TransformFileResult> {
   const parameters = {...options.parameterOverrides}
   if (options.outputFile) checkOutputFile(options.outputFile, '--output')
-  const loaded = await loadTemplateFile(options.templateFile)
-  if (!loaded.template || loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw templateInvalidError(options.templateFile, loaded.diagnostics)
-  const result = transformTemplate(loaded.template.value, {parameters, region: options.region})
+  const template = usableTemplate(await loadTemplateFile(options.templateFile), options.templateFile)
+  const result = transformTemplate(template.value, {parameters, region: options.region})
   if (result.kind === 'unsupported') throw unsupportedError(result.unsupported)
   if (result.kind === 'invalid') {
     const localCode = result.errors.some((error) => error.includes('is not a valid S3 Uri'))
