@@ -79,6 +79,11 @@ describe('settings declared once', () => {
     expect(configKeys(TRANSFORM_SETTINGS).keys).toEqual(['template-file', 'output', 'format', 'parameter-overrides', 'region'])
   })
 
+  it("#17.4 SAM's --no-execute-changeset (and samconfig's no_execute_changeset) mean lpack's --no-execute", () => {
+    expect((Deploy.flags as Record<string, {aliases?: string[]}>)['no-execute']?.aliases).toContain('no-execute-changeset')
+    expect(configKeys(DEPLOY_SETTINGS).sam.no_execute_changeset).toEqual({key: 'no-execute', negated: false})
+  })
+
   it('#12.4 precedence: the command line, then lpack.config.yaml, then the environment variable, then the default', async () => {
     const project = join(dir, 'precedence')
     await mkdir(project, {recursive: true})

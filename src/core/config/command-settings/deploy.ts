@@ -26,7 +26,7 @@ export const DEPLOY_SETTINGS = {
   roleArn: text({description: 'Service role CloudFormation assumes.', sam: 'role_arn'}),
   enableTerminationProtection: flag({description: 'Turn termination protection on (--no-… turns it off).', allowNo: true}),
   disableRollback: flag({description: 'Keep failed resources for inspection instead of rolling back.', sam: 'disable_rollback', default: false}),
-  noExecute: flag({description: 'Create the change set and stop.'}),
+  noExecute: flag({aliases: ['no-execute-changeset'], description: 'Create the change set and stop (SAM: --no-execute-changeset).', sam: 'no_execute_changeset'}),
   failOnEmptyChangeset: flag({description: 'Exit 1 when there is nothing to deploy.', sam: 'fail_on_empty_changeset', samNegated: 'no_fail_on_empty_changeset', default: false}),
   replaceFailedStack: flag({description: 'Delete and recreate a stack left in ROLLBACK_COMPLETE by a failed create.', default: false}),
   transform: choice(['auto', 'local', 'server'], {description: 'Where the SAM transform runs.', default: 'auto', showDefault: false}),
