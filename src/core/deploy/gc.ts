@@ -19,7 +19,7 @@ import {codeLocationsIn, type S3Location} from './artifacts.js'
  * While any stack is in the middle of an update or a rollback, nothing is deleted: the template that stack would
  * roll back to can no longer be read, and may need objects no current template names.
  */
-export const DEFAULT_ROLLBACK_BUFFER_DAYS = 1
+export {DEFAULT_ROLLBACK_BUFFER_DAYS} from '../config/command-settings/deploy.js'
 
 /** A bucket (and key prefix) lpack writes its artifacts to. */
 export interface ArtifactScope {

@@ -50,7 +50,7 @@ export interface DeployOptions {
   timeoutMs: number
   concurrency?: number
   /** --config-env / --config-file as given: the build reads its own section of the same config. */
-  configFlags?: Record<string, unknown>
+  config?: {configEnv?: string; configFile?: string}
   aws: AwsAccess
   reporter: Reporter
   signal?: AbortSignal
@@ -249,7 +249,7 @@ async function checkParameterOverrides(options: DeployOptions): Promise<void> {
 
 async function prepareBuild(options: DeployOptions) {
   const {ensureBuild} = await import('./build-step.js')
-  return ensureBuild({templateFile: options.templateFile, buildDir: options.buildDir, build: options.build, configFlags: options.configFlags ?? {}, reporter: options.reporter, signal: options.signal})
+  return ensureBuild({templateFile: options.templateFile, buildDir: options.buildDir, build: options.build, config: options.config ?? {}, reporter: options.reporter, signal: options.signal})
 }
 
 function interruptedBeforeChange(stackName: string, when: string): LpackError {
