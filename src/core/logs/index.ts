@@ -156,7 +156,7 @@ export async function tailFunctionLogs(options: LogsOptions & {intervalMs?: numb
 }
 
 /** The AWS session of `lpack logs`' flags. */
-export async function logsSession(flags: {region?: string; profile?: string; 'endpoint-url'?: string}): Promise<AwsSession> {
+export async function logsSession(flags: {region?: string; profile?: string; endpointUrl?: string}): Promise<AwsSession> {
   const {AwsSession} = await import('../../aws/clients.js')
-  return new AwsSession({...(flags.region ? {region: flags.region} : {}), ...(flags.profile ? {profile: flags.profile} : {}), ...(flags['endpoint-url'] ? {endpointUrl: flags['endpoint-url']} : {})})
+  return new AwsSession({...(flags.region ? {region: flags.region} : {}), ...(flags.profile ? {profile: flags.profile} : {}), ...(flags.endpointUrl ? {endpointUrl: flags.endpointUrl} : {})})
 }
