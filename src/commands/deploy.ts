@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {awsFlags, configFlags} from '../cli/aws-flags.js'
 import {LpackCommand} from '../cli/lpack-command.js'
+import {trafficFlags} from '../cli/traffic-flags.js'
 import type {DeployResult} from '../core/deploy/index.js'
 
 export default class Deploy extends LpackCommand {
@@ -37,6 +38,7 @@ export default class Deploy extends LpackCommand {
     }),
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
     guided: Flags.boolean({char: 'g', description: 'Ask for the settings (stack, region, parameters, bucket), save them to lpack.config.yaml, then deploy.'}),
+    ...trafficFlags,
     ...awsFlags,
     ...configFlags,
   }
@@ -54,7 +56,9 @@ export default class Deploy extends LpackCommand {
     const prompt = await import('../io/prompt.js')
     const reporter = this.jsonEnabled() ? this.keepingWarnings(new view.JsonLinesReporter(process.stderr)) : new view.DeployView(this.createReporter(), (text) => process.stderr.write(text))
     const interrupt = new AbortController()
-    process.once('SIGINT', () => interrupt.abort())
+    // The signal's name is the reason a release in flight gives for its rollback.
+    process.once('SIGINT', () => interrupt.abort('SIGINT'))
+    process.once('SIGTERM', () => interrupt.abort('SIGTERM'))
     let deployFlags: Record<string, unknown> = flags
     if (flags.guided) {
       const {guidedDeployFlags} = await import('../core/deploy/guided.js')

@@ -1,3 +1,5 @@
+import {dirname, resolve} from 'node:path'
+
 import {AwsSession} from '../../aws/clients.js'
 import type {Reporter} from '../../io/reporter.js'
 import {AWS_KEYS, mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
@@ -10,13 +12,14 @@ import {type DeleteResult, deleteStack} from './delete.js'
 import {type DeployResult, deployStack} from './index.js'
 import {checkCapabilities, checkStackName} from './inputs.js'
 import {defaultTemplateFile} from '../template/default-file.js'
+import {TRAFFIC_SETTING_KEYS, trafficSettingsFrom} from '../traffic/from-flags.js'
 
 export const DEPLOY_KEYS = [
   ...AWS_KEYS,
   'stack-name', 'template-file', 'build-dir', 'no-build', 's3-bucket', 's3-prefix', 'resolve-s3', 'kms-key-id',
   'parameter-overrides', 'tags', 'capabilities', 'notification-arns', 'role-arn', 'enable-termination-protection',
   'disable-rollback', 'no-execute', 'fail-on-empty-changeset', 'replace-failed-stack', 'transform', 'no-wait',
-  'concurrency', 'poll-interval', 'confirm-changeset',
+  'concurrency', 'poll-interval', 'confirm-changeset', ...TRAFFIC_SETTING_KEYS,
 ] as const
 
 export const DELETE_KEYS = [...AWS_KEYS, 'stack-name', 'delete-artifacts', 's3-bucket', 's3-prefix', 'rollback-buffer-days', 'poll-interval'] as const
@@ -89,6 +92,7 @@ export async function deployFromFlags(flags: RawFlags, io: DeployIo): Promise<De
     reporter: io.reporter,
     signal: io.signal,
     confirm,
+    traffic: trafficSettingsFrom(settings, dirname(resolve(templateFile))),
   })
 }
 
