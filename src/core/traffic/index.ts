@@ -103,8 +103,13 @@ export async function prepareDeployRelease(args: Services & {stackName: string; 
     if (template.Transform !== undefined) {
       throw new LpackError('USAGE', '--traffic-engine lpack needs the SAM transform done by lpack (--transform local or auto), not by CloudFormation')
     }
-    // A schedule lpack does not know fails now, before anything changes.
-    for (const config of configs) planSchedule(String(config.type))
+    // A schedule, alarm or hook lpack could not follow fails now, before anything changes.
+    for (const config of configs) {
+      planSchedule(String(config.type))
+      const names = new Map(Object.keys((template.Resources ?? {}) as object).map((id) => [id, id]))
+      for (const alarm of config.alarms) resolveName(alarm, names, `${config.aliasLogicalId} alarm`)
+      for (const hook of [config.preTraffic, config.postTraffic]) if (hook !== undefined) resolveName(hook, names, `${config.aliasLogicalId} hook`)
+    }
   }
   const cf = await args.aws.cloudFormation()
   const lambda = lambdaOf(args)
