@@ -86,3 +86,23 @@ export function emitReleaseDone(reporter: Reporter, stackName: string, outcome: 
 export function emitNote(reporter: Reporter, kind: string, message: string, data?: Record<string, unknown>): void {
   reporter.emit({level: 'info', kind: `traffic.${kind}`, message, ...(data ? {data} : {})})
 }
+
+export function emitCodeDeployWeight(reporter: Reporter, deploymentId: string, target: {functionName?: string; targetId: string; alias?: string; targetVersion?: string; currentVersion?: string}, percent: number): void {
+  const name = `${target.functionName ?? target.targetId}${target.alias ? `:${target.alias}` : ''}`
+  reporter.emit({
+    level: 'info',
+    kind: 'traffic.step',
+    id: `traffic:${name}`,
+    message: `${name} ${bar(percent)} ${String(percent).padStart(3)}% on version ${target.targetVersion ?? '?'} (CodeDeploy ${deploymentId})`,
+    data: {deploymentId, functionName: target.functionName, alias: target.alias, oldVersion: target.currentVersion, newVersion: target.targetVersion, percent},
+  })
+}
+
+export function emitCodeDeployHook(reporter: Reporter, deploymentId: string, functionName: string, event: {name: string; status: string; message?: string}): void {
+  reporter.emit({
+    level: event.status === 'Failed' ? 'warn' : 'info',
+    kind: event.status === 'InProgress' ? 'traffic.hook.start' : 'traffic.hook.done',
+    message: `${functionName} ${event.name} ${event.status}${event.message ? `: ${event.message}` : ''} (CodeDeploy ${deploymentId})`,
+    data: {deploymentId, functionName, phase: event.name, status: event.status, ...(event.message ? {detail: event.message} : {})},
+  })
+}

@@ -18,6 +18,8 @@ import {percentOnNew, type ResumePoint, rollbackAliases, runRelease} from './eng
 import {DEFAULT_HOOK_TIMEOUT_MS} from './hooks.js'
 import {decodeMarker, type ReleaseMarker} from './marker.js'
 import {planSchedule} from './schedule.js'
+import {type FollowedDeployment, followDeployment} from './codedeploy.js'
+import {codeDeployOperations} from '../../aws/codedeploy.js'
 import {type DeployedStack, readDeployedStack, updateStackTemplate} from './stack.js'
 import {handOverTemplate, resolveName, type TrafficAliasConfig, trafficAliases} from './template.js'
 import type {AliasRelease, ReleaseOutcome, ReleasePlan, TrafficHook} from './types.js'
@@ -122,7 +124,7 @@ export async function prepareDeployRelease(args: Services & {stackName: string; 
       details: {stackName, aliases: inFlight},
     })
   }
-  if (settings.engine !== 'lpack') return nothing
+  if (settings.engine !== 'lpack') return {template, release: () => followCodeDeploy(args, configs, new Date(Date.now() - CLOCK_SKEW_MS))}
   const pins = new Map<string, string>()
   const before = deployed === undefined ? [] : trafficAliases(deployed.template)
   for (const alias of status) {
@@ -307,6 +309,38 @@ async function finish(args: Services & {stackName: string}, deployed: DeployedSt
   emitNote(args.reporter, 'template', `Updating stack ${args.stackName} so its template names the released versions`)
   await updateStackTemplate(await args.aws.cloudFormation(), args.stackName, handOverTemplate(deployed.template, new Map()), {pollIntervalMs: Math.min(settings.pollIntervalMs, 1000), reporter: args.reporter})
   return outcome
+}
+
+/** CodeDeploy's createTime comes from AWS's clock: look a little further back than this machine's. */
+const CLOCK_SKEW_MS = 5 * 60_000
+
+/**
+ * The codedeploy engine, after the stack update: CloudFormation waited for each CodeDeploy deployment it started
+ * for an alias; lpack reads what they did (weights, hooks, results). A deployment that did not succeed ends the
+ * command with CodeDeploy's reason (exit 1).
+ */
+async function followCodeDeploy(args: Services & {stackName: string; settings: TrafficSettings}, configs: TrafficAliasConfig[], since: Date): Promise<ReleaseOutcome | undefined> {
+  const deployed = await readDeployedStack(await args.aws.cloudFormation(), args.stackName)
+  if (deployed === undefined) return undefined
+  const codeDeploy = codeDeployOperations(() => args.aws.codeDeploy())
+  const deployments: FollowedDeployment[] = []
+  for (const config of configs) {
+    const application = config.applicationLogicalId === undefined ? undefined : deployed.physicalIds.get(config.applicationLogicalId)
+    const group = config.deploymentGroupLogicalId === undefined ? undefined : deployed.physicalIds.get(config.deploymentGroupLogicalId)
+    if (application === undefined || group === undefined) continue
+    for (const id of await codeDeploy.listDeployments(application, group, since)) {
+      deployments.push(await followDeployment(id, {codeDeploy, clock: args.clock ?? systemClock, reporter: args.reporter, pollIntervalMs: args.settings.pollIntervalMs, timeoutMs: 60 * 60_000, signal: args.signal}))
+    }
+  }
+  if (deployments.length === 0) return undefined
+  const failed = deployments.filter((deployment) => deployment.status !== 'Succeeded')
+  if (failed.length > 0) {
+    throw new LpackError('TRAFFIC_ROLLED_BACK', `Release of ${args.stackName} did not succeed: ${failed.map((deployment) => deployment.reason).join('; ')}`, {
+      hint: `State after CodeDeploy's rollback: ${failed.flatMap((deployment) => deployment.targets.map((target) => `${target.functionName}:${target.alias} on version ${target.currentVersion}`)).join(', ')}`,
+      details: {stackName: args.stackName, deployments},
+    })
+  }
+  return {kind: 'followed', engine: 'codedeploy', stackName: args.stackName, deployments}
 }
 
 function newReleaseId(): string {

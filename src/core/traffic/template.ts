@@ -29,6 +29,9 @@ export interface TrafficAliasConfig {
   alarms: unknown[]
   preTraffic?: unknown
   postTraffic?: unknown
+  /** The CodeDeploy deployment group and application (SAM's UpdatePolicy), while the template has them. */
+  deploymentGroupLogicalId?: string
+  applicationLogicalId?: string
 }
 
 interface LpackTrafficMetadata {
@@ -91,6 +94,8 @@ export function trafficAliases(template: Json): TrafficAliasConfig[] {
       functionLogicalId,
       versionLogicalId,
       aliasName,
+      deploymentGroupLogicalId: groupId!,
+      ...(refTarget(update.ApplicationName) ? {applicationLogicalId: refTarget(update.ApplicationName)} : {}),
       type: deploymentType(group.DeploymentConfigName),
       alarms,
       ...(update.BeforeAllowTrafficHook === undefined ? {} : {preTraffic: update.BeforeAllowTrafficHook}),

@@ -1,3 +1,4 @@
+import type {FollowedDeployment} from './codedeploy.js'
 import type {TrafficSchedule} from './schedule.js'
 
 /** A hook that must pass before traffic moves (PreTraffic) or after it all moved (PostTraffic). */
@@ -54,6 +55,7 @@ export interface ReleaseRecord {
 }
 
 export type ReleaseOutcome =
+  | {kind: 'followed'; engine: 'codedeploy'; stackName: string; deployments: FollowedDeployment[]}
   | {kind: 'released'; stackName: string; releaseId: string; aliases: AliasSummary[]; recordFile?: string}
   | {kind: 'rolled-back'; stackName: string; releaseId: string; reason: string; aliases: AliasSummary[]; recordFile?: string}
 
