@@ -117,10 +117,12 @@ export async function runRelease(plan: ReleasePlan, options: EngineOptions, resu
   const waitWatching = async (alias: AliasRelease, until: number) => {
     for (;;) {
       if (failure !== undefined) throw new ReleaseStopped()
+      const polled = clock.now()
       await checkAlarms(alias)
       const left = until - clock.now()
       if (left <= 0) return
-      await clock.sleep(Math.min(options.pollIntervalMs, left), stop.signal)
+      // A fixed cadence: the time DescribeAlarms took counts against the interval, so polls do not drift apart.
+      await clock.sleep(Math.min(Math.max(0, options.pollIntervalMs - (clock.now() - polled)), left), stop.signal)
     }
   }
 
