@@ -18,7 +18,7 @@ import {describeHook, runHook} from './hooks.js'
 import {encodeMarker, type ReleasePhase} from './marker.js'
 import {writeReleaseRecord} from './record.js'
 import {checkAliasRules} from './rules.js'
-import type {AliasRelease, AliasSummary, HookPhase, ReleaseOutcome, ReleasePlan, ReleaseRecord} from './types.js'
+import type {AliasRelease, AliasSummary, EngineOutcome, HookPhase, ReleasePlan, ReleaseRecord} from './types.js'
 
 export interface EngineOptions {
   lambda: LambdaOperations
@@ -47,7 +47,7 @@ class ReleaseStopped extends Error {}
  * (rolled-back, with the first reason). Lambda's alias rules are checked before any change; breaking them throws
  * TRAFFIC_REFUSED with nothing changed.
  */
-export async function runRelease(plan: ReleasePlan, options: EngineOptions, resume: Map<string, ResumePoint> = new Map()): Promise<ReleaseOutcome> {
+export async function runRelease(plan: ReleasePlan, options: EngineOptions, resume: Map<string, ResumePoint> = new Map()): Promise<EngineOutcome> {
   await checkAliasRules(plan.aliases, options.lambda)
   const {clock, reporter} = options
   const started = clock.now()
@@ -154,7 +154,7 @@ export async function runRelease(plan: ReleasePlan, options: EngineOptions, resu
     if (result.status === 'rejected' && !(result.reason instanceof ReleaseStopped)) fail(errorText(result.reason))
   }
 
-  let outcome: ReleaseOutcome
+  let outcome: EngineOutcome
   if (failure === undefined) {
     // Done: the marker goes, the alias keeps only the new version.
     await Promise.all(plan.aliases.map((alias) => options.lambda.updateAlias(alias.functionName, alias.alias, {functionVersion: alias.newVersion, description: alias.description ?? ''})))

@@ -22,7 +22,7 @@ import {type FollowedDeployment, followDeployment} from './codedeploy.js'
 import {codeDeployOperations} from '../../aws/codedeploy.js'
 import {type DeployedStack, readDeployedStack, updateStackTemplate} from './stack.js'
 import {handOverTemplate, resolveName, type TrafficAliasConfig, trafficAliases} from './template.js'
-import type {AliasRelease, ReleaseOutcome, ReleasePlan, TrafficHook} from './types.js'
+import type {AliasRelease, EngineOutcome, ReleaseOutcome, ReleasePlan, TrafficHook} from './types.js'
 
 export type {ReleaseOutcome} from './types.js'
 
@@ -299,7 +299,7 @@ function engineOptions(args: Services, settings: TrafficSettings) {
  * After the engine: a finished release updates the stack so its template names the new versions (no drift);
  * a rolled-back one leaves the template as deployed, which names the old versions. Rolled back → exit 1.
  */
-async function finish(args: Services & {stackName: string}, deployed: DeployedStack, outcome: ReleaseOutcome, settings: TrafficSettings): Promise<ReleaseOutcome> {
+async function finish(args: Services & {stackName: string}, deployed: DeployedStack, outcome: EngineOutcome, settings: TrafficSettings): Promise<ReleaseOutcome> {
   if (outcome.kind === 'rolled-back') {
     throw new LpackError('TRAFFIC_ROLLED_BACK', `Release of ${args.stackName} rolled back: ${outcome.reason}`, {
       hint: `Every alias is back on its old version; the new versions stay published.${outcome.recordFile ? ` Record: ${outcome.recordFile}` : ''}`,

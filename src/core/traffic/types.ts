@@ -59,6 +59,9 @@ export type ReleaseOutcome =
   | {kind: 'released'; stackName: string; releaseId: string; aliases: AliasSummary[]; recordFile?: string}
   | {kind: 'rolled-back'; stackName: string; releaseId: string; reason: string; aliases: AliasSummary[]; recordFile?: string}
 
+/** What lpack's own engine ends with. */
+export type EngineOutcome = Exclude<ReleaseOutcome, {kind: 'followed'}>
+
 export interface AliasSummary {
   logicalId: string
   functionName: string
