@@ -54,7 +54,7 @@ export default class Deploy extends LpackCommand {
     const {deployFromFlags} = await import('../core/deploy/from-flags.js')
     const view = await import('../io/deploy-view.js')
     const prompt = await import('../io/prompt.js')
-    const reporter = this.jsonEnabled() ? this.keepingWarnings(new view.JsonLinesReporter(process.stderr)) : new view.DeployView(this.createReporter(), (text) => process.stderr.write(text))
+    const reporter = this.createReporter()
     const interrupt = new AbortController()
     // The signal's name is the reason a release in flight gives for its rollback.
     process.once('SIGINT', () => interrupt.abort('SIGINT'))

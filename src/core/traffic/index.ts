@@ -13,7 +13,7 @@ import {type AliasInfo, lambdaOperations, type LambdaOperations} from '../../aws
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {type Clock, systemClock} from './clock.js'
-import {emitNote} from './events.js'
+import {emitAliasDone, emitTemplateUpdate} from './events.js'
 import {percentOnNew, type ResumePoint, rollbackAliases, runRelease} from './engine.js'
 import {DEFAULT_HOOK_TIMEOUT_MS} from './hooks.js'
 import {decodeMarker, type ReleaseMarker} from './marker.js'
@@ -177,7 +177,7 @@ export async function rollbackRelease(args: Services & {stackName: string}): Pro
   const lambda = lambdaOf(args)
   const {aliases} = await inFlightReleases(deployed, lambda, undefined)
   await rollbackAliases(aliases, lambda)
-  for (const alias of aliases) emitNote(args.reporter, 'rollback', `${alias.logicalId}:${alias.alias} back on version ${alias.oldVersion} (version ${alias.newVersion} stays published)`, {logicalId: alias.logicalId, oldVersion: alias.oldVersion, newVersion: alias.newVersion})
+  for (const alias of aliases) emitAliasDone(args.reporter, alias, 0, 'rolled-back')
   return {kind: 'rolled-back', stackName: args.stackName, aliases: aliases.map((alias) => ({logicalId: alias.logicalId, alias: alias.alias, functionVersion: alias.oldVersion, newVersion: alias.newVersion}))}
 }
 
@@ -306,7 +306,7 @@ async function finish(args: Services & {stackName: string}, deployed: DeployedSt
       details: {...outcome},
     })
   }
-  emitNote(args.reporter, 'template', `Updating stack ${args.stackName} so its template names the released versions`)
+  emitTemplateUpdate(args.reporter, args.stackName)
   await updateStackTemplate(await args.aws.cloudFormation(), args.stackName, handOverTemplate(deployed.template, new Map()), {pollIntervalMs: Math.min(settings.pollIntervalMs, 1000), reporter: args.reporter})
   return outcome
 }
