@@ -97,6 +97,24 @@ describe('#16.3 lpack engine: rollback', () => {
     expect(alarms.polls.length).toBeGreaterThan(10)
   })
 
+  it('polls keep a fixed cadence: rollback within one interval plus one DescribeAlarms, however slow that call', async () => {
+    const worst: number[] = []
+    for (let alarmAt = 400; alarmAt <= 4000; alarmAt += 50) {
+      const {lambda, plan, options, clock} = setup([aliasRelease('Fn', 'Canary10Percent5Minutes', {alarms: ['Errors']})])
+      // CloudWatch reads the state when the request arrives; the answer takes 300 ms to come back.
+      const slow = {
+        describeAlarms: async (names: string[]) => {
+          const state = clock.now() >= alarmAt ? ('ALARM' as const) : ('OK' as const)
+          await clock.sleep(300)
+          return names.map((name) => ({name, state, reason: ''}))
+        },
+      }
+      expect((await runRelease(plan, {...options, alarms: slow, pollIntervalMs: 1000})).kind).toBe('rolled-back')
+      worst.push(lambda.changes.at(-1)!.at - alarmAt)
+    }
+    expect(Math.max(...worst)).toBeLessThanOrEqual(1000 + 300)
+  })
+
   it('one alias failing rolls back every alias of the release', async () => {
     const {lambda, plan, options} = setup([aliasRelease('A', 'Linear10PercentEvery1Minute', {alarms: ['A-Errors']}), aliasRelease('B', 'Linear10PercentEvery1Minute')], (name, time) => (name === 'A-Errors' && time >= 2 * MINUTE ? 'ALARM' : 'OK'))
     const outcome = await runRelease(plan, options)
