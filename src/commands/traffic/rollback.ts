@@ -1,20 +1,15 @@
-import {Flags} from '@oclif/core'
-
-import {awsFlags, configFlags} from '../../cli/aws-flags.js'
+import {oclifFlags} from '../../cli/settings-flags.js'
 import {LpackCommand} from '../../cli/lpack-command.js'
+import {TRAFFIC_STACK_SETTINGS} from '../../core/config/command-settings/traffic.js'
 
 export default class TrafficRollbackCommand extends LpackCommand {
   static override summary = 'Put every alias of a release in flight back on its old version; the new versions stay published.'
-  static override flags = {
-    'stack-name': Flags.string({char: 's', description: 'Stack whose release to undo.'}),
-    ...awsFlags,
-    ...configFlags,
-  }
+  static override flags = oclifFlags(TRAFFIC_STACK_SETTINGS)
   static override examples = ['<%= config.bin %> traffic rollback --stack-name app']
 
   async run() {
-    const {flags} = await this.parse(TrafficRollbackCommand)
+    const {given} = await this.parseSettings(TRAFFIC_STACK_SETTINGS)
     const {rollbackFromFlags} = await import('../../core/traffic/from-flags.js')
-    return rollbackFromFlags(flags, {reporter: this.createReporter()})
+    return rollbackFromFlags(given, {reporter: this.createReporter()})
   }
 }

@@ -3,20 +3,13 @@ import {buffer} from 'node:stream/consumers'
 
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
-import {parseParameterOverrides} from '../transform/run.js'
+import {INVOKE_SETTINGS} from '../config/command-settings/invoke.js'
+import {type GivenSettings, resolveSettings} from '../config/settings.js'
 import {parseEnvVarsFile, type EnvVarsFile} from './environment.js'
 import {invokeFunction, type InvokeResult} from './index.js'
 
-export interface InvokeFlags {
-  functionId: string
-  /** A file with the event, or `-` for stdin; no event is `{}`, as `sam local invoke` sends. */
-  event?: string
-  envVars?: string
-  parameterOverrides?: readonly string[]
-  templateFile?: string
-  buildDir?: string
-  region?: string
-}
+/** What the command line gave: the settings, and the function (an argument). */
+export type InvokeGiven = GivenSettings<typeof INVOKE_SETTINGS> & {functionId: string}
 
 /** What `lpack invoke --json` prints: the invocation, its response parsed when it is JSON. */
 export interface InvokeOutput extends Omit<InvokeResult, 'payload'> {
@@ -24,17 +17,18 @@ export interface InvokeOutput extends Omit<InvokeResult, 'payload'> {
 }
 
 /** `lpack invoke` from its flags: reads the event and the --env-vars file, then invokes once. */
-export async function invokeFromFlags(flags: InvokeFlags, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<InvokeResult> {
-  const event = flags.event === undefined ? Buffer.from('{}') : flags.event === '-' ? await buffer(io.stdin ?? process.stdin) : await readInput(flags.event, 'event')
-  const envVars = flags.envVars === undefined ? undefined : await readEnvVars(flags.envVars)
+export async function invokeFromFlags(given: InvokeGiven, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<InvokeResult> {
+  const settings = await resolveSettings('invoke', INVOKE_SETTINGS, given, io.reporter)
+  const event = settings.event === undefined ? Buffer.from('{}') : settings.event === '-' ? await buffer(io.stdin ?? process.stdin) : await readInput(settings.event, 'event')
+  const envVars = settings.envVars === undefined ? undefined : await readEnvVars(settings.envVars)
   return invokeFunction({
-    templateFile: flags.templateFile ?? 'template.yaml',
-    buildDir: flags.buildDir,
-    functionId: flags.functionId,
+    templateFile: settings.templateFile ?? 'template.yaml',
+    buildDir: settings.buildDir,
+    functionId: given.functionId,
     event,
     envVars,
-    parameters: parseParameterOverrides(flags.parameterOverrides ?? []),
-    region: flags.region,
+    parameters: settings.parameterOverrides ?? {},
+    region: settings.region,
     reporter: io.reporter,
   })
 }

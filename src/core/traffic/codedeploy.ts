@@ -4,7 +4,7 @@
  * CodeDeploy's own reason and the version the alias went back to.
  */
 import type {CodeDeployDeployment, CodeDeployOperations, LambdaTargetState} from '../../aws/codedeploy.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import type {Clock} from './clock.js'
 import {emitCodeDeployHook, emitCodeDeployWeight} from './events.js'
 

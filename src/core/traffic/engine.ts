@@ -11,7 +11,7 @@
  */
 import type {AlarmOperations} from '../../aws/cloudwatch.js'
 import type {AliasInfo, AliasUpdate, LambdaOperations} from '../../aws/lambda.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import type {Clock} from './clock.js'
 import {emitAlarm, emitAliasDone, emitHook, emitReleaseDone, emitReleaseStart, emitRollback, emitWeight} from './events.js'
 import {describeHook, runHook} from './hooks.js'

@@ -7,11 +7,11 @@
 import {randomBytes} from 'node:crypto'
 import {join} from 'node:path'
 
-import type {AwsSession} from '../../aws/clients.js'
+import {type AwsAccess, AwsSession} from '../../aws/clients.js'
 import {alarmOperations, type AlarmOperations} from '../../aws/cloudwatch.js'
 import {type AliasInfo, lambdaOperations, type LambdaOperations} from '../../aws/lambda.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {type Clock, systemClock} from './clock.js'
 import {emitAliasDone, emitTemplateUpdate} from './events.js'
 import {percentOnNew, type ResumePoint, rollbackAliases, runRelease} from './engine.js'
@@ -20,7 +20,8 @@ import {decodeMarker, type ReleaseMarker} from './marker.js'
 import {planSchedule} from './schedule.js'
 import {type FollowedDeployment, followDeployment} from './codedeploy.js'
 import {codeDeployOperations} from '../../aws/codedeploy.js'
-import {type DeployedStack, readDeployedStack, updateStackTemplate} from './stack.js'
+import {type DeployedStack, readDeployedStack, type StackAccess, updateStackTemplate} from './stack.js'
+import {stackResourceOperations} from '../../aws/stack-resources.js'
 import {handOverTemplate, resolveName, type TrafficAliasConfig, trafficAliases} from './template.js'
 import type {AliasRelease, EngineOutcome, ReleaseOutcome, ReleasePlan, TrafficHook} from './types.js'
 
@@ -48,7 +49,8 @@ export function defaultTrafficSettings(projectDir: string): TrafficSettings {
 }
 
 interface Services {
-  aws: AwsSession
+  /** The command's AWS access: the traffic engine needs the session's Lambda, CloudWatch and CodeDeploy clients too. */
+  aws: AwsAccess
   reporter: Reporter
   signal?: AbortSignal
   lambda?: LambdaOperations
@@ -56,12 +58,21 @@ interface Services {
   clock?: Clock
 }
 
+function sessionOf(services: Services): AwsSession {
+  if (services.aws instanceof AwsSession) return services.aws
+  throw new LpackError('INTERNAL', 'Releasing traffic needs an AWS session (Lambda, CloudWatch, CodeDeploy clients)')
+}
+
+function stackAccess(services: Services): StackAccess {
+  return {cfn: services.aws.cloudFormationOperations(), resources: stackResourceOperations(() => sessionOf(services).cloudFormation())}
+}
+
 function lambdaOf(services: Services): LambdaOperations {
-  return services.lambda ?? lambdaOperations(() => services.aws.lambda())
+  return services.lambda ?? lambdaOperations(() => sessionOf(services).lambda())
 }
 
 function alarmsOf(services: Services): AlarmOperations {
-  return services.alarms ?? alarmOperations(() => services.aws.cloudWatch())
+  return services.alarms ?? alarmOperations(() => sessionOf(services).cloudWatch())
 }
 
 /** An alias of the deployed stack with DeploymentPreference, as it routes now. */
@@ -113,7 +124,7 @@ export async function prepareDeployRelease(args: Services & {stackName: string; 
       for (const hook of [config.preTraffic, config.postTraffic]) if (hook !== undefined) resolveName(hook, names, `${config.aliasLogicalId} hook`)
     }
   }
-  const cf = await args.aws.cloudFormation()
+  const cf = stackAccess(args)
   const lambda = lambdaOf(args)
   const deployed = await readDeployedStack(cf, stackName)
   const status = deployed === undefined ? [] : await aliasStatuses(deployed, lambda)
@@ -182,7 +193,7 @@ export async function rollbackRelease(args: Services & {stackName: string}): Pro
 }
 
 async function requireStack(args: Services & {stackName: string}): Promise<DeployedStack> {
-  const deployed = await readDeployedStack(await args.aws.cloudFormation(), args.stackName)
+  const deployed = await readDeployedStack(stackAccess(args), args.stackName)
   if (deployed === undefined) throw new LpackError('STACK_NOT_FOUND', `Stack ${args.stackName} does not exist`, {details: {stackName: args.stackName}})
   return deployed
 }
@@ -288,7 +299,7 @@ async function newVersionOf(deployed: DeployedStack, config: TrafficAliasConfig,
 }
 
 function planOf(args: Services, stackName: string, aliases: AliasRelease[]): ReleasePlan {
-  return {stackName, releaseId: newReleaseId(), region: args.aws.region, ...(args.aws.options.endpointUrl ? {endpointUrl: args.aws.options.endpointUrl} : {}), aliases}
+  return {stackName, releaseId: newReleaseId(), region: args.aws.region, ...(sessionOf(args).options.endpointUrl ? {endpointUrl: sessionOf(args).options.endpointUrl} : {}), aliases}
 }
 
 function engineOptions(args: Services, settings: TrafficSettings) {
@@ -307,7 +318,7 @@ async function finish(args: Services & {stackName: string}, deployed: DeployedSt
     })
   }
   emitTemplateUpdate(args.reporter, args.stackName)
-  await updateStackTemplate(await args.aws.cloudFormation(), args.stackName, handOverTemplate(deployed.template, new Map()), {pollIntervalMs: Math.min(settings.pollIntervalMs, 1000), reporter: args.reporter})
+  await updateStackTemplate(stackAccess(args), args.stackName, handOverTemplate(deployed.template, new Map()), {pollIntervalMs: Math.min(settings.pollIntervalMs, 1000), reporter: args.reporter})
   return outcome
 }
 
@@ -320,9 +331,9 @@ const CLOCK_SKEW_MS = 5 * 60_000
  * command with CodeDeploy's reason (exit 1).
  */
 async function followCodeDeploy(args: Services & {stackName: string; settings: TrafficSettings}, configs: TrafficAliasConfig[], since: Date): Promise<ReleaseOutcome | undefined> {
-  const deployed = await readDeployedStack(await args.aws.cloudFormation(), args.stackName)
+  const deployed = await readDeployedStack(stackAccess(args), args.stackName)
   if (deployed === undefined) return undefined
-  const codeDeploy = codeDeployOperations(() => args.aws.codeDeploy())
+  const codeDeploy = codeDeployOperations(() => sessionOf(args).codeDeploy())
   const deployments: FollowedDeployment[] = []
   for (const config of configs) {
     const application = config.applicationLogicalId === undefined ? undefined : deployed.physicalIds.get(config.applicationLogicalId)
