@@ -5,6 +5,8 @@
 //   node scripts/transform-coverage.mjs --patterns DIR        # real templates (../shared/corpus/serverless-patterns):
 //                                                             # local code paths become s3:// URIs, then both transforms
 //   add --list to print every file's verdict
+//   --write-out-of-scope: rewrite test/fixtures/transform/out-of-scope.json (inputs with constructs lpack leaves to
+//                         CloudFormation) after a construct is added
 //
 // Verdicts per input: identical (same Resources/Outputs/Conditions as the translator, compared as the differential
 // tests compare), different, unsupported (UNSUPPORTED_CONSTRUCT: grouped by the constructs that block it), crash (lpack
@@ -73,6 +75,7 @@ const files = readdirSync(inputDir).filter((name) => /\.ya?ml$/.test(name)).sort
 const counts = {}
 const blockers = {}
 const verdicts = {}
+const outOfScope = {}
 let accepted = 0
 const started = performance.now()
 for (const name of files) {
@@ -93,6 +96,7 @@ for (const name of files) {
       const result = transformTemplate(loaded.template.value)
       if (result.kind === 'unsupported') {
         verdict = 'unsupported'
+        outOfScope[name] = [...new Set(result.unsupported.map((item) => item.construct.replace(/ \(.*\)$/, '')))].join(', ')
         for (const construct of new Set(result.unsupported.map((item) => item.construct.replace(/ \(.*\)$/, '')))) {
           blockers[construct] = (blockers[construct] ?? 0) + 1
         }
@@ -110,6 +114,9 @@ for (const name of files) {
 const elapsed = performance.now() - started
 if (scratch) rmSync(scratch, {recursive: true, force: true})
 
+if (args.includes('--write-out-of-scope') && !scratch) {
+  writeFileSync(join(root, 'test', 'fixtures', 'transform', 'out-of-scope.json'), JSON.stringify(outOfScope, null, 2) + '\n')
+}
 if (list) for (const [name, verdict] of Object.entries(verdicts)) process.stdout.write(`${verdict}\t${name}\n`)
 process.stdout.write(`inputs: ${files.length} (${elapsed.toFixed(0)} ms)\n`)
 process.stdout.write(`identical: ${counts.identical ?? 0} of ${files.length} inputs (${accepted} the translator accepts); errors rejected by both: ${counts['rejected-both'] ?? 0}\n`)

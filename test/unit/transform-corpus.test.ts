@@ -75,3 +75,33 @@ describe('transform matches the AWS SAM translator', () => {
     if (result.kind === 'invalid') expect(result.message).toMatch(/^Invalid Serverless Application Specification document\. Number of errors found: \d+\.$/)
   })
 })
+
+/** Issue #13: SAM constructs lpack now translates itself. Each item's inputs are every corpus input that uses it. */
+const ADDED_CONSTRUCTS: [item: string, uses: (text: string) => boolean][] = [
+  ['#13.1 AWS::Serverless::SimpleTable', (text) => text.includes('AWS::Serverless::SimpleTable')],
+]
+
+describe.each(ADDED_CONSTRUCTS)('%s', (_item, uses) => {
+  const using = inputs.filter((name) => uses(readFileSync(join(FIXTURES, 'input', name), 'utf8')))
+  const translatable = using.filter((name) => !(name in OUT_OF_SCOPE))
+
+  it('is translated by lpack: its corpus inputs are in scope unless another construct keeps them out', () => {
+    expect(translatable.length).toBeGreaterThan(0)
+    for (const name of using) {
+      const unsupported = findUnsupportedConstructs(load(name)).map((item) => item.construct)
+      expect(unsupported.filter((construct) => uses(construct)), name).toEqual([])
+    }
+  })
+
+  it('gives the translator\'s output for every input that uses it (or rejects it as the translator does)', () => {
+    for (const name of translatable.filter((file) => !(file in KNOWN_DIFFERENCES))) {
+      const result = transformTemplate(load(name))
+      const expected = golden(name)
+      if (expected.errorMessage !== undefined) expect(result.kind, name).toBe('invalid')
+      else {
+        expect(result.kind, name).toBe('transformed')
+        if (result.kind === 'transformed') expect(comparableParts(result.template), name).toEqual(comparableParts(expected))
+      }
+    }
+  })
+})

@@ -8,18 +8,31 @@ import {Globals} from './globals.js'
 import {resolveChangedLogicalIds, resolveResourceReferences, type ResourceReferences} from './intrinsics.js'
 import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
 import {LAYER_TYPE, translateLayer} from './layer.js'
+import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
 import type {CfnResource} from './resource.js'
 
 export {aliasLogicalId} from './function/index.js'
 export {generateLogicalId} from './logical-id.js'
 
+type ResourceTranslator = (logicalId: string, resource: JsonObject, context: TransformContext) => CfnResource[]
+
+/**
+ * SAM resource types lpack translates itself, and the group SAM translates each in: functions first, then state
+ * machines, then APIs, then the rest (each group in template order), since events of the first add to the later.
+ */
+const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group: number}>> = {
+  [FUNCTION_TYPE]: {translate: translateFunction, group: 0},
+  [LAYER_TYPE]: {translate: (logicalId, resource, context) => [translateLayer(logicalId, resource, context)], group: 3},
+  [SIMPLE_TABLE_TYPE]: {translate: translateSimpleTable, group: 3},
+}
+
 /** SAM resource types lpack translates itself. */
-export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([FUNCTION_TYPE, LAYER_TYPE])
+export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys(TRANSLATORS))
 
 /** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
 const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::Serverless::Api', 'AWS::Serverless::HttpApi', 'AWS::Serverless::WebSocketApi', 'AWS::Serverless::StateMachine',
-  'AWS::Serverless::SimpleTable', 'AWS::Serverless::Application', 'AWS::Serverless::Connector',
+  'AWS::Serverless::Application', 'AWS::Serverless::Connector',
   'AWS::Serverless::GraphQLApi', 'AWS::Serverless::CapacityProvider',
 ])
 
@@ -173,11 +186,11 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   const changedIds = new Map<string, string>()
   const ordered = Object.entries(resources as Record<string, JsonObject>)
     .filter(([, resource]) => SUPPORTED_RESOURCE_TYPES.has(resource.Type as string))
-    .sort(([, a], [, b]) => Number(b.Type === FUNCTION_TYPE) - Number(a.Type === FUNCTION_TYPE))
+    .sort(([, a], [, b]) => TRANSLATORS[a.Type as string]!.group - TRANSLATORS[b.Type as string]!.group)
   for (const [logicalId, resource] of ordered) {
     try {
       if (!/^[A-Za-z0-9]+$/.test(logicalId)) throw invalidResource(logicalId, 'Logical ids must be alphanumeric.')
-      const generated = resource.Type === FUNCTION_TYPE ? translateFunction(logicalId, resource, context) : [translateLayer(logicalId, resource, context)]
+      const generated = TRANSLATORS[resource.Type as string]!.translate(logicalId, resource, context)
       if (resource.Type === LAYER_TYPE) changedIds.set(logicalId, generated[0]!.logicalId)
       recordReferences(logicalId, generated, context.references)
       delete outputResources[logicalId]
