@@ -8,6 +8,7 @@ import {Globals} from './globals.js'
 import {resolveChangedLogicalIds, resolveResourceReferences, type ResourceReferences} from './intrinsics.js'
 import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
 import {LAYER_TYPE, translateLayer} from './layer.js'
+import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
 import type {CfnResource} from './resource.js'
 
@@ -24,6 +25,7 @@ const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group
   [FUNCTION_TYPE]: {translate: translateFunction, group: 0},
   [LAYER_TYPE]: {translate: (logicalId, resource, context) => [translateLayer(logicalId, resource, context)], group: 3},
   [SIMPLE_TABLE_TYPE]: {translate: translateSimpleTable, group: 3},
+  [APPLICATION_TYPE]: {translate: translateApplication, group: 3},
 }
 
 /** SAM resource types lpack translates itself. */
@@ -32,7 +34,7 @@ export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys
 /** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
 const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::Serverless::Api', 'AWS::Serverless::HttpApi', 'AWS::Serverless::WebSocketApi', 'AWS::Serverless::StateMachine',
-  'AWS::Serverless::Application', 'AWS::Serverless::Connector',
+  'AWS::Serverless::Connector',
   'AWS::Serverless::GraphQLApi', 'AWS::Serverless::CapacityProvider',
 ])
 
@@ -71,6 +73,9 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource)) continue
     if (typeof resource.Type === 'string' && UNSUPPORTED_RESOURCE_TYPES.has(resource.Type)) found.push({logicalId, construct: resource.Type})
+    if (resource.Type === APPLICATION_TYPE && isRepositoryApplication(resource.Properties, isObject(template.Mappings) ? template.Mappings : {})) {
+      found.push({logicalId, construct: `${APPLICATION_TYPE} from the Serverless Application Repository`})
+    }
     if ('Connectors' in resource) found.push({logicalId, construct: 'Connectors'})
     const events = resource.Type === FUNCTION_TYPE && isObject(resource.Properties) ? resource.Properties.Events : undefined
     if (!isObject(events)) continue
