@@ -81,6 +81,8 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.1', 'AWS::Serverless::SimpleTable', (text) => text.includes('AWS::Serverless::SimpleTable')],
   // Locations in the Serverless Application Repository need an AWS call; they stay with CloudFormation.
   ['#13.2', 'AWS::Serverless::Application', (text) => text.includes('AWS::Serverless::Application')],
+  ['#13.3', 'AWS::Serverless::Function event AlexaSkill', (text) => /Type: AlexaSkill/.test(text)],
+  ['#13.4', 'AWS::Serverless::Function event Cognito', (text) => /Type: Cognito\s/.test(text)],
 ]
 
 const EXTRA = join(FIXTURES, 'extra')

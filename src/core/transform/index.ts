@@ -201,7 +201,7 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
       delete outputResources[logicalId]
       for (const cfn of generated) {
         const existing = resources[cfn.logicalId]
-        if (existing !== undefined && cfn.logicalId !== logicalId && !(cfn.type === 'AWS::S3::Bucket' && isObject(existing) && existing.Type === 'AWS::S3::Bucket')) {
+        if (existing !== undefined && cfn.logicalId !== logicalId && !(MODIFIED_IN_PLACE.has(cfn.type) && isObject(existing) && existing.Type === cfn.type)) {
           errors.push(`Transforming resource with id [${logicalId}] attempts to create a new resource with id [${cfn.logicalId}] and type "${cfn.type}". A resource with that id already exists within this template. Please use a different id for that resource.`)
           continue
         }
@@ -224,6 +224,9 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   }
   return resolveResourceReferences(resolveChangedLogicalIds(output, changedIds), context.references) as JsonObject
 }
+
+/** Template resources that event sources rewrite (notifications, triggers) and re-emit under their own ID. */
+const MODIFIED_IN_PLACE: ReadonlySet<string> = new Set(['AWS::S3::Bucket', 'AWS::Cognito::UserPool'])
 
 function isSam(resource: JsonObject): boolean {
   return typeof resource.Type === 'string' && resource.Type.startsWith('AWS::Serverless::')

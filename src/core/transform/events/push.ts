@@ -12,13 +12,18 @@ const RULE_TARGET_SUFFIX = 'LambdaTarget'
 const TARGET_ID_MAX_LENGTH = 64
 
 /** The Lambda permission letting a service invoke the target: `<Event>Permission`. */
-export function permission(input: EventInput, principal: string, extra: {sourceArn?: unknown; sourceAccount?: unknown}): CfnResource {
-  return new CfnResource(`${input.logicalId}Permission`, 'AWS::Lambda::Permission', input.target.passthrough)
+export function permission(
+  input: EventInput,
+  principal: string,
+  extra: {sourceArn?: unknown; sourceAccount?: unknown; eventSourceToken?: unknown; prefix?: string},
+): CfnResource {
+  return new CfnResource(`${extra.prefix ?? input.logicalId}Permission`, 'AWS::Lambda::Permission', input.target.passthrough)
     .set('Action', 'lambda:InvokeFunction')
     .set('FunctionName', input.target.name)
     .set('Principal', principal)
     .set('SourceArn', extra.sourceArn)
     .set('SourceAccount', extra.sourceAccount)
+    .set('EventSourceToken', extra.eventSourceToken)
 }
 
 function ruleTargetId(logicalId: string): string {
@@ -380,5 +385,60 @@ export const ScheduleV2: EventSourceType = {
     if (props.RetryPolicy !== undefined) target.RetryPolicy = props.RetryPolicy
     schedule.set('Target', target)
     return resources
+  },
+}
+
+export const AlexaSkill: EventSourceType = {
+  properties: {SkillId: {shape: 'string'}},
+  translate(input) {
+    return [permission(input, 'alexa-appkit.amazon.com', {eventSourceToken: input.properties.SkillId})]
+  },
+}
+
+const USER_POOL_PROPERTIES = [
+  'AccountRecoverySetting', 'AdminCreateUserConfig', 'AliasAttributes', 'AutoVerifiedAttributes', 'DeletionProtection',
+  'DeviceConfiguration', 'EmailAuthenticationMessage', 'EmailAuthenticationSubject', 'EmailConfiguration',
+  'EmailVerificationMessage', 'EmailVerificationSubject', 'EnabledMfas', 'LambdaConfig', 'MfaConfiguration', 'Policies',
+  'Schema', 'SmsAuthenticationMessage', 'SmsConfiguration', 'SmsVerificationMessage', 'UserAttributeUpdateSettings',
+  'UsernameAttributes', 'UsernameConfiguration', 'UserPoolAddOns', 'UserPoolName', 'UserPoolTags', 'UserPoolTier',
+  'VerificationMessageTemplate', 'WebAuthnRelyingPartyID', 'WebAuthnUserVerification',
+]
+
+/** The user pool a Cognito event names; it must be a `Ref` to a resource in the same template. */
+export function linkedUserPoolId(input: Pick<EventInput, 'name' | 'logicalId' | 'properties' | 'context'>): string {
+  const pool = input.properties.UserPool
+  if (isObject(pool) && 'Ref' in pool) {
+    if (typeof pool.Ref !== 'string') throw new InvalidEventError(input.logicalId, 'Ref in Userpool is not a string.')
+    if (pool.Ref in input.context.samResources) return pool.Ref
+  }
+  throw new InvalidEventError(input.name, 'Cognito events must reference a Cognito UserPool in the same template.')
+}
+
+export const Cognito: EventSourceType = {
+  properties: {
+    UserPool: {shape: 'string', required: true},
+    Trigger: {shape: oneOf('string', listOf('string')), required: true, intrinsics: false},
+  },
+  translate(input) {
+    const poolId = linkedUserPoolId(input)
+    const pool = input.context.samResources[poolId] as JsonObject
+    const allow = permission(input, 'cognito-idp.amazonaws.com', {sourceArn: {'Fn::GetAtt': [poolId, 'Arn']}, prefix: `${input.target.resource.logicalId}Cognito`})
+    const properties = (pool.Properties ??= {}) as JsonObject
+    const lambdaConfig = (properties.LambdaConfig ??= {})
+    expectMap(lambdaConfig, poolId, 'LambdaConfig')
+    const triggers = typeof input.properties.Trigger === 'string' ? [input.properties.Trigger] : (input.properties.Trigger as string[])
+    for (const trigger of triggers) {
+      if (trigger in (lambdaConfig as JsonObject)) {
+        const written = typeof input.properties.Trigger === 'string' ? input.properties.Trigger : `[${triggers.map((item) => `'${item}'`).join(', ')}]`
+        throw new InvalidEventError(input.name, `Cognito trigger "${written}" defined multiple times.`)
+      }
+      ;(lambdaConfig as JsonObject)[trigger] = input.target.arn
+    }
+    validateProperties(poolId, 'AWS::Cognito::UserPool', properties, Object.fromEntries(USER_POOL_PROPERTIES.map((name) => [name, {shape: 'any'}])))
+    const attributes: JsonObject = {}
+    for (const name of SUPPORTED_ATTRIBUTES) if (name in pool) attributes[name] = pool[name]
+    const resource = new CfnResource(poolId, 'AWS::Cognito::UserPool', attributes, pool.DependsOn)
+    for (const name of Object.keys(properties)) resource.set(name, properties[name])
+    return [allow, resource]
   },
 }
