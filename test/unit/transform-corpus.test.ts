@@ -83,6 +83,8 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.2', 'AWS::Serverless::Application', (text) => text.includes('AWS::Serverless::Application')],
   ['#13.3', 'AWS::Serverless::Function event AlexaSkill', (text) => /Type: AlexaSkill/.test(text)],
   ['#13.4', 'AWS::Serverless::Function event Cognito', (text) => /Type: Cognito\s/.test(text)],
+  // Api events of state machines need AWS::Serverless::Api.
+  ['#13.5', 'AWS::Serverless::StateMachine', (text) => text.includes('AWS::Serverless::StateMachine')],
 ]
 
 const EXTRA = join(FIXTURES, 'extra')

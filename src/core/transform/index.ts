@@ -9,6 +9,7 @@ import {resolveChangedLogicalIds, resolveResourceReferences, type ResourceRefere
 import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
 import {LAYER_TYPE, translateLayer} from './layer.js'
 import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
+import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
 import type {CfnResource} from './resource.js'
 
@@ -24,6 +25,7 @@ type ResourceTranslator = (logicalId: string, resource: JsonObject, context: Tra
 const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group: number}>> = {
   [FUNCTION_TYPE]: {translate: translateFunction, group: 0},
   [LAYER_TYPE]: {translate: (logicalId, resource, context) => [translateLayer(logicalId, resource, context)], group: 3},
+  [STATE_MACHINE_TYPE]: {translate: translateStateMachine, group: 1},
   [SIMPLE_TABLE_TYPE]: {translate: translateSimpleTable, group: 3},
   [APPLICATION_TYPE]: {translate: translateApplication, group: 3},
 }
@@ -33,7 +35,7 @@ export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys
 
 /** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
 const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  'AWS::Serverless::Api', 'AWS::Serverless::HttpApi', 'AWS::Serverless::WebSocketApi', 'AWS::Serverless::StateMachine',
+  'AWS::Serverless::Api', 'AWS::Serverless::HttpApi', 'AWS::Serverless::WebSocketApi',
   'AWS::Serverless::Connector',
   'AWS::Serverless::GraphQLApi', 'AWS::Serverless::CapacityProvider',
 ])
@@ -77,11 +79,11 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
       found.push({logicalId, construct: `${APPLICATION_TYPE} from the Serverless Application Repository`})
     }
     if ('Connectors' in resource) found.push({logicalId, construct: 'Connectors'})
-    const events = resource.Type === FUNCTION_TYPE && isObject(resource.Properties) ? resource.Properties.Events : undefined
+    const events = (resource.Type === FUNCTION_TYPE || resource.Type === STATE_MACHINE_TYPE) && isObject(resource.Properties) ? resource.Properties.Events : undefined
     if (!isObject(events)) continue
     for (const [name, event] of Object.entries(events)) {
       if (isObject(event) && typeof event.Type === 'string' && UNSUPPORTED_EVENT_TYPES.has(event.Type)) {
-        found.push({logicalId, construct: `${FUNCTION_TYPE} event ${event.Type} (${name})`})
+        found.push({logicalId, construct: `${resource.Type} event ${event.Type} (${name})`})
       }
     }
   }

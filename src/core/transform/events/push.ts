@@ -26,9 +26,9 @@ export function permission(
     .set('EventSourceToken', extra.eventSourceToken)
 }
 
-function ruleTargetId(logicalId: string): string {
-  if (logicalId.length + RULE_TARGET_SUFFIX.length <= TARGET_ID_MAX_LENGTH) return logicalId + RULE_TARGET_SUFFIX
-  return logicalId.slice(0, TARGET_ID_MAX_LENGTH - RULE_TARGET_SUFFIX.length) + RULE_TARGET_SUFFIX
+export function ruleTargetId(logicalId: string, suffix = RULE_TARGET_SUFFIX): string {
+  if (logicalId.length + suffix.length <= TARGET_ID_MAX_LENGTH) return logicalId + suffix
+  return logicalId.slice(0, TARGET_ID_MAX_LENGTH - suffix.length) + suffix
 }
 
 function ruleState(input: EventInput): string | unknown {
@@ -39,7 +39,7 @@ function ruleState(input: EventInput): string | unknown {
 }
 
 /** An EventBridge rule's dead-letter queue: the given Arn, or a generated queue and the policy that lets the rule use it. */
-function ruleDeadLetterQueue(input: EventInput, ruleArn: JsonObject): {arn: unknown; resources: CfnResource[]} | undefined {
+export function ruleDeadLetterQueue(input: EventInput, ruleArn: JsonObject): {arn: unknown; resources: CfnResource[]} | undefined {
   const config = input.properties.DeadLetterConfig
   if (config === undefined || config === null) return undefined
   const dlq = config as JsonObject
@@ -63,7 +63,7 @@ function ruleDeadLetterQueue(input: EventInput, ruleArn: JsonObject): {arn: unkn
   return {arn: queue.arn(), resources: [queue, policy]}
 }
 
-function validateDeadLetterConfig(logicalId: string, config: JsonObject): void {
+export function validateDeadLetterConfig(logicalId: string, config: JsonObject): void {
   const hasArn = 'Arn' in config
   const hasType = 'Type' in config
   if (hasArn && hasType) throw new InvalidEventError(logicalId, "You can either define 'Arn' or 'Type' property of DeadLetterConfig.")
@@ -372,7 +372,9 @@ export const ScheduleV2: EventSourceType = {
           Version: '2012-10-17',
           Statement: [{Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: {Service: ['scheduler.amazonaws.com']}}],
         })
-      const policies = [POLICY.lambdaInvoke(input.target.arn, input.logicalId)]
+      const policies = [input.target.resource.type === 'AWS::Lambda::Function' || input.target.resource.type === 'AWS::Lambda::Alias'
+        ? POLICY.lambdaInvoke(input.target.arn, input.logicalId)
+        : POLICY.startExecution(input.target.arn, input.logicalId)]
       if (dlqArn) policies.push(POLICY.sqsSendMessage(dlqArn, input.logicalId))
       role.set('Policies', policies)
       if (props.PermissionsBoundary) role.set('PermissionsBoundary', props.PermissionsBoundary)
