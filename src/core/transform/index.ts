@@ -10,6 +10,7 @@ import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
 import {LAYER_TYPE, translateLayer} from './layer.js'
 import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
 import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
+import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApis, translateHttpApi, UNSUPPORTED_HTTP_API_PROPERTIES} from './http-api.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
 import type {CfnResource} from './resource.js'
 
@@ -26,6 +27,7 @@ const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group
   [FUNCTION_TYPE]: {translate: translateFunction, group: 0},
   [LAYER_TYPE]: {translate: (logicalId, resource, context) => [translateLayer(logicalId, resource, context)], group: 3},
   [STATE_MACHINE_TYPE]: {translate: translateStateMachine, group: 1},
+  [HTTP_API_TYPE]: {translate: translateHttpApi, group: 2},
   [SIMPLE_TABLE_TYPE]: {translate: translateSimpleTable, group: 3},
   [APPLICATION_TYPE]: {translate: translateApplication, group: 3},
 }
@@ -35,7 +37,7 @@ export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys
 
 /** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
 const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  'AWS::Serverless::Api', 'AWS::Serverless::HttpApi', 'AWS::Serverless::WebSocketApi',
+  'AWS::Serverless::Api', 'AWS::Serverless::WebSocketApi',
   'AWS::Serverless::Connector',
   'AWS::Serverless::GraphQLApi', 'AWS::Serverless::CapacityProvider',
 ])
@@ -72,9 +74,14 @@ export type TransformResult =
 export function findUnsupportedConstructs(template: Record<string, unknown>): UnsupportedConstruct[] {
   const found: UnsupportedConstruct[] = []
   const resources = isObject(template.Resources) ? template.Resources : {}
+  const httpApiGlobals = isObject(template.Globals) && isObject(template.Globals.HttpApi) ? template.Globals.HttpApi : {}
+  for (const name of UNSUPPORTED_HTTP_API_PROPERTIES) if (name in httpApiGlobals) found.push({logicalId: 'Globals', construct: `${HTTP_API_TYPE} ${name}`})
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource)) continue
     if (typeof resource.Type === 'string' && UNSUPPORTED_RESOURCE_TYPES.has(resource.Type)) found.push({logicalId, construct: resource.Type})
+    if (resource.Type === HTTP_API_TYPE && isObject(resource.Properties)) {
+      for (const name of UNSUPPORTED_HTTP_API_PROPERTIES) if (name in resource.Properties) found.push({logicalId, construct: `${HTTP_API_TYPE} ${name}`})
+    }
     if (resource.Type === APPLICATION_TYPE && isRepositoryApplication(resource.Properties, isObject(template.Mappings) ? template.Mappings : {})) {
       found.push({logicalId, construct: `${APPLICATION_TYPE} from the Serverless Application Repository`})
     }
@@ -84,6 +91,9 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
     for (const [name, event] of Object.entries(events)) {
       if (isObject(event) && typeof event.Type === 'string' && UNSUPPORTED_EVENT_TYPES.has(event.Type)) {
         found.push({logicalId, construct: `${resource.Type} event ${event.Type} (${name})`})
+      }
+      if (isObject(event) && event.Type === 'HttpApi' && isObject(event.Properties) && 'Auth' in event.Properties) {
+        found.push({logicalId, construct: `${resource.Type} event HttpApi Auth (${name})`})
       }
     }
   }
@@ -154,6 +164,16 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   const parameters = parameterValues(template, options.parameters)
   if (!parameters.has('AWS::Region')) parameters.set('AWS::Region', region)
   if (!parameters.has('AWS::Partition')) parameters.set('AWS::Partition', partition)
+
+  try {
+    prepareHttpApis(resources as JsonObject, isObject(globalFunction) ? globalFunction : undefined)
+  } catch (error) {
+    if (error instanceof HttpApiDocumentError) throw new SamDocumentError(error.errors)
+    if (error instanceof SamError) throw new SamDocumentError([error.message])
+    throw error
+  }
+  const httpApiConditions = generatedConditions(resources as JsonObject)
+  if (Object.keys(httpApiConditions).length > 0) template.Conditions = {...(isObject(template.Conditions) ? template.Conditions : {}), ...httpApiConditions}
 
   let globals: Globals
   try {
@@ -236,6 +256,7 @@ function isSam(resource: JsonObject): boolean {
 
 const REFERABLE: Readonly<Record<string, string>> = {
   'AWS::Lambda::Alias': 'Alias',
+  'AWS::ApiGatewayV2::Stage': 'Stage',
   'AWS::Lambda::Version': 'Version',
   'AWS::SNS::Topic': 'DestinationTopic',
   'AWS::SQS::Queue': 'DestinationQueue',

@@ -15,7 +15,7 @@ const PROPERTY_PATTERNS = [
   /property ([A-Za-z0-9_]+) not defined/,
   /required \[([A-Za-z0-9_]+)\] property/,
   /'([A-Z][A-Za-z0-9_]*)'/,
-  /\b([A-Z][A-Za-z0-9]+) (?:is|must|needs|cannot|requires)\b/,
+  /\b([A-Z][A-Za-z0-9]+) (?:is|must|needs|cannot|requires|works)\b/,
 ]
 
 /**
