@@ -88,6 +88,7 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   // Authorizers, custom domains and CORS of HTTP APIs stay with CloudFormation for now.
   ['#13.6', 'AWS::Serverless::HttpApi', (text) => text.includes('AWS::Serverless::HttpApi')],
   ['#13.6', 'AWS::Serverless::Function event HttpApi', (text) => /Type: HttpApi\s/.test(text)],
+  ['#13.7', 'AWS::Serverless::CapacityProvider', (text) => text.includes('AWS::Serverless::CapacityProvider')],
 ]
 
 const EXTRA = join(FIXTURES, 'extra')
