@@ -39,7 +39,7 @@ const HTTP_API_PROPERTIES: Record<string, PropertySpec> = {
 }
 
 /** HttpApi features lpack leaves to CloudFormation's transform for now (authorizers, custom domains, CORS). */
-export const UNSUPPORTED_HTTP_API_PROPERTIES = ['Auth', 'Domain', 'CorsConfiguration'] as const
+export const UNSUPPORTED_HTTP_API_PROPERTIES = ['Domain', 'CorsConfiguration'] as const
 
 /** SAM's OpenApiEditor.is_valid */
 export function isOpenApi(body: unknown): body is JsonObject {
@@ -388,6 +388,7 @@ export const HttpApi: EventSourceType = {
     const uri = {'Fn::Sub': `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/${shorthand(input.target.arn)}/invocations`}
     const condition = input.target.resource.attributes.Condition as string | undefined
     document.addLambdaIntegration(path, method, uri, condition)
+    if (truthy(props.Auth)) addMethodAuth(input, apiId, apiProperties, document, path, method)
     if (props.TimeoutInMillis) {
       for (const definition of document.methodDefinitions(path, method)) (definition[INTEGRATION] as JsonObject).timeoutInMillis = props.TimeoutInMillis
     }
@@ -440,8 +441,184 @@ function routePermission(input: Parameters<EventSourceType['translate']>[0], api
   })
 }
 
+interface Authorizer {
+  openapi: JsonObject
+  scopes: unknown
+  functionArn?: unknown
+  defaultPermissions?: unknown
+}
+
+const AUTHORIZER_PROPERTIES: [key: string, display: string, allowedFor: string, type: 'JWT' | 'REQUEST'][] = [
+  ['AuthorizationScopes', 'AuthorizationScopes', 'OAuth2 Authorizer', 'JWT'],
+  ['JwtConfiguration', 'JwtConfiguration', 'OAuth2 Authorizer', 'JWT'],
+  ['IdentitySource', 'IdentitySource', "OAuth2 Authorizer. For Lambda Authorizer, use the 'Identity' property instead", 'JWT'],
+  ['FunctionArn', 'FunctionArn', 'Lambda Authorizer', 'REQUEST'],
+  ['FunctionInvokeRole', 'FunctionInvokeRole', 'Lambda Authorizer', 'REQUEST'],
+  ['Identity', 'Identity', 'Lambda Authorizer', 'REQUEST'],
+  ['AuthorizerPayloadFormatVersion', 'AuthorizerPayloadFormatVersion', 'Lambda Authorizer', 'REQUEST'],
+  ['EnableSimpleResponses', 'EnableSimpleResponses', 'Lambda Authorizer', 'REQUEST'],
+  ['EnableFunctionDefaultPermissions', 'EnableFunctionDefaultPermissions', 'Lambda Authorizer', 'REQUEST'],
+]
+
+/** SAM's ApiGatewayV2Authorizer: checks one entry of Auth.Authorizers and gives its OpenAPI security scheme. */
+function buildAuthorizer(apiId: string, name: string, config: JsonObject, partition: string): Authorizer {
+  const given = (key: string): boolean => config[key] !== undefined && config[key] !== null
+  const jwt = truthy(config.JwtConfiguration) ? config.JwtConfiguration : undefined
+  if (jwt !== undefined && !isObject(jwt)) throw invalidResource(apiId, "Property 'JwtConfiguration' should be a map.")
+  const type = jwt ? 'JWT' : 'REQUEST'
+  if (given('AuthorizationScopes') && !Array.isArray(config.AuthorizationScopes)) throw invalidResource(apiId, 'AuthorizationScopes must be a list.')
+  for (const [key, display, allowedFor, allowedType] of AUTHORIZER_PROPERTIES) {
+    if (given(key) && allowedType !== type) throw invalidResource(apiId, `${display} is only supported for ${allowedFor}.`)
+  }
+  if (type === 'JWT') {
+    if (!truthy(config.IdentitySource)) throw invalidResource(apiId, `${name} OAuth2 Authorizer must define 'IdentitySource'.`)
+  } else {
+    if (!truthy(config.FunctionArn)) throw invalidResource(apiId, `${name} Lambda Authorizer must define 'FunctionArn'.`)
+    if (!truthy(config.AuthorizerPayloadFormatVersion)) throw invalidResource(apiId, `${name} Lambda Authorizer must define 'AuthorizerPayloadFormatVersion'.`)
+  }
+  if (given('EnableFunctionDefaultPermissions') && typeof config.EnableFunctionDefaultPermissions !== 'boolean') {
+    throw invalidResource(apiId, `Property 'Authorizers.${name}.EnableFunctionDefaultPermissions' should be a boolean.`)
+  }
+  if (type === 'JWT') {
+    const lowered: JsonObject = {}
+    for (const [key, value] of Object.entries(jwt as JsonObject)) lowered[key.toLowerCase()] = value
+    return {
+      openapi: {type: 'oauth2', 'x-amazon-apigateway-authorizer': {jwtConfiguration: lowered, identitySource: config.IdentitySource, type: 'jwt'}},
+      scopes: config.AuthorizationScopes,
+    }
+  }
+  const authorizer: JsonObject = {
+    type: 'request',
+    authorizerUri: {'Fn::Sub': [`arn:${partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${__FunctionArn__}/invocations`, {__FunctionArn__: config.FunctionArn}]},
+  }
+  if (truthy(config.FunctionInvokeRole) && config.FunctionInvokeRole !== 'NONE') authorizer.authorizerCredentials = config.FunctionInvokeRole
+  if (truthy(config.Identity)) {
+    const identity = config.Identity
+    if (!isObject(identity)) throw invalidResource(apiId, `Property 'Auth.Authorizers.${name}.Identity' should be a map.`)
+    if (identity.ReauthorizeEvery !== undefined && identity.ReauthorizeEvery !== null) authorizer.authorizerResultTtlInSeconds = identity.ReauthorizeEvery
+    const sources: unknown[] = []
+    for (const [prefix, key] of [['$request.header.', 'Headers'], ['$request.querystring.', 'QueryStrings'], ['$stageVariables.', 'StageVariables'], ['$context.', 'Context']] as const) {
+      const values = identity[key]
+      if (!truthy(values)) continue
+      if (!Array.isArray(values) || !values.every((value) => typeof value === 'string')) {
+        throw invalidResource(apiId, `Property 'Authorizers.${name}.Identity.${key}' should be a list of strings.`)
+      }
+      sources.push(...values.map((value) => prefix + value))
+    }
+    authorizer.identitySource = sources
+  }
+  authorizer.authorizerPayloadFormatVersion = config.AuthorizerPayloadFormatVersion
+  if (truthy(config.EnableSimpleResponses)) authorizer.enableSimpleResponses = config.EnableSimpleResponses
+  return {
+    openapi: {type: 'apiKey', name: 'Unused', in: 'header', 'x-amazon-apigateway-authorizer': authorizer},
+    scopes: undefined,
+    functionArn: config.FunctionArn,
+    defaultPermissions: config.EnableFunctionDefaultPermissions,
+  }
+}
+
+function buildAuthorizers(apiId: string, auth: JsonObject, partition: string): Map<string, Authorizer> {
+  const authorizers = new Map<string, Authorizer>()
+  if (auth.EnableIamAuthorizer === true) {
+    authorizers.set('AWS_IAM', {openapi: {type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4'}, scopes: undefined})
+  }
+  const config = auth.Authorizers
+  if (!truthy(config)) return authorizers
+  if (!isObject(config)) throw invalidResource(apiId, "Property 'Auth.Authorizers' should be a map.")
+  for (const [name, authorizer] of Object.entries(config)) {
+    if (!isObject(authorizer)) throw invalidResource(apiId, `Property 'Auth.Authorizers.${name}' should be a map.`)
+    if ('OpenIdConnectUrl' in authorizer) {
+      throw invalidResource(apiId, `'OpenIdConnectUrl' is no longer a supported property for authorizer '${name}'. Please refer to the AWS SAM documentation.`)
+    }
+    authorizers.set(name, buildAuthorizer(apiId, name, authorizer, partition))
+  }
+  return authorizers
+}
+
+function addAuth(apiId: string, auth: JsonObject, document: OpenApiDocument, partition: string): Map<string, Authorizer> {
+  const authorizers = buildAuthorizers(apiId, auth, partition)
+  const doc = document.doc
+  const existing = isObject(doc.components) && isObject(doc.components.securitySchemes) && truthy(doc.components.securitySchemes) ? doc.components.securitySchemes : {}
+  for (const [name, authorizer] of authorizers) existing[name] = authorizer.openapi
+  if (truthy(existing)) {
+    if (!truthy(doc.components)) doc.components = {}
+    ;(doc.components as JsonObject).securitySchemes = existing
+  }
+  const defaultAuthorizer = auth.DefaultAuthorizer
+  if (truthy(defaultAuthorizer) && !isNoValue(defaultAuthorizer)) {
+    if (typeof defaultAuthorizer !== 'string') throw invalidResource(apiId, "Property 'Auth.DefaultAuthorizer' should be a string.")
+    if (!authorizers.has(defaultAuthorizer)) {
+      throw invalidResource(apiId, `Unable to set DefaultAuthorizer because '${defaultAuthorizer}' was not defined in 'Authorizers'.`)
+    }
+    const scopes = authorizers.get(defaultAuthorizer)!.scopes ?? []
+    for (const path of Object.keys(document.paths)) {
+      for (const item of conditionalContents(document.paths[path])) {
+        pathItemMustBeMap(item, path)
+        for (const [methodName, method] of Object.entries(item)) {
+          const normalized = normalizeMethod(methodName)
+          if (normalized === 'parameters' || normalized === 'options') continue
+          if (!Object.hasOwn(item, normalized as string)) throw invalidTemplate(`Could not find ${String(normalized)} in ${path} within DefinitionBody.`)
+          for (const definition of conditionalContents(method)) {
+            methodMustBeMap(definition, path, methodName)
+            if (!truthy(definition[INTEGRATION]) || truthy(definition.security)) continue
+            definition.security = [{[defaultAuthorizer]: scopes}]
+          }
+        }
+      }
+    }
+  }
+  return authorizers
+}
+
+/** An HttpApi event's Auth: the method's security requirement, checked against the API's authorizers. */
+function addMethodAuth(input: Parameters<EventSourceType['translate']>[0], apiId: string, apiProperties: JsonObject, document: OpenApiDocument, path: string, method: string): void {
+  const auth = input.properties.Auth as JsonObject
+  let authorizer = auth.Authorizer
+  const apiAuth = apiProperties.Auth ?? {}
+  if (!isObject(apiAuth)) throw invalidResource(apiId, "Property 'Auth' should be a map.")
+  if (!truthy(authorizer)) {
+    if (truthy(apiAuth.DefaultAuthorizer)) authorizer = auth.Authorizer = apiAuth.DefaultAuthorizer
+    else throw new InvalidEventError(input.name, "'Auth' section requires either an explicit 'Authorizer' set or a 'DefaultAuthorizer' configured on the HttpApi.")
+  }
+  const apiAuthorizers = truthy(apiAuth) ? apiAuth.Authorizers : undefined
+  const iamEnabled = truthy(apiAuth) && apiAuth.EnableIamAuthorizer === true
+  if (authorizer !== 'NONE' && !(authorizer === 'AWS_IAM' && iamEnabled) && (typeof authorizer !== 'string' || !isObject(apiAuthorizers))) {
+    throw new InvalidEventError(input.name, `Unable to set Authorizer [${String(authorizer)}] on API method [${method}] for path [${path}]. The method authorizer must be a string with a corresponding dict entry in the api authorizer.`)
+  }
+  if (authorizer === 'NONE') {
+    if (!truthy(apiAuth.DefaultAuthorizer)) {
+      throw new InvalidEventError(input.name, `Unable to set Authorizer on API method [${method}] for path [${path}] because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.`)
+    }
+  } else if (!(authorizer === 'AWS_IAM' && iamEnabled)) {
+    if (!truthy(apiAuthorizers)) {
+      throw new InvalidEventError(input.name, `Unable to set Authorizer [${String(authorizer)}] on API method [${method}] for path [${path}] because the related API does not define any Authorizers.`)
+    }
+    if (!truthy((apiAuthorizers as JsonObject)[authorizer as string])) {
+      throw new InvalidEventError(input.name, `Unable to set Authorizer [${String(authorizer)}] on API method [${method}] for path [${path}] because it wasn't defined in the API's Authorizers.`)
+    }
+  }
+  if (truthy(auth.AuthorizationScopes) && !Array.isArray(auth.AuthorizationScopes)) {
+    throw new InvalidEventError(input.name, `Unable to set Authorizer on API method [${method}] for path [${path}] because 'AuthorizationScopes' must be a list of strings.`)
+  }
+  const name = authorizer as string
+  const scopes = (auth.AuthorizationScopes ?? []) as unknown[]
+  for (const definition of document.methodDefinitions(path, method)) {
+    const security: JsonObject = {[name]: []}
+    if (name !== 'NONE' && name !== 'AWS_IAM') {
+      const entry = isObject(apiAuthorizers) ? (apiAuthorizers[name] ?? {}) : {}
+      if (!isObject(entry)) throw invalidTemplate(`Type of authorizer '${name}' must be a dictionary`)
+      let methodScopes = entry.AuthorizationScopes
+      if (truthy(scopes)) methodScopes = scopes
+      if (truthy(entry) && truthy(methodScopes)) security[name] = methodScopes
+    }
+    const existing = definition.security ?? []
+    if (!Array.isArray(existing)) throw invalidTemplate(`Type of security for path ${path} method ${method} must be a list`)
+    definition.security = [...existing, security]
+  }
+}
+
 /** AWS::Serverless::HttpApi → AWS::ApiGatewayV2::Api (the OpenAPI body with SAM's tags, title, description) and its stage. */
-export function translateHttpApi(logicalId: string, resource: JsonObject, _context: TransformContext): CfnResource[] {
+export function translateHttpApi(logicalId: string, resource: JsonObject, context: TransformContext): CfnResource[] {
   const props = (resource.Properties ?? {}) as JsonObject
   validateProperties(logicalId, HTTP_API_TYPE, props, HTTP_API_PROPERTIES)
   const attributes: JsonObject = {}
@@ -457,6 +634,16 @@ export function translateHttpApi(logicalId: string, resource: JsonObject, _conte
       if (error instanceof SamError) throw new SamError(error.message)
       throw error
     }
+  }
+  let authorizers = new Map<string, Authorizer>()
+  if (truthy(props.Auth)) {
+    if (!truthy(body)) throw invalidResource(logicalId, "Auth works only with inline OpenApi specified in the 'DefinitionBody' property.")
+    const auth = props.Auth as JsonObject
+    if (!Object.keys(auth).every((key) => ['Authorizers', 'DefaultAuthorizer', 'EnableIamAuthorizer'].includes(key))) {
+      throw invalidResource(logicalId, "Invalid value for 'Auth' property")
+    }
+    if (!isOpenApi(body)) throw invalidResource(logicalId, "Unable to add Auth configuration because 'DefinitionBody' does not contain a valid OpenApi definition.")
+    authorizers = addAuth(logicalId, auth, editor(), context.partition)
   }
   let tags = props.Tags as JsonObject | undefined
   if (truthy(tags) && !truthy(body)) throw invalidResource(logicalId, "Tags works only with inline OpenApi specified in the 'DefinitionBody' property.")
@@ -535,7 +722,16 @@ export function translateHttpApi(logicalId: string, resource: JsonObject, _conte
     .set('Tags', tags)
     .set('AutoDeploy', true)
     .set('RouteSettings', props.RouteSettings)
-  return [api, stage]
+  const permissions: CfnResource[] = []
+  for (const [name, authorizer] of authorizers) {
+    if (!truthy(authorizer.functionArn) || authorizer.defaultPermissions !== true) continue
+    permissions.push(new CfnResource(`${logicalId}${name}AuthorizerPermission`, 'AWS::Lambda::Permission', pickPassthrough(attributes))
+      .set('Action', 'lambda:InvokeFunction')
+      .set('FunctionName', authorizer.functionArn)
+      .set('Principal', 'apigateway.amazonaws.com')
+      .set('SourceArn', {'Fn::Sub': ['arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*', {__ApiId__: ref(logicalId)}]}))
+  }
+  return [api, ...permissions, stage]
 }
 
 function bodyLocation(logicalId: string, uri: unknown): JsonObject {

@@ -94,9 +94,6 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
       if (isObject(event) && typeof event.Type === 'string' && UNSUPPORTED_EVENT_TYPES.has(event.Type)) {
         found.push({logicalId, construct: `${resource.Type} event ${event.Type} (${name})`})
       }
-      if (isObject(event) && event.Type === 'HttpApi' && isObject(event.Properties) && 'Auth' in event.Properties) {
-        found.push({logicalId, construct: `${resource.Type} event HttpApi Auth (${name})`})
-      }
     }
   }
   return found.sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : a.construct < b.construct ? -1 : 1))
