@@ -3,7 +3,7 @@ import {InvalidEventError, SamError, invalidResource, invalidTemplate} from './e
 import type {EventSourceType} from './events/event.js'
 import {permission} from './events/push.js'
 import {parseS3Uri} from './function/code.js'
-import {isNoValue, makeConditional, ref} from './intrinsics.js'
+import {isIntrinsic, isNoValue, makeConditional, ref, resolveParameterRefs} from './intrinsics.js'
 import {deepEqual, isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES} from './resource.js'
@@ -39,7 +39,7 @@ const HTTP_API_PROPERTIES: Record<string, PropertySpec> = {
 }
 
 /** HttpApi features lpack leaves to CloudFormation's transform for now (authorizers, custom domains, CORS). */
-export const UNSUPPORTED_HTTP_API_PROPERTIES = ['Domain', 'CorsConfiguration'] as const
+export const UNSUPPORTED_HTTP_API_PROPERTIES = ['Domain'] as const
 
 /** SAM's OpenApiEditor.is_valid */
 export function isOpenApi(body: unknown): body is JsonObject {
@@ -617,6 +617,45 @@ function addMethodAuth(input: Parameters<EventSourceType['translate']>[0], apiId
   }
 }
 
+const CORS_KEYS = ['AllowMethods', 'AllowHeaders', 'AllowOrigins', 'MaxAge', 'ExposeHeaders', 'AllowCredentials']
+
+/** CorsConfiguration → the body's `x-amazon-apigateway-cors` (SAM's OpenApiEditor.add_cors). */
+function addCors(apiId: string, cors: unknown, body: JsonObject | undefined): void {
+  if (!truthy(body)) throw invalidResource(apiId, "Cors works only with inline OpenApi specified in 'DefinitionBody' property.")
+  let properties: JsonObject
+  if (typeof cors === 'boolean') properties = {AllowOrigins: ['*']}
+  else if (isIntrinsic(cors)) properties = {AllowOrigins: cors}
+  else if (isObject(cors)) {
+    for (const key of Object.keys(cors)) if (!CORS_KEYS.includes(key)) throw invalidResource(apiId, `Invalid key '${key}' for 'Cors' property.`)
+    properties = cors
+  } else {
+    throw invalidResource(apiId, "Invalid value for 'Cors' property.")
+  }
+  if (!isOpenApi(body)) throw invalidResource(apiId, "Unable to add Cors configuration because 'DefinitionBody' does not contain a valid OpenApi definition.")
+  const origins = properties.AllowOrigins
+  if (properties.AllowCredentials === true && Array.isArray(origins) && origins.length === 1 && origins[0] === '*') {
+    throw invalidResource(apiId, "Unable to add Cors configuration because 'AllowCredentials' can not be true when 'AllowOrigin' is \"'*'\" or not set.")
+  }
+  const configuration = body['x-amazon-apigateway-cors'] ?? {}
+  if (!isObject(configuration)) throw invalidTemplate("Value of 'x-amazon-apigateway-cors' must be a dictionary according to Swagger spec.")
+  if (truthy(origins) && isIntrinsic(origins)) {
+    // SAM renames the keys in the intrinsic's JSON text (wherever the words occur) and merges what it parses back.
+    let text = JSON.stringify(origins)
+    for (const key of ['AllowOrigins', 'AllowHeaders', 'AllowMethods', 'ExposeHeaders', 'MaxAge', 'AllowCredentials']) {
+      text = text.split(key).join(key[0]!.toLowerCase() + key.slice(1))
+    }
+    Object.assign(configuration, JSON.parse(text) as JsonObject)
+  } else {
+    if (truthy(origins)) configuration.allowOrigins = origins
+    if (truthy(properties.AllowHeaders)) configuration.allowHeaders = properties.AllowHeaders
+    if (truthy(properties.AllowMethods)) configuration.allowMethods = properties.AllowMethods
+    if (truthy(properties.ExposeHeaders)) configuration.exposeHeaders = properties.ExposeHeaders
+    if (properties.MaxAge !== undefined && properties.MaxAge !== null) configuration.maxAge = properties.MaxAge
+    if (properties.AllowCredentials === true) configuration.allowCredentials = true
+  }
+  body['x-amazon-apigateway-cors'] = configuration
+}
+
 /** AWS::Serverless::HttpApi → AWS::ApiGatewayV2::Api (the OpenAPI body with SAM's tags, title, description) and its stage. */
 export function translateHttpApi(logicalId: string, resource: JsonObject, context: TransformContext): CfnResource[] {
   const props = (resource.Properties ?? {}) as JsonObject
@@ -635,6 +674,8 @@ export function translateHttpApi(logicalId: string, resource: JsonObject, contex
       throw error
     }
   }
+  const cors = resolveParameterRefs(props.CorsConfiguration, context.parameters)
+  if (truthy(cors)) addCors(logicalId, cors, body)
   let authorizers = new Map<string, Authorizer>()
   if (truthy(props.Auth)) {
     if (!truthy(body)) throw invalidResource(logicalId, "Auth works only with inline OpenApi specified in the 'DefinitionBody' property.")
