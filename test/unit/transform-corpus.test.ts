@@ -85,11 +85,11 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.4', 'AWS::Serverless::Function event Cognito', (text) => /Type: Cognito\s/.test(text)],
   // Api events of state machines need AWS::Serverless::Api.
   ['#13.5', 'AWS::Serverless::StateMachine', (text) => text.includes('AWS::Serverless::StateMachine')],
-  // Custom domains of HTTP APIs stay with CloudFormation for now.
   ['#13.6', 'AWS::Serverless::HttpApi', (text) => text.includes('AWS::Serverless::HttpApi')],
   ['#13.6', 'AWS::Serverless::Function event HttpApi', (text) => /Type: HttpApi\s/.test(text)],
   ['#13.8', 'AWS::Serverless::HttpApi Auth', (text) => /AWS::Serverless::HttpApi[\s\S]*Auth:/.test(text)],
   ['#13.9', 'AWS::Serverless::HttpApi CorsConfiguration', (text) => text.includes('CorsConfiguration')],
+  ['#13.10', 'AWS::Serverless::HttpApi Domain', (text) => /AWS::Serverless::HttpApi[\s\S]*Domain:/.test(text)],
   ['#13.7', 'AWS::Serverless::CapacityProvider', (text) => text.includes('AWS::Serverless::CapacityProvider')],
 ]
 

@@ -10,7 +10,7 @@ import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
 import {LAYER_TYPE, translateLayer} from './layer.js'
 import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
 import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
-import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApis, translateHttpApi, UNSUPPORTED_HTTP_API_PROPERTIES} from './http-api.js'
+import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApis, translateHttpApi} from './http-api.js'
 import {CAPACITY_PROVIDER_TYPE, translateCapacityProvider} from './capacity-provider.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
 import type {CfnResource} from './resource.js'
@@ -76,14 +76,9 @@ export type TransformResult =
 export function findUnsupportedConstructs(template: Record<string, unknown>): UnsupportedConstruct[] {
   const found: UnsupportedConstruct[] = []
   const resources = isObject(template.Resources) ? template.Resources : {}
-  const httpApiGlobals = isObject(template.Globals) && isObject(template.Globals.HttpApi) ? template.Globals.HttpApi : {}
-  for (const name of UNSUPPORTED_HTTP_API_PROPERTIES) if (name in httpApiGlobals) found.push({logicalId: 'Globals', construct: `${HTTP_API_TYPE} ${name}`})
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource)) continue
     if (typeof resource.Type === 'string' && UNSUPPORTED_RESOURCE_TYPES.has(resource.Type)) found.push({logicalId, construct: resource.Type})
-    if (resource.Type === HTTP_API_TYPE && isObject(resource.Properties)) {
-      for (const name of UNSUPPORTED_HTTP_API_PROPERTIES) if (name in resource.Properties) found.push({logicalId, construct: `${HTTP_API_TYPE} ${name}`})
-    }
     if (resource.Type === APPLICATION_TYPE && isRepositoryApplication(resource.Properties, isObject(template.Mappings) ? template.Mappings : {})) {
       found.push({logicalId, construct: `${APPLICATION_TYPE} from the Serverless Application Repository`})
     }
@@ -256,6 +251,7 @@ function isSam(resource: JsonObject): boolean {
 const REFERABLE: Readonly<Record<string, string>> = {
   'AWS::Lambda::Alias': 'Alias',
   'AWS::ApiGatewayV2::Stage': 'Stage',
+  'AWS::ApiGatewayV2::DomainName': 'DomainName',
   'AWS::Lambda::Version': 'Version',
   'AWS::SNS::Topic': 'DestinationTopic',
   'AWS::SQS::Queue': 'DestinationQueue',
