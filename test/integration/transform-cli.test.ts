@@ -62,10 +62,10 @@ describe('lpack transform', () => {
   })
 
   it('names the resource and construct it does not transform, exit 1', async () => {
-    const result = await runLpack(['transform', '-t', input('websocket_api_simple.yaml')])
+    const result = await runLpack(['transform', '-t', input('explicit_api.yaml')])
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toContain('UNSUPPORTED_CONSTRUCT')
-    expect(result.stderr).toContain('AWS::Serverless::WebSocketApi')
+    expect(result.stderr).toContain('AWS::Serverless::Api')
   })
 
   it('reports what SAM would reject in SAM words, exit 1, one JSON document under --json', async () => {

@@ -90,6 +90,7 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.8', 'AWS::Serverless::HttpApi Auth', (text) => /AWS::Serverless::HttpApi[\s\S]*Auth:/.test(text)],
   ['#13.9', 'AWS::Serverless::HttpApi CorsConfiguration', (text) => text.includes('CorsConfiguration')],
   ['#13.10', 'AWS::Serverless::HttpApi Domain', (text) => /AWS::Serverless::HttpApi[\s\S]*Domain:/.test(text)],
+  ['#13.11', 'AWS::Serverless::WebSocketApi', (text) => text.includes('AWS::Serverless::WebSocketApi')],
   ['#13.7', 'AWS::Serverless::CapacityProvider', (text) => text.includes('AWS::Serverless::CapacityProvider')],
 ]
 

@@ -657,7 +657,13 @@ function addCors(apiId: string, cors: unknown, body: JsonObject | undefined): vo
 const RECORD_SET_GROUPS = new WeakMap<TransformContext, Map<string, CfnResource>>()
 
 /** Domain → AWS::ApiGatewayV2::DomainName, its API mappings and (with Route53) the record set group. */
-function buildDomain(apiId: string, domainValue: unknown, passthrough: JsonObject, context: TransformContext): {domain: CfnResource; mappings: CfnResource[]; recordSets?: CfnResource} {
+export function buildDomain(
+  apiId: string,
+  domainValue: unknown,
+  passthrough: JsonObject,
+  groups: Map<string, CfnResource>,
+  tagName = 'httpapi:createdBy',
+): {domain: CfnResource; mappings: CfnResource[]; recordSets?: CfnResource} {
   if (!isObject(domainValue)) throw invalidResource(apiId, "Property 'Domain' should be a map.")
   const config = domainValue
   const domainName = config.DomainName
@@ -667,7 +673,7 @@ function buildDomain(apiId: string, domainValue: unknown, passthrough: JsonObjec
   }
   const nameConfig: JsonObject = {CertificateArn: certificate}
   const domainId = `ApiGatewayDomainNameV2${generateLogicalId('', domainName)}`
-  const domain = new CfnResource(domainId, 'AWS::ApiGatewayV2::DomainName', passthrough).set('DomainName', domainName).set('Tags', {'httpapi:createdBy': 'SAM'})
+  const domain = new CfnResource(domainId, 'AWS::ApiGatewayV2::DomainName', passthrough).set('DomainName', domainName).set('Tags', {[tagName]: 'SAM'})
   const endpoint = config.EndpointConfiguration ?? 'REGIONAL'
   if (endpoint !== 'REGIONAL') throw invalidResource(apiId, "EndpointConfiguration for Custom Domains must be one of ['REGIONAL'].")
   nameConfig.EndpointType = endpoint
@@ -706,8 +712,6 @@ function buildDomain(apiId: string, domainValue: unknown, passthrough: JsonObjec
     throw invalidResource(apiId, 'HostedZoneId or HostedZoneName is required to enable Route53 support on Custom Domains.')
   }
   const groupId = `RecordSetGroup${generateLogicalId('', route53.HostedZoneId || route53.HostedZoneName)}`
-  const groups = RECORD_SET_GROUPS.get(context) ?? new Map<string, CfnResource>()
-  RECORD_SET_GROUPS.set(context, groups)
   let group = groups.get(groupId)
   if (!group) {
     group = new CfnResource(groupId, 'AWS::Route53::RecordSetGroup', passthrough)
@@ -851,7 +855,9 @@ export function translateHttpApi(logicalId: string, resource: JsonObject, contex
   const generated: CfnResource[] = [api, ...permissions]
   const domainValue = resolveParameterRefs(props.Domain, context.parameters)
   if (domainValue !== undefined && domainValue !== null) {
-    const {domain, mappings, recordSets} = buildDomain(logicalId, domainValue, pickPassthrough(attributes), context)
+    const groups = RECORD_SET_GROUPS.get(context) ?? new Map<string, CfnResource>()
+    RECORD_SET_GROUPS.set(context, groups)
+    const {domain, mappings, recordSets} = buildDomain(logicalId, domainValue, pickPassthrough(attributes), groups)
     // With an inline body, SAM hands the API's Tags (and its own tag) to the domain as well as the stage.
     if (truthy(props.Tags) && props.DefinitionBody !== undefined && props.DefinitionBody !== null) domain.set('Tags', tags)
     generated.push(domain, ...mappings)

@@ -12,6 +12,7 @@ import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from '.
 import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
 import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApis, translateHttpApi} from './http-api.js'
 import {CAPACITY_PROVIDER_TYPE, translateCapacityProvider} from './capacity-provider.js'
+import {translateWebSocketApi, WEBSOCKET_API_TYPE} from './websocket-api.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
 import type {CfnResource} from './resource.js'
 
@@ -29,6 +30,7 @@ const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group
   [LAYER_TYPE]: {translate: (logicalId, resource, context) => [translateLayer(logicalId, resource, context)], group: 3},
   [STATE_MACHINE_TYPE]: {translate: translateStateMachine, group: 1},
   [HTTP_API_TYPE]: {translate: translateHttpApi, group: 2},
+  [WEBSOCKET_API_TYPE]: {translate: translateWebSocketApi, group: 2},
   [SIMPLE_TABLE_TYPE]: {translate: translateSimpleTable, group: 3},
   [CAPACITY_PROVIDER_TYPE]: {translate: translateCapacityProvider, group: 3},
   [APPLICATION_TYPE]: {translate: translateApplication, group: 3},
@@ -39,7 +41,7 @@ export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys
 
 /** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
 const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  'AWS::Serverless::Api', 'AWS::Serverless::WebSocketApi',
+  'AWS::Serverless::Api',
   'AWS::Serverless::Connector',
   'AWS::Serverless::GraphQLApi',
 ])
