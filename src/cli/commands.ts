@@ -1,4 +1,5 @@
 import Build from '../commands/build.js'
+import Completion from '../commands/completion.js'
 import Delete from '../commands/delete.js'
 import Deploy from '../commands/deploy.js'
 import Gc from '../commands/gc.js'
@@ -14,4 +15,4 @@ import Validate from '../commands/validate.js'
  * imports the command classes lets the CLI be bundled with oclif into one module graph (scripts/bundle-cli.mjs).
  * The commands import core modules lazily, so loading this module loads no core code.
  */
-export const COMMANDS = {build: Build, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, package: Package, transform: Transform, validate: Validate}
+export const COMMANDS = {build: Build, completion: Completion, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, package: Package, transform: Transform, validate: Validate}
