@@ -10,6 +10,7 @@ import {CreateStackCommand, DescribeStacksCommand, GetTemplateCommand, ListChang
 import {CreateBucketCommand, CreateMultipartUploadCommand, GetBucketPolicyCommand, ListMultipartUploadsCommand, UploadPartCommand} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {SdkArtifactStore} from '../../src/aws/s3.js'
 import {ensureManagedBucket} from '../../src/core/package/managed-bucket.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
 import {type CliResult, LPACK_BIN, runLpack} from '../support/cli.js'
@@ -155,7 +156,7 @@ describe('#11.11 an endpoint that never answers', () => {
 
 describe('#11.12 the managed bucket on an https endpoint', () => {
   it('#11.12 keeps its TLS-only policy when the endpoint is not plain HTTP', async () => {
-    const bucket = await ensureManagedBucket(sdk.s3, {accountId: '210987654321', region: 'us-east-1', reporter: new RecordingReporter(), plainHttp: false})
+    const bucket = await ensureManagedBucket(new SdkArtifactStore(async () => sdk.s3), {accountId: '210987654321', region: 'us-east-1', reporter: new RecordingReporter(), plainHttp: false})
     const policy = JSON.parse((await sdk.s3.send(new GetBucketPolicyCommand({Bucket: bucket}))).Policy!)
     expect(policy.Statement).toEqual([expect.objectContaining({Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: {Bool: {'aws:SecureTransport': 'false'}}})])
   })
