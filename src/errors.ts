@@ -46,6 +46,9 @@ const CODES = {
   // A program lpack needs is not installed (python3, moto for `lpack local`): the message says how to install it.
   DEPENDENCY_MISSING: EXIT.failed,
   LOCAL_AWS_FAILED: EXIT.failed,
+  // Lambda's alias rules refuse the release, or another release is in flight.
+  TRAFFIC_REFUSED: EXIT.failed,
+  RELEASE_IN_FLIGHT: EXIT.failed,
   // declined (exit 3)
   DECLINED: EXIT.declined,
   // interrupted (exit 130): Ctrl-C, acted on
