@@ -69,9 +69,14 @@ export interface AlarmDefinition {
   ComparisonOperator?: string
   TreatMissingData?: string
   StateValue?: string
+  StateReason?: string
+  StateUpdatedTimestamp?: Date
 }
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
+
+/** Named in the reasons of the states the evaluator sets, to tell them from states set by others. */
+const EVALUATOR = 'lpack local'
 
 /**
  * An alarm's state from the data: the last EvaluationPeriods periods (aligned to the period, the current one
@@ -81,6 +86,9 @@ export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
  */
 export function evaluateAlarm(alarm: AlarmDefinition, store: MetricStore, nowMs: number): {state: AlarmState; reason: string} | undefined {
   if (alarm.Namespace !== 'AWS/Lambda' || !alarm.MetricName || !alarm.Period || alarm.Threshold === undefined || !alarm.ComparisonOperator) return undefined
+  // A state someone set (SetAlarmState) holds until the alarm's next evaluation, a period later, as in CloudWatch.
+  const setByOthers = alarm.StateReason !== undefined && !alarm.StateReason.includes(EVALUATOR) && !alarm.StateReason.startsWith('Unchecked')
+  if (setByOthers && alarm.StateUpdatedTimestamp && nowMs - alarm.StateUpdatedTimestamp.getTime() < alarm.Period * 1000) return undefined
   const periodMs = alarm.Period * 1000
   const periods = Math.max(1, alarm.EvaluationPeriods ?? 1)
   const needed = Math.min(periods, Math.max(1, alarm.DatapointsToAlarm ?? periods))
@@ -101,11 +109,11 @@ export function evaluateAlarm(alarm: AlarmDefinition, store: MetricStore, nowMs:
     figures.push(String(Math.round(figure * 1000) / 1000))
     if (compare(alarm.ComparisonOperator, figure, alarm.Threshold)) breaching++
   }
-  const reason = `Threshold Crossed: ${figures.length} datapoint(s) [${figures.join(', ')}] evaluated by lpack local against ${alarm.ComparisonOperator} ${alarm.Threshold}`
+  const reason = `Threshold Crossed: ${figures.length} datapoint(s) [${figures.join(', ')}] evaluated by ${EVALUATOR} against ${alarm.ComparisonOperator} ${alarm.Threshold}`
   if (breaching >= needed) return {state: 'ALARM', reason}
   if (withData > 0 || alarm.TreatMissingData === 'notBreaching') return {state: 'OK', reason}
   if (alarm.TreatMissingData === 'ignore') return undefined
-  return {state: 'INSUFFICIENT_DATA', reason: 'No datapoints in the evaluation periods (lpack local)'}
+  return {state: 'INSUFFICIENT_DATA', reason: `No datapoints in the evaluation periods (${EVALUATOR})`}
 }
 
 function statistic(name: string, values: readonly number[]): number {

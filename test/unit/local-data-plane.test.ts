@@ -42,6 +42,10 @@ describe('lpack local: the data plane\'s pure parts', () => {
     const verdict = evaluateAlarm(alarm, store, now)
     expect(verdict?.state).toBe('ALARM')
     expect(verdict?.reason).toContain('[2]')
+    // A state set with SetAlarmState holds for a period, as until CloudWatch's next evaluation.
+    const setByTest = {...alarm, StateValue: 'OK', StateReason: 'test: reset', StateUpdatedTimestamp: new Date(now - 30_000)}
+    expect(evaluateAlarm(setByTest, store, now)).toBeUndefined()
+    expect(evaluateAlarm({...setByTest, StateUpdatedTimestamp: new Date(now - 61_000)}, store, now)?.state).toBe('ALARM')
     // An alarm on a metric the data plane does not publish is left alone.
     expect(evaluateAlarm({...alarm, Namespace: 'AWS/SQS'}, store, now)).toBeUndefined()
   })
