@@ -22,6 +22,8 @@ export interface InvokeRequest {
   clientContext?: string
   cognitoIdentity?: string
   traceId?: string
+  /** The ARN the caller invoked (with its qualifier); default the unqualified function ARN. */
+  invokedFunctionArn?: string
 }
 
 /** The figures of Lambda's REPORT line. */
@@ -84,6 +86,16 @@ export class ExecutionEnvironment {
 
   constructor(private readonly options: ExecutionEnvironmentOptions) {}
 
+  /** The version this environment runs, as its START lines name it. */
+  get version(): string {
+    return this.options.identity.version ?? '$LATEST'
+  }
+
+  /** True while a runtime process is up (the next invoke is warm). */
+  get warm(): boolean {
+    return this.running !== undefined
+  }
+
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const {fn} = this.options
     const requestId = randomUUID()
@@ -93,14 +105,14 @@ export class ExecutionEnvironment {
       await running.started
       if (running.initError || running.initDurationMs === undefined) return this.failedStart(running, requestId)
     }
-    this.log(`START RequestId: ${requestId} Version: $LATEST`)
+    this.log(`START RequestId: ${requestId} Version: ${this.version}`)
     const timeoutMs = fn.timeoutSeconds * 1000
     const startedAt = performance.now()
     const invocation = running.server.invoke({
       requestId,
       payload: request.payload,
       deadlineMs: Date.now() + timeoutMs,
-      invokedFunctionArn: `arn:aws:lambda:${this.options.identity.region}:${this.options.identity.accountId}:function:${fn.functionName}`,
+      invokedFunctionArn: request.invokedFunctionArn ?? `arn:aws:lambda:${this.options.identity.region}:${this.options.identity.accountId}:function:${fn.functionName}`,
       traceId: request.traceId ?? traceId(),
       ...(request.clientContext !== undefined ? {clientContext: request.clientContext} : {}),
       ...(request.cognitoIdentity !== undefined ? {cognitoIdentity: request.cognitoIdentity} : {}),
@@ -211,7 +223,7 @@ export class ExecutionEnvironment {
     this.stop(running)
     this.running = undefined
     await outputRead(running)
-    this.log(`START RequestId: ${requestId} Version: $LATEST`)
+    this.log(`START RequestId: ${requestId} Version: ${this.version}`)
     const outcome: RuntimeOutcome = running.initError ?? exitError(requestId, running.exited)
     if (!running.initError) this.log(`RequestId: ${requestId} Error: Runtime exited with error: ${exitStatus(running.exited)}\nRuntime.ExitError`)
     return this.finish(requestId, outcome, {durationMs: 0, billedDurationMs: 0, memorySizeMb: this.options.fn.memoryMb}, {coldStart: true, timedOut: false})
