@@ -34,7 +34,7 @@ function quietLogger(namespace: string): Interfaces.Logger {
  */
 function unknownCommand(argv: readonly string[]): boolean {
   const [word] = argv
-  if (word === undefined || word.startsWith('-') || Object.hasOwn(COMMANDS, word)) return false
+  if (word === undefined || word.startsWith('-') || Object.hasOwn(COMMANDS, word) || Object.keys(COMMANDS).some((id) => id.startsWith(`${word}:`))) return false
   const suggestion = didYouMean(word, Object.keys(COMMANDS))
   const shown = JSON.stringify(word)
   const message = `${shown} is not an lpack command.${suggestion ? ` Did you mean '${suggestion}'?` : ''} Run 'lpack help' for the list.`

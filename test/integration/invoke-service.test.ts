@@ -32,7 +32,7 @@ exports.handler = async (event) => {
 
 /** A FunctionSource over task folders, with settings a test changes between invokes. */
 class FolderSource implements FunctionSource {
-  constructor(public fn: Partial<ResolvedFunction> & {dir: string; config?: Partial<FunctionConfig>}) {}
+  constructor(public fn: Omit<Partial<ResolvedFunction>, 'config'> & {dir: string; config?: Partial<FunctionConfig>}) {}
   async resolve(name: string, qualifier: string | undefined): Promise<ResolvedFunction | undefined> {
     if (name !== 'Fn' || (qualifier !== undefined && qualifier !== '$LATEST' && qualifier !== 'live')) return undefined
     const {dir, config, ...rest} = this.fn

@@ -6,6 +6,7 @@ import type {Reporter} from '../../io/reporter.js'
 import {parseParameterOverrides} from '../transform/run.js'
 import {parseEnvVarsFile, type EnvVarsFile} from './environment.js'
 import {invokeFunction, type InvokeResult} from './index.js'
+import {startLambdaEndpoint, type RunningLambdaEndpoint} from './start-lambda.js'
 
 export interface InvokeFlags {
   functionId: string
@@ -36,6 +37,34 @@ export async function invokeFromFlags(flags: InvokeFlags, io: {reporter: Reporte
     parameters: parseParameterOverrides(flags.parameterOverrides ?? []),
     region: flags.region,
     reporter: io.reporter,
+  })
+}
+
+export interface StartLambdaFlags {
+  templateFile?: string
+  buildDir?: string
+  port?: number
+  envVars?: string
+  parameterOverrides?: readonly string[]
+  region?: string
+  endpointUrl?: string
+  watch?: boolean
+}
+
+/** `lpack local start-lambda` from its flags: builds, then serves the Invoke API until close(). */
+export async function startLambdaFromFlags(flags: StartLambdaFlags, io: {reporter: Reporter; signal?: AbortSignal}): Promise<RunningLambdaEndpoint> {
+  const envVars = flags.envVars === undefined ? undefined : await readEnvVars(flags.envVars)
+  return startLambdaEndpoint({
+    templateFile: flags.templateFile ?? 'template.yaml',
+    buildDir: flags.buildDir,
+    port: flags.port,
+    envVars,
+    parameters: parseParameterOverrides(flags.parameterOverrides ?? []),
+    region: flags.region,
+    endpointUrl: flags.endpointUrl,
+    watch: flags.watch,
+    reporter: io.reporter,
+    ...(io.signal ? {signal: io.signal} : {}),
   })
 }
 
