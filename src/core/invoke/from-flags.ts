@@ -5,7 +5,8 @@ import {LpackError} from '../../errors.js'
 import type {Reporter} from '../../io/reporter.js'
 import {parseParameterOverrides} from '../transform/run.js'
 import {parseEnvVarsFile, type EnvVarsFile} from './environment.js'
-import {invokeFunction, type InvokeResult} from './index.js'
+import {checkEvent, invokeFunction, type InvokeResult} from './index.js'
+import type {MemoryProfile} from './profile.js'
 import {startLambdaEndpoint, type RunningLambdaEndpoint} from './start-lambda.js'
 
 export interface InvokeFlags {
@@ -24,9 +25,31 @@ export interface InvokeOutput extends Omit<InvokeResult, 'payload'> {
   payload: unknown
 }
 
+/** `lpack invoke --profile-memory N`: invokes N times with the event and profiles memory and durations. */
+export async function profileFromFlags(flags: InvokeFlags & {count: number}, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<MemoryProfile> {
+  const event = await readEvent(flags, io)
+  const envVars = flags.envVars === undefined ? undefined : await readEnvVars(flags.envVars)
+  const {profileFunction} = await import('./profile.js')
+  return profileFunction({
+    templateFile: flags.templateFile ?? 'template.yaml',
+    buildDir: flags.buildDir,
+    functionId: flags.functionId,
+    event: checkEvent(event),
+    count: flags.count,
+    envVars,
+    parameters: parseParameterOverrides(flags.parameterOverrides ?? []),
+    region: flags.region,
+    reporter: io.reporter,
+  })
+}
+
+async function readEvent(flags: InvokeFlags, io: {stdin?: NodeJS.ReadableStream}): Promise<Buffer> {
+  return flags.event === undefined ? Buffer.from('{}') : flags.event === '-' ? await buffer(io.stdin ?? process.stdin) : await readInput(flags.event, 'event')
+}
+
 /** `lpack invoke` from its flags: reads the event and the --env-vars file, then invokes once. */
 export async function invokeFromFlags(flags: InvokeFlags, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<InvokeResult> {
-  const event = flags.event === undefined ? Buffer.from('{}') : flags.event === '-' ? await buffer(io.stdin ?? process.stdin) : await readInput(flags.event, 'event')
+  const event = await readEvent(flags, io)
   const envVars = flags.envVars === undefined ? undefined : await readEnvVars(flags.envVars)
   return invokeFunction({
     templateFile: flags.templateFile ?? 'template.yaml',

@@ -75,7 +75,7 @@ export async function invokeMany(options: InvokeOptions & {events: readonly (Omi
 }
 
 /** Lambda refuses an event over 6 MB or one that is not JSON before any function runs. */
-function checkEvent(event: Buffer): Buffer {
+export function checkEvent(event: Buffer): Buffer {
   if (event.length > MAX_REQUEST_BYTES) throw new LpackError('USAGE', `The event is ${event.length} bytes; Lambda takes at most ${MAX_REQUEST_BYTES} bytes in a synchronous invoke`)
   const text = event.toString('utf8')
   if (text.trim() === '') return Buffer.from('{}')
