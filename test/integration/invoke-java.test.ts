@@ -1,10 +1,13 @@
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ExecutionEnvironment} from '../../src/core/invoke/execution-environment.js'
+import {invokeFunction} from '../../src/core/invoke/index.js'
+import {RecordingReporter} from '../../src/io/reporter.js'
 import {run} from '../support/cli.js'
 import {environment, event} from './invoke-support.js'
 
@@ -200,5 +203,41 @@ describe('lpack invoke: the Java runtime', () => {
       const result = await env.invoke(event({}))
       expect(JSON.parse(result.payload)).toMatchObject({errorType: 'java.lang.NoSuchMethodException', errorMessage: 'No public method named nothing with appropriate method signature found on class com.example.Handlers'})
     })
+  })
+})
+
+describe('lpack invoke: a Java function as lpack builds it', () => {
+  it('#14.1 classes at the zip root with lib/*.jar, and a thin jar whose dependency comes from a layer\'s java/lib', {timeout: 180_000}, async () => {
+    const fixtures = fileURLToPath(new URL('../fixtures/build-java/', import.meta.url))
+    const project = join(root, 'project')
+    await mkdir(join(project, 'classes', 'deps'), {recursive: true})
+    await run('javac', ['--release', '11', '-cp', COMMONS_LANG, '-d', join(project, 'classes'), join(fixtures, 'src/com/example/Handler.java')])
+    await writeFile(join(project, 'classes', 'greeting.properties'), 'greeting=Hello\n')
+    await run('cp', [COMMONS_LANG, join(project, 'classes', 'deps', 'commons-lang3.jar')])
+    await mkdir(join(project, 'thin'))
+    await run('jar', ['--create', '--file', join(project, 'thin', 'app.jar'), '-C', join(project, 'classes'), 'com', '-C', join(project, 'classes'), 'greeting.properties'])
+    await mkdir(join(project, 'layer'))
+    await run('cp', [COMMONS_LANG, join(project, 'layer', 'commons-lang3.jar')])
+    await writeFile(join(project, 'template.yaml'), `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function: {Runtime: java17, MemorySize: 512, Timeout: 20, Handler: com.example.Handler::handleRequest}
+Resources:
+  FromClasses:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: classes/}
+  FromThinJar:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: thin/, Layers: [!Ref Libs]}
+  Libs:
+    Type: AWS::Serverless::LayerVersion
+    Properties: {ContentUri: layer/, CompatibleRuntimes: [java17]}
+    Metadata: {BuildMethod: java17}
+`)
+    for (const functionId of ['FromClasses', 'FromThinJar']) {
+      const result = await invokeFunction({templateFile: join(project, 'template.yaml'), functionId, event: Buffer.from('"adbmal"'), reporter: new RecordingReporter()})
+      expect(result.failed, `${functionId}: ${result.payload}\n${result.logs.join('\n')}`).toBe(false)
+      expect(result.payload).toBe('"Hello, Lambda!"')
+    }
   })
 })
