@@ -7,7 +7,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {AwsSession} from '../../src/aws/clients.js'
 import {AwsFailureSink} from '../../src/core/invoke/aws-sink.js'
 import type {FunctionConfig} from '../../src/core/invoke/environment.js'
-import {InvokeApiError, InvokeService, RecordingFailureSink, type FunctionSource, type ResolvedFunction} from '../../src/core/invoke/service.js'
+import {InvokeApiError, InvokeService, RecordingFailureSink, type CompletedInvocation, type FunctionSource, type ResolvedFunction} from '../../src/core/invoke/service.js'
 import {startMoto} from '../support/moto.js'
 import {taskRoot} from './invoke-support.js'
 
@@ -139,7 +139,8 @@ describe('invoke service', () => {
 
   it('#14.5 async retries land in the failure destination: MaximumRetryAttempts, then OnFailure; DeadLetterQueue without one', {timeout: 30_000}, async () => {
     const sink = new RecordingFailureSink()
-    const {svc, source, root} = await service({asyncConfig: {maximumRetryAttempts: 1, onFailure: {arn: 'arn:aws:sqs:us-east-1:123456789012:failures'}}}, {failureSink: sink, retryDelaysMs: [50]})
+    const seen: CompletedInvocation[] = []
+    const {svc, source, root} = await service({asyncConfig: {maximumRetryAttempts: 1, onFailure: {arn: 'arn:aws:sqs:us-east-1:123456789012:failures'}}}, {failureSink: sink, retryDelaysMs: [50], onInvocation: (invocation) => void seen.push(invocation)})
     const log = join(root, 'attempts.log')
     const accepted = await svc.invoke({functionName: 'Fn', payload: json({fail: true, log}), invocationType: 'Event'})
     expect(accepted).toMatchObject({statusCode: 202})
@@ -147,6 +148,8 @@ describe('invoke service', () => {
     const {readFile} = await import('node:fs/promises')
     expect((await readFile(log, 'utf8')).split('\n').filter(Boolean)).toHaveLength(2)
     expect(sink.deliveries).toHaveLength(1)
+    // Every attempt is seen by onInvocation (where lpack local puts logs into CloudWatch).
+    expect(seen.map((i) => [i.invocationType, i.attempt, i.result.failed, i.result.logs.at(-1)?.startsWith('REPORT')])).toEqual([['Event', 1, true, true], ['Event', 2, true, true]])
     expect(sink.deliveries[0]).toMatchObject({kind: 'on-failure', requestId: accepted.requestId, target: {arn: 'arn:aws:sqs:us-east-1:123456789012:failures'}})
     expect(sink.deliveries[0]!.record).toMatchObject({
       version: '1.0',

@@ -181,6 +181,23 @@ export interface InvokeServiceOptions {
   throttleRetryDelayMs?: number
   defaultRegion?: string
   defaultAccountId?: string
+  /**
+   * Called after every invocation that ran (each attempt of an Event invocation too), e.g. to put its log lines
+   * and REPORT figures into CloudWatch. Errors it throws are reported and otherwise ignored.
+   */
+  onInvocation?(invocation: CompletedInvocation): void | Promise<void>
+}
+
+/** One invocation that ran in an execution environment, as onInvocation sees it. */
+export interface CompletedInvocation {
+  functionName: string
+  version: string
+  invocationType: 'RequestResponse' | 'Event'
+  /** The Event invocation's attempt (1 for the first); 1 for RequestResponse. */
+  attempt: number
+  result: InvokeResult
+  /** The function version as it was resolved for this invocation (its config, region, account). */
+  fn: ResolvedFunction
 }
 
 interface PooledEnvironment {
@@ -250,6 +267,7 @@ export class InvokeService {
       return {statusCode: 202, requestId, payload: Buffer.alloc(0)}
     }
     const result = await this.run(fn, target, payload, request.clientContext)
+    await this.completed({functionName: fn.config.functionName, version: fn.version, invocationType: 'RequestResponse', attempt: 1, result, fn})
     return {
       statusCode: 200,
       requestId: result.requestId,
@@ -285,6 +303,15 @@ export class InvokeService {
     for (const environment of this.busyEnvironments) await environment.dispose()
     this.busyEnvironments.clear()
     if (!this.options.workDir && this.workDir) await rm(await this.workDir, {recursive: true, force: true})
+  }
+
+  private async completed(invocation: CompletedInvocation): Promise<void> {
+    if (!this.options.onInvocation) return
+    try {
+      await this.options.onInvocation(invocation)
+    } catch (error) {
+      this.reporter.emit({level: 'warn', kind: 'invoke.hook-failed', message: `${invocation.functionName}: onInvocation failed: ${(error as Error).message}`})
+    }
   }
 
   /** One invocation in a warm environment (or a new one), counted against the function's concurrency. */
@@ -442,6 +469,7 @@ export class InvokeService {
       }
       attempts++
       last = result
+      await this.completed({functionName: current.config.functionName, version: current.version, invocationType: 'Event', attempt: attempts, result, fn: current})
       if (!result.failed) {
         if (config.onSuccess) await this.failureSink.deliver({kind: 'on-success', target: config.onSuccess, functionName: current.config.functionName, requestId, record: invocationRecord(current, payload, requestId, attempts, result, 'Success')})
         return
