@@ -125,7 +125,7 @@ describe('invoke service', () => {
     await expect(svc.invoke({functionName: 'Fn', payload: Buffer.from('{not json')})).rejects.toMatchObject({statusCode: 400, apiErrorType: 'InvalidRequestContentException'})
   })
 
-  it('#14.5 new code (another code key) retires the warm environments of the old', {timeout: 30_000}, async () => {
+  it('#14.5 new code (another code key) retires the warm environments of the old; retire() ends them on demand', {timeout: 30_000}, async () => {
     const {svc, source} = await service({codeKey: 'a', variables: {TAG: 'a'}})
     const first = await svc.invoke({functionName: 'Fn', payload: json({})})
     source.fn.codeKey = 'b'
@@ -135,6 +135,10 @@ describe('invoke service', () => {
     expect(body(second)).toMatchObject({tag: 'b', calls: 1})
     expect(second.result?.coldStart).toBe(true)
     expect(svc.idleEnvironments()).toBe(1)
+    // A source may retire a function's environments itself (deleted, or changed where the code key cannot show it).
+    await svc.retire('Fn')
+    expect(svc.idleEnvironments()).toBe(0)
+    expect((await svc.invoke({functionName: 'Fn', payload: json({})})).result?.coldStart).toBe(true)
   })
 
   it('#14.5 async retries land in the failure destination: MaximumRetryAttempts, then OnFailure; DeadLetterQueue without one', {timeout: 30_000}, async () => {

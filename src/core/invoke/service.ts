@@ -202,7 +202,8 @@ export interface CompletedInvocation {
 
 interface PooledEnvironment {
   environment: ExecutionEnvironment
-  codeKey: string
+  /** The pool it belongs to: one replaced (new code) or retired takes it back no more. */
+  pool: VersionPool
 }
 
 interface VersionPool {
@@ -296,6 +297,18 @@ export class InvokeService {
     return count
   }
 
+  /**
+   * Ends the idle environments of a function (all functions without a name): for a source whose function was
+   * deleted or changed in a way its codeKey does not show. Busy ones finish their invocation and are not reused.
+   */
+  async retire(functionName?: string): Promise<void> {
+    for (const [key, pool] of this.pools) {
+      if (functionName !== undefined && !key.startsWith(`${functionName}\0`)) continue
+      this.pools.delete(key)
+      for (const pooled of pool.idle.splice(0)) await pooled.environment.dispose()
+    }
+  }
+
   /** Ends every environment (the running ones too) and removes the service's own work folder. */
   async close(): Promise<void> {
     this.closed = true
@@ -382,14 +395,13 @@ export class InvokeService {
       hostEnv: fn.hostEnv ?? this.options.hostEnv ?? process.env,
       reporter: this.reporter,
     })
-    return {environment, codeKey}
+    return {environment, pool}
   }
 
   private async release(fn: ResolvedFunction, pooled: PooledEnvironment): Promise<void> {
-    const pool = this.pools.get(this.poolKey(fn))
-    if (this.closed || !pool || pool.codeKey !== pooled.codeKey) return pooled.environment.dispose()
+    if (this.closed || this.pools.get(this.poolKey(fn)) !== pooled.pool) return pooled.environment.dispose()
     // An environment whose process ended (a timeout, a crash) is kept: its next invoke starts a new process.
-    pool.idle.push(pooled)
+    pooled.pool.idle.push(pooled)
   }
 
   /** The function's code and layers unpacked once per content, shared by its environments. */
