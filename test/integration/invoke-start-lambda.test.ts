@@ -3,6 +3,7 @@ import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {InvokeWithResponseStreamCommand, LambdaClient} from '@aws-sdk/client-lambda'
 import {CreateQueueCommand, ReceiveMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
@@ -33,6 +34,9 @@ Resources:
         MaximumRetryAttempts: 0
         DestinationConfig:
           OnFailure: {Type: SQS, Destination: !GetAtt Failures.Arn}
+  Streamer:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: streamer/, Handler: app.handler, Runtime: nodejs22.x}
   Failures:
     Type: AWS::SQS::Queue
     Properties: {QueueName: failures}
@@ -92,6 +96,13 @@ beforeAll(async () => {
   await mkdir(join(project, 'greeter'))
   await writeFile(join(project, 'template.yaml'), TEMPLATE)
   await writeFile(join(project, 'hello', 'app.js'), HELLO('one'))
+  await mkdir(join(project, 'streamer'))
+  await writeFile(join(project, 'streamer', 'app.mjs'), `export const handler = awslambda.streamifyResponse(async (event, stream) => {
+  for (const part of ['one ', 'two ', 'three']) stream.write(part)
+  if (event.fail) throw new Error('stream broke')
+  stream.end()
+})
+`)
   await writeFile(join(project, 'greeter', 'app.py'), 'def handler(event, context):\n    return {"hello": event.get("name"), "version": context.function_version}\n')
 })
 afterAll(async () => {
@@ -146,6 +157,27 @@ describe('lpack local start-lambda', () => {
     expect(dryRun.status).toBe(204)
     const badQualifier = await fetch(invokeUrl(server.endpoint, 'Hello', '?Qualifier=9'), {method: 'POST', body: '{}'})
     expect(badQualifier.status).toBe(404)
+  })
+
+  it('#14.5 InvokeWithResponseStream: the SDK reads the response\'s chunks and InvokeComplete (with the error and the log tail)', {timeout: 120_000}, async () => {
+    const server = await startServer(project)
+    const lambda = new LambdaClient({region: 'us-east-1', endpoint: server.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}, maxAttempts: 1})
+    const read = async (payload: unknown) => {
+      const output = await lambda.send(new InvokeWithResponseStreamCommand({FunctionName: 'Streamer', Payload: Buffer.from(JSON.stringify(payload)), LogType: 'Tail'}))
+      let text = ''
+      let complete: {ErrorCode?: string; ErrorDetails?: string; LogResult?: string} | undefined
+      for await (const item of output.EventStream!) {
+        if (item.PayloadChunk?.Payload) text += Buffer.from(item.PayloadChunk.Payload).toString('utf8')
+        if (item.InvokeComplete) complete = item.InvokeComplete
+      }
+      return {status: output.StatusCode, version: output.ExecutedVersion, text, complete}
+    }
+    const streamed = await read({})
+    expect(streamed).toMatchObject({status: 200, version: '$LATEST', text: 'one two three'})
+    expect(streamed.complete?.ErrorCode).toBeUndefined()
+    expect(Buffer.from(streamed.complete!.LogResult!, 'base64').toString()).toMatch(/^REPORT RequestId: /m)
+    const broken = await read({fail: true})
+    expect(broken.complete).toMatchObject({ErrorCode: 'Error', ErrorDetails: 'stream broke'})
   })
 
   it('#14.5 a rebuild is picked up by the next invoke (a new environment), and SIGTERM ends every function process', {timeout: 120_000}, async () => {

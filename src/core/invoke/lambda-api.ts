@@ -9,7 +9,10 @@ import {MAX_REQUEST_BYTES} from './runtime-api.js'
  * Lambda's Invoke REST API (2015-03-31) over an InvokeService, on loopback: what `aws lambda invoke --endpoint-url`
  * and the SDKs call. `POST /2015-03-31/functions/{name}/invocations` with X-Amz-Invocation-Type, X-Amz-Log-Type,
  * X-Amz-Client-Context and `?Qualifier=`; answers with Lambda's status codes, headers and error documents.
- * The legacy InvokeAsync (`POST /2014-11-13/functions/{name}/invoke-async/`) is answered too.
+ * The legacy InvokeAsync (`POST /2014-11-13/functions/{name}/invoke-async/`) is answered too, and
+ * InvokeWithResponseStream (`POST /2021-11-15/functions/{name}/response-streaming-invocations`) in Lambda's event
+ * stream encoding: the response as one PayloadChunk when the function has answered (lpack's Runtime API reads a
+ * streamed response whole), then InvokeComplete with the error, if any, and the log tail.
  */
 
 export interface LambdaApiServer {
@@ -48,7 +51,8 @@ async function handle(service: InvokeService, request: IncomingMessage, response
   const url = new URL(request.url ?? '/', 'http://localhost')
   const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/.exec(url.pathname)
   const invokeAsync = /^\/2014-11-13\/functions\/([^/]+)\/invoke-async\/?$/.exec(url.pathname)
-  const match = invoke ?? invokeAsync
+  const streaming = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations\/?$/.exec(url.pathname)
+  const match = invoke ?? invokeAsync ?? streaming
   if (!match || request.method !== 'POST') {
     await drainBody(request)
     return sendError(response, new InvokeApiError('UnknownOperationException', 404, `lpack's Lambda endpoint answers Invoke only (POST /2015-03-31/functions/{name}/invocations), not ${request.method} ${url.pathname}`))
@@ -70,6 +74,20 @@ async function handle(service: InvokeService, request: IncomingMessage, response
   if (result.logResult !== undefined) headers['X-Amz-Log-Result'] = result.logResult
   // InvokeAsync answers 202 with a Status field, Invoke with no body.
   if (invokeAsync) return send(response, 202, headers, Buffer.from(JSON.stringify({Status: 202})))
+  if (streaming && result.statusCode === 200) {
+    delete headers['X-Amz-Function-Error']
+    delete headers['X-Amz-Log-Result']
+    const complete: Record<string, string> = {}
+    if (result.functionError !== undefined) {
+      const document = parseErrorDocument(result.payload)
+      complete.ErrorCode = document.errorType ?? result.functionError
+      complete.ErrorDetails = document.errorMessage ?? result.payload.toString('utf8')
+    }
+    if (result.logResult !== undefined) complete.LogResult = result.logResult
+    const chunks = result.functionError === undefined && result.payload.length > 0 ? [eventMessage('PayloadChunk', 'application/octet-stream', result.payload)] : []
+    chunks.push(eventMessage('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(complete))))
+    return send(response, 200, {...headers, 'Content-Type': 'application/vnd.amazon.eventstream'}, Buffer.concat(chunks))
+  }
   send(response, result.statusCode, headers, result.payload)
 }
 
@@ -115,6 +133,61 @@ function send(response: ServerResponse, status: number, headers: Record<string, 
   if (response.headersSent) return
   response.writeHead(status, {...headers, 'Content-Length': String(body.length)})
   response.end(body)
+}
+
+function parseErrorDocument(payload: Buffer): {errorType?: string; errorMessage?: string} {
+  try {
+    const document = JSON.parse(payload.toString('utf8')) as {errorType?: unknown; errorMessage?: unknown}
+    return {
+      ...(typeof document.errorType === 'string' ? {errorType: document.errorType} : {}),
+      ...(typeof document.errorMessage === 'string' ? {errorMessage: document.errorMessage} : {}),
+    }
+  } catch {
+    return {}
+  }
+}
+
+/**
+ * One message of AWS's event stream encoding: a prelude (total and headers length, their CRC32), string headers
+ * (:event-type, :content-type, :message-type), the payload, and the CRC32 of all that.
+ */
+export function eventMessage(eventType: string, contentType: string, payload: Buffer): Buffer {
+  const headers = Buffer.concat(
+    Object.entries({':event-type': eventType, ':content-type': contentType, ':message-type': 'event'}).map(([name, value]) => {
+      const nameBytes = Buffer.from(name)
+      const valueBytes = Buffer.from(value)
+      const header = Buffer.alloc(1 + nameBytes.length + 1 + 2 + valueBytes.length)
+      header.writeUInt8(nameBytes.length, 0)
+      nameBytes.copy(header, 1)
+      header.writeUInt8(7, 1 + nameBytes.length) // 7: a string value
+      header.writeUInt16BE(valueBytes.length, 2 + nameBytes.length)
+      valueBytes.copy(header, 4 + nameBytes.length)
+      return header
+    }),
+  )
+  const total = 12 + headers.length + payload.length + 4
+  const message = Buffer.alloc(total)
+  message.writeUInt32BE(total, 0)
+  message.writeUInt32BE(headers.length, 4)
+  message.writeUInt32BE(crc32(message.subarray(0, 8)), 8)
+  headers.copy(message, 12)
+  payload.copy(message, 12 + headers.length)
+  message.writeUInt32BE(crc32(message.subarray(0, total - 4)), total - 4)
+  return message
+}
+
+let crcTable: Uint32Array | undefined
+
+/** CRC-32 (IEEE), as the event stream encoding uses it (zlib.crc32 arrives in Node 22). */
+function crc32(bytes: Uint8Array): number {
+  const table = (crcTable ??= Uint32Array.from({length: 256}, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  }))
+  let crc = 0xffffffff
+  for (const byte of bytes) crc = table[(crc ^ byte) & 0xff]! ^ (crc >>> 8)
+  return (crc ^ 0xffffffff) >>> 0
 }
 
 async function closeServer(server: Server): Promise<void> {
