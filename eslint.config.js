@@ -30,5 +30,23 @@ export default tseslint.config(
   boundary(['src/core/**'], ['@oclif/*', '**/commands/**', '**/cli/**'], 'core never imports oclif or the CLI layer (DESIGN.md): take typed options, return results, emit events.'),
   boundary(['src/commands/**'], ['@aws-sdk/*', 'esbuild'], 'commands are thin adapters (STYLE.md): AWS and builds are reached through src/core.'),
   boundary(['src/aws/**'], ['@oclif/*', '**/commands/**', '**/cli/**', '**/core/**', '**/io/**'], 'src/aws is the door to AWS: it knows nothing of the CLI, core or rendering.'),
+  // Core emits typed data (src/core/events.ts); the words, glyphs and live lines people see are src/io's
+  // (event-text.ts). An emit with a sentence or a glyph in it is rendering creeping back into core.
+  {
+    files: ['src/core/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='emit'] Property[key.name=/^(message|id|final)$/]",
+          message: 'core emits data only: the text and live lines of an event are written in src/io/event-text.ts.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='emit'] :matches(Literal[value=/[✓✗↑→…]/u], TemplateElement[value.raw=/[✓✗↑→…]/u])",
+          message: 'core emits data only: glyphs belong to the renderer, src/io/event-text.ts.',
+        },
+      ],
+    },
+  },
   boundary(['src/io/**'], ['@oclif/*', '**/commands/**', '**/cli/**', '@aws-sdk/*'], 'src/io renders events and results: no CLI framework, no AWS.'),
 )

@@ -14,4 +14,6 @@ export {buildProject, DEFAULT_BUILD_DIR, type BuildOptions, type BuildResult} fr
 export {packageBuild, type PackageOptions, type PackageResult} from './core/package/index.js'
 export {deployStack, type DeployOptions, type DeployResult} from './core/deploy/index.js'
 export {deleteStack, type DeleteOptions, type DeleteResult} from './core/deploy/delete.js'
-export {RecordingReporter, silentReporter, type LpackEvent, type Reporter} from './io/reporter.js'
+export {EVENT_KINDS, type EventData, type EventKind, type EventLevel, type LpackEvent, type Reporter, silentReporter} from './core/events.js'
+export {describeEvent} from './io/event-text.js'
+export {RecordingReporter} from './io/reporter.js'

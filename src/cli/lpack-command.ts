@@ -4,7 +4,9 @@ import {Command, Config, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {didYouMean} from '../core/did-you-mean.js'
 import {EXIT, isLpackError, LpackError} from '../errors.js'
-import {isInteractiveTerminal, type Reporter, silentReporter, StreamReporter} from '../io/reporter.js'
+import {levelOf, type Reporter} from '../core/events.js'
+import {describeEvent} from '../io/event-text.js'
+import {chooseReporter} from '../io/reporter.js'
 import {escapeControl} from '../io/terminal-text.js'
 
 /**
@@ -60,17 +62,17 @@ export abstract class LpackCommand extends Command {
     return command._run()
   }
 
-  /** Events go to stderr for people; nowhere under --json, except warnings, which the JSON document keeps. */
+  /**
+   * The command's Reporter, chosen in one place (io's chooseReporter) the same way for every command: progress on
+   * stderr, for people, or as JSON lines under --json; warnings are also kept for the --json document.
+   */
   protected createReporter(verbose = false): Reporter {
-    if (this.jsonEnabled()) return this.keepingWarnings(silentReporter)
-    return new StreamReporter({stream: process.stderr, live: isInteractiveTerminal(process.stderr), verbose: verbose || this.debugEnabled})
-  }
-
-  /** The reporter, also keeping each warning for the --json document's `warnings`. */
-  protected keepingWarnings(reporter: Reporter): Reporter {
+    const reporter = chooseReporter({json: this.jsonEnabled(), verbose: verbose || this.debugEnabled})
+    if (!this.jsonEnabled()) return reporter
     return {
       emit: (event) => {
-        if (event.level === 'warn') this.warnings.push({kind: event.kind, message: event.message})
+        // A script reading only stdout must not lose a warning: the --json document keeps them too.
+        if (levelOf(event) === 'warn') this.warnings.push({kind: event.kind, message: describeEvent(event).text})
         reporter.emit(event)
       },
     }

@@ -24,9 +24,8 @@ export default class Delete extends LpackCommand {
   async run(): Promise<DeleteResult> {
     const {flags} = await this.parse(Delete)
     const {deleteFromFlags} = await import('../core/deploy/from-flags.js')
-    const view = await import('../io/deploy-view.js')
     const prompt = await import('../io/prompt.js')
-    const reporter = this.jsonEnabled() ? this.keepingWarnings(new view.JsonLinesReporter(process.stderr)) : this.createReporter()
+    const reporter = this.createReporter()
     const interrupt = new AbortController()
     process.once('SIGINT', () => interrupt.abort())
     return deleteFromFlags(flags, {reporter, signal: interrupt.signal, terminal: prompt.stdinIsTerminal(), ask: prompt.askYesNo})

@@ -52,7 +52,7 @@ export default class Deploy extends LpackCommand {
     const {deployFromFlags} = await import('../core/deploy/from-flags.js')
     const view = await import('../io/deploy-view.js')
     const prompt = await import('../io/prompt.js')
-    const reporter = this.jsonEnabled() ? this.keepingWarnings(new view.JsonLinesReporter(process.stderr)) : new view.DeployView(this.createReporter(), (text) => process.stderr.write(text))
+    const reporter = this.createReporter()
     const interrupt = new AbortController()
     process.once('SIGINT', () => interrupt.abort())
     let deployFlags: Record<string, unknown> = flags

@@ -1,5 +1,4 @@
 import type {ChangeRow} from '../core/deploy/plan.js'
-import type {LpackEvent, Reporter} from './reporter.js'
 import {escapeControl} from './terminal-text.js'
 
 const ACTION_SIGNS: Record<string, string> = {Add: '+', Modify: '~', Remove: '-', Import: '>', Dynamic: '?'}
@@ -19,36 +18,6 @@ export function formatChangeTable(changes: readonly ChangeRow[]): string {
     })
     .map(escapeControl)
     .join('\n')
-}
-
-/**
- * Human rendering of deploy events: the change-set summary as a table, everything else through the wrapped
- * reporter (a redrawn block per resource on a TTY, plain lines elsewhere).
- */
-export class DeployView implements Reporter {
-  constructor(
-    private readonly inner: Reporter,
-    private readonly write: (text: string) => void,
-  ) {}
-
-  emit(event: LpackEvent): void {
-    if (event.kind === 'deploy.changeset') {
-      this.inner.emit({...event})
-      this.write(formatChangeTable((event.data?.changes ?? []) as ChangeRow[]) + '\n')
-      return
-    }
-    this.inner.emit(event)
-  }
-}
-
-/** Under --json, progress goes to stderr as one JSON object per line; stdout keeps the one result document. */
-export class JsonLinesReporter implements Reporter {
-  constructor(private readonly stream: NodeJS.WritableStream) {}
-
-  emit(event: LpackEvent): void {
-    if (event.level === 'debug') return
-    this.stream.write(JSON.stringify({time: new Date().toISOString(), ...event}) + '\n')
-  }
 }
 
 /** Stack outputs as `Key = Value` lines, for the end of a human deploy. */

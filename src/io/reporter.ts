@@ -1,33 +1,15 @@
+import {type EventLevel, levelOf, type LpackEvent, type Reporter, silentReporter} from '../core/events.js'
+import {describeEvent} from './event-text.js'
 import {escapeControl} from './terminal-text.js'
 
 /**
- * Core code never prints: it emits events to a Reporter. Commands choose the Reporter: a live TTY view,
- * plain lines for CI and pipes, or nothing under --json (where stdout is exactly one JSON document).
+ * Core code never prints: it emits typed events (src/core/events.ts) to a Reporter. The Reporters here render
+ * them: a live TTY view, plain lines for CI and pipes, or JSON lines under --json. `chooseReporter` is the one
+ * place that picks among them.
  */
-export type EventLevel = 'debug' | 'info' | 'warn'
+export {type EventLevel, type LpackEvent, type Reporter, silentReporter}
 
-export interface LpackEvent {
-  level: EventLevel
-  /** A short, stable name for machines: `build.start`, `build.done`, `deploy.resource`, … */
-  kind: string
-  /** One line for people. */
-  message: string
-  /**
-   * Identifies a live line (a function being built, a resource being deployed). A TTY redraws the line with
-   * the same id in place; plain output prints each event as a new line.
-   */
-  id?: string
-  /** True when the live line with this id is finished (a TTY stops redrawing it). */
-  final?: boolean
-  data?: Record<string, unknown>
-}
-
-export interface Reporter {
-  emit(event: LpackEvent): void
-}
-
-/** Drops every event: for --json and for library callers that only want results. */
-export const silentReporter: Reporter = {emit() {}}
+type OutputStream = NodeJS.WritableStream & {isTTY?: boolean; columns?: number; rows?: number}
 
 /** Keeps every event in memory: for tests and for callers that render later. */
 export class RecordingReporter implements Reporter {
@@ -38,7 +20,7 @@ export class RecordingReporter implements Reporter {
 }
 
 export interface StreamReporterOptions {
-  stream: NodeJS.WritableStream & {isTTY?: boolean; columns?: number; rows?: number}
+  stream: OutputStream
   /** Redraw live lines in place; only on an interactive terminal outside CI. */
   live: boolean
   verbose?: boolean
@@ -52,23 +34,20 @@ export class StreamReporter implements Reporter {
   constructor(private readonly options: StreamReporterOptions) {}
 
   emit(event: LpackEvent): void {
-    if (event.level === 'debug' && !this.options.verbose) return
-    const message = escapeControl(event.message)
-    const text = event.level === 'warn' ? `warning: ${message}` : message
-    if (!this.options.live || event.id === undefined) {
+    const level = levelOf(event)
+    if (level === 'debug' && !this.options.verbose) return
+    const described = describeEvent(event)
+    const message = escapeControl(described.text)
+    const text = (level === 'warn' ? `warning: ${message}` : message) + (described.detail === undefined ? '' : `\n${escapeControl(described.detail)}`)
+    const live = this.options.live ? described.live : undefined
+    if (live === undefined || live.final) {
+      if (live !== undefined) this.liveLines.delete(live.id)
       this.clearLive()
       this.options.stream.write(text + '\n')
       this.redrawLive()
       return
     }
-    if (event.final) {
-      this.liveLines.delete(event.id)
-      this.clearLive()
-      this.options.stream.write(text + '\n')
-      this.redrawLive()
-      return
-    }
-    this.liveLines.set(event.id, text)
+    this.liveLines.set(live.id, text)
     this.clearLive()
     this.redrawLive()
   }
@@ -91,6 +70,64 @@ export class StreamReporter implements Reporter {
     for (const line of shown) this.options.stream.write(line.slice(0, width) + '\n')
     this.drawnLines = shown.length
   }
+}
+
+/** One progress line under --json: the event's kind and data, with its level, time and human text. */
+export interface JsonEventLine {
+  time: string
+  level: EventLevel
+  kind: LpackEvent['kind']
+  message: string
+  /** The live line this event updates (`final`: and ends), as a TTY would draw it. */
+  id?: string
+  final?: boolean
+  data: LpackEvent['data']
+}
+
+/**
+ * Under --json, progress goes to stderr as one JSON object per line (JsonEventLine); stdout keeps the one result
+ * document. Debug events only when verbose, as for people.
+ */
+export class JsonLinesReporter implements Reporter {
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly options: {verbose?: boolean; now?: () => Date} = {},
+  ) {}
+
+  emit(event: LpackEvent): void {
+    const level = levelOf(event)
+    if (level === 'debug' && !this.options.verbose) return
+    const described = describeEvent(event)
+    const line: JsonEventLine = {
+      time: (this.options.now?.() ?? new Date()).toISOString(),
+      level,
+      kind: event.kind,
+      message: described.text,
+      ...(described.live ? {id: described.live.id, final: described.live.final} : {}),
+      data: event.data,
+    }
+    this.stream.write(JSON.stringify(line) + '\n')
+  }
+}
+
+export interface ReporterChoice {
+  /** --json: JSON lines instead of text. */
+  json: boolean
+  /** Debug events too (--debug). */
+  verbose: boolean
+  stream?: OutputStream
+  env?: NodeJS.ProcessEnv
+}
+
+/**
+ * The one place a command's Reporter is chosen, the same way for every command: progress always goes to stderr
+ * (stdout is the command's result); under --json as JSON lines, otherwise for people — redrawn in place on an
+ * interactive terminal, plain lines in CI, pipes and dumb terminals.
+ */
+export function chooseReporter(choice: ReporterChoice): Reporter {
+  const stream = choice.stream ?? process.stderr
+  if (choice.json) return new JsonLinesReporter(stream, {verbose: choice.verbose})
+  return new StreamReporter({stream, live: isInteractiveTerminal(stream, choice.env), verbose: choice.verbose})
 }
 
 /** True when output should be redrawn in place: a TTY, and not a CI runner. */

@@ -5,6 +5,7 @@ import {basename, join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
+import {levelOf} from '../../src/core/events.js'
 import {BuildCache} from '../../src/core/build/cache.js'
 import {buildProject} from '../../src/core/build/index.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
@@ -128,7 +129,7 @@ describe('build cache', () => {
     const reporter = new RecordingReporter()
     const result = await buildProject({templateFile: join(project, 'template.yaml'), reporter})
     expect(cachedById(result)).toEqual({Greeter: false, Other: false})
-    expect(reporter.events.filter((e) => e.kind === 'build.cache-not-saved').map((e) => e.level)).toEqual(['warn'])
+    expect(reporter.events.filter((e) => e.kind === 'build.cache-not-saved').map(levelOf)).toEqual(['warn'])
     expect(JSON.parse(await readFile(join(buildDir(), 'manifest.json'), 'utf8'))).toEqual(result.manifest)
   })
 

@@ -8,6 +8,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {buildProject} from '../../src/core/build/index.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
+import {describeEvent} from '../../src/io/event-text.js'
 import {runLpack} from '../support/cli.js'
 import {hasTool} from './build-layer-support.js'
 
@@ -106,7 +107,7 @@ describe.skipIf(!hasMake)('lpack build: one build at a time in a build folder', 
       const build = buildProject({templateFile: join(project, 'template.yaml'), reporter}).finally(() => (done = true))
       await new Promise((resolve) => setTimeout(resolve, 400))
       expect(done).toBe(false)
-      expect(reporter.events.find((e) => e.kind === 'build.waiting')?.message).toBe(`Another lpack build is running in ${buildDir()} (pid ${holder.pid}): waiting for it to finish`)
+      expect(describeEvent(reporter.events.find((e) => e.kind === 'build.waiting')!).text).toBe(`Another lpack build is running in ${buildDir()} (pid ${holder.pid}): waiting for it to finish`)
       holder.kill('SIGKILL')
       await build
       expect(await readdir(buildDir())).not.toContain('build.lock')

@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {buildProject} from '../../src/core/build/index.js'
 import {LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
+import {describeEvent} from '../../src/io/event-text.js'
 import {run} from '../support/cli.js'
 import {extractZip, zipEntries} from '../support/zip.js'
 import {invokeBuiltHandler, writeProject} from './build-node-support.js'
@@ -16,7 +17,7 @@ import {invokeBuiltHandler, writeProject} from './build-node-support.js'
 async function build(project: string) {
   const reporter = new RecordingReporter()
   const result = await buildProject({templateFile: join(project, 'template.yaml'), reporter})
-  const warnings = reporter.events.filter((e) => e.kind === 'build.warning').map((e) => e.message)
+  const warnings = reporter.events.filter((e) => e.kind === 'build.warning').map((e) => describeEvent(e).text)
   return {result, warnings}
 }
 

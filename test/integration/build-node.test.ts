@@ -8,6 +8,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {buildProject} from '../../src/core/build/index.js'
 import type {BuildManifest} from '../../src/core/build/manifest.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
+import {describeEvent} from '../../src/io/event-text.js'
 import {extractZip, readZipFile} from '../support/zip.js'
 import {copyProject, invokeBuiltHandler, runLpackWithUmask, sha256} from './build-node-support.js'
 
@@ -57,7 +58,7 @@ describe('lpack build: Node.js and TypeScript', () => {
     ])
     const greet = (await readZipFile(join(project, '.lpack/build/artifacts/Greet.zip'))).records[0]!.data.toString('utf8')
     expect(greet).not.toMatch(/\n\s+/) // minified
-    expect(reporter.events.filter((e) => e.kind === 'build.warning').map((e) => e.message)).toContain('Plain: left .env out of the package (it usually holds secrets)')
+    expect(reporter.events.filter((e) => e.kind === 'build.warning').map((e) => describeEvent(e).text)).toContain('Plain: left .env out of the package (it usually holds secrets)')
   })
 
   it('stores every entry with mode 0644 and the fixed 1980-01-01 timestamp, without extra fields', async () => {
@@ -103,8 +104,10 @@ describe('lpack build: Node.js and TypeScript', () => {
       cwd: elsewhere,
       umask: '077',
     })
-    expect(result.stderr).toBe('')
     expect(result.exitCode).toBe(0)
+    // #12.3: under --json, stderr holds progress as JSON lines only (the same rule as deploy), no text for people.
+    const events = result.stderr.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as {kind: string})
+    expect(events.filter((event) => event.kind === 'build.done')).toHaveLength(manifest.artifacts.length)
     // #11: --json keeps warnings beside the manifest's own fields.
     const {warnings: _warnings, ...printed} = JSON.parse(result.stdout) as BuildManifest & {warnings?: unknown}
     expect(printed).toEqual(JSON.parse(await readFile(join(elsewhere, '.lpack/build/manifest.json'), 'utf8')))

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import type {ExecutionEnvironment} from '../../src/core/invoke/execution-environment.js'
+import {describeEvent} from '../../src/io/event-text.js'
 import {environment, event, taskRoot} from './invoke-support.js'
 
 // lpack's Node.js and Python bootstraps and a custom runtime's own bootstrap, run by real node, python3 and sh,
@@ -20,7 +21,7 @@ async function setup(files: Record<string, string>, fn: Parameters<typeof enviro
     await env.dispose()
     await rm(root, {recursive: true, force: true})
   })
-  return {env, root, logs: () => reporter.events.filter((e) => e.kind === 'invoke.log').map((e) => e.message)}
+  return {env, root, logs: () => reporter.events.filter((e) => e.kind === 'invoke.log').map((e) => describeEvent(e).text)}
 }
 
 const NODE_CONTEXT = `

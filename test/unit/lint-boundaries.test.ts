@@ -33,3 +33,22 @@ describe('import boundaries (#12.5)', () => {
     expect(await restrictedImports('src/core/probe.ts', "import {LpackError} from '../errors.js'\nexport const e = LpackError\n")).toEqual([])
   })
 })
+
+describe('no rendering in core (#12.3)', () => {
+  async function restrictedSyntax(file: string, code: string): Promise<string[]> {
+    const [result] = await eslint.lintText(code, {filePath: `${PROJECT_ROOT}/${file}`})
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message)
+  }
+
+  it('#12.3 fails when core emits a sentence, a live-line id or a glyph', async () => {
+    const emitted = "export function f(reporter: {emit(e: unknown): void}, id: string) {\n  reporter.emit({level: 'info', kind: 'build.done', id, final: true, message: `✓ ${id} built`})\n}\n"
+    const messages = await restrictedSyntax('src/core/build/probe.ts', emitted)
+    expect(messages.filter((m) => m.includes('src/io/event-text.ts'))).toHaveLength(4)
+    expect(await restrictedSyntax('src/core/build/probe.ts', "export function f(reporter: {emit(e: unknown): void}) {\n  reporter.emit({kind: 'build.warning', data: {logicalId: 'A', warning: '↑ up'}})\n}\n")).toHaveLength(1)
+  })
+
+  it('#12.3 allows typed data from core, and sentences in src/io', async () => {
+    expect(await restrictedSyntax('src/core/build/probe.ts', "export function f(reporter: {emit(e: unknown): void}, logicalId: string) {\n  reporter.emit({kind: 'build.done', data: {logicalId, cached: true}})\n}\n")).toEqual([])
+    expect(await restrictedSyntax('src/io/probe.ts', "export function f(reporter: {emit(e: unknown): void}) {\n  reporter.emit({message: '✓ done'})\n}\n")).toEqual([])
+  })
+})

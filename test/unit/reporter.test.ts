@@ -11,27 +11,27 @@ describe('StreamReporter', () => {
   it('prints one plain line per event when not live (CI, pipes)', () => {
     const {stream, writes} = fakeStream()
     const reporter = new StreamReporter({stream, live: false})
-    reporter.emit({level: 'info', kind: 'build.start', id: 'A', message: '… A building'})
-    reporter.emit({level: 'warn', kind: 'build.warning', message: 'left .env out'})
-    reporter.emit({level: 'debug', kind: 'build.skip', message: 'hidden unless verbose'})
-    reporter.emit({level: 'info', kind: 'build.done', id: 'A', final: true, message: '✓ A'})
-    expect(writes.join('')).toBe('… A building\nwarning: left .env out\n✓ A\n')
+    reporter.emit({kind: 'build.start', data: {logicalId: 'A', builder: 'esbuild'}})
+    reporter.emit({kind: 'build.warning', data: {logicalId: 'A', warning: 'left .env out'}})
+    reporter.emit({kind: 'build.skip', data: {logicalId: 'B', reason: 'hidden unless verbose'}})
+    reporter.emit({kind: 'build.done', data: {logicalId: 'A', cached: true}})
+    expect(writes.join('')).toBe('… A building (esbuild)\nwarning: left .env out\n✓ A (cached)\n')
   })
 
   it('redraws live lines in place on a TTY and keeps finished lines above them', () => {
     const {stream, writes} = fakeStream({columns: 80, rows: 24})
     const reporter = new StreamReporter({stream, live: true})
-    reporter.emit({level: 'info', kind: 'build.start', id: 'A', message: '… A'})
-    reporter.emit({level: 'info', kind: 'build.start', id: 'B', message: '… B'})
-    reporter.emit({level: 'info', kind: 'build.done', id: 'A', final: true, message: '✓ A'})
+    reporter.emit({kind: 'build.start', data: {logicalId: 'A', builder: 'x'}})
+    reporter.emit({kind: 'build.start', data: {logicalId: 'B', builder: 'x'}})
+    reporter.emit({kind: 'build.done', data: {logicalId: 'A', cached: true}})
     // Each redraw first moves up over the block it drew and clears it.
-    expect(writes).toEqual(['… A\n', '\u001b[1F\u001b[0J', '… A\n', '… B\n', '\u001b[2F\u001b[0J', '✓ A\n', '… B\n'])
+    expect(writes).toEqual(['… A building (x)\n', '\u001b[1F\u001b[0J', '… A building (x)\n', '… B building (x)\n', '\u001b[2F\u001b[0J', '✓ A (cached)\n', '… B building (x)\n'])
   })
 
   it('never draws a block taller than the screen, and treats an unknown size as 100×24', () => {
     const {stream, writes} = fakeStream({columns: 0, rows: 5})
     const reporter = new StreamReporter({stream, live: true})
-    for (const id of ['A', 'B', 'C', 'D', 'E']) reporter.emit({level: 'info', kind: 'build.start', id, message: `… ${id} ${'x'.repeat(150)}`})
+    for (const id of ['A', 'B', 'C', 'D', 'E']) reporter.emit({kind: 'build.start', data: {logicalId: id, builder: 'x'.repeat(150)}})
     const lastBlock = writes.slice(writes.lastIndexOf('\u001b[3F\u001b[0J') + 1)
     expect(lastBlock).toHaveLength(3)
     expect(lastBlock[2]).toBe('… and 3 more\n')

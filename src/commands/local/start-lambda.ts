@@ -36,8 +36,10 @@ export default class StartLambda extends LpackCommand {
         },
         {reporter, signal},
       )
-      if (!this.jsonEnabled()) process.stdout.write(`endpoint: ${running.endpoint}\n`)
-      reporter.emit({level: 'info', kind: 'local.lambda-ready', message: `Functions: ${running.functions.join(', ') || 'none'}. Ctrl-C stops.`})
+      if (!this.jsonEnabled()) {
+        process.stdout.write(`endpoint: ${running.endpoint}\n`)
+        process.stderr.write(`Functions: ${running.functions.join(', ') || 'none'}. Ctrl-C stops.\n`)
+      }
       // Foreground until Ctrl-C or SIGTERM; then every environment's process group is ended.
       await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), {once: true})))
       await running.close()

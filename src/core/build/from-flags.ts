@@ -1,5 +1,5 @@
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
 import {parseList} from '../config/values.js'
 import {type BuildOptions, type BuildResult, buildProject} from './index.js'

@@ -5,8 +5,7 @@ import {rm} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
-import {formatBytes} from '../bytes.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {writeDeterministicZip} from '../package/zip.js'
 import type {Template} from '../template/template.js'
 import {builderFor} from './builders/index.js'
@@ -125,7 +124,7 @@ async function buildLocked(
   // Logical IDs name files: each is checked before the first path is made of it.
   for (const unit of plan.units) checkLogicalId(unit.logicalId)
   const manifestFile = join(buildDir, MANIFEST_FILE)
-  for (const skipped of plan.skipped) reporter.emit({level: 'debug', kind: 'build.skip', message: `${skipped.logicalId}: not built (${skipped.reason})`})
+  for (const skipped of plan.skipped) reporter.emit({kind: 'build.skip', data: {logicalId: skipped.logicalId, reason: skipped.reason}})
 
   // --no-cache also distrusts the recorded content hashes: every input is read again.
   const session: BuildSession = {plan, buildDir, options, cache, inputs: new InputFiles(options.cache === false ? undefined : cache.stamps)}
@@ -135,7 +134,7 @@ async function buildLocked(
     const artifacts = built.map((o) => o.artifact).sort((a, b) => (a.logicalId < b.logicalId ? -1 : 1))
     const sizes = checkSizeLimits(plan, artifacts, options.budgets)
     for (const size of sizes) {
-      reporter.emit({level: 'info', kind: 'build.size', message: formatSizeLine(size), data: {...size}})
+      reporter.emit({kind: 'build.size', data: {...size}})
     }
     const overLimit = sizes.filter((s) => s.problems.length > 0)
     if (overLimit.length > 0) {
@@ -180,7 +179,7 @@ async function buildLocked(
     // costs the next build time, not this build its result (nor hides this build's own error).
     if (!options.functions) cache.keepOnly(plan.units.map((unit) => unit.logicalId))
     await cache.save(session.inputs).catch((error: unknown) => {
-      reporter.emit({level: 'warn', kind: 'build.cache-not-saved', message: `The build cache was not saved (the next build redoes this work): ${(error as Error).message}`})
+      reporter.emit({kind: 'build.cache-not-saved', data: {error: (error as Error).message}})
     })
   }
 }
@@ -197,10 +196,7 @@ async function buildUnits(session: BuildSession, manifestFile: string): Promise<
   const fail = (unit: BuildUnit, error: unknown): void => {
     failures.push({logicalId: unit.logicalId, error})
     if (options.signal?.aborted) return
-    const message = (error as Error).message
-    // Builders' errors usually start with the logical ID already: do not say it twice.
-    const line = message.startsWith(`${unit.logicalId}:`) ? message : `${unit.logicalId}: ${message}`
-    reporter.emit({level: 'info', kind: 'build.failed', id: unit.logicalId, final: true, message: `✗ ${line}`})
+    reporter.emit({kind: 'build.failed', data: {logicalId: unit.logicalId, error: (error as Error).message}})
   }
 
   // Phase 1: the cache decides, for every unit, before any build tool is loaded (a no-op build only stats files).
@@ -244,7 +240,7 @@ async function buildUnits(session: BuildSession, manifestFile: string): Promise<
           throwIfInterrupted(options.signal)
           return buildBatch(group, session, concurrency)
         }).catch((error: unknown) => {
-          reporter.emit({level: 'debug', kind: 'build.batch-failed', message: `${group.length} units built in one run failed together; building each alone: ${(error as Error).message}`})
+          reporter.emit({kind: 'build.batch-failed', data: {count: group.length, error: (error as Error).message}})
           return undefined
         })
         if (outcomes) {
@@ -308,7 +304,7 @@ async function checkCache(unit: BuildUnit, session: BuildSession): Promise<UnitO
     const zip = unchanged ? verifyFile(join(buildDir, zipPath(unit)), previous.artifact.sha256, previous.artifact.zippedBytes, previous.zipFile) : false
     if (zip !== false) {
       if (zip !== true) session.cache.setRecord({...previous, zipFile: zip})
-      options.reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} (cached)`, data: {cached: true}})
+      options.reporter.emit({kind: 'build.done', data: {logicalId: unit.logicalId, cached: true}})
       return {
         unit,
         artifact: {...previous.artifact, cached: true},
@@ -372,7 +368,7 @@ async function buildUnit(job: StaleUnit, session: BuildSession): Promise<UnitOut
 async function buildBatch(group: readonly StaleUnit[], session: BuildSession, concurrency: number): Promise<[StaleUnit, UnitOutcome | Error][]> {
   const builder = group[0]!.builder
   const ids = group.map((job) => job.unit.logicalId)
-  session.options.reporter.emit({level: 'debug', kind: 'build.batch', message: `${builder.name}: building ${ids.join(', ')} in one run`, data: {builder: builder.name, logicalIds: ids}})
+  session.options.reporter.emit({kind: 'build.batch', data: {builder: builder.name, logicalIds: ids}})
   const started = group.map((job) => startUnit(job, session))
   try {
     const contents = await builder.buildBatch!(group.map((job, index) => ({unit: job.unit, context: started[index]!.context})))
@@ -390,7 +386,7 @@ async function buildBatch(group: readonly StaleUnit[], session: BuildSession, co
 function startUnit(job: StaleUnit, session: BuildSession): {context: BuildContext; cleanUp: () => Promise<void>} {
   const {unit, builder} = job
   const {buildDir, plan, options} = session
-  options.reporter.emit({level: 'info', kind: 'build.start', id: unit.logicalId, message: `… ${unit.logicalId} building (${builder.name})`})
+  options.reporter.emit({kind: 'build.start', data: {logicalId: unit.logicalId, builder: builder.name}})
   let scratchDir: string | undefined
   const context: BuildContext = {
     plan,
@@ -412,7 +408,7 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
   const {unit, builder, fingerprint, started} = job
   const {plan, buildDir, options} = session
   const {reporter} = options
-  for (const warning of content.warnings ?? []) reporter.emit({level: 'warn', kind: 'build.warning', message: warning})
+  for (const warning of content.warnings ?? []) reporter.emit({kind: 'build.warning', data: {logicalId: unit.logicalId, warning}})
   const hashed = session.inputs.hash(plan.projectDir, content.inputFiles, fingerprint)
   if (!hashed) throw new LpackError('BUILD_FAILED', `${unit.logicalId}: an input file disappeared during the build`)
   const zipRelative = zipPath(unit)
@@ -447,7 +443,7 @@ async function finishUnit(job: StaleUnit, content: BuiltContent, session: BuildS
   }
   session.cache.setRecord(record)
   const durationMs = Date.now() - started
-  reporter.emit({level: 'info', kind: 'build.done', id: unit.logicalId, final: true, message: `✓ ${unit.logicalId} built in ${durationMs} ms`, data: {cached: false, durationMs}})
+  reporter.emit({kind: 'build.done', data: {logicalId: unit.logicalId, cached: false, durationMs}})
   return {
     unit,
     artifact,
@@ -529,8 +525,4 @@ function readIfPresent(file: string): Buffer | undefined {
 
 function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex')
-}
-
-function formatSizeLine(size: SizeReport): string {
-  return `${size.logicalId}: ${formatBytes(size.zippedBytes)} zipped, ${formatBytes(size.unzippedBytes)} unzipped${size.layerUnzippedBytes > 0 ? ` (+${formatBytes(size.layerUnzippedBytes)} in layers)` : ''}`
 }

@@ -3,7 +3,7 @@ import {hostname} from 'node:os'
 import {dirname, join} from 'node:path'
 
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {makeDirectory} from './directory.js'
 
 /** In the build folder: `{"pid": N, "host": "…"}` of the build that holds it. */
@@ -56,7 +56,7 @@ export async function lockBuildDir(buildDir: string, options: {reporter: Reporte
     }
     if (!announced) {
       announced = true
-      options.reporter.emit({level: 'info', kind: 'build.waiting', message: `Another lpack build is running in ${buildDir} (${who}): waiting for it to finish`})
+      options.reporter.emit({kind: 'build.waiting', data: {buildDir, ...(holder ? {holder: {pid: holder.pid, ...(holder.host === mine.host ? {} : {host: holder.host})}} : {})}})
     }
     await sleep(POLL_MS, options.signal)
     if (options.signal?.aborted) throw new LpackError('INTERRUPTED', `Stopped while waiting for another lpack build in ${buildDir}`)

@@ -1,4 +1,4 @@
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import type {RuntimeFamily} from '../lambda/runtimes.js'
 import type {ZipEntry} from '../package/zip.js'
 

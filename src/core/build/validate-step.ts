@@ -1,5 +1,5 @@
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {summarize} from '../diagnostics/diagnostic.js'
 import type {Template} from '../template/template.js'
 
@@ -16,7 +16,7 @@ export async function validateBeforeActing(template: Template, options: {reporte
   if (summary.errorCount === 0) {
     for (const d of summary.diagnostics) {
       if (d.severity !== 'warning') continue
-      options.reporter.emit({level: 'warn', kind: 'validate.warning', message: `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`, data: {...d}})
+      options.reporter.emit({kind: 'validate.warning', data: {...d}})
     }
     return
   }

@@ -2,7 +2,7 @@ import {dirname, resolve} from 'node:path'
 
 import type {AwsOptions} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {loadConfig} from './index.js'
 
 /** Raw flag values as parsed: undefined when the flag was not given (so config can fill it). */
@@ -22,7 +22,7 @@ export async function mergeFlagsWithConfig(command: string, flags: RawFlags, kno
     file: typeof flags['config-file'] === 'string' ? flags['config-file'] : undefined,
   })
   if (loaded.ignoredKeys.length > 0) {
-    reporter.emit({level: 'warn', kind: 'config.ignored', message: `${loaded.file}: lpack ignores ${loaded.ignoredKeys.join(', ')}`, data: {keys: loaded.ignoredKeys}})
+    reporter.emit({kind: 'config.ignored', data: {file: loaded.file ?? '', keys: loaded.ignoredKeys}})
   }
   return new Settings(flags, loaded.values)
 }

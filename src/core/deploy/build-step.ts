@@ -1,4 +1,4 @@
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import type {RawFlags} from '../config/resolve.js'
 import {type BuildOutput, readBuildOutput} from '../package/build-dir.js'
 

@@ -2,7 +2,7 @@ import type {Change, CloudFormationClient, CreateChangeSetCommandInput} from '@a
 
 import {awsError, awsErrorName} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {isEmptyChangeSetReason} from './plan.js'
 
 export type ChangeSetOutcome =
@@ -109,12 +109,7 @@ export async function executeChangeSet(
     if (executionStatus === undefined || !EXECUTED_STATUSES.has(executionStatus)) {
       throw awsError(error, `Executing change set ${changeSetId}`, 'DEPLOY_FAILED')
     }
-    options.reporter.emit({
-      level: 'info',
-      kind: 'deploy.execute.recovered',
-      message: `ExecuteChangeSet answered ${awsErrorName(error) ?? 'an error'}, but the change set is ${executionStatus}: an earlier attempt reached CloudFormation`,
-      data: {changeSetId, executionStatus, awsErrorCode: awsErrorName(error)},
-    })
+    options.reporter.emit({kind: 'deploy.execute.recovered', data: {changeSetId, executionStatus, awsErrorCode: awsErrorName(error)}})
   }
 }
 

@@ -1,7 +1,7 @@
 import type {AwsSession} from '../../aws/clients.js'
 import {awsError} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {type S3Location} from './artifacts.js'
 import {artifactScopes, DEFAULT_ROLLBACK_BUFFER_DAYS, deleteObjectEverywhere, type GcDecision, planGcNow, templateLocations} from './gc.js'
 import {collectFailures, describeStack, newestEventId, watchStack} from './stack.js'
@@ -42,7 +42,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   const cf = await options.aws.cloudFormation()
   const stack = await describeStack(cf, stackName)
   if (stack === undefined) {
-    reporter.emit({level: 'info', kind: 'delete.not-found', message: `Stack ${stackName} does not exist; nothing to delete`})
+    reporter.emit({kind: 'delete.not-found', data: {stackName}})
     return {kind: 'not-found', stackName}
   }
   if (stack.EnableTerminationProtection) {
@@ -60,7 +60,7 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
     scopes = artifactScopes({accountId: await options.aws.accountId(), region: options.aws.region, bucket: options.bucket, prefix: options.prefix})
     // Listed before the question: what would go if the stack were gone now.
     const preview = await planGcNow(options.aws, artifacts, {scopes, rollbackBufferDays: options.rollbackBufferDays ?? DEFAULT_ROLLBACK_BUFFER_DAYS, exceptStackId: stackId})
-    reportDecisions(preview, reporter, 'would delete')
+    reportDecisions(preview, reporter, {preview: true})
   }
   if (options.confirm !== undefined && !(await options.confirm(stackName))) {
     throw new LpackError('DECLINED', `Deletion of stack ${stackName} declined`)
@@ -79,20 +79,16 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
       details: {stackName, status: watched.status, failures},
     })
   }
-  reporter.emit({level: 'info', kind: 'delete.done', message: `Stack ${stackName} deleted`})
+  reporter.emit({kind: 'delete.done', data: {stackName}})
   if (artifacts.length === 0) return {kind: 'deleted', stackName, stackId, deletedArtifacts: [], keptArtifacts: []}
   // Decided again now that the stack is gone: another stack may have started using an object meanwhile.
   const decisions = await planGcNow(options.aws, artifacts, {scopes, rollbackBufferDays: options.rollbackBufferDays ?? DEFAULT_ROLLBACK_BUFFER_DAYS})
   return {kind: 'deleted', stackName, stackId, ...(await applyGc(options.aws, decisions, reporter))}
 }
 
-/** Reports each decision: `verb` for the objects to delete, the reason for each kept. */
-export function reportDecisions(decisions: readonly GcDecision[], reporter: Reporter, verb: string): void {
-  for (const decision of decisions) {
-    const where = `s3://${decision.bucket}/${decision.key}`
-    const message = decision.action === 'delete' ? `Artifacts: ${verb} ${where}` : `Artifacts: keep ${where} (${decision.detail})`
-    reporter.emit({level: 'info', kind: 'gc.plan', message, data: {...decision}})
-  }
+/** Reports each decision; `preview` when this list deletes nothing itself (--dry-run, or before the stack goes). */
+export function reportDecisions(decisions: readonly GcDecision[], reporter: Reporter, options: {preview: boolean}): void {
+  for (const decision of decisions) reporter.emit({kind: 'gc.plan', data: {...decision, preview: options.preview}})
 }
 
 /** Deletes what the plan says to delete; returns what was deleted and what was kept, with why. */
@@ -108,7 +104,7 @@ export async function applyGc(aws: AwsSession, decisions: readonly GcDecision[],
     const location = {bucket: decision.bucket, key: decision.key}
     await deleteObjectEverywhere(await aws.s3(), location, owner)
     deletedArtifacts.push(location)
-    reporter.emit({level: 'info', kind: 'delete.artifact', message: `Deleted s3://${location.bucket}/${location.key}`})
+    reporter.emit({kind: 'delete.artifact', data: location})
   }
   return {deletedArtifacts, keptArtifacts}
 }

@@ -1,5 +1,5 @@
 import {AwsSession} from '../../aws/clients.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {AWS_KEYS, mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
 import {parseKeyValues, parseList} from '../config/values.js'
 import {LpackError} from '../../errors.js'

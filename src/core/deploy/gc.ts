@@ -3,7 +3,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 
 import type {AwsSession} from '../../aws/clients.js'
 import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {parseTemplate} from '../template/load.js'
 import {managedBucketName} from '../package/managed-bucket.js'
 import {SHA256_METADATA_KEY} from '../package/upload.js'
@@ -244,7 +244,7 @@ export async function collectGarbage(options: CollectGarbageOptions): Promise<Gc
   const candidates = await listScopes(await options.aws.s3(), scopes)
   const decisions = await planGcNow(options.aws, candidates, {scopes, rollbackBufferDays: options.rollbackBufferDays})
   const {applyGc, reportDecisions} = await import('./delete.js')
-  reportDecisions(decisions, options.reporter, options.dryRun ? 'would delete' : 'delete')
+  reportDecisions(decisions, options.reporter, {preview: options.dryRun})
   const toDelete = decisions.filter((decision) => decision.action === 'delete')
   const kept = decisions.flatMap((d) => (d.action === 'keep' ? [{bucket: d.bucket, key: d.key, reason: d.detail}] : []))
   if (options.dryRun || toDelete.length === 0) return {deleted: [], kept, dryRun: options.dryRun}

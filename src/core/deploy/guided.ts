@@ -4,7 +4,7 @@ import {basename, dirname, join, resolve} from 'node:path'
 import {isDocument, parseDocument} from 'yaml'
 
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {DEFAULT_CONFIG_ENV, LPACK_CONFIG_FILE} from '../config/index.js'
 import {mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
 import {parseKeyValues} from '../config/values.js'
@@ -123,7 +123,7 @@ export async function guidedDeployFlags(flags: RawFlags, io: GuidedIo): Promise<
     const file = typeof flags['config-file'] === 'string' ? flags['config-file'] : join(projectDir, LPACK_CONFIG_FILE)
     const existing = await readFile(file, 'utf8').catch(() => undefined)
     await writeFileAtomically(file, guidedConfigText(existing, guided))
-    io.reporter.emit({level: 'info', kind: 'deploy.guided-saved', message: `Saved to ${file} (environment ${guided.env}): next time, lpack deploy${guided.env === DEFAULT_CONFIG_ENV ? '' : ` --config-env ${guided.env}`}`, data: {file, env: guided.env}})
+    io.reporter.emit({kind: 'deploy.guided-saved', data: {file, env: guided.env, defaultEnv: guided.env === DEFAULT_CONFIG_ENV}})
   }
   const parameters = guided.deploy['parameter-overrides'] as Record<string, string> | undefined
   return {

@@ -3,7 +3,7 @@ import type {CloudFormationClient, Output, Stack, Tag} from '@aws-sdk/client-clo
 import type {AwsSession} from '../../aws/clients.js'
 import {awsError} from '../../aws/errors.js'
 import {isLpackError, LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {packageBuild} from '../package/index.js'
 import {serializeTemplate, templateSource} from '../package/template-body.js'
 import {createChangeSet, deleteChangeSet, executeChangeSet} from './changeset.js'
@@ -133,7 +133,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
 
   const capabilities = options.capabilities ?? inferCapabilities(template)
   if (options.capabilities === undefined && capabilities.length > 0) {
-    reporter.emit({level: 'info', kind: 'deploy.capabilities', message: `Capabilities (inferred from the template): ${capabilities.join(', ')}`, data: {capabilities}})
+    reporter.emit({kind: 'deploy.capabilities', data: {capabilities}})
   }
   const source = await templateSource(templateBody, {
     s3: () => options.aws.s3(),
@@ -165,7 +165,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
     return noChanges(options, changeSet.reason, uploads)
   }
   const changes = summarizeChanges(changeSet.changes)
-  reporter.emit({level: 'info', kind: 'deploy.changeset', message: `Change set for ${stackName} (${changeSetType}): ${changes.length} change(s)`, data: {changeSetType, changeSetId: changeSet.changeSetId, changes}})
+  reporter.emit({kind: 'deploy.changeset', data: {stackName, changeSetType, changeSetId: changeSet.changeSetId, changes}})
   if (!options.execute) {
     return {kind: 'change-set-created', stackName, changeSetId: changeSet.changeSetId, changeSetType, changes, uploads}
   }
@@ -181,19 +181,14 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
 
   const sinceEventId = await newestEventId(cf, changeSet.stackId)
   await executeChangeSet(cf, changeSet.changeSetId, {disableRollback: options.disableRollback, reporter})
-  reporter.emit({
-    level: 'info',
-    kind: 'deploy.execute',
-    message: `Executing change set for ${stackName}; following the stack (Ctrl-C stops following, CloudFormation carries on)`,
-    data: {changeSetId: changeSet.changeSetId},
-  })
+  reporter.emit({kind: 'deploy.execute', data: {stackName, changeSetId: changeSet.changeSetId}})
   if (changeSetType === 'CREATE' && options.terminationProtection) await setTerminationProtection(cf, stackName, true)
   const watched = await watchStack(cf, {stackName, stackId: changeSet.stackId, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
   if (!isSuccessStatus(watched.status)) {
     throw deployFailure(stackName, watched.status, collectFailures(watched.events, stackName), options.disableRollback)
   }
   const outputs = toOutputs(watched.stack?.Outputs)
-  reporter.emit({level: 'info', kind: 'deploy.done', message: `Stack ${stackName} ${watched.status}`, data: {status: watched.status, outputs}})
+  reporter.emit({kind: 'deploy.done', data: {stackName, status: watched.status, outputs}})
   return {kind: 'deployed', stackName, stackId: watched.stack?.StackId ?? changeSet.stackId, status: watched.status, changeSetType, changes, outputs, uploads}
 }
 
@@ -213,7 +208,7 @@ async function settleStack(cf: CloudFormationClient, options: DeployOptions): Pr
         details: {stackName, status: state.status},
       })
     }
-    reporter.emit({level: 'info', kind: 'deploy.wait', message: `Stack ${stackName} is ${state.status}; waiting for the running operation to finish…`, data: {status: state.status}})
+    reporter.emit({kind: 'deploy.wait', data: {stackName, status: state.status}})
     const sinceEventId = await newestEventId(cf, stack!.StackId ?? stackName)
     await watchStack(cf, {stackName, stackId: stack!.StackId, sinceEventId, alreadyRunning: true, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
     stack = await describeStack(cf, stackName)
@@ -226,7 +221,7 @@ async function settleStack(cf: CloudFormationClient, options: DeployOptions): Pr
         details: {stackName, status: state.status},
       })
     }
-    reporter.emit({level: 'info', kind: 'deploy.replace', message: `Deleting stack ${stackName} (${state.status}) to create it again`})
+    reporter.emit({kind: 'deploy.replace', data: {stackName, status: state.status}})
     await deleteAndWait(cf, stackName, options)
     stack = undefined
     state = {kind: 'missing'}
@@ -270,7 +265,7 @@ function noChanges(options: DeployOptions, reason: string, uploads: UploadSummar
       details: {stackName: options.stackName},
     })
   }
-  options.reporter.emit({level: 'info', kind: 'deploy.no-changes', message: `No changes to deploy to stack ${options.stackName}`, data: {reason}})
+  options.reporter.emit({kind: 'deploy.no-changes', data: {stackName: options.stackName, reason}})
   return {kind: 'no-changes', stackName: options.stackName, reason, uploads}
 }
 

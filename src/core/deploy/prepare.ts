@@ -1,5 +1,5 @@
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 
 export type TransformMode = 'auto' | 'local' | 'server'
 
@@ -18,7 +18,7 @@ export async function prepareTemplate(
   if (transforms.length === 0) return template
   const others = transforms.filter((name) => name !== SAM_TRANSFORM)
   const serverSide = (why: string) => {
-    options.reporter.emit({level: 'info', kind: 'deploy.transform', message: `Transform ${transforms.join(', ')} runs in CloudFormation (server side): ${why}`, data: {mode: 'server', reason: why}})
+    options.reporter.emit({kind: 'deploy.transform', data: {mode: 'server', transforms, reason: why}})
     return template
   }
   if (options.mode === 'server') return serverSide('--transform server')
@@ -29,7 +29,7 @@ export async function prepareTemplate(
   const {transformTemplate} = await import('../transform/index.js')
   const result = transformTemplate(template, {parameters: options.parameters, region: options.region})
   if (result.kind === 'transformed') {
-    options.reporter.emit({level: 'info', kind: 'deploy.transform', message: `Transformed ${SAM_TRANSFORM} locally`, data: {mode: 'local'}})
+    options.reporter.emit({kind: 'deploy.transform', data: {mode: 'local', transforms: [SAM_TRANSFORM]}})
     return result.template as Record<string, unknown>
   }
   if (result.kind === 'invalid') {

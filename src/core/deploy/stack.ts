@@ -2,7 +2,7 @@ import type {CloudFormationClient, Stack, StackEvent} from '@aws-sdk/client-clou
 
 import {awsError, awsErrorName} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {type DeployedState, isTerminalStatus} from './plan.js'
 
 /** The stack, or undefined when it does not exist (CloudFormation answers ValidationError "does not exist"). */
@@ -152,19 +152,14 @@ async function eventsSince(
 }
 
 function emitStackEvent(reporter: Reporter, event: StackEvent, stackName: string): void {
-  const status = event.ResourceStatus ?? ''
-  const isStack = event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === stackName
-  const reason = event.ResourceStatusReason ? ` — ${event.ResourceStatusReason}` : ''
   reporter.emit({
-    level: 'info',
     kind: 'deploy.event',
-    id: isStack ? undefined : `resource:${event.LogicalResourceId}`,
-    final: !status.endsWith('_IN_PROGRESS'),
-    message: `${status.padEnd(28)} ${event.ResourceType ?? ''} ${event.LogicalResourceId ?? ''}${reason}`,
     data: {
+      stackName,
+      stack: event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === stackName,
       logicalId: event.LogicalResourceId,
       type: event.ResourceType,
-      status,
+      status: event.ResourceStatus ?? '',
       ...(event.ResourceStatusReason ? {reason: event.ResourceStatusReason} : {}),
       timestamp: event.Timestamp?.toISOString(),
     },

@@ -2,7 +2,7 @@ import {lstat, mkdir, readdir, readFile, writeFile} from 'node:fs/promises'
 import {basename, join, relative, resolve} from 'node:path'
 
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {packageRoot} from '../../version.js'
 import {toPosixPath} from '../fs-paths.js'
 
@@ -56,7 +56,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   }
   const shown = relative(process.cwd(), dir) || '.'
   const next = [`cd ${shown}`, 'lpack validate', 'lpack build', `lpack deploy --stack-name ${name} --resolve-s3`]
-  options.reporter.emit({level: 'info', kind: 'init.done', message: `Wrote the ${starter} starter to ${shown} (${files.length} files)`, data: {dir, starter, files: files.map((f) => f.path)}})
+  options.reporter.emit({kind: 'init.done', data: {dir, starter, files: files.map((f) => f.path)}})
   return {dir, starter, name, files: files.map((f) => f.path), next}
 }
 

@@ -6,7 +6,7 @@ import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
 
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {lambdaEnvironment, type EnvironmentFolders, type FunctionConfig, type InvokeIdentity} from './environment.js'
 import {ProcessTreeMemory} from './memory.js'
 import {RuntimeApiServer, type RuntimeOutcome} from './runtime-api.js'
@@ -241,7 +241,7 @@ export class ExecutionEnvironment {
 
   private log(line: string): void {
     this.logs.push(line)
-    this.options.reporter.emit({level: 'info', kind: 'invoke.log', message: line})
+    this.options.reporter.emit({kind: 'invoke.log', data: {functionId: this.options.fn.logicalId, line}})
   }
 
   private stop(running: RunningProcess): void {

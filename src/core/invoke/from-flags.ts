@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 import {buffer} from 'node:stream/consumers'
 
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {parseParameterOverrides} from '../transform/run.js'
 import {parseEnvVarsFile, type EnvVarsFile} from './environment.js'
 import {checkEvent, invokeFunction, type InvokeResult} from './index.js'

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {join} from 'node:path'
 
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import {levelOf, type Reporter} from '../events.js'
 import {buildProject} from '../build/index.js'
 import {BUILT_TEMPLATE_FILE, type BuildManifest, type ManifestArtifact} from '../build/manifest.js'
 import {isObject, type JsonObject} from '../json.js'
@@ -91,7 +91,7 @@ export function checkEvent(event: Buffer): Buffer {
 export async function prepareFunction(options: InvokeOptions): Promise<PreparedFunction> {
   const hostEnv = options.hostEnv ?? process.env
   // The build's progress is detail here (shown with --debug); its warnings still show.
-  const buildReporter: Reporter = {emit: (event) => options.reporter.emit(event.level === 'info' ? {...event, level: 'debug'} : event)}
+  const buildReporter: Reporter = {emit: (event) => options.reporter.emit(levelOf(event) === 'info' ? {...event, level: 'debug'} : event)}
   const built = await buildProject({templateFile: options.templateFile, buildDir: options.buildDir, functions: [options.functionId], parameters: options.parameters, reporter: buildReporter})
   const project = await readBuiltProject(built.buildDir, built.manifest, options.parameters)
   const described = describeBuiltFunction(project, options.functionId, options)
@@ -162,7 +162,7 @@ export function describeBuiltFunction(project: BuiltProject, functionId: string,
     if (resolvedValue === undefined || isObject(resolvedValue) || Array.isArray(resolvedValue)) unresolved.push(name)
     variables[name] = stringifyVariable(resolvedValue)
   }
-  if (unresolved.length > 0) options.reporter.emit({level: 'warn', kind: 'invoke.env-unresolved', message: `${functionId}: ${unresolved.sort().join(', ')} ${unresolved.length === 1 ? 'has a value' : 'have values'} lpack cannot resolve locally (set to ''); give them with --env-vars`})
+  if (unresolved.length > 0) options.reporter.emit({kind: 'invoke.env-unresolved', data: {functionId: functionId, names: unresolved.sort()}})
   const fn: FunctionConfig = {
     logicalId: functionId,
     functionName,
@@ -175,7 +175,7 @@ export function describeBuiltFunction(project: BuiltProject, functionId: string,
   }
   const overridden = applyEnvVarsOverrides(fn, options.envVars)
   if (overridden.ignored.length > 0) {
-    options.reporter.emit({level: 'warn', kind: 'invoke.env-ignored', message: `--env-vars: ${overridden.ignored.join(', ')} not declared in ${functionId}'s Environment; ignored, as sam local ignores them`})
+    options.reporter.emit({kind: 'invoke.env-ignored', data: {functionId, names: overridden.ignored}})
   }
   const layers = layerArtifacts(properties, resolved, project.manifest.artifacts, options.reporter, functionId)
   return {
@@ -197,7 +197,7 @@ function layerArtifacts(properties: JsonObject, resolved: ResolvedTemplate, arti
     const ref = isIntrinsic(layer) && typeof (layer as {Ref?: unknown}).Ref === 'string' ? (layer as {Ref: string}).Ref : undefined
     const artifact = ref !== undefined && resolved.resource(ref)?.kind === 'layer' ? artifacts.find((a) => a.logicalId === ref) : undefined
     if (artifact) found.push(artifact)
-    else reporter.emit({level: 'warn', kind: 'invoke.layer-skipped', message: `${functionId}: layer ${JSON.stringify(layer)} is not built in this project; lpack invoke runs without it`})
+    else reporter.emit({kind: 'invoke.layer-skipped', data: {functionId, layer}})
   }
   return found
 }

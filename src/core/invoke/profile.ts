@@ -1,4 +1,4 @@
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {ExecutionEnvironment, type InvokeResult} from './execution-environment.js'
 import {prepareFunction, type InvokeOptions} from './index.js'
 
@@ -98,7 +98,6 @@ export async function profileFunction(options: InvokeOptions & {event: Buffer; c
   try {
     for (let i = 0; i < options.count; i++) {
       results.push(await environment.invoke({payload: options.event}))
-      options.reporter.emit({level: 'info', kind: 'invoke.profile-progress', id: 'profile', message: `profiling ${options.functionId}: ${i + 1}/${options.count}`, final: i + 1 === options.count})
     }
   } finally {
     await environment.dispose()

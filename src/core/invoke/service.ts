@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {LpackError, type ErrorCode} from '../../errors.js'
-import {silentReporter, type Reporter} from '../../io/reporter.js'
+import {silentReporter, type Reporter} from '../events.js'
 import type {FunctionConfig} from './environment.js'
 import {ExecutionEnvironment, type InvokeResult} from './execution-environment.js'
 import {MAX_REQUEST_BYTES} from './runtime-api.js'
@@ -115,7 +115,7 @@ export class RecordingFailureSink implements FailureSink {
   constructor(private readonly reporter: Reporter = silentReporter) {}
   async deliver(delivery: AsyncDelivery): Promise<void> {
     this.deliveries.push(delivery)
-    this.reporter.emit({level: 'info', kind: 'invoke.async-delivered', message: `${delivery.functionName}: ${delivery.requestId} sent to ${delivery.kind} ${delivery.target.arn} (recorded locally)`})
+    this.reporter.emit({kind: 'invoke.async-delivered', data: {functionName: delivery.functionName, requestId: delivery.requestId, to: delivery.kind, target: delivery.target.arn}})
   }
 }
 
@@ -323,7 +323,7 @@ export class InvokeService {
     try {
       await this.options.onInvocation(invocation)
     } catch (error) {
-      this.reporter.emit({level: 'warn', kind: 'invoke.hook-failed', message: `${invocation.functionName}: onInvocation failed: ${(error as Error).message}`})
+      this.reporter.emit({kind: 'invoke.hook-failed', data: {functionName: invocation.functionName, error: (error as Error).message}})
     }
   }
 
@@ -450,7 +450,7 @@ export class InvokeService {
   /** Accepts an Event invocation: it runs in the background, with retries, then goes to its destination. */
   private enqueue(fn: ResolvedFunction, target: {name: string; qualifier?: string}, payload: Buffer, requestId: string, clientContext: string | undefined): void {
     const task = this.runAsync(fn, target, payload, requestId, clientContext).catch((error: unknown) => {
-      this.reporter.emit({level: 'warn', kind: 'invoke.async-failed', message: `${fn.config.functionName}: event ${requestId} was lost: ${(error as Error).message}`})
+      this.reporter.emit({kind: 'invoke.async-lost', data: {functionName: fn.config.functionName, requestId, error: (error as Error).message}})
     })
     this.pendingAsync.add(task)
     void task.finally(() => this.pendingAsync.delete(task))
@@ -501,7 +501,7 @@ export class InvokeService {
   private async deliverFailure(fn: ResolvedFunction, payload: Buffer, requestId: string, attempts: number, last: InvokeResult | undefined, condition: 'RetriesExhausted' | 'EventAgeExceeded'): Promise<void> {
     const config = fn.asyncConfig ?? {}
     const functionName = fn.config.functionName
-    this.reporter.emit({level: 'warn', kind: 'invoke.async-discarded', message: `${functionName}: event ${requestId} failed (${condition}, ${attempts} attempt${attempts === 1 ? '' : 's'})`})
+    this.reporter.emit({kind: 'invoke.async-discarded', data: {functionName, requestId, condition, attempts}})
     if (config.onFailure) {
       await this.failureSink.deliver({kind: 'on-failure', target: config.onFailure, functionName, requestId, record: invocationRecord(fn, payload, requestId, attempts, last, condition)})
     } else if (config.deadLetter) {

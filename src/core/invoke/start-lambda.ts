@@ -2,7 +2,7 @@ import {watch, type FSWatcher} from 'node:fs'
 import {dirname, relative, resolve, sep} from 'node:path'
 
 import {AwsSession} from '../../aws/clients.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {AwsFailureSink} from './aws-sink.js'
 import type {EnvVarsFile} from './environment.js'
 import {startLambdaApi} from './lambda-api.js'
@@ -87,9 +87,9 @@ function watchSources(templateFile: string, buildDir: string | undefined, source
     building = true
     try {
       await source.build()
-      reporter.emit({level: 'info', kind: 'local.rebuilt', message: 'Rebuilt: the next invoke of a changed function runs its new code'})
+      reporter.emit({kind: 'start-lambda.rebuilt', data: {templateFile}})
     } catch (error) {
-      reporter.emit({level: 'warn', kind: 'local.rebuild-failed', message: `Rebuild failed; the last build keeps serving: ${(error as Error).message}`})
+      reporter.emit({kind: 'start-lambda.rebuild-failed', data: {templateFile, error: (error as Error).message}})
     } finally {
       building = false
       if (again) {

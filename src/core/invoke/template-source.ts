@@ -2,7 +2,7 @@ import {readFile, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import {levelOf, type Reporter} from '../events.js'
 import {buildProject} from '../build/index.js'
 import {MANIFEST_FILE, type BuildManifest} from '../build/manifest.js'
 import {isObject, type JsonObject} from '../json.js'
@@ -38,7 +38,7 @@ export class TemplateFunctionSource implements FunctionSource {
 
   /** Builds the template's functions (what is stale; the build's cache makes the rest free). */
   async build(signal?: AbortSignal): Promise<BuildManifest> {
-    const reporter: Reporter = {emit: (event) => this.options.reporter.emit(event.level === 'info' ? {...event, level: 'debug'} : event)}
+    const reporter: Reporter = {emit: (event) => this.options.reporter.emit(levelOf(event) === 'info' ? {...event, level: 'debug'} : event)}
     const built = await buildProject({templateFile: this.options.templateFile, buildDir: this.options.buildDir, parameters: this.options.parameters, reporter, ...(signal ? {signal} : {})})
     this.buildDir = built.buildDir
     return built.manifest

@@ -1,7 +1,7 @@
 import {dirname, join} from 'node:path'
 
 import {AwsSession} from '../../aws/clients.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {AWS_KEYS, mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
 import {type PackageResult, packageBuild} from './index.js'
 import {defaultTemplateFile} from '../template/default-file.js'

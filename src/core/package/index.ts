@@ -2,8 +2,7 @@ import {dirname, extname} from 'node:path'
 
 import type {AwsSession} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
-import {formatBytes} from '../bytes.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {checkOutputFile, writeOutputFile} from '../output-file.js'
 import {type BuildOutput, readBuildOutput} from './build-dir.js'
 import {planLocalArtifacts} from './local-artifacts.js'
@@ -120,10 +119,8 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
     result.outputFile = options.outputFile
   }
   options.reporter.emit({
-    level: 'info',
     kind: 'package.done',
-    message: `Packaged ${artifacts.length} artifact(s) to s3://${bucket}: ${result.uploadedCount} uploaded (${formatBytes(result.uploadedBytes)}), ${result.skippedCount} unchanged`,
-    data: {bucket, uploadedCount: result.uploadedCount, uploadedBytes: result.uploadedBytes, skippedCount: result.skippedCount},
+    data: {bucket, artifactCount: artifacts.length, uploadedCount: result.uploadedCount, uploadedBytes: result.uploadedBytes, skippedCount: result.skippedCount},
   })
   return result
 }

@@ -2,7 +2,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 
 import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 
 /** The artifacts bucket `--resolve-s3` creates or reuses: one per account and region. */
 export function managedBucketName(accountId: string, region: string): string {
@@ -47,14 +47,9 @@ export async function ensureManagedBucket(s3: S3Client, options: {accountId: str
       throw awsError(error, `Checking the artifacts bucket ${bucket}`, 'UPLOAD_FAILED')
     }
   }
-  options.reporter.emit({level: 'info', kind: 'package.bucket.create', message: `Creating the artifacts bucket ${bucket} (versioned, encrypted, private${options.plainHttp ? '' : ', TLS only'})`})
+  options.reporter.emit({kind: 'package.bucket.create', data: {bucket, tlsOnly: !options.plainHttp}})
   if (options.plainHttp) {
-    options.reporter.emit({
-      level: 'warn',
-      kind: 'package.bucket.no-tls-policy',
-      message: `The S3 endpoint is plain http://: ${bucket} is made without its TLS-only policy, which would deny lpack's own requests`,
-      data: {bucket},
-    })
+    options.reporter.emit({kind: 'package.bucket.no-tls-policy', data: {bucket}})
   }
   try {
     await s3.send(

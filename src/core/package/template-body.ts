@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 
 import type {S3Client} from '@aws-sdk/client-s3'
 
-import type {Reporter} from '../../io/reporter.js'
+import type {Reporter} from '../events.js'
 import {contentKey} from './plan.js'
 import {type UploadTarget, uploadContents} from './upload.js'
 

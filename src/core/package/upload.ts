@@ -6,8 +6,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 
 import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
 import {LpackError} from '../../errors.js'
-import type {Reporter} from '../../io/reporter.js'
-import {formatBytes} from '../bytes.js'
+import type {Reporter} from '../events.js'
 import {mapWithConcurrency} from '../concurrency.js'
 
 /** Above this size an object goes up in parts (lib-storage), each part checked by S3 against its SHA-256. */
@@ -95,19 +94,18 @@ function interruptedUploads(total: number, progress: UploadProgress): LpackError
 
 async function uploadOne(s3: S3Client, target: UploadTarget, content: ContentUpload, options: {reporter: Reporter; signal?: AbortSignal}): Promise<UploadOutcome> {
   options.signal?.throwIfAborted()
-  const id = `upload:${content.key}`
   const bytes = content.body?.byteLength ?? (await fileSize(content.file!))
   if (await hasContent(s3, target, content)) {
-    options.reporter.emit({level: 'info', kind: 'package.skip', id, final: true, message: `= ${content.label} unchanged (s3://${target.bucket}/${content.key})`, data: {key: content.key, bytes}})
+    options.reporter.emit({kind: 'package.skip', data: {label: content.label, bucket: target.bucket, key: content.key, bytes}})
     return {key: content.key, sha256: content.sha256, bytes, uploaded: false}
   }
-  options.reporter.emit({level: 'info', kind: 'package.upload.start', id, message: `↑ ${content.label} uploading ${formatBytes(bytes)}…`, data: {key: content.key, bytes}})
+  options.reporter.emit({kind: 'package.upload.start', data: {label: content.label, bucket: target.bucket, key: content.key, bytes}})
   if (content.file !== undefined && bytes > MULTIPART_THRESHOLD_BYTES) {
     await uploadMultipart(s3, target, content, bytes, options.signal)
   } else {
     await uploadSingle(s3, target, content, options.signal)
   }
-  options.reporter.emit({level: 'info', kind: 'package.upload.done', id, final: true, message: `↑ ${content.label} uploaded ${formatBytes(bytes)} → s3://${target.bucket}/${content.key}`, data: {key: content.key, bytes}})
+  options.reporter.emit({kind: 'package.upload.done', data: {label: content.label, bucket: target.bucket, key: content.key, bytes}})
   return {key: content.key, sha256: content.sha256, bytes, uploaded: true}
 }
 
@@ -263,11 +261,11 @@ export async function abortLeftoverMultipartUploads(
       uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined
     } while (keyMarker !== undefined)
   } catch (error) {
-    options.reporter.emit({level: 'warn', kind: 'package.multipart-cleanup-failed', message: `Unfinished multipart uploads in s3://${target.bucket} were not cleaned up: ${awsError(error, 'Listing multipart uploads').message}`})
+    options.reporter.emit({kind: 'package.multipart-cleanup-failed', data: {bucket: target.bucket, error: awsError(error, 'Listing multipart uploads').message}})
     return aborted
   }
   if (aborted > 0) {
-    options.reporter.emit({level: 'info', kind: 'package.multipart-cleanup', message: `Aborted ${aborted} unfinished multipart upload(s) an interrupted run left in s3://${target.bucket}`, data: {aborted}})
+    options.reporter.emit({kind: 'package.multipart-cleanup', data: {bucket: target.bucket, aborted}})
   }
   return aborted
 }
