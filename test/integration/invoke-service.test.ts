@@ -154,6 +154,9 @@ describe('invoke service', () => {
     expect(sink.deliveries).toHaveLength(1)
     // Every attempt is seen by onInvocation (where lpack local puts logs into CloudWatch).
     expect(seen.map((i) => [i.invocationType, i.attempt, i.result.failed, i.result.logs.at(-1)?.startsWith('REPORT')])).toEqual([['Event', 1, true, true], ['Event', 2, true, true]])
+    // Each attempt runs under the request ID the 202 gave (the function's context.awsRequestId and its log lines).
+    expect(seen.map((i) => i.result.requestId)).toEqual([accepted.requestId, accepted.requestId])
+    expect(seen[1]!.result.logs[0]).toBe(`START RequestId: ${accepted.requestId} Version: $LATEST`)
     expect(sink.deliveries[0]).toMatchObject({kind: 'on-failure', requestId: accepted.requestId, target: {arn: 'arn:aws:sqs:us-east-1:123456789012:failures'}})
     expect(sink.deliveries[0]!.record).toMatchObject({
       version: '1.0',

@@ -24,6 +24,8 @@ export interface InvokeRequest {
   traceId?: string
   /** The ARN the caller invoked (with its qualifier); default the unqualified function ARN. */
   invokedFunctionArn?: string
+  /** The request ID, when the caller has one already (an Event invocation keeps its ID across retries); default a new one. */
+  requestId?: string
 }
 
 /** The figures of Lambda's REPORT line. */
@@ -98,7 +100,7 @@ export class ExecutionEnvironment {
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const {fn} = this.options
-    const requestId = randomUUID()
+    const requestId = request.requestId ?? randomUUID()
     const coldStart = this.running === undefined
     const running = this.running ?? (await this.start())
     if (coldStart) {

@@ -267,7 +267,7 @@ export class InvokeService {
       this.enqueue(fn, target, payload, requestId, request.clientContext)
       return {statusCode: 202, requestId, payload: Buffer.alloc(0)}
     }
-    const result = await this.run(fn, target, payload, request.clientContext)
+    const result = await this.run(fn, target, payload, request.clientContext, undefined)
     await this.completed({functionName: fn.config.functionName, version: fn.version, invocationType: 'RequestResponse', attempt: 1, result, fn})
     return {
       statusCode: 200,
@@ -328,7 +328,7 @@ export class InvokeService {
   }
 
   /** One invocation in a warm environment (or a new one), counted against the function's concurrency. */
-  private async run(fn: ResolvedFunction, target: {name: string; qualifier?: string}, payload: Buffer, clientContext: string | undefined): Promise<InvokeResult> {
+  private async run(fn: ResolvedFunction, target: {name: string; qualifier?: string}, payload: Buffer, clientContext: string | undefined, requestId: string | undefined): Promise<InvokeResult> {
     const name = fn.config.functionName
     const limit = fn.reservedConcurrency ?? this.options.unreservedConcurrency ?? DEFAULT_UNRESERVED_CONCURRENCY
     const busy = this.busy.get(name) ?? 0
@@ -344,15 +344,16 @@ export class InvokeService {
       try {
         return await pooled.environment.invoke({
           payload,
+          ...(requestId !== undefined ? {requestId} : {}),
           invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${name}${qualifier}`,
           ...(clientContext !== undefined ? {clientContext} : {}),
         })
       } catch (error) {
         // A runtime lpack cannot start (no bootstrap, a runtime it does not run) fails the invocation, as in Lambda.
         const errorType = error instanceof LpackError && typeof error.details?.errorType === 'string' ? error.details.errorType : 'Runtime.Unknown'
-        const requestId = randomUUID()
+        const failedId = requestId ?? randomUUID()
         const document = {errorType, errorMessage: (error as Error).message}
-        return {requestId, payload: JSON.stringify(document), errorType, failed: true, timedOut: false, coldStart: true, report: {durationMs: 0, billedDurationMs: 0, memorySizeMb: fn.config.memoryMb}, logs: [`START RequestId: ${requestId} Version: ${fn.version}`, `${errorType}: ${document.errorMessage}`, `END RequestId: ${requestId}`]}
+        return {requestId: failedId, payload: JSON.stringify(document), errorType, failed: true, timedOut: false, coldStart: true, report: {durationMs: 0, billedDurationMs: 0, memorySizeMb: fn.config.memoryMb}, logs: [`START RequestId: ${failedId} Version: ${fn.version}`, `${errorType}: ${document.errorMessage}`, `END RequestId: ${failedId}`]}
       }
     } finally {
       this.busy.set(name, (this.busy.get(name) ?? 1) - 1)
@@ -470,7 +471,8 @@ export class InvokeService {
       if (Date.now() - acceptedAt > maxAgeMs) return this.deliverFailure(current, payload, requestId, attempts, last, 'EventAgeExceeded')
       let result: InvokeResult
       try {
-        result = await this.run(current, target, payload, clientContext)
+        // Every attempt runs under the request ID the caller got with its 202, as in Lambda.
+        result = await this.run(current, target, payload, clientContext, requestId)
       } catch (error) {
         if (error instanceof InvokeApiError && error.statusCode === 429) {
           // Lambda keeps a throttled event and tries again (up to its maximum age); throttles are not attempts.
