@@ -23,7 +23,10 @@ import type {SNSClient} from '@aws-sdk/client-sns'
 import type {CodeDeployClient} from '@aws-sdk/client-codedeploy'
 
 import {LpackError} from '../errors.js'
+import {type CloudFormationOperations, SdkCloudFormation} from './cloudformation.js'
 import {ENDPOINT_OF_ERROR} from './errors.js'
+import {type ArtifactStore, SdkArtifactStore} from './s3.js'
+import {callerAccountId} from './sts.js'
 
 export interface AwsOptions {
   region?: string
@@ -153,9 +156,24 @@ function withEndpointOnErrors<T extends object>(client: T): T {
   return client
 }
 
+/**
+ * What core needs of AWS for one command: the region, the account, and typed operations (core depends on these
+ * interfaces, never on the SDK). AwsSession is the real one; tests may hand core a fake.
+ */
+export interface AwsAccess {
+  readonly region: string
+  accountId(): Promise<string>
+  cloudFormationOperations(): CloudFormationOperations
+  artifactStore(): ArtifactStore
+  /** The S3 endpoint in use when it is not AWS's own (for path-style object URLs). */
+  customS3Endpoint(): string | undefined
+}
+
 /** The clients one command uses, built on first use and shared; the account id is asked for once. */
-export class AwsSession {
+export class AwsSession implements AwsAccess {
   private s3Client?: Promise<S3Client>
+  private cloudFormationOps?: CloudFormationOperations
+  private s3Store?: ArtifactStore
   private cloudFormationClient?: Promise<CloudFormationClient>
   private account?: Promise<string>
   private lambdaClient?: Promise<LambdaClient>
@@ -177,6 +195,16 @@ export class AwsSession {
 
   cloudFormation(): Promise<CloudFormationClient> {
     return (this.cloudFormationClient ??= createCloudFormationClient(this.options))
+  }
+
+  /** CloudFormation's typed operations (what core calls), over the shared client. */
+  cloudFormationOperations(): CloudFormationOperations {
+    return (this.cloudFormationOps ??= new SdkCloudFormation(() => this.cloudFormation()))
+  }
+
+  /** S3's typed operations for lpack's artifacts (what core calls), over the shared client. */
+  artifactStore(): ArtifactStore {
+    return (this.s3Store ??= new SdkArtifactStore(() => this.s3()))
   }
 
   lambda(): Promise<LambdaClient> {
@@ -205,13 +233,7 @@ export class AwsSession {
 
   /** The caller's account id (STS GetCallerIdentity): S3 calls then name it as ExpectedBucketOwner. */
   accountId(): Promise<string> {
-    return (this.account ??= (async () => {
-      const {GetCallerIdentityCommand} = await import('@aws-sdk/client-sts')
-      const sts = await createStsClient(this.options)
-      const identity = await sts.send(new GetCallerIdentityCommand({}))
-      if (!identity.Account) throw new Error('STS GetCallerIdentity returned no account')
-      return identity.Account
-    })())
+    return (this.account ??= createStsClient(this.options).then(callerAccountId))
   }
 
   /** The S3 endpoint in use when it is not AWS's own (for path-style object URLs). */

@@ -43,11 +43,36 @@ export function awsError(error: unknown, doing: string, code: ErrorCode = 'AWS_E
   })
 }
 
-/** The SDK error's name (`NoSuchKey`, `ValidationError`, …), or undefined for anything else. */
+/**
+ * The SDK error's name (`NoSuchKey`, `ValidationError`, …), or undefined for anything else. An LpackError made
+ * by awsError answers for the SDK error it wraps, so core can tell service errors apart after the door wrapped them.
+ */
 export function awsErrorName(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'name' in error ? String((error as SdkError).name) : undefined
+  const sdk = sdkErrorOf(error)
+  return typeof sdk === 'object' && sdk !== null && 'name' in sdk ? String((sdk as SdkError).name) : undefined
 }
 
 export function httpStatusOf(error: unknown): number | undefined {
-  return (error as SdkError | undefined)?.$metadata?.httpStatusCode
+  return (sdkErrorOf(error) as SdkError | undefined)?.$metadata?.httpStatusCode
+}
+
+/** The service's own message (`No updates are to be performed.`), without the "Doing X failed:" lpack adds. */
+export function serviceMessage(error: unknown): string {
+  const sdk = sdkErrorOf(error)
+  return sdk instanceof Error ? sdk.message : String(sdk)
+}
+
+/**
+ * The same AWS failure reported as the failure of the stage it broke (an S3 failure during an upload is
+ * UPLOAD_FAILED), with the stage's hint when it has a better one. Errors that are not AWS_ERROR pass unchanged.
+ */
+export function asStageError(error: unknown, code: ErrorCode, doing: string, hint?: string): LpackError {
+  const wrapped = awsError(error, doing, code)
+  if (wrapped.code !== 'AWS_ERROR' && hint === undefined) return wrapped
+  if (wrapped.code !== 'AWS_ERROR' && wrapped.code !== code) return wrapped
+  return new LpackError(code, wrapped.message, {hint: hint ?? wrapped.hint, details: wrapped.details, cause: wrapped.cause})
+}
+
+function sdkErrorOf(error: unknown): unknown {
+  return isLpackError(error) && error.cause !== undefined ? error.cause : error
 }

@@ -2,12 +2,14 @@ import {constants} from 'node:os'
 
 import {Command, Config, Errors, Flags, type Interfaces} from '@oclif/core'
 
+import type {GivenSettings, SettingDeclarations} from '../core/config/settings.js'
 import {didYouMean} from '../core/did-you-mean.js'
 import {EXIT, isLpackError, LpackError} from '../errors.js'
 import {levelOf, type Reporter} from '../core/events.js'
 import {describeEvent} from '../io/event-text.js'
 import {chooseReporter} from '../io/reporter.js'
 import {escapeControl} from '../io/terminal-text.js'
+import {givenSettings} from './settings-flags.js'
 
 /**
  * Shared behaviour of every lpack command: `--json` (stdout is then exactly one JSON document, the return
@@ -60,6 +62,15 @@ export abstract class LpackCommand extends Command {
     const command = new this(argv, opts) as T & LpackCommand
     command.id ??= command.constructor.name.toLowerCase()
     return command._run()
+  }
+
+  /**
+   * Parses the command line of a command whose flags are `oclifFlags(declarations)`: what it gave, by setting
+   * name (core resolves these over the config file), and the arguments.
+   */
+  protected async parseSettings<D extends SettingDeclarations>(declarations: D): Promise<{given: GivenSettings<D>; args: Record<string, unknown>; argv: string[]}> {
+    const {flags, args, argv} = await this.parse()
+    return {given: givenSettings(declarations, flags), args, argv: argv as string[]}
   }
 
   /**

@@ -1,6 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {LpackCommand} from '../cli/lpack-command.js'
+import {oclifFlags} from '../cli/settings-flags.js'
+import {INIT_SETTINGS} from '../core/config/command-settings/init.js'
 import type {InitResult} from '../core/init/index.js'
 
 export default class Init extends LpackCommand {
@@ -8,16 +10,16 @@ export default class Init extends LpackCommand {
   static override args = {
     dir: Args.string({description: 'The new project folder (new or empty).', required: true}),
   }
-  static override flags = {
-    template: Flags.string({description: 'The starter.', options: ['node-ts', 'python', 'java', 'provided'], default: 'node-ts'}),
-    name: Flags.string({description: "The project's name (stack and package name; default: the folder's name)."}),
-  }
+  static override flags = oclifFlags(INIT_SETTINGS)
   static override examples = ['<%= config.bin %> init my-app', '<%= config.bin %> init my-api --template python']
 
   async run(): Promise<InitResult> {
-    const {args, flags} = await this.parse(Init)
+    const {args, given} = await this.parseSettings(INIT_SETTINGS)
+    const reporter = this.createReporter()
+    const {resolveSettings} = await import('../core/config/settings.js')
+    const settings = await resolveSettings('init', INIT_SETTINGS, given, reporter)
     const {initProject} = await import('../core/init/index.js')
-    const result = await initProject({dir: args.dir, starter: flags.template, ...(flags.name ? {name: flags.name} : {}), reporter: this.createReporter()})
+    const result = await initProject({dir: args.dir as string, starter: settings.template, ...(settings.name ? {name: settings.name} : {}), reporter})
     if (!this.jsonEnabled()) this.log(['Next:', ...result.next.map((step) => `  ${step}`)].join('\n'))
     return result
   }

@@ -7,16 +7,12 @@ import {buildProject} from '../../src/core/build/index.js'
 import {LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
 import {runLpack} from '../support/cli.js'
+import {samFunctionsTemplate} from '../support/fixtures.js'
 import {extractZip} from '../support/zip.js'
 import {invokeBuiltHandler, writeProject} from './build-node-support.js'
 
 function template(handler: string, metadata = ''): string {
-  return `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Broken:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: fn/, Handler: ${handler}, Runtime: nodejs22.x}
-${metadata}`
+  return samFunctionsTemplate({Broken: {CodeUri: 'fn/', Handler: handler, Runtime: 'nodejs22.x'}}, metadata)
 }
 
 async function failedBuild(files: Record<string, string>): Promise<{error: LpackError; project: string}> {
@@ -66,18 +62,11 @@ describe('lpack build: bad Node.js input', () => {
 
   it('accepts handlers exported however the bundle ends up exporting them: direct, re-exported, CommonJS', async () => {
     const project = await writeProject({
-      'template.yaml': `
-Resources:
-  Direct:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: fn/, Handler: direct.handler, Runtime: nodejs22.x}
-  StarReexport:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: fn/, Handler: star.handler, Runtime: nodejs22.x}
-  CommonJs:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: fn/, Handler: plain.handler, Runtime: nodejs22.x}
-`,
+      'template.yaml': samFunctionsTemplate({
+        Direct: {CodeUri: 'fn/', Handler: 'direct.handler', Runtime: 'nodejs22.x'},
+        StarReexport: {CodeUri: 'fn/', Handler: 'star.handler', Runtime: 'nodejs22.x'},
+        CommonJs: {CodeUri: 'fn/', Handler: 'plain.handler', Runtime: 'nodejs22.x'},
+      }),
       'fn/direct.ts': 'export const handler = async () => "direct"\n',
       'fn/impl.ts': 'export const handler = async () => "star"\n',
       // Only bundling resolves what `export *` brings: the bundle itself is checked.

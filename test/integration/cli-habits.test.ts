@@ -6,16 +6,12 @@ import {describe, expect, it} from 'vitest'
 
 import {editDistance} from '../../src/core/did-you-mean.js'
 import {runLpack} from '../support/cli.js'
+import {samFunctionsTemplate} from '../support/fixtures.js'
 
-const TWO_FUNCTIONS = `Transform: AWS::Serverless-2016-10-31
-Resources:
-  First:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: src/, Handler: app.handler, Runtime: nodejs24.x}
-  Second:
-    Type: AWS::Serverless::Function
-    Properties: {CodeUri: src/, Handler: app.handler, Runtime: nodejs24.x}
-`
+const TWO_FUNCTIONS = samFunctionsTemplate({
+  First: {CodeUri: 'src/', Handler: 'app.handler', Runtime: 'nodejs24.x'},
+  Second: {CodeUri: 'src/', Handler: 'app.handler', Runtime: 'nodejs24.x'},
+})
 
 // A SAM user's habits (#17.4): `lpack help`, and typos answered in one short line with the nearest name.
 describe("a SAM user's habits (#17.4)", () => {

@@ -1,47 +1,41 @@
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {createHash, randomBytes} from 'node:crypto'
-import {cp, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {cp, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {createServer, type AddressInfo, type Socket} from 'node:net'
 import {join} from 'node:path'
 
 import {CreateStackCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand} from '@aws-sdk/client-cloudformation'
-import {CreateBucketCommand, CreateMultipartUploadCommand, GetBucketPolicyCommand, ListMultipartUploadsCommand, UploadPartCommand} from '@aws-sdk/client-s3'
+import {CreateMultipartUploadCommand, GetBucketPolicyCommand, ListMultipartUploadsCommand, UploadPartCommand} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {SdkArtifactStore} from '../../src/aws/s3.js'
 import {ensureManagedBucket} from '../../src/core/package/managed-bucket.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
 import {type CliResult, LPACK_BIN, runLpack} from '../support/cli.js'
 import type {FaultProxy} from '../support/fault-proxy.js'
-import {type LocalAws, startLocalAws} from '../support/local-aws.js'
+import {DEPLOY_FIXTURES, type DeployFixture, startDeployFixture} from '../support/fixtures.js'
+import type {LocalAws} from '../support/local-aws.js'
 
-const FIXTURE = new URL('../fixtures/deploy/app', import.meta.url).pathname
+const FIXTURE = join(DEPLOY_FIXTURES, 'app')
 const BUCKET = 'lpack-hardening'
 
-let aws: LocalAws
+let fixture: DeployFixture | undefined
 let proxy: FaultProxy
 let work: string
 let env: NodeJS.ProcessEnv
 let sdk: LocalAws['sdk']
 
 beforeAll(async () => {
-  aws = await startLocalAws()
-  ;({proxy, env, sdk} = aws)
-  work = await mkdtemp(join(tmpdir(), 'lpack-hardening-'))
-  await sdk.s3.send(new CreateBucketCommand({Bucket: BUCKET}))
+  fixture = await startDeployFixture({name: 'hardening', bucket: BUCKET})
+  ;({proxy, env, sdk, work} = fixture)
 })
 
 afterAll(async () => {
-  await aws?.stop()
-  if (work) await rm(work, {recursive: true, force: true})
+  await fixture?.stop()
 })
 
-async function project(name: string): Promise<string> {
-  const dir = join(work, name)
-  await cp(FIXTURE, dir, {recursive: true})
-  return dir
-}
+const project = (name: string) => fixture!.project('app', name)
 
 /** A stack made without lpack, for the delete tests: one resource moto creates at once. */
 async function makeStack(name: string): Promise<void> {
@@ -155,7 +149,7 @@ describe('#11.11 an endpoint that never answers', () => {
 
 describe('#11.12 the managed bucket on an https endpoint', () => {
   it('#11.12 keeps its TLS-only policy when the endpoint is not plain HTTP', async () => {
-    const bucket = await ensureManagedBucket(sdk.s3, {accountId: '210987654321', region: 'us-east-1', reporter: new RecordingReporter(), plainHttp: false})
+    const bucket = await ensureManagedBucket(new SdkArtifactStore(async () => sdk.s3), {accountId: '210987654321', region: 'us-east-1', reporter: new RecordingReporter(), plainHttp: false})
     const policy = JSON.parse((await sdk.s3.send(new GetBucketPolicyCommand({Bucket: bucket}))).Policy!)
     expect(policy.Statement).toEqual([expect.objectContaining({Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: {Bool: {'aws:SecureTransport': 'false'}}})])
   })

@@ -1,42 +1,33 @@
 import {spawn} from 'node:child_process'
-import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {CreateStackCommand, DescribeStacksCommand, ListStackResourcesCommand} from '@aws-sdk/client-cloudformation'
-import {CreateBucketCommand, ListObjectsV2Command} from '@aws-sdk/client-s3'
+import {ListObjectsV2Command} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type CliResult, LPACK_BIN, runLpack} from '../support/cli.js'
 import {type FaultProxy, stackStatusAs} from '../support/fault-proxy.js'
-import {type LocalAws, startLocalAws} from '../support/local-aws.js'
+import {type DeployFixture, startDeployFixture} from '../support/fixtures.js'
+import type {LocalAws} from '../support/local-aws.js'
 
-const FIXTURES = new URL('../fixtures/deploy/', import.meta.url).pathname
 const BUCKET = 'lpack-states'
 
-let aws: LocalAws
+let fixture: DeployFixture | undefined
 let proxy: FaultProxy
-let work: string
 let env: NodeJS.ProcessEnv
 let sdk: LocalAws['sdk']
 
 beforeAll(async () => {
-  aws = await startLocalAws()
-  ;({proxy, env, sdk} = aws)
-  work = await mkdtemp(join(tmpdir(), 'lpack-states-'))
-  await sdk.s3.send(new CreateBucketCommand({Bucket: BUCKET}))
+  fixture = await startDeployFixture({name: 'states', bucket: BUCKET})
+  ;({proxy, env, sdk} = fixture)
 })
 
 afterAll(async () => {
-  await aws?.stop()
-  if (work) await rm(work, {recursive: true, force: true})
+  await fixture?.stop()
 })
 
-async function project(fixture: string, name: string): Promise<string> {
-  const dir = join(work, name)
-  await cp(join(FIXTURES, fixture), dir, {recursive: true})
-  return dir
-}
+const project = (name: string, dir: string) => fixture!.project(name, dir)
 
 async function describeStack(stack: string) {
   return (await sdk.cloudFormation.send(new DescribeStacksCommand({StackName: stack}))).Stacks![0]

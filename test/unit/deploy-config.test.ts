@@ -4,11 +4,15 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
+import {DEPLOY_SETTINGS} from '../../src/core/config/command-settings/deploy.js'
 import {loadConfig} from '../../src/core/config/index.js'
+import {configKeys} from '../../src/core/config/settings.js'
 import {defaultTemplateFile} from '../../src/core/template/default-file.js'
 import {parseKeyValues, splitQuoted} from '../../src/core/config/values.js'
 
-const KNOWN = ['stack-name', 'parameter-overrides', 'tags', 'capabilities', 'region', 'fail-on-empty-changeset', 's3-bucket']
+// The config keys and samconfig mapping of these deploy settings, as their declarations make them.
+const {stackName, parameterOverrides, tags, capabilities, region, failOnEmptyChangeset, s3Bucket} = DEPLOY_SETTINGS
+const KNOWN = configKeys({stackName, parameterOverrides, tags, capabilities, region, failOnEmptyChangeset, s3Bucket})
 let dir: string
 
 beforeEach(async () => {
@@ -29,14 +33,14 @@ describe('lpack.config.yaml', () => {
       '    global: {region: eu-west-1, other-command-flag: 1}',
       '    deploy: {stack-name: app-prod, parameter-overrides: {Stage: prod}}',
     ].join('\n'))
-    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values).toEqual({'stack-name': 'app-dev'})
-    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir, env: 'prod'})).values).toEqual({region: 'eu-west-1', 'stack-name': 'app-prod', 'parameter-overrides': {Stage: 'prod'}})
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir})).values).toEqual({'stack-name': 'app-dev'})
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir, env: 'prod'})).values).toEqual({region: 'eu-west-1', 'stack-name': 'app-prod', 'parameter-overrides': {Stage: 'prod'}})
   })
 
   it('names an unknown key and a missing environment', async () => {
     await writeFile(join(dir, 'lpack.config.yaml'), 'version: 1\nenvironments:\n  default:\n    deploy: {stack-nmae: x}\n')
-    await expect(loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).rejects.toThrow(/environments\.default\.deploy\.stack-nmae is not a flag/)
-    await expect(loadConfig({command: 'deploy', knownKeys: KNOWN, dir, env: 'prod'})).rejects.toMatchObject({code: 'CONFIG_INVALID'})
+    await expect(loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir})).rejects.toThrow(/environments\.default\.deploy\.stack-nmae is not a flag/)
+    await expect(loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir, env: 'prod'})).rejects.toMatchObject({code: 'CONFIG_INVALID'})
   })
 })
 
@@ -54,7 +58,7 @@ describe('samconfig.toml', () => {
       'image_repositories = []',
       'confirm_changeset = true',
     ].join('\n'))
-    const loaded = await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})
+    const loaded = await loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir})
     expect(loaded.values).toEqual({region: 'us-west-2', 'stack-name': 'sam-app', capabilities: 'CAPABILITY_IAM', 'parameter-overrides': 'Stage="dev env" Size=3', 'fail-on-empty-changeset': false})
     expect(loaded.ignoredKeys).toEqual(['confirm_changeset', 'image_repositories'])
     expect(parseKeyValues(loaded.values['parameter-overrides'], 'parameter-overrides')).toEqual({Stage: 'dev env', Size: '3'})
@@ -66,7 +70,7 @@ describe('samconfig.yaml and samconfig.yml', () => {
 
   it('#11.21 reads samconfig.yaml as SAM reads it (same tables as samconfig.toml)', async () => {
     await writeFile(join(dir, 'samconfig.yaml'), samYaml('from-yaml'))
-    const loaded = await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})
+    const loaded = await loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir})
     expect(loaded.file).toBe(join(dir, 'samconfig.yaml'))
     expect(loaded.values).toEqual({region: 'eu-central-1', 'stack-name': 'from-yaml'})
     expect(loaded.ignoredKeys).toEqual(['confirm_changeset'])
@@ -74,25 +78,25 @@ describe('samconfig.yaml and samconfig.yml', () => {
 
   it('#11.21 reads samconfig.yml', async () => {
     await writeFile(join(dir, 'samconfig.yml'), samYaml('from-yml'))
-    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values['stack-name']).toBe('from-yml')
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir})).values['stack-name']).toBe('from-yml')
   })
 
   it('#11.21 precedence: lpack.config.yaml, then samconfig.toml, samconfig.yaml, samconfig.yml (SAM CLI order)', async () => {
     await writeFile(join(dir, 'samconfig.yml'), samYaml('from-yml'))
     await writeFile(join(dir, 'samconfig.yaml'), samYaml('from-yaml'))
-    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values['stack-name']).toBe('from-yaml')
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir})).values['stack-name']).toBe('from-yaml')
     await writeFile(join(dir, 'samconfig.toml'), 'version = 0.1\n[default.deploy.parameters]\nstack_name = "from-toml"\n')
-    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values['stack-name']).toBe('from-toml')
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir})).values['stack-name']).toBe('from-toml')
     await writeFile(join(dir, 'lpack.config.yaml'), 'version: 1\nenvironments:\n  default:\n    deploy: {stack-name: from-lpack}\n')
-    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).values['stack-name']).toBe('from-lpack')
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir})).values['stack-name']).toBe('from-lpack')
   })
 
   it('#11.21 a samconfig.yaml given with --config-file is read as SAM config, and bad YAML is CONFIG_INVALID', async () => {
     const file = join(dir, 'samconfig.yaml')
     await writeFile(file, samYaml('chosen'))
-    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN, dir, file})).values['stack-name']).toBe('chosen')
+    expect((await loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir, file})).values['stack-name']).toBe('chosen')
     await writeFile(file, 'default: [unclosed\n')
-    await expect(loadConfig({command: 'deploy', knownKeys: KNOWN, dir})).rejects.toMatchObject({code: 'CONFIG_INVALID'})
+    await expect(loadConfig({command: 'deploy', knownKeys: KNOWN.keys, samKeys: KNOWN.sam, dir})).rejects.toMatchObject({code: 'CONFIG_INVALID'})
   })
 })
 

@@ -9,13 +9,32 @@ const eslint = new ESLint({cwd: PROJECT_ROOT})
 
 async function restrictedImports(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, {filePath: `${PROJECT_ROOT}/${file}`})
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax').map((m) => m.message)
 }
 
 describe('import boundaries (#12.5)', () => {
   it('fails when core imports @oclif/core or the CLI layer', async () => {
     expect(await restrictedImports('src/core/build/probe.ts', "import {Flags} from '@oclif/core'\nexport const f = Flags\n")).toHaveLength(1)
     expect(await restrictedImports('src/core/probe.ts', "import {LpackCommand} from '../cli/lpack-command.js'\nexport const c = LpackCommand\n")).toHaveLength(1)
+  })
+
+  it('#12.2 fails when core imports the AWS SDK, statically, as a type, or lazily with import()', async () => {
+    const cases = [
+      "import {S3Client} from '@aws-sdk/client-s3'\nexport const c = S3Client\n",
+      "import type {Stack} from '@aws-sdk/client-cloudformation'\nexport type S = Stack\n",
+      "export async function f() {\n  const {DescribeStacksCommand} = await import('@aws-sdk/client-cloudformation')\n  return DescribeStacksCommand\n}\n",
+      "export async function f() {\n  return (await import('@aws-sdk/lib-storage')).Upload\n}\n",
+    ]
+    for (const code of cases) {
+      const [message, ...rest] = await restrictedImports('src/core/deploy/probe.ts', code)
+      expect(rest, code).toEqual([])
+      expect(message, code).toContain('typed operations of src/aws')
+    }
+  })
+
+  it('#12.2 lets core import the typed operations of src/aws, and src/aws import the SDK', async () => {
+    expect(await restrictedImports('src/core/deploy/probe.ts', "import type {CloudFormationOperations} from '../../aws/cloudformation.js'\nexport type C = CloudFormationOperations\n")).toEqual([])
+    expect(await restrictedImports('src/aws/probe.ts', "export async function f() {\n  return (await import('@aws-sdk/client-s3')).S3Client\n}\n")).toEqual([])
   })
 
   it('fails when a command imports the AWS SDK', async () => {

@@ -1,47 +1,37 @@
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
-import {mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
-import {parseList} from '../config/values.js'
+import {BUILD_SETTINGS} from '../config/command-settings/build.js'
+import {type GivenSettings, resolveSettings} from '../config/settings.js'
 import {type BuildOptions, type BuildResult, buildProject} from './index.js'
 import type {PlanOptions} from './plan.js'
 import type {SizeBudgets} from './size.js'
 import {defaultTemplateFile} from '../template/default-file.js'
 
-/**
- * What `lpack build` reads from flags and lpack.config.yaml (`environments.<env>.build`). Besides the flags, the
- * config holds project-wide settings no flag expresses well:
- * ```yaml
- * build:
- *   defaults: {all: {Sourcemap: true}, nodejs: {Target: node22}}   # BuildProperties under each function's own
- *   budgets: {default: {zippedBytes: 5000000}, functions: {Api: {unzippedBytes: 20000000}}}
- * ```
- */
-export const BUILD_KEYS = ['template-file', 'build-dir', 'function', 'concurrency', 'cache', 'defaults', 'budgets'] as const
-
 const FAMILY_KEYS = ['all', 'nodejs', 'python', 'java', 'provided', 'dotnet', 'ruby']
 const BUDGET_KEYS = ['zippedBytes', 'unzippedBytes']
 
-/** `lpack build` from its flags: config merged in (flags win), then buildProject. */
-export async function buildFromFlags(flags: RawFlags, io: {reporter: Reporter; signal?: AbortSignal}): Promise<BuildResult> {
-  return buildProject({...(await resolveBuildOptions(flags, io.reporter)), reporter: io.reporter, signal: io.signal})
+export type BuildSettingsGiven = GivenSettings<typeof BUILD_SETTINGS>
+
+/** `lpack build` from the command line: config merged in (the command line wins), then buildProject. */
+export async function buildFromFlags(given: BuildSettingsGiven, io: {reporter: Reporter; signal?: AbortSignal}): Promise<BuildResult> {
+  return buildProject({...(await resolveBuildOptions(given, io.reporter)), reporter: io.reporter, signal: io.signal})
 }
 
 /**
- * The one resolution of build settings: `lpack build`'s flags over the config's `build` section. `lpack deploy`
- * builds through it too (with its template, build folder and config environment as the flags), so the two
- * commands build with the same defaults and budgets and never rebuild each other's output.
+ * The one resolution of build settings: `lpack build`'s command line over the config's `build` section. `lpack
+ * deploy` builds through it too (with its template, build folder and config environment), so the two commands
+ * build with the same defaults and budgets and never rebuild each other's output.
  */
-export async function resolveBuildOptions(flags: RawFlags, reporter: Reporter): Promise<Omit<BuildOptions, 'reporter' | 'signal'>> {
-  const settings = await mergeFlagsWithConfig('build', flags, BUILD_KEYS, reporter)
-  const functions = settings.raw('function')
+export async function resolveBuildOptions(given: BuildSettingsGiven, reporter: Reporter): Promise<Omit<BuildOptions, 'reporter' | 'signal'>> {
+  const settings = await resolveSettings('build', BUILD_SETTINGS, given, reporter)
   return {
-    templateFile: settings.string('template-file') ?? defaultTemplateFile(),
-    buildDir: settings.string('build-dir'),
-    functions: functions === undefined ? undefined : parseList(functions, 'function'),
-    concurrency: settings.integer('concurrency'),
-    cache: settings.boolean('cache') ?? true,
-    defaults: buildDefaults(settings.raw('defaults')),
-    budgets: sizeBudgets(settings.raw('budgets')),
+    templateFile: settings.templateFile ?? defaultTemplateFile(),
+    buildDir: settings.buildDir,
+    functions: settings.function,
+    concurrency: settings.concurrency,
+    cache: settings.cache,
+    defaults: buildDefaults(settings.defaults),
+    budgets: sizeBudgets(settings.budgets),
     validate: true,
   }
 }

@@ -504,11 +504,8 @@ function sameFiles(files: readonly string[], recorded: readonly InputFileStamp[]
 
 /** The template, parsed from the bytes read for the plan key (or read now, when they could not be read). */
 async function loadTemplate(file: string, bytes: Buffer | undefined): Promise<Template> {
-  const {loadTemplateFile, parseTemplate, templateInvalidError} = await import('../template/load.js')
-  const loaded = bytes ? parseTemplate(bytes, file) : await loadTemplateFile(file)
-  const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error')
-  if (!loaded.template || loadErrors.length > 0) throw templateInvalidError(file, loaded.diagnostics)
-  return loaded.template
+  const {loadTemplateFile, parseTemplate, usableTemplate} = await import('../template/load.js')
+  return usableTemplate(bytes ? parseTemplate(bytes, file) : await loadTemplateFile(file), file)
 }
 
 /**

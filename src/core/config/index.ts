@@ -13,7 +13,7 @@
  *   prod:
  *     deploy: {stack-name: app-prod, parameter-overrides: {Stage: prod}}
  * ```
- * Keys are the commands' flag names. An environment is chosen with `--config-env` (default `default`).
+ * Keys are the commands' flag names, as each command declares its settings (settings.ts). An environment is chosen with `--config-env` (default `default`).
  */
 import {readFile} from 'node:fs/promises'
 import {basename, join} from 'node:path'
@@ -43,8 +43,10 @@ export interface LoadedConfig {
 
 export interface LoadConfigOptions {
   command: string
-  /** Flags the command knows (kebab-case): anything else in lpack.config.yaml is an error. */
+  /** The config keys the command knows (its flags' names): anything else in lpack.config.yaml is an error. */
   knownKeys: readonly string[]
+  /** samconfig keys whose meaning lpack shares, by the lpack key they set (`negated`: the opposite boolean); others are SAM-only and ignored. */
+  samKeys: Readonly<Record<string, {key: string; negated: boolean}>>
   dir: string
   /** The environment asked for with --config-env; undefined means `default`, and a missing one is fine. */
   env?: string
@@ -139,27 +141,6 @@ async function parseSamYaml(text: string, file: string): Promise<Record<string, 
   return document
 }
 
-/** samconfig.toml keys whose meaning lpack shares, by their lpack flag; others are SAM-only and ignored. */
-const SAM_KEYS: Record<string, string> = {
-  stack_name: 'stack-name',
-  s3_bucket: 's3-bucket',
-  s3_prefix: 's3-prefix',
-  resolve_s3: 'resolve-s3',
-  kms_key_id: 'kms-key-id',
-  parameter_overrides: 'parameter-overrides',
-  tags: 'tags',
-  capabilities: 'capabilities',
-  notification_arns: 'notification-arns',
-  role_arn: 'role-arn',
-  disable_rollback: 'disable-rollback',
-  fail_on_empty_changeset: 'fail-on-empty-changeset',
-  confirm_changeset: 'confirm-changeset',
-  region: 'region',
-  profile: 'profile',
-  template_file: 'template-file',
-  output_template_file: 'output-template-file',
-}
-
 async function readSamConfig(text: string, file: string, envName: string, options: LoadConfigOptions): Promise<Omit<LoadedConfig, 'file'> | undefined> {
   const document = file.endsWith('.toml') ? await parseToml(text, file) : await parseSamYaml(text, file)
   if (document.version !== undefined && String(document.version) !== '0.1') {
@@ -174,16 +155,12 @@ async function readSamConfig(text: string, file: string, envName: string, option
     const parameters = isObject(table) ? table.parameters : undefined
     if (!isObject(parameters)) continue
     for (const [key, value] of Object.entries(parameters)) {
-      if (key === 'no_fail_on_empty_changeset') {
-        values['fail-on-empty-changeset'] = value !== true
-        continue
-      }
-      const flag = SAM_KEYS[key]
-      if (flag === undefined || !options.knownKeys.includes(flag)) {
+      const mapped = Object.hasOwn(options.samKeys, key) ? options.samKeys[key] : undefined
+      if (mapped === undefined || !options.knownKeys.includes(mapped.key)) {
         if (section === options.command) ignoredKeys.push(key)
         continue
       }
-      values[flag] = value
+      values[mapped.key] = mapped.negated ? value !== true : value
     }
   }
   return {values, ignoredKeys: ignoredKeys.sort()}

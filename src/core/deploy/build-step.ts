@@ -1,5 +1,4 @@
 import type {Reporter} from '../events.js'
-import type {RawFlags} from '../config/resolve.js'
 import {type BuildOutput, readBuildOutput} from '../package/build-dir.js'
 
 /**
@@ -12,7 +11,7 @@ export async function ensureBuild(options: {
   buildDir?: string
   build: boolean
   /** --config-env / --config-file, so the build section comes from the same environment as deploy's. */
-  configFlags: RawFlags
+  config: {configEnv?: string; configFile?: string}
   reporter: Reporter
   signal?: AbortSignal
 }): Promise<BuildOutput> {
@@ -24,7 +23,7 @@ export async function ensureBuild(options: {
   }
   const {buildProject} = await import('../build/index.js')
   const {resolveBuildOptions} = await import('../build/from-flags.js')
-  const buildOptions = await resolveBuildOptions({...options.configFlags, 'template-file': options.templateFile, 'build-dir': options.buildDir}, options.reporter)
+  const buildOptions = await resolveBuildOptions({...options.config, templateFile: options.templateFile, buildDir: options.buildDir}, options.reporter)
   const result = await buildProject({...buildOptions, reporter: options.reporter, signal: options.signal})
   return readBuildOutput(result.buildDir)
 }

@@ -1,10 +1,9 @@
-import type {AwsSession} from '../../aws/clients.js'
-import {awsError} from '../../aws/errors.js'
+import type {AwsAccess} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {type S3Location} from './artifacts.js'
-import {artifactScopes, DEFAULT_ROLLBACK_BUFFER_DAYS, deleteObjectEverywhere, type GcDecision, planGcNow, templateLocations} from './gc.js'
-import {collectFailures, describeStack, newestEventId, watchStack} from './stack.js'
+import {artifactScopes, DEFAULT_ROLLBACK_BUFFER_DAYS, type GcDecision, planGcNow, templateLocations} from './gc.js'
+import {collectFailures, newestEventId, watchStack} from './stack.js'
 
 export {codeLocationsIn, type S3Location} from './artifacts.js'
 
@@ -22,7 +21,7 @@ export interface DeleteOptions {
   rollbackBufferDays?: number
   pollIntervalMs: number
   timeoutMs: number
-  aws: AwsSession
+  aws: AwsAccess
   reporter: Reporter
   signal?: AbortSignal
   confirm?: (stackName: string) => Promise<boolean>
@@ -39,24 +38,22 @@ export type DeleteResult =
 /** `lpack delete`: deletes the stack, waits for it, then (when asked) collects the code objects it used. */
 export async function deleteStack(options: DeleteOptions): Promise<DeleteResult> {
   const {stackName, reporter} = options
-  const cf = await options.aws.cloudFormation()
-  const stack = await describeStack(cf, stackName)
+  const cfn = options.aws.cloudFormationOperations()
+  const stack = await cfn.describeStack(stackName)
   if (stack === undefined) {
     reporter.emit({kind: 'delete.not-found', data: {stackName}})
     return {kind: 'not-found', stackName}
   }
-  if (stack.EnableTerminationProtection) {
+  if (stack.terminationProtection) {
     throw new LpackError('DEPLOY_FAILED', `Stack ${stackName} has termination protection enabled`, {
       hint: `Turn it off first: aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name ${stackName}`,
     })
   }
-  const stackId = stack.StackId!
+  const stackId = stack.stackId
   let artifacts: S3Location[] = []
   let scopes: ReturnType<typeof artifactScopes> = []
   if (options.deleteArtifacts) {
-    artifacts = await templateLocations(cf, {StackName: stackId}).catch((error: unknown) => {
-      throw awsError(error, `Reading the template of stack ${stackName}`)
-    })
+    artifacts = await templateLocations(cfn, {stackName: stackId})
     scopes = artifactScopes({accountId: await options.aws.accountId(), region: options.aws.region, bucket: options.bucket, prefix: options.prefix})
     // Listed before the question: what would go if the stack were gone now.
     const preview = await planGcNow(options.aws, artifacts, {scopes, rollbackBufferDays: options.rollbackBufferDays ?? DEFAULT_ROLLBACK_BUFFER_DAYS, exceptStackId: stackId})
@@ -65,14 +62,9 @@ export async function deleteStack(options: DeleteOptions): Promise<DeleteResult>
   if (options.confirm !== undefined && !(await options.confirm(stackName))) {
     throw new LpackError('DECLINED', `Deletion of stack ${stackName} declined`)
   }
-  const {DeleteStackCommand} = await import('@aws-sdk/client-cloudformation')
-  const sinceEventId = await newestEventId(cf, stackId)
-  try {
-    await cf.send(new DeleteStackCommand({StackName: stackId}))
-  } catch (error) {
-    throw awsError(error, `Deleting stack ${stackName}`, 'DEPLOY_FAILED')
-  }
-  const watched = await watchStack(cf, {stackName, stackId, sinceEventId, resumeWith: `\`lpack delete --stack-name ${stackName}\``, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+  const sinceEventId = await newestEventId(cfn, stackId)
+  await cfn.deleteStack({stackName, stackId})
+  const watched = await watchStack(cfn, {stackName, stackId, sinceEventId, resumeWith: `\`lpack delete --stack-name ${stackName}\``, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
   if (watched.status !== 'DELETE_COMPLETE') {
     const failures = collectFailures(watched.events, stackName)
     throw new LpackError('DEPLOY_FAILED', [`Deleting stack ${stackName} failed: ${watched.status}`, ...failures.map((f) => `  ${f.logicalId} (${f.type}): ${f.reason}`)].join('\n'), {
@@ -92,7 +84,7 @@ export function reportDecisions(decisions: readonly GcDecision[], reporter: Repo
 }
 
 /** Deletes what the plan says to delete; returns what was deleted and what was kept, with why. */
-export async function applyGc(aws: AwsSession, decisions: readonly GcDecision[], reporter: Reporter): Promise<{deletedArtifacts: S3Location[]; keptArtifacts: KeptArtifact[]}> {
+export async function applyGc(aws: AwsAccess, decisions: readonly GcDecision[], reporter: Reporter): Promise<{deletedArtifacts: S3Location[]; keptArtifacts: KeptArtifact[]}> {
   const deletedArtifacts: S3Location[] = []
   const keptArtifacts: KeptArtifact[] = []
   const owner = decisions.some((d) => d.action === 'delete') ? await aws.accountId() : ''
@@ -102,7 +94,7 @@ export async function applyGc(aws: AwsSession, decisions: readonly GcDecision[],
       continue
     }
     const location = {bucket: decision.bucket, key: decision.key}
-    await deleteObjectEverywhere(await aws.s3(), location, owner)
+    await aws.artifactStore().deleteObjectVersions(location, owner)
     deletedArtifacts.push(location)
     reporter.emit({kind: 'delete.artifact', data: location})
   }

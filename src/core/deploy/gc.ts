@@ -1,12 +1,9 @@
-import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
-import type {S3Client} from '@aws-sdk/client-s3'
-
-import type {AwsSession} from '../../aws/clients.js'
-import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
+import type {AwsAccess} from '../../aws/clients.js'
+import type {CloudFormationOperations} from '../../aws/cloudformation.js'
+import type {ArtifactStore} from '../../aws/s3.js'
 import type {Reporter} from '../events.js'
 import {parseTemplate} from '../template/load.js'
 import {managedBucketName} from '../package/managed-bucket.js'
-import {SHA256_METADATA_KEY} from '../package/upload.js'
 import {codeLocationsIn, type S3Location} from './artifacts.js'
 
 /**
@@ -22,7 +19,7 @@ import {codeLocationsIn, type S3Location} from './artifacts.js'
  * While any stack is in the middle of an update or a rollback, nothing is deleted: the template that stack would
  * roll back to can no longer be read, and may need objects no current template names.
  */
-export const DEFAULT_ROLLBACK_BUFFER_DAYS = 1
+export {DEFAULT_ROLLBACK_BUFFER_DAYS} from '../config/command-settings/deploy.js'
 
 /** A bucket (and key prefix) lpack writes its artifacts to. */
 export interface ArtifactScope {
@@ -117,8 +114,7 @@ export interface StackReferences {
  * Every S3 code location the account's stacks in this region use: each stack's current template (stacks in
  * progress included) and each change set waiting to run. `exceptStackId` leaves out the stack being deleted.
  */
-export async function collectReferences(cf: CloudFormationClient, options: {exceptStackId?: string} = {}): Promise<StackReferences> {
-  const sdk = await import('@aws-sdk/client-cloudformation')
+export async function collectReferences(cfn: CloudFormationOperations, options: {exceptStackId?: string} = {}): Promise<StackReferences> {
   const references = new Map<string, string[]>()
   const stacksInProgress: string[] = []
   const add = (locations: S3Location[], stackName: string) => {
@@ -127,43 +123,27 @@ export async function collectReferences(cf: CloudFormationClient, options: {exce
       references.set(id, [...new Set([...(references.get(id) ?? []), stackName])])
     }
   }
-  let nextToken: string | undefined
-  try {
-    do {
-      const page = await cf.send(new sdk.ListStacksCommand({NextToken: nextToken}))
-      for (const summary of page.StackSummaries ?? []) {
-        const status = summary.StackStatus ?? ''
-        if (status === 'DELETE_COMPLETE' || summary.StackId === options.exceptStackId) continue
-        const name = summary.StackName ?? summary.StackId ?? '?'
-        if (MOVING.test(status) && !SETTLED_IN_PROGRESS.has(status)) stacksInProgress.push(name)
-        add(await templateLocations(cf, {StackName: summary.StackId}), name)
-        const changeSets = await cf.send(new sdk.ListChangeSetsCommand({StackName: summary.StackId}))
-        for (const changeSet of changeSets.Summaries ?? []) {
-          if (changeSet.ExecutionStatus !== 'AVAILABLE' && changeSet.ExecutionStatus !== 'UNAVAILABLE') continue
-          add(await templateLocations(cf, {StackName: summary.StackId, ChangeSetName: changeSet.ChangeSetId}), name)
-        }
-      }
-      nextToken = page.NextToken
-    } while (nextToken)
-  } catch (error) {
-    throw awsError(error, 'Listing the stacks that use artifacts (ListStacks, GetTemplate)')
+  for (const summary of await cfn.listStacks()) {
+    const status = summary.status
+    if (status === 'DELETE_COMPLETE' || summary.stackId === options.exceptStackId) continue
+    const name = summary.stackName
+    if (MOVING.test(status) && !SETTLED_IN_PROGRESS.has(status)) stacksInProgress.push(name)
+    add(await templateLocations(cfn, {stackName: summary.stackId}), name)
+    for (const changeSet of await cfn.listChangeSets(summary.stackId)) {
+      if (changeSet.executionStatus !== 'AVAILABLE' && changeSet.executionStatus !== 'UNAVAILABLE') continue
+      add(await templateLocations(cfn, {stackName: summary.stackId, changeSetName: changeSet.changeSetId}), name)
+    }
   }
   return {references, stacksInProgress: stacksInProgress.sort()}
 }
 
 /** The code locations in a stack's (or change set's) template, as written and as processed. */
-export async function templateLocations(cf: CloudFormationClient, target: {StackName?: string; ChangeSetName?: string}): Promise<S3Location[]> {
-  const {GetTemplateCommand} = await import('@aws-sdk/client-cloudformation')
+export async function templateLocations(cfn: CloudFormationOperations, target: {stackName: string; changeSetName?: string}): Promise<S3Location[]> {
   const found: S3Location[] = []
   for (const stage of ['Original', 'Processed'] as const) {
-    let body: string | undefined
-    try {
-      body = (await cf.send(new GetTemplateCommand({...target, TemplateStage: stage}))).TemplateBody
-    } catch (error) {
-      // A stack deleted between the listing and this call uses nothing.
-      if (awsErrorName(error) === 'ValidationError') return found
-      throw error
-    }
+    const body = await cfn.getTemplate(target, stage)
+    // A stack deleted between the listing and this call uses nothing.
+    if (body === undefined) return found
     const template = body === undefined ? undefined : parseTemplate(body, 'stack-template').template?.value
     if (template !== undefined) found.push(...codeLocationsIn(template))
   }
@@ -171,51 +151,21 @@ export async function templateLocations(cf: CloudFormationClient, target: {Stack
 }
 
 /** HeadObject of each candidate in scope that no stack uses: the facts planGc decides on. */
-export async function objectFacts(s3: S3Client, candidates: readonly S3Location[], options: {scopes: readonly ArtifactScope[]; references: ReadonlyMap<string, readonly string[]>; owner: string}): Promise<Map<string, ObjectFacts | undefined>> {
-  const {HeadObjectCommand} = await import('@aws-sdk/client-s3')
+export async function objectFacts(store: ArtifactStore, candidates: readonly S3Location[], options: {scopes: readonly ArtifactScope[]; references: ReadonlyMap<string, readonly string[]>; owner: string}): Promise<Map<string, ObjectFacts | undefined>> {
   const facts = new Map<string, ObjectFacts | undefined>()
   for (const location of candidates) {
     const id = `${location.bucket}/${location.key}`
     if (facts.has(id) || contentHashInScope(location, options.scopes) === undefined || (options.references.get(id)?.length ?? 0) > 0) continue
-    try {
-      const head = await s3.send(new HeadObjectCommand({Bucket: location.bucket, Key: location.key, ExpectedBucketOwner: options.owner}))
-      facts.set(id, {lastModified: head.LastModified ?? new Date(0), sha256: head.Metadata?.[SHA256_METADATA_KEY]})
-    } catch (error) {
-      if (httpStatusOf(error) === 404 || awsErrorName(error) === 'NotFound' || awsErrorName(error) === 'NoSuchBucket') {
-        facts.set(id, undefined)
-        continue
-      }
-      throw awsError(error, `Checking s3://${location.bucket}/${location.key}`)
-    }
+    const head = await store.headObject(location, options.owner)
+    facts.set(id, head === undefined ? undefined : {lastModified: head.lastModified ?? new Date(0), sha256: head.sha256})
   }
   return facts
 }
 
-/**
- * Deletes an object with every version of it: the managed bucket is versioned, and a plain delete there would
- * only hide the bytes behind a delete marker (still stored, still billed).
- */
-export async function deleteObjectEverywhere(s3: S3Client, location: S3Location, owner: string): Promise<void> {
-  const sdk = await import('@aws-sdk/client-s3')
-  try {
-    const listed = await s3.send(new sdk.ListObjectVersionsCommand({Bucket: location.bucket, Prefix: location.key, ExpectedBucketOwner: owner}))
-    const versions = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((version) => version.Key === location.key && version.VersionId !== undefined)
-    for (const version of versions) {
-      await s3.send(new sdk.DeleteObjectCommand({Bucket: location.bucket, Key: location.key, VersionId: version.VersionId, ExpectedBucketOwner: owner}))
-    }
-    if (versions.length === 0) await s3.send(new sdk.DeleteObjectCommand({Bucket: location.bucket, Key: location.key, ExpectedBucketOwner: owner}))
-  } catch (error) {
-    if (awsErrorName(error) === 'NoSuchBucket' || awsErrorName(error) === 'NoSuchKey') return
-    throw awsError(error, `Deleting s3://${location.bucket}/${location.key}`)
-  }
-}
-
 /** Plans garbage collection of `candidates` against the account's stacks as they are now. */
-export async function planGcNow(aws: AwsSession, candidates: readonly S3Location[], options: {scopes: ArtifactScope[]; rollbackBufferDays: number; exceptStackId?: string; now?: Date}): Promise<GcDecision[]> {
-  const cf = await aws.cloudFormation()
-  const {references, stacksInProgress} = await collectReferences(cf, {exceptStackId: options.exceptStackId})
-  const s3 = await aws.s3()
-  const objects = await objectFacts(s3, candidates, {scopes: options.scopes, references, owner: await aws.accountId()})
+export async function planGcNow(aws: AwsAccess, candidates: readonly S3Location[], options: {scopes: ArtifactScope[]; rollbackBufferDays: number; exceptStackId?: string; now?: Date}): Promise<GcDecision[]> {
+  const {references, stacksInProgress} = await collectReferences(aws.cloudFormationOperations(), {exceptStackId: options.exceptStackId})
+  const objects = await objectFacts(aws.artifactStore(), candidates, {scopes: options.scopes, references, owner: await aws.accountId()})
   return planGc({candidates, scopes: options.scopes, references, objects, stacksInProgress, now: options.now ?? new Date(), rollbackBufferDays: options.rollbackBufferDays})
 }
 
@@ -226,7 +176,7 @@ export interface CollectGarbageOptions {
   rollbackBufferDays: number
   /** Plan and list only. */
   dryRun: boolean
-  aws: AwsSession
+  aws: AwsAccess
   reporter: Reporter
   /** Asked once, after the list, before anything is deleted; absent means yes. */
   confirm?: (count: number) => Promise<boolean>
@@ -241,7 +191,7 @@ export interface GcResult {
 /** `lpack gc`: every object in lpack's buckets/prefixes is a candidate; planGc decides; what it says goes. */
 export async function collectGarbage(options: CollectGarbageOptions): Promise<GcResult> {
   const scopes = artifactScopes({accountId: await options.aws.accountId(), region: options.aws.region, bucket: options.bucket, prefix: options.prefix})
-  const candidates = await listScopes(await options.aws.s3(), scopes)
+  const candidates = await listScopes(options.aws.artifactStore(), scopes)
   const decisions = await planGcNow(options.aws, candidates, {scopes, rollbackBufferDays: options.rollbackBufferDays})
   const {applyGc, reportDecisions} = await import('./delete.js')
   reportDecisions(decisions, options.reporter, {preview: options.dryRun})
@@ -257,22 +207,12 @@ export async function collectGarbage(options: CollectGarbageOptions): Promise<Gc
 }
 
 /** Every object under each scope (a bucket that does not exist has none). */
-async function listScopes(s3: S3Client, scopes: readonly ArtifactScope[]): Promise<S3Location[]> {
-  const {ListObjectsV2Command} = await import('@aws-sdk/client-s3')
+async function listScopes(store: ArtifactStore, scopes: readonly ArtifactScope[]): Promise<S3Location[]> {
   const found: S3Location[] = []
   for (const scope of scopes) {
     const prefix = (scope.prefix ?? '').replace(/^\/+|\/+$/g, '')
-    let token: string | undefined
-    try {
-      do {
-        const page = await s3.send(new ListObjectsV2Command({Bucket: scope.bucket, ContinuationToken: token, ...(prefix === '' ? {} : {Prefix: `${prefix}/`})}))
-        for (const object of page.Contents ?? []) if (object.Key !== undefined) found.push({bucket: scope.bucket, key: object.Key})
-        token = page.IsTruncated ? page.NextContinuationToken : undefined
-      } while (token)
-    } catch (error) {
-      if (awsErrorName(error) === 'NoSuchBucket') continue
-      throw awsError(error, `Listing s3://${scope.bucket}/${prefix}`)
-    }
+    const keys = await store.listKeys(scope.bucket, prefix === '' ? '' : `${prefix}/`)
+    for (const key of keys ?? []) found.push({bucket: scope.bucket, key})
   }
   return found
 }

@@ -6,11 +6,11 @@ import {isDocument, parseDocument} from 'yaml'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {DEFAULT_CONFIG_ENV, LPACK_CONFIG_FILE} from '../config/index.js'
-import {mergeFlagsWithConfig, type RawFlags} from '../config/resolve.js'
+import {DEPLOY_SETTINGS} from '../config/command-settings/deploy.js'
+import {configKey, type GivenSettings, resolveSettings} from '../config/settings.js'
 import {parseKeyValues} from '../config/values.js'
 import {isObject} from '../json.js'
 import {loadTemplateFile, templateInvalidError} from '../template/load.js'
-import {DEPLOY_KEYS} from './from-flags.js'
 import {writeFileAtomically} from '../fs-paths.js'
 
 /** One question of `lpack deploy --guided`, with the answer offered when the user just presses Enter. */
@@ -99,40 +99,42 @@ export function guidedConfigText(existing: string | undefined, settings: GuidedS
 
 /**
  * `lpack deploy --guided`: asks for the settings a first deploy needs, saves them to lpack.config.yaml when the
- * user agrees (so the next deploy is `lpack deploy`), and returns the flags the deploy then runs with.
+ * user agrees (so the next deploy is `lpack deploy`), and returns the command line the deploy then runs with.
  */
-export async function guidedDeployFlags(flags: RawFlags, io: GuidedIo): Promise<RawFlags> {
+export async function guidedDeployFlags(given: GivenSettings<typeof DEPLOY_SETTINGS>, io: GuidedIo): Promise<GivenSettings<typeof DEPLOY_SETTINGS>> {
   if (!io.terminal) {
     throw new LpackError('USAGE', '--guided asks questions, and stdin is not a terminal to ask on', {
       hint: `Pass the settings as flags (--stack-name, --resolve-s3, --parameter-overrides …) or keep them in ${LPACK_CONFIG_FILE}.`,
     })
   }
-  const templateFile = typeof flags['template-file'] === 'string' ? flags['template-file'] : 'template.yaml'
+  const templateFile = typeof given.templateFile === 'string' ? given.templateFile : 'template.yaml'
   const loaded = await loadTemplateFile(templateFile)
   if (!loaded.template) throw templateInvalidError(templateFile, loaded.diagnostics)
-  const settings = await mergeFlagsWithConfig('deploy', flags, DEPLOY_KEYS, io.reporter)
+  const settings: Record<string, unknown> = await resolveSettings('deploy', DEPLOY_SETTINGS, given, io.reporter)
+  // The questions and the config file speak in config keys (`stack-name`), as lpack.config.yaml is written.
+  const byConfigKey = new Map(Object.entries(DEPLOY_SETTINGS).map(([name, setting]) => [configKey(name, setting), name]))
   const projectDir = dirname(resolve(templateFile))
-  const current = (key: string) => settings.raw(key)
+  const current = (key: string) => settings[byConfigKey.get(key) ?? '']
   const answers: GuidedAnswers = {}
   for (const question of guidedQuestions({template: loaded.template.value, projectDir, current, region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION})) {
     answers[question.key] = question.kind === 'text' ? await io.askText(question.text, question.default) : await io.askYesNo(question.text, question.default)
     if (question.key === 'resolve-s3' && answers['resolve-s3'] === false) answers['s3-bucket'] = await io.askText('Bucket for the artifacts', typeof current('s3-bucket') === 'string' ? (current('s3-bucket') as string) : '')
   }
-  const guided = guidedSettings(answers, (key) => flags[key])
+  const guided = guidedSettings(answers, (key) => (key === 'config-env' ? given.configEnv : undefined))
   if (guided.save) {
-    const file = typeof flags['config-file'] === 'string' ? flags['config-file'] : join(projectDir, LPACK_CONFIG_FILE)
+    const file = typeof given.configFile === 'string' ? given.configFile : join(projectDir, LPACK_CONFIG_FILE)
     const existing = await readFile(file, 'utf8').catch(() => undefined)
     await writeFileAtomically(file, guidedConfigText(existing, guided))
     io.reporter.emit({kind: 'deploy.guided-saved', data: {file, env: guided.env, defaultEnv: guided.env === DEFAULT_CONFIG_ENV}})
   }
   const parameters = guided.deploy['parameter-overrides'] as Record<string, string> | undefined
   return {
-    ...flags,
-    'stack-name': guided.deploy['stack-name'],
+    ...given,
+    stackName: guided.deploy['stack-name'],
     region: guided.region,
-    'confirm-changeset': guided.deploy['confirm-changeset'],
-    ...(guided.deploy['resolve-s3'] ? {'resolve-s3': true} : {}),
-    ...(guided.deploy['s3-bucket'] ? {'s3-bucket': guided.deploy['s3-bucket']} : {}),
-    ...(parameters ? {'parameter-overrides': Object.entries(parameters).map(([key, value]) => `${key}=${value}`)} : {}),
+    confirmChangeset: guided.deploy['confirm-changeset'],
+    ...(guided.deploy['resolve-s3'] ? {resolveS3: true} : {}),
+    ...(guided.deploy['s3-bucket'] ? {s3Bucket: guided.deploy['s3-bucket']} : {}),
+    ...(parameters ? {parameterOverrides: parameters} : {}),
   }
 }

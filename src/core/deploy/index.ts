@@ -1,12 +1,10 @@
-import type {CloudFormationClient, Output, Stack, Tag} from '@aws-sdk/client-cloudformation'
-
-import type {AwsSession} from '../../aws/clients.js'
-import {awsError} from '../../aws/errors.js'
+import type {AwsAccess} from '../../aws/clients.js'
+import type {CloudFormationOperations, StackDescription} from '../../aws/cloudformation.js'
 import {isLpackError, LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {packageBuild} from '../package/index.js'
 import {serializeTemplate, templateSource} from '../package/template-body.js'
-import {createChangeSet, deleteChangeSet, executeChangeSet} from './changeset.js'
+import {createChangeSet, executeChangeSet} from './changeset.js'
 import {
   type ChangeRow,
   classifyStackStatus,
@@ -19,7 +17,7 @@ import {
 } from './plan.js'
 import {checkParameterValues} from './inputs.js'
 import {prepareTemplate} from './prepare.js'
-import {collectFailures, deployedState, describeStack, newestEventId, type ResourceFailure, watchStack} from './stack.js'
+import {collectFailures, deployedState, newestEventId, type ResourceFailure, watchStack} from './stack.js'
 
 export interface DeployOptions {
   stackName: string
@@ -52,8 +50,8 @@ export interface DeployOptions {
   timeoutMs: number
   concurrency?: number
   /** --config-env / --config-file as given: the build reads its own section of the same config. */
-  configFlags?: Record<string, unknown>
-  aws: AwsSession
+  config?: {configEnv?: string; configFile?: string}
+  aws: AwsAccess
   reporter: Reporter
   signal?: AbortSignal
   /** Asked once before executing; absent means yes (non-interactive). */
@@ -92,9 +90,9 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   // An unparsable template fails here, before any call to AWS, as it fails `validate`.
   if (options.build) await (await import('../template/load.js')).assertTemplateParses(options.templateFile)
   await checkParameterOverrides(options)
-  const cf = await options.aws.cloudFormation()
+  const cfn = options.aws.cloudFormationOperations()
 
-  const {stack, state} = await settleStack(cf, options)
+  const {stack, state} = await settleStack(cfn, options)
   const build = await prepareBuild(options)
   const packaged = await packageBuild({
     buildDir: build.buildDir,
@@ -119,13 +117,13 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   const templateBody = serializeTemplate(template)
   const changeSetType = state.kind === 'ready' ? 'UPDATE' : 'CREATE'
   const templateParameters = Object.keys((template.Parameters ?? {}) as Record<string, unknown>)
-  const parameters = planParameters(templateParameters, options.parameterOverrides, changeSetType === 'UPDATE' ? new Set((stack?.Parameters ?? []).map((p) => p.ParameterKey ?? '')) : undefined)
+  const parameters = planParameters(templateParameters, options.parameterOverrides, changeSetType === 'UPDATE' ? new Set(Object.keys(stack?.parameters ?? {})) : undefined)
 
-  if (stack !== undefined && options.terminationProtection !== undefined && stack.EnableTerminationProtection !== options.terminationProtection) {
-    await setTerminationProtection(cf, stackName, options.terminationProtection)
+  if (stack !== undefined && options.terminationProtection !== undefined && stack.terminationProtection !== options.terminationProtection) {
+    await cfn.setTerminationProtection(stackName, options.terminationProtection)
   }
   if (changeSetType === 'UPDATE' && stack !== undefined) {
-    const deployed = await deployedState(cf, stack)
+    const deployed = await deployedState(cfn, stack)
     if (isUnchanged(deployed, {templateBody, parameters, tags: options.tags, notificationArns: options.notificationArns, roleArn: options.roleArn})) {
       return noChanges(options, 'Template, parameters and tags equal the deployed stack', uploads)
     }
@@ -136,7 +134,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
     reporter.emit({kind: 'deploy.capabilities', data: {capabilities}})
   }
   const source = await templateSource(templateBody, {
-    s3: () => options.aws.s3(),
+    store: options.aws.artifactStore(),
     target: packaged.target,
     prefix: options.prefix,
     region: options.aws.region,
@@ -144,24 +142,24 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
     reporter,
   })
   const changeSet = await createChangeSet(
-    cf,
+    cfn,
     {
-      StackName: stackName,
-      ChangeSetName: `lpack-${Date.now()}`,
-      ChangeSetType: changeSetType,
-      ...source,
-      Parameters: parameters,
-      Capabilities: capabilities as never,
-      ...(options.tags === undefined ? {} : {Tags: toTags(options.tags)}),
-      ...(options.notificationArns === undefined ? {} : {NotificationARNs: options.notificationArns}),
-      ...(options.roleArn === undefined ? {} : {RoleARN: options.roleArn}),
-      Description: 'Created by lpack deploy',
+      stackName,
+      changeSetName: `lpack-${Date.now()}`,
+      changeSetType,
+      template: source,
+      parameters,
+      capabilities,
+      ...(options.tags === undefined ? {} : {tags: options.tags}),
+      ...(options.notificationArns === undefined ? {} : {notificationArns: options.notificationArns}),
+      ...(options.roleArn === undefined ? {} : {roleArn: options.roleArn}),
+      description: 'Created by lpack deploy',
     },
     {pollIntervalMs: options.pollIntervalMs, timeoutMs: options.timeoutMs, signal: options.signal},
   )
   if (changeSet.kind === 'refused-empty') return noChanges(options, changeSet.reason, uploads)
   if (changeSet.kind === 'empty') {
-    await deleteChangeSet(cf, changeSet.changeSetId)
+    await cfn.deleteChangeSet(changeSet.changeSetId)
     return noChanges(options, changeSet.reason, uploads)
   }
   const changes = summarizeChanges(changeSet.changes)
@@ -170,26 +168,26 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
     return {kind: 'change-set-created', stackName, changeSetId: changeSet.changeSetId, changeSetType, changes, uploads}
   }
   if (options.confirm !== undefined && !(await options.confirm(changes))) {
-    await deleteChangeSet(cf, changeSet.changeSetId)
+    await cfn.deleteChangeSet(changeSet.changeSetId)
     throw new LpackError('DECLINED', `Deployment of ${stackName} declined; the change set was deleted`)
   }
   // The last moment Ctrl-C can keep the stack as it is: the change set exists but has not run.
   if (options.signal?.aborted) {
-    await deleteChangeSet(cf, changeSet.changeSetId)
+    await cfn.deleteChangeSet(changeSet.changeSetId)
     throw interruptedBeforeChange(stackName, `before executing change set ${changeSet.changeSetId}, which was deleted${changeSetType === 'CREATE' ? ` (the new stack stays empty in REVIEW_IN_PROGRESS: the next \`lpack deploy\` reuses it, \`lpack delete\` removes it)` : ''}`)
   }
 
-  const sinceEventId = await newestEventId(cf, changeSet.stackId)
-  await executeChangeSet(cf, changeSet.changeSetId, {disableRollback: options.disableRollback, reporter})
+  const sinceEventId = await newestEventId(cfn, changeSet.stackId)
+  await executeChangeSet(cfn, changeSet.changeSetId, {disableRollback: options.disableRollback, reporter})
   reporter.emit({kind: 'deploy.execute', data: {stackName, changeSetId: changeSet.changeSetId}})
-  if (changeSetType === 'CREATE' && options.terminationProtection) await setTerminationProtection(cf, stackName, true)
-  const watched = await watchStack(cf, {stackName, stackId: changeSet.stackId, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+  if (changeSetType === 'CREATE' && options.terminationProtection) await cfn.setTerminationProtection(stackName, true)
+  const watched = await watchStack(cfn, {stackName, stackId: changeSet.stackId, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
   if (!isSuccessStatus(watched.status)) {
     throw deployFailure(stackName, watched.status, collectFailures(watched.events, stackName), options.disableRollback)
   }
-  const outputs = toOutputs(watched.stack?.Outputs)
+  const outputs = {...watched.stack?.outputs}
   reporter.emit({kind: 'deploy.done', data: {stackName, status: watched.status, outputs}})
-  return {kind: 'deployed', stackName, stackId: watched.stack?.StackId ?? changeSet.stackId, status: watched.status, changeSetType, changes, outputs, uploads}
+  return {kind: 'deployed', stackName, stackId: watched.stack?.stackId ?? changeSet.stackId, status: watched.status, changeSetType, changes, outputs, uploads}
 }
 
 /**
@@ -197,10 +195,13 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
  * at once), a stack left by a failed create deleted when asked, a stack that needs a person refused.
  * Runs before the build so a refusal costs nothing.
  */
-async function settleStack(cf: CloudFormationClient, options: DeployOptions): Promise<{stack?: Stack; state: StackState}> {
+export async function settleStack(
+  cfn: CloudFormationOperations,
+  options: Pick<DeployOptions, 'stackName' | 'onBusy' | 'replaceFailedStack' | 'pollIntervalMs' | 'timeoutMs' | 'reporter' | 'signal'>,
+): Promise<{stack?: StackDescription; state: StackState}> {
   const {reporter, stackName} = options
-  let stack = await describeStack(cf, stackName)
-  let state = classifyStackStatus(stack?.StackStatus)
+  let stack = await cfn.describeStack(stackName)
+  let state = classifyStackStatus(stack?.status)
   if (state.kind === 'busy') {
     if (options.onBusy === 'fail') {
       throw new LpackError('STACK_BUSY', `Stack ${stackName} is busy (${state.status})`, {
@@ -209,10 +210,10 @@ async function settleStack(cf: CloudFormationClient, options: DeployOptions): Pr
       })
     }
     reporter.emit({kind: 'deploy.wait', data: {stackName, status: state.status}})
-    const sinceEventId = await newestEventId(cf, stack!.StackId ?? stackName)
-    await watchStack(cf, {stackName, stackId: stack!.StackId, sinceEventId, alreadyRunning: true, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
-    stack = await describeStack(cf, stackName)
-    state = classifyStackStatus(stack?.StackStatus)
+    const sinceEventId = await newestEventId(cfn, stack!.stackId)
+    await watchStack(cfn, {stackName, stackId: stack!.stackId, sinceEventId, alreadyRunning: true, pollIntervalMs: options.pollIntervalMs, reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+    stack = await cfn.describeStack(stackName)
+    state = classifyStackStatus(stack?.status)
   }
   if (state.kind === 'failed-create') {
     if (!options.replaceFailedStack) {
@@ -222,7 +223,7 @@ async function settleStack(cf: CloudFormationClient, options: DeployOptions): Pr
       })
     }
     reporter.emit({kind: 'deploy.replace', data: {stackName, status: state.status}})
-    await deleteAndWait(cf, stackName, options)
+    await deleteAndWait(cfn, stackName, options)
     stack = undefined
     state = {kind: 'missing'}
   }
@@ -248,7 +249,7 @@ async function checkParameterOverrides(options: DeployOptions): Promise<void> {
 
 async function prepareBuild(options: DeployOptions) {
   const {ensureBuild} = await import('./build-step.js')
-  return ensureBuild({templateFile: options.templateFile, buildDir: options.buildDir, build: options.build, configFlags: options.configFlags ?? {}, reporter: options.reporter, signal: options.signal})
+  return ensureBuild({templateFile: options.templateFile, buildDir: options.buildDir, build: options.build, config: options.config ?? {}, reporter: options.reporter, signal: options.signal})
 }
 
 function interruptedBeforeChange(stackName: string, when: string): LpackError {
@@ -279,36 +280,11 @@ function deployFailure(stackName: string, status: string, failures: ResourceFail
   })
 }
 
-async function deleteAndWait(cf: CloudFormationClient, stackName: string, options: DeployOptions): Promise<void> {
-  const {DeleteStackCommand} = await import('@aws-sdk/client-cloudformation')
-  const sinceEventId = await newestEventId(cf, stackName)
-  try {
-    await cf.send(new DeleteStackCommand({StackName: stackName}))
-  } catch (error) {
-    throw awsError(error, `Deleting stack ${stackName}`, 'DEPLOY_FAILED')
-  }
-  const watched = await watchStack(cf, {stackName, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter: options.reporter, signal: options.signal, timeoutMs: options.timeoutMs})
+async function deleteAndWait(cfn: CloudFormationOperations, stackName: string, options: Pick<DeployOptions, 'pollIntervalMs' | 'timeoutMs' | 'reporter' | 'signal'>): Promise<void> {
+  const sinceEventId = await newestEventId(cfn, stackName)
+  await cfn.deleteStack({stackName})
+  const watched = await watchStack(cfn, {stackName, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter: options.reporter, signal: options.signal, timeoutMs: options.timeoutMs})
   if (watched.status !== 'DELETE_COMPLETE') {
     throw deployFailure(stackName, watched.status, collectFailures(watched.events, stackName), false)
   }
-}
-
-async function setTerminationProtection(cf: CloudFormationClient, stackName: string, enabled: boolean): Promise<void> {
-  const {UpdateTerminationProtectionCommand} = await import('@aws-sdk/client-cloudformation')
-  try {
-    await cf.send(new UpdateTerminationProtectionCommand({StackName: stackName, EnableTerminationProtection: enabled}))
-  } catch (error) {
-    throw awsError(error, `Setting termination protection on ${stackName}`)
-  }
-}
-
-function toTags(tags: Record<string, string>): Tag[] {
-  return Object.keys(tags)
-    .sort()
-    .map((key) => ({Key: key, Value: tags[key]}))
-}
-
-function toOutputs(outputs: Output[] | undefined): Record<string, string> {
-  const sorted = [...(outputs ?? [])].sort((a, b) => ((a.OutputKey ?? '') < (b.OutputKey ?? '') ? -1 : 1))
-  return Object.fromEntries(sorted.map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']))
 }

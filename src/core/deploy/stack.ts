@@ -1,39 +1,16 @@
-import type {CloudFormationClient, Stack, StackEvent} from '@aws-sdk/client-cloudformation'
-
-import {awsError, awsErrorName} from '../../aws/errors.js'
+import type {CloudFormationOperations, StackDescription, StackEvent} from '../../aws/cloudformation.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {type DeployedState, isTerminalStatus} from './plan.js'
 
-/** The stack, or undefined when it does not exist (CloudFormation answers ValidationError "does not exist"). */
-export async function describeStack(cf: CloudFormationClient, stackName: string): Promise<Stack | undefined> {
-  const {DescribeStacksCommand} = await import('@aws-sdk/client-cloudformation')
-  try {
-    const result = await cf.send(new DescribeStacksCommand({StackName: stackName}))
-    const stack = result.Stacks?.[0]
-    return stack?.StackStatus === 'DELETE_COMPLETE' ? undefined : stack
-  } catch (error) {
-    if (awsErrorName(error) === 'ValidationError' && /does not exist/.test((error as Error).message)) return undefined
-    throw awsError(error, `Describing stack ${stackName}`)
-  }
-}
-
-/** What is deployed now, for the "nothing changed" check. */
-export async function deployedState(cf: CloudFormationClient, stack: Stack): Promise<DeployedState> {
-  const {GetTemplateCommand} = await import('@aws-sdk/client-cloudformation')
-  let templateBody: string | undefined
-  try {
-    const template = await cf.send(new GetTemplateCommand({StackName: stack.StackId, TemplateStage: 'Original'}))
-    templateBody = template.TemplateBody
-  } catch (error) {
-    throw awsError(error, `Reading the template of stack ${stack.StackName}`)
-  }
+/** What is deployed now, for the "nothing changed" check (a template that cannot be read counts as changed). */
+export async function deployedState(cfn: CloudFormationOperations, stack: StackDescription): Promise<DeployedState> {
   return {
-    templateBody,
-    parameters: Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? ''])),
-    tags: Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-    notificationArns: stack.NotificationARNs ?? [],
-    roleArn: stack.RoleARN,
+    templateBody: await cfn.getTemplate({stackName: stack.stackId}, 'Original'),
+    parameters: stack.parameters,
+    tags: stack.tags,
+    notificationArns: stack.notificationArns,
+    roleArn: stack.roleArn,
   }
 }
 
@@ -61,21 +38,14 @@ export interface WatchOptions {
 
 export interface WatchResult {
   status: string
-  stack?: Stack
+  stack?: StackDescription
   /** Every event of this operation, oldest first. */
   events: StackEvent[]
 }
 
 /** The newest event id of the stack: events after it belong to the next operation. */
-export async function newestEventId(cf: CloudFormationClient, stackName: string): Promise<string | undefined> {
-  const {DescribeStackEventsCommand} = await import('@aws-sdk/client-cloudformation')
-  try {
-    const result = await cf.send(new DescribeStackEventsCommand({StackName: stackName}))
-    return result.StackEvents?.[0]?.EventId
-  } catch (error) {
-    if (awsErrorName(error) === 'ValidationError') return undefined
-    throw awsError(error, `Reading events of stack ${stackName}`)
-  }
+export async function newestEventId(cfn: CloudFormationOperations, stackName: string): Promise<string | undefined> {
+  return (await cfn.stackEvents(stackName))?.events[0]?.eventId
 }
 
 /**
@@ -83,24 +53,24 @@ export async function newestEventId(cf: CloudFormationClient, stackName: string)
  * as a live line per resource. Returns the final status and the operation's events. Throws INTERRUPTED when
  * the signal fires (Ctrl-C): CloudFormation carries on, and the message says how to pick it up again.
  */
-export async function watchStack(cf: CloudFormationClient, options: WatchOptions): Promise<WatchResult> {
+export async function watchStack(cfn: CloudFormationOperations, options: WatchOptions): Promise<WatchResult> {
   const started = Date.now()
   const seen = new Set<string>()
   const events: StackEvent[] = []
   const stackRef = options.stackId ?? options.stackName
   for (;;) {
-    const fresh = await eventsSince(cf, stackRef, options.sinceEventId, seen)
+    const fresh = await eventsSince(cfn, stackRef, options.sinceEventId, seen)
     for (const event of fresh.events) {
       events.push(event)
       emitStackEvent(options.reporter, event, options.stackName)
     }
-    const stack = await describeStack(cf, stackRef)
-    const status = stack?.StackStatus ?? 'DELETE_COMPLETE'
+    const stack = await cfn.describeStack(stackRef)
+    const status = stack?.status ?? 'DELETE_COMPLETE'
     // Right after ExecuteChangeSet the stack may still show its previous status: finished means a terminal
     // status and at least one event of this operation (or a stack that has been quiet for a while, or gone).
     if (isTerminalStatus(status) && (stack === undefined || options.alreadyRunning || events.length > 0 || Date.now() - started > QUIET_STACK_MS)) {
       // One more read: events written between the two calls above belong to this operation too.
-      const last = await eventsSince(cf, stackRef, options.sinceEventId, seen)
+      const last = await eventsSince(cfn, stackRef, options.sinceEventId, seen)
       for (const event of last.events) {
         events.push(event)
         emitStackEvent(options.reporter, event, options.stackName)
@@ -124,30 +94,24 @@ export async function watchStack(cf: CloudFormationClient, options: WatchOptions
 }
 
 async function eventsSince(
-  cf: CloudFormationClient,
+  cfn: CloudFormationOperations,
   stackName: string,
   sinceEventId: string | undefined,
   seen: Set<string>,
 ): Promise<{events: StackEvent[]}> {
-  const {DescribeStackEventsCommand} = await import('@aws-sdk/client-cloudformation')
   const fresh: StackEvent[] = []
   let nextToken: string | undefined
   // Pages run newest first: stop at the first event already seen or at the one before this operation.
   pages: do {
-    let page
-    try {
-      page = await cf.send(new DescribeStackEventsCommand({StackName: stackName, NextToken: nextToken}))
-    } catch (error) {
-      if (awsErrorName(error) === 'ValidationError') break
-      throw awsError(error, `Reading events of stack ${stackName}`)
-    }
-    for (const event of page.StackEvents ?? []) {
-      if (event.EventId === undefined || event.EventId === sinceEventId || seen.has(event.EventId)) break pages
+    const page = await cfn.stackEvents(stackName, nextToken)
+    if (page === undefined) break
+    for (const event of page.events) {
+      if (event.eventId === sinceEventId || seen.has(event.eventId)) break pages
       fresh.push(event)
     }
-    nextToken = page.NextToken
+    nextToken = page.nextToken
   } while (nextToken)
-  for (const event of fresh) seen.add(event.EventId!)
+  for (const event of fresh) seen.add(event.eventId)
   return {events: fresh.reverse()}
 }
 
@@ -156,12 +120,12 @@ function emitStackEvent(reporter: Reporter, event: StackEvent, stackName: string
     kind: 'deploy.event',
     data: {
       stackName,
-      stack: event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === stackName,
-      logicalId: event.LogicalResourceId,
-      type: event.ResourceType,
-      status: event.ResourceStatus ?? '',
-      ...(event.ResourceStatusReason ? {reason: event.ResourceStatusReason} : {}),
-      timestamp: event.Timestamp?.toISOString(),
+      stack: event.resourceType === 'AWS::CloudFormation::Stack' && event.logicalId === stackName,
+      logicalId: event.logicalId,
+      type: event.resourceType,
+      status: event.status ?? '',
+      ...(event.reason ? {reason: event.reason} : {}),
+      timestamp: event.timestamp?.toISOString(),
     },
   })
 }
@@ -179,12 +143,12 @@ export interface ResourceFailure {
  */
 export function collectFailures(events: readonly StackEvent[], stackName: string): ResourceFailure[] {
   const failures = events
-    .filter((event) => (event.ResourceStatus ?? '').endsWith('_FAILED'))
+    .filter((event) => (event.status ?? '').endsWith('_FAILED'))
     .map((event) => ({
-      logicalId: event.LogicalResourceId ?? '?',
-      type: event.ResourceType ?? '?',
-      status: event.ResourceStatus ?? '?',
-      reason: event.ResourceStatusReason ?? '(no reason given)',
+      logicalId: event.logicalId ?? '?',
+      type: event.resourceType ?? '?',
+      status: event.status ?? '?',
+      reason: event.reason ?? '(no reason given)',
     }))
   const resourceFailures = failures.filter((failure) => !(failure.type === 'AWS::CloudFormation::Stack' && failure.logicalId === stackName))
   const chosen = resourceFailures.length > 0 ? resourceFailures : failures

@@ -1,4 +1,5 @@
 import type {AwsSession} from '../../aws/clients.js'
+import {publishToTopic, sendToQueue, type MessageAttributes} from '../../aws/messaging.js'
 import {RecordingFailureSink, type AsyncDelivery, type FailureSink} from './service.js'
 
 /**
@@ -18,30 +19,16 @@ export class AwsFailureSink implements FailureSink {
     const arn = parseArn(delivery.target.arn)
     if (!arn) return
     const body = delivery.message ? delivery.message.body : JSON.stringify(delivery.record)
-    if (arn.service === 'sqs') {
-      const {GetQueueUrlCommand, SendMessageCommand} = await import('@aws-sdk/client-sqs')
-      const sqs = await this.session.sqs()
-      const {QueueUrl} = await sqs.send(new GetQueueUrlCommand({QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account}))
-      const attributes = delivery.message
-        ? {
-            RequestID: {DataType: 'String', StringValue: delivery.message.attributes.RequestID},
-            ErrorCode: {DataType: 'Number', StringValue: delivery.message.attributes.ErrorCode},
-            ErrorMessage: {DataType: 'String', StringValue: delivery.message.attributes.ErrorMessage || ' '},
-          }
-        : undefined
-      await sqs.send(new SendMessageCommand({QueueUrl, MessageBody: body, ...(attributes ? {MessageAttributes: attributes} : {})}))
-    } else if (arn.service === 'sns') {
-      const {PublishCommand} = await import('@aws-sdk/client-sns')
-      const sns = await this.session.sns()
-      const attributes = delivery.message
-        ? {
-            RequestID: {DataType: 'String', StringValue: delivery.message.attributes.RequestID},
-            ErrorCode: {DataType: 'Number', StringValue: delivery.message.attributes.ErrorCode},
-            ErrorMessage: {DataType: 'String', StringValue: delivery.message.attributes.ErrorMessage || ' '},
-          }
-        : undefined
-      await sns.send(new PublishCommand({TopicArn: delivery.target.arn, Message: body, ...(attributes ? {MessageAttributes: attributes} : {})}))
-    }
+    const attributes: MessageAttributes | undefined = delivery.message
+      ? {
+          RequestID: {type: 'String', value: delivery.message.attributes.RequestID},
+          ErrorCode: {type: 'Number', value: delivery.message.attributes.ErrorCode},
+          // SQS refuses an empty attribute value.
+          ErrorMessage: {type: 'String', value: delivery.message.attributes.ErrorMessage || ' '},
+        }
+      : undefined
+    if (arn.service === 'sqs') await sendToQueue(await this.session.sqs(), {name: arn.resource, accountId: arn.account}, body, attributes)
+    else if (arn.service === 'sns') await publishToTopic(await this.session.sns(), delivery.target.arn, body, attributes)
   }
 }
 

@@ -3,22 +3,16 @@ import {buffer} from 'node:stream/consumers'
 
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
-import {parseParameterOverrides} from '../transform/run.js'
+import {INVOKE_SETTINGS} from '../config/command-settings/invoke.js'
+import {START_LAMBDA_SETTINGS} from '../config/command-settings/start-lambda.js'
+import {type GivenSettings, resolveSettings} from '../config/settings.js'
 import {parseEnvVarsFile, type EnvVarsFile} from './environment.js'
 import {checkEvent, invokeFunction, type InvokeResult} from './index.js'
 import type {MemoryProfile} from './profile.js'
 import {startLambdaEndpoint, type RunningLambdaEndpoint} from './start-lambda.js'
 
-export interface InvokeFlags {
-  functionId: string
-  /** A file with the event, or `-` for stdin; no event is `{}`, as `sam local invoke` sends. */
-  event?: string
-  envVars?: string
-  parameterOverrides?: readonly string[]
-  templateFile?: string
-  buildDir?: string
-  region?: string
-}
+/** What the command line gave: the settings, and the function (an argument). */
+export type InvokeGiven = GivenSettings<typeof INVOKE_SETTINGS> & {functionId: string}
 
 /** What `lpack invoke --json` prints: the invocation, its response parsed when it is JSON. */
 export interface InvokeOutput extends Omit<InvokeResult, 'payload'> {
@@ -26,63 +20,53 @@ export interface InvokeOutput extends Omit<InvokeResult, 'payload'> {
 }
 
 /** `lpack invoke --profile-memory N`: invokes N times with the event and profiles memory and durations. */
-export async function profileFromFlags(flags: InvokeFlags & {count: number}, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<MemoryProfile> {
-  const event = await readEvent(flags, io)
-  const envVars = flags.envVars === undefined ? undefined : await readEnvVars(flags.envVars)
+export async function profileFromFlags(given: InvokeGiven, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<MemoryProfile> {
+  const settings = await resolveSettings('invoke', INVOKE_SETTINGS, given, io.reporter)
+  const event = settings.event === undefined ? Buffer.from('{}') : settings.event === '-' ? await buffer(io.stdin ?? process.stdin) : await readInput(settings.event, 'event')
+  const envVars = settings.envVars === undefined ? undefined : await readEnvVars(settings.envVars)
   const {profileFunction} = await import('./profile.js')
   return profileFunction({
-    templateFile: flags.templateFile ?? 'template.yaml',
-    buildDir: flags.buildDir,
-    functionId: flags.functionId,
+    templateFile: settings.templateFile ?? 'template.yaml',
+    buildDir: settings.buildDir,
+    functionId: given.functionId,
     event: checkEvent(event),
-    count: flags.count,
+    count: settings.profileMemory ?? 1,
     envVars,
-    parameters: parseParameterOverrides(flags.parameterOverrides ?? []),
-    region: flags.region,
+    parameters: settings.parameterOverrides ?? {},
+    region: settings.region,
     reporter: io.reporter,
   })
-}
-
-async function readEvent(flags: InvokeFlags, io: {stdin?: NodeJS.ReadableStream}): Promise<Buffer> {
-  return flags.event === undefined ? Buffer.from('{}') : flags.event === '-' ? await buffer(io.stdin ?? process.stdin) : await readInput(flags.event, 'event')
 }
 
 /** `lpack invoke` from its flags: reads the event and the --env-vars file, then invokes once. */
-export async function invokeFromFlags(flags: InvokeFlags, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<InvokeResult> {
-  const event = await readEvent(flags, io)
-  const envVars = flags.envVars === undefined ? undefined : await readEnvVars(flags.envVars)
+export async function invokeFromFlags(given: InvokeGiven, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<InvokeResult> {
+  const settings = await resolveSettings('invoke', INVOKE_SETTINGS, given, io.reporter)
+  const event = settings.event === undefined ? Buffer.from('{}') : settings.event === '-' ? await buffer(io.stdin ?? process.stdin) : await readInput(settings.event, 'event')
+  const envVars = settings.envVars === undefined ? undefined : await readEnvVars(settings.envVars)
   return invokeFunction({
-    templateFile: flags.templateFile ?? 'template.yaml',
-    buildDir: flags.buildDir,
-    functionId: flags.functionId,
+    templateFile: settings.templateFile ?? 'template.yaml',
+    buildDir: settings.buildDir,
+    functionId: given.functionId,
     event,
     envVars,
-    parameters: parseParameterOverrides(flags.parameterOverrides ?? []),
-    region: flags.region,
+    parameters: settings.parameterOverrides ?? {},
+    region: settings.region,
     reporter: io.reporter,
   })
 }
 
-export interface StartLambdaFlags {
-  templateFile?: string
-  buildDir?: string
-  port?: number
-  envVars?: string
-  parameterOverrides?: readonly string[]
-  region?: string
-  endpointUrl?: string
-  watch?: boolean
-}
+export type StartLambdaGiven = GivenSettings<typeof START_LAMBDA_SETTINGS>
 
 /** `lpack local start-lambda` from its flags: builds, then serves the Invoke API until close(). */
-export async function startLambdaFromFlags(flags: StartLambdaFlags, io: {reporter: Reporter; signal?: AbortSignal}): Promise<RunningLambdaEndpoint> {
+export async function startLambdaFromFlags(given: StartLambdaGiven, io: {reporter: Reporter; signal?: AbortSignal}): Promise<RunningLambdaEndpoint> {
+  const flags = await resolveSettings('local start-lambda', START_LAMBDA_SETTINGS, given, io.reporter)
   const envVars = flags.envVars === undefined ? undefined : await readEnvVars(flags.envVars)
   return startLambdaEndpoint({
     templateFile: flags.templateFile ?? 'template.yaml',
     buildDir: flags.buildDir,
     port: flags.port,
     envVars,
-    parameters: parseParameterOverrides(flags.parameterOverrides ?? []),
+    parameters: flags.parameterOverrides ?? {},
     region: flags.region,
     endpointUrl: flags.endpointUrl,
     watch: flags.watch,

@@ -1,6 +1,6 @@
 import {dirname, extname} from 'node:path'
 
-import type {AwsSession} from '../../aws/clients.js'
+import type {AwsAccess} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {checkOutputFile, writeOutputFile} from '../output-file.js'
@@ -24,7 +24,7 @@ export interface PackageOptions {
   /** Write the packaged template here (YAML, or JSON when the name ends in .json). */
   outputFile?: string
   concurrency?: number
-  aws: AwsSession
+  aws: AwsAccess
   reporter: Reporter
   signal?: AbortSignal
 }
@@ -68,7 +68,7 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
     const {awsError} = await import('../../aws/errors.js')
     throw awsError(error, 'Looking up the AWS account (STS GetCallerIdentity)')
   })
-  const s3 = await options.aws.s3()
+  const store = options.aws.artifactStore()
   let bucket = options.bucket
   const plainHttp = options.aws.customS3Endpoint()?.toLowerCase().startsWith('http://') ?? false
   let forbiddenHint: string | undefined
@@ -76,7 +76,7 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
     if (!options.resolveS3) {
       throw new LpackError('USAGE', 'No S3 bucket for the artifacts', {hint: 'Pass --s3-bucket NAME, or --resolve-s3 to let lpack create and reuse a managed bucket.'})
     }
-    bucket = await ensureManagedBucket(s3, {accountId, region: options.aws.region, reporter: options.reporter, plainHttp})
+    bucket = await ensureManagedBucket(store, {accountId, region: options.aws.region, reporter: options.reporter, plainHttp})
     forbiddenHint = managedBucketForbiddenHint(bucket, plainHttp)
   }
   const target: UploadTarget = {bucket, expectedOwner: accountId, kmsKeyId: options.kmsKeyId, forbiddenHint}
@@ -86,12 +86,12 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
   const codeKeys = new Set(plan.uploads.map((upload) => upload.key))
   const localUploads = local.uploads.filter((upload) => !codeKeys.has(upload.key))
   const outcomes = await uploadContents(
-    s3,
+    store,
     target,
     [...plan.uploads.map((upload) => ({label: upload.logicalId, key: upload.key, sha256: upload.sha256, file: upload.file})), ...localUploads],
     {concurrency: options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY, reporter: options.reporter, signal: options.signal},
   ).finally(local.cleanUp)
-  await abortLeftoverMultipartUploads(s3, target, {prefix: options.prefix, settledKeys: new Set(outcomes.map((outcome) => outcome.key)), reporter: options.reporter})
+  await abortLeftoverMultipartUploads(store, target, {prefix: options.prefix, settledKeys: new Set(outcomes.map((outcome) => outcome.key)), reporter: options.reporter})
   const byKey = new Map(outcomes.map((outcome) => [outcome.key, outcome]))
   const artifacts: PackagedArtifact[] = [
     ...plan.uploads.map((upload) => {

@@ -1,6 +1,5 @@
-import type {S3Client} from '@aws-sdk/client-s3'
-
-import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
+import {asStageError} from '../../aws/errors.js'
+import type {ArtifactStore} from '../../aws/s3.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 
@@ -27,53 +26,27 @@ export function managedBucketForbiddenHint(bucket: string, plainHttp: boolean): 
  * On a plain-HTTP endpoint (`http://…`: moto, LocalStack, an S3-compatible server) no request is ever made over
  * TLS, so the TLS-only policy would deny lpack's own requests: it is left out, and lpack says so.
  */
-export async function ensureManagedBucket(s3: S3Client, options: {accountId: string; region: string; reporter: Reporter; plainHttp?: boolean}): Promise<string> {
-  const sdk = await import('@aws-sdk/client-s3')
+export async function ensureManagedBucket(store: ArtifactStore, options: {accountId: string; region: string; reporter: Reporter; plainHttp?: boolean}): Promise<string> {
   const bucket = managedBucketName(options.accountId, options.region)
   const owner = options.accountId
-  try {
-    await s3.send(new sdk.HeadBucketCommand({Bucket: bucket, ExpectedBucketOwner: owner}))
-    return bucket
-  } catch (error) {
-    const status = httpStatusOf(error)
-    if (status === 403) {
-      throw new LpackError('UPLOAD_FAILED', `The managed artifacts bucket ${bucket} refuses account ${owner} (403)`, {
-        hint: options.plainHttp
-          ? `Either another account owns it (pass a bucket you own with --s3-bucket), or ${managedBucketForbiddenHint(bucket, true)}`
-          : 'Another account owns it, or its policy was changed: pass a bucket you own with --s3-bucket.',
-      })
-    }
-    if (status !== 404 && awsErrorName(error) !== 'NotFound' && awsErrorName(error) !== 'NoSuchBucket') {
-      throw awsError(error, `Checking the artifacts bucket ${bucket}`, 'UPLOAD_FAILED')
-    }
+  const access = await store.bucketAccess(bucket, owner).catch((error: unknown) => {
+    throw asStageError(error, 'UPLOAD_FAILED', `Checking the artifacts bucket ${bucket}`)
+  })
+  if (access === 'owned') return bucket
+  if (access === 'forbidden') {
+    throw new LpackError('UPLOAD_FAILED', `The managed artifacts bucket ${bucket} refuses account ${owner} (403)`, {
+      hint: options.plainHttp
+        ? `Either another account owns it (pass a bucket you own with --s3-bucket), or ${managedBucketForbiddenHint(bucket, true)}`
+        : 'Another account owns it, or its policy was changed: pass a bucket you own with --s3-bucket.',
+    })
   }
   options.reporter.emit({kind: 'package.bucket.create', data: {bucket, tlsOnly: !options.plainHttp}})
   if (options.plainHttp) {
     options.reporter.emit({kind: 'package.bucket.no-tls-policy', data: {bucket}})
   }
-  try {
-    await s3.send(
-      new sdk.CreateBucketCommand({
-        Bucket: bucket,
-        ...(options.region === 'us-east-1' ? {} : {CreateBucketConfiguration: {LocationConstraint: options.region as never}}),
-      }),
-    )
-    await s3.send(new sdk.PutPublicAccessBlockCommand({
-      Bucket: bucket,
-      ExpectedBucketOwner: owner,
-      PublicAccessBlockConfiguration: {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true},
-    }))
-    await s3.send(new sdk.PutBucketVersioningCommand({Bucket: bucket, ExpectedBucketOwner: owner, VersioningConfiguration: {Status: 'Enabled'}}))
-    await s3.send(new sdk.PutBucketEncryptionCommand({
-      Bucket: bucket,
-      ExpectedBucketOwner: owner,
-      ServerSideEncryptionConfiguration: {Rules: [{ApplyServerSideEncryptionByDefault: {SSEAlgorithm: 'AES256'}}]},
-    }))
-    if (!options.plainHttp) await s3.send(new sdk.PutBucketPolicyCommand({Bucket: bucket, ExpectedBucketOwner: owner, Policy: JSON.stringify(tlsOnlyPolicy(bucket))}))
-  } catch (error) {
-    if (awsErrorName(error) === 'BucketAlreadyOwnedByYou') return bucket
-    throw awsError(error, `Creating the artifacts bucket ${bucket}`, 'UPLOAD_FAILED')
-  }
+  await store.createBucket({bucket, region: options.region, owner, ...(options.plainHttp ? {} : {policy: tlsOnlyPolicy(bucket)})}).catch((error: unknown) => {
+    throw asStageError(error, 'UPLOAD_FAILED', `Creating the artifacts bucket ${bucket}`)
+  })
   return bucket
 }
 

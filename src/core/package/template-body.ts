@@ -1,7 +1,6 @@
 import {createHash} from 'node:crypto'
 
-import type {S3Client} from '@aws-sdk/client-s3'
-
+import type {ArtifactStore} from '../../aws/s3.js'
 import type {Reporter} from '../events.js'
 import {contentKey} from './plan.js'
 import {type UploadTarget, uploadContents} from './upload.js'
@@ -22,7 +21,7 @@ export type TemplateSource = {TemplateBody: string} | {TemplateURL: string}
  */
 export async function templateSource(
   body: string,
-  options: {s3: () => Promise<S3Client>; target?: UploadTarget; prefix?: string; region: string; customEndpoint?: string; reporter: Reporter},
+  options: {store: ArtifactStore; target?: UploadTarget; prefix?: string; region: string; customEndpoint?: string; reporter: Reporter},
 ): Promise<TemplateSource> {
   const bytes = Buffer.from(body, 'utf8')
   if (bytes.byteLength <= MAX_TEMPLATE_BODY_BYTES) return {TemplateBody: body}
@@ -34,7 +33,7 @@ export async function templateSource(
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   const key = contentKey(options.prefix, sha256, 'template.json')
-  await uploadContents(await options.s3(), options.target, [{label: 'template', key, sha256, body: bytes, contentType: 'application/json'}], {concurrency: 1, reporter: options.reporter})
+  await uploadContents(options.store, options.target, [{label: 'template', key, sha256, body: bytes, contentType: 'application/json'}], {concurrency: 1, reporter: options.reporter})
   return {TemplateURL: objectUrl(options.target.bucket, key, options.region, options.customEndpoint)}
 }
 

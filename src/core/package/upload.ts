@@ -2,9 +2,8 @@ import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import {readFile, stat} from 'node:fs/promises'
 
-import type {S3Client} from '@aws-sdk/client-s3'
-
-import {awsError, awsErrorName, httpStatusOf} from '../../aws/errors.js'
+import {asStageError, httpStatusOf} from '../../aws/errors.js'
+import type {ArtifactStore} from '../../aws/s3.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {mapWithConcurrency} from '../concurrency.js'
@@ -12,8 +11,6 @@ import {mapWithConcurrency} from '../concurrency.js'
 /** Above this size an object goes up in parts (lib-storage), each part checked by S3 against its SHA-256. */
 export const MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024
 export const PART_SIZE_BYTES = 8 * 1024 * 1024
-/** Object metadata (`x-amz-meta-sha256`) holding the hex SHA-256 of the content: what a skip is decided on. */
-export const SHA256_METADATA_KEY = 'sha256'
 
 export interface UploadTarget {
   bucket: string
@@ -50,7 +47,7 @@ export interface UploadOutcome {
  * SDK retries 5xx, throttling and resets with backoff. At most `concurrency` uploads run at once.
  */
 export async function uploadContents(
-  s3: S3Client,
+  store: ArtifactStore,
   target: UploadTarget,
   contents: readonly ContentUpload[],
   options: {concurrency: number; reporter: Reporter; signal?: AbortSignal},
@@ -59,7 +56,7 @@ export async function uploadContents(
   try {
     return await mapWithConcurrency(contents, options.concurrency, async (content) => {
       try {
-        const outcome = await uploadOne(s3, target, content, options)
+        const outcome = await uploadOne(store, target, content, options)
         progress.done.push(content.label)
         return outcome
       } catch (error) {
@@ -92,123 +89,66 @@ function interruptedUploads(total: number, progress: UploadProgress): LpackError
   })
 }
 
-async function uploadOne(s3: S3Client, target: UploadTarget, content: ContentUpload, options: {reporter: Reporter; signal?: AbortSignal}): Promise<UploadOutcome> {
+async function uploadOne(store: ArtifactStore, target: UploadTarget, content: ContentUpload, options: {reporter: Reporter; signal?: AbortSignal}): Promise<UploadOutcome> {
   options.signal?.throwIfAborted()
   const bytes = content.body?.byteLength ?? (await fileSize(content.file!))
-  if (await hasContent(s3, target, content)) {
+  if (await hasContent(store, target, content)) {
     options.reporter.emit({kind: 'package.skip', data: {label: content.label, bucket: target.bucket, key: content.key, bytes}})
     return {key: content.key, sha256: content.sha256, bytes, uploaded: false}
   }
   options.reporter.emit({kind: 'package.upload.start', data: {label: content.label, bucket: target.bucket, key: content.key, bytes}})
   if (content.file !== undefined && bytes > MULTIPART_THRESHOLD_BYTES) {
-    await uploadMultipart(s3, target, content, bytes, options.signal)
+    await uploadMultipart(store, target, content, bytes, options.signal)
   } else {
-    await uploadSingle(s3, target, content, options.signal)
+    await uploadSingle(store, target, content, options.signal)
   }
   options.reporter.emit({kind: 'package.upload.done', data: {label: content.label, bucket: target.bucket, key: content.key, bytes}})
   return {key: content.key, sha256: content.sha256, bytes, uploaded: true}
 }
 
-async function hasContent(s3: S3Client, target: UploadTarget, content: ContentUpload): Promise<boolean> {
-  const {HeadObjectCommand} = await import('@aws-sdk/client-s3')
+async function hasContent(store: ArtifactStore, target: UploadTarget, content: ContentUpload): Promise<boolean> {
+  let head
   try {
-    const head = await s3.send(new HeadObjectCommand({Bucket: target.bucket, Key: content.key, ExpectedBucketOwner: target.expectedOwner}))
-    // An object under the key whose recorded SHA-256 differs (or is missing) is replaced, never trusted.
-    return head.Metadata?.[SHA256_METADATA_KEY] === content.sha256
+    head = await store.headObject({bucket: target.bucket, key: content.key}, target.expectedOwner)
   } catch (error) {
-    if (awsErrorName(error) === 'NotFound' || awsErrorName(error) === 'NoSuchKey' || httpStatusOf(error) === 404) return false
     throw uploadError(error, `Checking s3://${target.bucket}/${content.key}`, target)
   }
+  // An object under the key whose recorded SHA-256 differs (or is missing) is replaced, never trusted.
+  return head?.sha256 === content.sha256
 }
 
-function encryption(target: UploadTarget) {
-  return target.kmsKeyId === undefined
-    ? {ServerSideEncryption: 'AES256' as const}
-    : {ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: target.kmsKeyId}
-}
-
-async function uploadSingle(s3: S3Client, target: UploadTarget, content: ContentUpload, signal?: AbortSignal): Promise<void> {
-  const {PutObjectCommand} = await import('@aws-sdk/client-s3')
+async function uploadSingle(store: ArtifactStore, target: UploadTarget, content: ContentUpload, signal?: AbortSignal): Promise<void> {
   const body = content.body ?? (await readFile(content.file!))
-  const digest = createHash('sha256').update(body).digest()
-  if (digest.toString('hex') !== content.sha256) throw changedOnDisk(content)
+  if (createHash('sha256').update(body).digest('hex') !== content.sha256) throw changedOnDisk(content)
   try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: target.bucket,
-        Key: content.key,
-        Body: body,
-        ContentType: content.contentType ?? 'application/zip',
-        ChecksumSHA256: digest.toString('base64'),
-        ContentMD5: createHash('md5').update(body).digest('base64'),
-        Metadata: {[SHA256_METADATA_KEY]: content.sha256},
-        ExpectedBucketOwner: target.expectedOwner,
-        ...encryption(target),
-      }),
-      {abortSignal: signal},
-    )
+    await store.putObject(target, {label: content.label, key: content.key, sha256: content.sha256, contentType: content.contentType ?? 'application/zip', body}, signal)
   } catch (error) {
     if (signal?.aborted) throw error
     throw uploadError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key}`, target)
   }
 }
 
-async function uploadMultipart(s3: S3Client, target: UploadTarget, content: ContentUpload, bytes: number, signal?: AbortSignal): Promise<void> {
+async function uploadMultipart(store: ArtifactStore, target: UploadTarget, content: ContentUpload, bytes: number, signal?: AbortSignal): Promise<void> {
   // Hash the file first: the bytes that go up must be the bytes the key names.
   const hash = createHash('sha256')
   for await (const chunk of createReadStream(content.file!)) hash.update(chunk as Buffer)
   if (hash.digest('hex') !== content.sha256) throw changedOnDisk(content)
-  const {Upload} = await import('@aws-sdk/lib-storage')
-  const upload = new Upload({
-    client: s3,
-    queueSize: 4,
-    partSize: PART_SIZE_BYTES,
-    leavePartsOnError: false,
-    params: {
-      Bucket: target.bucket,
-      Key: content.key,
-      Body: createReadStream(content.file!),
-      ContentLength: bytes,
-      ContentType: content.contentType ?? 'application/zip',
-      ChecksumAlgorithm: 'SHA256',
-      Metadata: {[SHA256_METADATA_KEY]: content.sha256},
-      ExpectedBucketOwner: target.expectedOwner,
-      ...encryption(target),
-    },
-  })
-  const abort = () => void upload.abort()
-  signal?.addEventListener('abort', abort, {once: true})
   try {
-    await upload.done()
+    await store.putObjectInParts(
+      target,
+      {label: content.label, key: content.key, sha256: content.sha256, contentType: content.contentType ?? 'application/zip', file: content.file!, bytes},
+      {partSize: PART_SIZE_BYTES, queueSize: 4, signal},
+    )
   } catch (error) {
-    if (signal?.aborted) {
-      // lib-storage's own clean-up runs after done() has already rejected, and the process may end first: the
-      // upload is aborted here, and awaited, so no parts are left behind to be billed.
-      await abortMultipartUpload(s3, target, content.key, (upload as unknown as {uploadId?: string}).uploadId)
-      throw Object.assign(new Error('Upload aborted'), {name: 'AbortError', abortedMultipart: content.label})
-    }
+    // Aborted: the store has aborted the upload (no parts left); say which, for the interruption message.
+    if (signal?.aborted) throw Object.assign(new Error('Upload aborted'), {name: 'AbortError', abortedMultipart: content.label})
     throw uploadError(error, `Uploading ${content.label} to s3://${target.bucket}/${content.key} in parts`, target)
-  } finally {
-    signal?.removeEventListener('abort', abort)
   }
 }
 
-async function abortMultipartUpload(s3: S3Client, target: UploadTarget, key: string, uploadId: string | undefined): Promise<void> {
-  if (uploadId === undefined) return
-  const {AbortMultipartUploadCommand} = await import('@aws-sdk/client-s3')
-  try {
-    await s3.send(new AbortMultipartUploadCommand({Bucket: target.bucket, Key: key, UploadId: uploadId, ExpectedBucketOwner: target.expectedOwner}))
-  } catch (error) {
-    // Already aborted by lib-storage's own clean-up.
-    if (awsErrorName(error) === 'NoSuchUpload' || httpStatusOf(error) === 404) return
-    throw awsError(error, `Aborting the multipart upload of s3://${target.bucket}/${key}`, 'UPLOAD_FAILED')
-  }
-}
-
+/** An S3 failure during the uploads is the upload's failure; a 403 on a bucket lpack knows gets its likely cause. */
 function uploadError(error: unknown, doing: string, target: UploadTarget): LpackError {
-  const lpackError = awsError(error, doing, 'UPLOAD_FAILED')
-  if (httpStatusOf(error) !== 403 || target.forbiddenHint === undefined) return lpackError
-  return new LpackError('UPLOAD_FAILED', lpackError.message, {hint: target.forbiddenHint, details: lpackError.details, cause: error})
+  return asStageError(error, 'UPLOAD_FAILED', doing, httpStatusOf(error) === 403 ? target.forbiddenHint : undefined)
 }
 
 function changedOnDisk(content: ContentUpload): LpackError {
@@ -237,31 +177,23 @@ const CONTENT_NAME = /(^|\/)[0-9a-f]{64}\.(zip|template\.json)$/
  * to list or abort is a warning, never the run's failure.
  */
 export async function abortLeftoverMultipartUploads(
-  s3: S3Client,
+  store: ArtifactStore,
   target: UploadTarget,
   options: {prefix?: string; settledKeys: ReadonlySet<string>; now?: Date; reporter: Reporter},
 ): Promise<number> {
-  const {AbortMultipartUploadCommand, ListMultipartUploadsCommand} = await import('@aws-sdk/client-s3')
   const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '')
   const now = (options.now ?? new Date()).getTime()
   let aborted = 0
   try {
-    let keyMarker: string | undefined
-    let uploadIdMarker: string | undefined
-    do {
-      const page = await s3.send(new ListMultipartUploadsCommand({Bucket: target.bucket, ExpectedBucketOwner: target.expectedOwner, ...(prefix === '' ? {} : {Prefix: `${prefix}/`}), KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker}))
-      for (const upload of page.Uploads ?? []) {
-        if (upload.Key === undefined || upload.UploadId === undefined || !CONTENT_NAME.test(upload.Key)) continue
-        const abandoned = upload.Initiated !== undefined && now - upload.Initiated.getTime() > ABANDONED_AFTER_MS
-        if (!options.settledKeys.has(upload.Key) && !abandoned) continue
-        await s3.send(new AbortMultipartUploadCommand({Bucket: target.bucket, Key: upload.Key, UploadId: upload.UploadId, ExpectedBucketOwner: target.expectedOwner}))
-        aborted++
-      }
-      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined
-      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined
-    } while (keyMarker !== undefined)
+    for (const upload of await store.listMultipartUploads(target.bucket, prefix === '' ? '' : `${prefix}/`, target.expectedOwner)) {
+      if (!CONTENT_NAME.test(upload.key)) continue
+      const abandoned = upload.initiated !== undefined && now - upload.initiated.getTime() > ABANDONED_AFTER_MS
+      if (!options.settledKeys.has(upload.key) && !abandoned) continue
+      await store.abortMultipartUpload(target, upload.key, upload.uploadId)
+      aborted++
+    }
   } catch (error) {
-    options.reporter.emit({kind: 'package.multipart-cleanup-failed', data: {bucket: target.bucket, error: awsError(error, 'Listing multipart uploads').message}})
+    options.reporter.emit({kind: 'package.multipart-cleanup-failed', data: {bucket: target.bucket, error: (error as Error).message}})
     return aborted
   }
   if (aborted > 0) {

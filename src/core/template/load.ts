@@ -58,6 +58,15 @@ export function templateInvalidError(file: string, diagnostics: readonly Diagnos
 }
 
 /**
+ * The one mapping of a load result to what a command can use: the template, or TEMPLATE_INVALID (exit 1, as from
+ * `validate`) when it could not be read or has load errors. Build, transform and package all fail through it.
+ */
+export function usableTemplate(loaded: LoadResult, file: string): Template {
+  if (!loaded.template || loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw templateInvalidError(file, loaded.diagnostics)
+  return loaded.template
+}
+
+/**
  * For commands that read the template later or only in part (package reads the build, deploy talks to AWS
  * first): fails with TEMPLATE_INVALID when the file is there but cannot be parsed. A missing file is left to
  * the command, which may not need it.
@@ -65,10 +74,7 @@ export function templateInvalidError(file: string, diagnostics: readonly Diagnos
 export async function assertTemplateParses(file: string): Promise<void> {
   const info = await stat(file).catch(() => undefined)
   if (!info?.isFile()) return
-  const loaded = await loadTemplateFile(file)
-  if (!loaded.template || loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) {
-    throw templateInvalidError(file, loaded.diagnostics)
-  }
+  usableTemplate(await loadTemplateFile(file), file)
 }
 
 /**

@@ -1,6 +1,6 @@
 import {LpackError} from '../../errors.js'
 import {checkOutputFile, writeOutputFile} from '../output-file.js'
-import {loadTemplateFile, templateInvalidError} from '../template/load.js'
+import {loadTemplateFile, usableTemplate} from '../template/load.js'
 import {transformTemplate, type UnsupportedConstruct} from './index.js'
 
 export interface TransformFileOptions {
@@ -8,8 +8,8 @@ export interface TransformFileOptions {
   /** Write the result here instead of returning it only. */
   outputFile?: string
   format: 'json' | 'yaml'
-  /** `KEY=VALUE` strings, as `--parameter-overrides` takes them. */
-  parameterOverrides?: readonly string[]
+  /** Template parameter values. */
+  parameterOverrides?: Readonly<Record<string, string>>
   region?: string
 }
 
@@ -29,11 +29,10 @@ export interface TransformFileResult {
  * SAM would reject it, TEMPLATE_INVALID when it cannot be read.
  */
 export async function transformFile(options: TransformFileOptions): Promise<TransformFileResult> {
-  const parameters = parseParameterOverrides(options.parameterOverrides ?? [])
+  const parameters = {...options.parameterOverrides}
   if (options.outputFile) checkOutputFile(options.outputFile, '--output')
-  const loaded = await loadTemplateFile(options.templateFile)
-  if (!loaded.template || loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw templateInvalidError(options.templateFile, loaded.diagnostics)
-  const result = transformTemplate(loaded.template.value, {parameters, region: options.region})
+  const template = usableTemplate(await loadTemplateFile(options.templateFile), options.templateFile)
+  const result = transformTemplate(template.value, {parameters, region: options.region})
   if (result.kind === 'unsupported') throw unsupportedError(result.unsupported)
   if (result.kind === 'invalid') {
     const localCode = result.errors.some((error) => error.includes('is not a valid S3 Uri'))
@@ -55,19 +54,6 @@ function unsupportedError(unsupported: UnsupportedConstruct[]): LpackError {
     hint: 'Deploy with `lpack deploy` (it leaves the Transform to CloudFormation for such templates) or `--transform server`.',
     details: {unsupported},
   })
-}
-
-/** `K=V` pairs; a pair without `=` is a usage error naming it. */
-export function parseParameterOverrides(pairs: readonly string[]): Record<string, string> {
-  const parameters: Record<string, string> = {}
-  for (const pair of pairs) {
-    for (const item of pair.split(/\s+/).filter(Boolean)) {
-      const equals = item.indexOf('=')
-      if (equals <= 0) throw new LpackError('USAGE', `Parameter override '${item}' is not KEY=VALUE`, {hint: 'Write --parameter-overrides Stage=prod Memory=512.'})
-      parameters[item.slice(0, equals)] = item.slice(equals + 1)
-    }
-  }
-  return parameters
 }
 
 async function toYaml(template: Record<string, unknown>): Promise<string> {
