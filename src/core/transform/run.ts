@@ -38,7 +38,7 @@ export async function transformFile(options: TransformFileOptions): Promise<Tran
   if (result.kind === 'invalid') {
     const localCode = result.errors.some((error) => error.includes('is not a valid S3 Uri'))
     // Each error with the line:column of the resource property it names, so an editor can jump there.
-    const located = result.errors.map((error) => locateTransformError(error, loaded.template!))
+    const located = result.errors.map((error) => locateTransformError(error, template))
     throw new LpackError('TRANSFORM_FAILED', [result.message, ...located.map((error) => formatLocatedError(options.templateFile, error))].join('\n'), {
       details: {
         errors: result.errors,
