@@ -3,7 +3,7 @@
 
     python3 scripts/regenerate-transform-goldens.py [NAME.yaml ...]
 
-Copies the inputs from ../shared/corpus/sam-translator (Apache-2.0, see test/fixtures/transform/LICENSE-NOTE) into
+Copies the inputs from ../shared/corpus/sam-translator-full/input (Apache-2.0, see test/fixtures/transform/LICENSE-NOTE) into
 test/fixtures/transform/input/ and writes what ../shared/tools/sam-translate prints for each one into
 test/fixtures/transform/output/NAME.json: the CloudFormation template, or {"errorMessage": ...} for a template the
 translator rejects. The tool is loaded once and its main() run per file (same code, same flags: region us-east-1,
@@ -22,7 +22,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("LPACK_SHARED", os.path.join(ROOT, "..", "shared"))
-CORPUS = os.path.join(SHARED, "corpus", "sam-translator")
+CORPUS = os.path.join(SHARED, "corpus", "sam-translator-full", "input")
 TOOL = os.path.join(SHARED, "tools", "sam-translate")
 INPUT_DIR = os.path.join(ROOT, "test", "fixtures", "transform", "input")
 OUTPUT_DIR = os.path.join(ROOT, "test", "fixtures", "transform", "output")
@@ -50,18 +50,26 @@ def run_tool(tool, path):
 
 
 def main():
-    names = [os.path.basename(n) for n in sys.argv[1:]] or sorted(n for n in os.listdir(CORPUS) if n.endswith(".yaml"))
+    global CORPUS, INPUT_DIR, OUTPUT_DIR
+    args = sys.argv[1:]
+    # --from DIR --to DIR: translate another folder (serverless-patterns for scripts/transform-coverage.mjs) into DIR,
+    # without copying inputs into the fixtures.
+    copy_inputs = True
+    if args[:1] == ["--from"] and len(args) >= 4 and args[2] == "--to":
+        CORPUS, OUTPUT_DIR, args, copy_inputs = args[1], args[3], args[4:], False
+    names = [os.path.basename(n) for n in args] or sorted(n for n in os.listdir(CORPUS) if n.endswith((".yaml", ".yml")))
     os.makedirs(INPUT_DIR, exist_ok=True)
     os.makedirs(OUTPUT_DIR, exist_ok=True)
     logging.disable(logging.CRITICAL)  # the translator logs metrics noise per file
     tool = load_tool()
     rejected = 0
     for name in names:
-        shutil.copyfile(os.path.join(CORPUS, name), os.path.join(INPUT_DIR, name))
+        if copy_inputs:
+            shutil.copyfile(os.path.join(CORPUS, name), os.path.join(INPUT_DIR, name))
         text = run_tool(tool, os.path.join(CORPUS, name))
         if '"errorMessage"' in text[:40]:
             rejected += 1
-        with open(os.path.join(OUTPUT_DIR, name[: -len(".yaml")] + ".json"), "w", encoding="utf-8") as f:
+        with open(os.path.join(OUTPUT_DIR, os.path.splitext(name)[0] + ".json"), "w", encoding="utf-8") as f:
             f.write(text if text.endswith("\n") else text + "\n")
     sys.argv = sys.argv[:1]
     print(f"{len(names)} goldens written to {OUTPUT_DIR} ({rejected} rejected by the translator)")

@@ -43,6 +43,9 @@ const CODES = {
   AWS_ERROR: EXIT.failed,
   INVOKE_FAILED: EXIT.failed,
   TRAFFIC_ROLLED_BACK: EXIT.failed,
+  // Lambda's alias rules refuse the release, or another release is in flight.
+  TRAFFIC_REFUSED: EXIT.failed,
+  RELEASE_IN_FLIGHT: EXIT.failed,
   // declined (exit 3)
   DECLINED: EXIT.declined,
   // interrupted (exit 130): Ctrl-C, acted on

@@ -9,6 +9,9 @@ import Invoke from '../commands/invoke.js'
 import StartLambda from '../commands/local/start-lambda.js'
 import Package from '../commands/package.js'
 import Transform from '../commands/transform.js'
+import TrafficResume from '../commands/traffic/resume.js'
+import TrafficRollback from '../commands/traffic/rollback.js'
+import TrafficStatus from '../commands/traffic/status.js'
 import Validate from '../commands/validate.js'
 
 /**
@@ -16,6 +19,6 @@ import Validate from '../commands/validate.js'
  * imports the command classes lets the CLI be bundled with oclif into one module graph (scripts/bundle-cli.mjs).
  * The commands import core modules lazily, so loading this module loads no core code.
  */
-export const COMMANDS = {build: Build, completion: Completion, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, package: Package, transform: Transform, validate: Validate}
+export const COMMANDS = {build: Build, completion: Completion, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, package: Package, transform: Transform, 'traffic:resume': TrafficResume, 'traffic:rollback': TrafficRollback, 'traffic:status': TrafficStatus, validate: Validate}
 // lpack local start-lambda (#14), on a line of its own beside the other `local` commands.
 Object.assign(COMMANDS, {'local:start-lambda': StartLambda})

@@ -22,7 +22,9 @@ export default class Deploy extends LpackCommand {
     const prompt = await import('../io/prompt.js')
     const reporter = this.createReporter()
     const interrupt = new AbortController()
-    process.once('SIGINT', () => interrupt.abort())
+    // The signal's name is the reason a release in flight gives for its rollback.
+    process.once('SIGINT', () => interrupt.abort('SIGINT'))
+    process.once('SIGTERM', () => interrupt.abort('SIGTERM'))
     let deployGiven = given
     if (given.guided === true) {
       const {guidedDeployFlags} = await import('../core/deploy/guided.js')

@@ -105,6 +105,17 @@ export const EVENT_KINDS = {
   // local start-lambda
   'start-lambda.rebuilt': kind<{templateFile: string}>('info'),
   'start-lambda.rebuild-failed': kind<{templateFile: string; error: string}>('warn'),
+
+  // traffic: releases (src/core/traffic); live line per function: `traffic.step` until `traffic.alias.done`
+  'traffic.start': kind<{stackName: string; releaseId: string; aliases: {logicalId: string; alias: string; oldVersion: string; newVersion: string; type: string}[]}>('info'),
+  'traffic.step': kind<{logicalId: string; alias: string; oldVersion?: string; newVersion?: string; percent: number; elapsedMs?: number; deploymentId?: string}>('info'),
+  'traffic.hook.start': kind<{logicalId: string; phase: string; hook: string; deploymentId?: string}>('info'),
+  'traffic.hook.done': kind<{logicalId: string; phase: string; hook: string; passed: boolean; detail: string; deploymentId?: string}>('info'),
+  'traffic.alarm': kind<{logicalId: string; alarm: string; state: string; reason: string}>('warn'),
+  'traffic.rollback': kind<{stackName: string; reason: string; aliases: {logicalId: string; alias: string; oldVersion: string; newVersion: string}[]}>('warn'),
+  'traffic.alias.done': kind<{logicalId: string; alias: string; oldVersion: string; newVersion: string; percent: number; outcome: 'released' | 'rolled-back'}>('info'),
+  'traffic.template': kind<{stackName: string}>('info'),
+  'traffic.done': kind<{stackName: string; outcome: 'released' | 'rolled-back'; recordFile?: string}>('info'),
 } satisfies Record<string, KindDeclaration<object>>
 
 export type EventKind = keyof typeof EVENT_KINDS

@@ -165,9 +165,40 @@ export function describeEvent(event: LpackEvent): EventText {
     case 'start-lambda.rebuild-failed':
       return {text: `Rebuild failed; the last build keeps serving: ${event.data.error}`}
 
+    case 'traffic.start':
+      return {text: `Releasing ${event.data.aliases.length} alias(es) of ${event.data.stackName} (release ${event.data.releaseId}): ${event.data.aliases.map((a) => `${a.logicalId}:${a.alias} ${a.oldVersion}→${a.newVersion} ${a.type}`).join(', ')}`}
+    case 'traffic.step': {
+      const d = event.data
+      const where = d.deploymentId === undefined ? `+${((d.elapsedMs ?? 0) / 1000).toFixed(1)}s` : `CodeDeploy ${d.deploymentId}`
+      return {text: `${d.logicalId}:${d.alias} ${trafficBar(d.percent)} ${String(d.percent).padStart(3)}% on version ${d.newVersion ?? '?'} (${where})`, live: {id: `traffic:${d.logicalId}:${d.alias}`, final: false}}
+    }
+    case 'traffic.hook.start':
+      return {text: `${event.data.logicalId} ${event.data.phase} hook ${event.data.hook} running${event.data.deploymentId ? ` (CodeDeploy ${event.data.deploymentId})` : ''}`}
+    case 'traffic.hook.done':
+      return {text: `${event.data.logicalId} ${event.data.phase} hook ${event.data.hook} ${event.data.passed ? 'passed' : 'failed'}: ${event.data.detail}${event.data.deploymentId ? ` (CodeDeploy ${event.data.deploymentId})` : ''}`}
+    case 'traffic.alarm':
+      return {text: `${event.data.logicalId} alarm ${event.data.alarm} is ${event.data.state}${event.data.reason ? `: ${event.data.reason}` : ''}`}
+    case 'traffic.rollback':
+      return {text: `Rolling back ${event.data.stackName}: ${event.data.reason}. All traffic goes back to ${event.data.aliases.map((a) => `${a.logicalId}:${a.alias} version ${a.oldVersion}`).join(', ')}`}
+    case 'traffic.alias.done': {
+      const d = event.data
+      const what = d.outcome === 'released' ? `released: version ${d.newVersion} takes all traffic` : `rolled back: version ${d.oldVersion} takes all traffic (version ${d.newVersion} stays published)`
+      return {text: `${d.logicalId}:${d.alias} ${trafficBar(d.percent)} ${what}`, live: {id: `traffic:${d.logicalId}:${d.alias}`, final: true}}
+    }
+    case 'traffic.template':
+      return {text: `Updating stack ${event.data.stackName} so its template names the released versions`}
+    case 'traffic.done':
+      return {text: `Release of ${event.data.stackName} ${event.data.outcome}${event.data.recordFile ? `; record: ${event.data.recordFile}` : ''}`}
+
     default:
       return unrendered(event)
   }
+}
+
+/** An alias's share on its new version as a bar of 20 cells. */
+function trafficBar(percent: number): string {
+  const filled = Math.max(0, Math.min(20, Math.round(percent / 5)))
+  return '[' + '#'.repeat(filled) + '.'.repeat(20 - filled) + ']'
 }
 
 /** Reached only if a kind has no case above: the type check fails first (`event` is not `never`). */

@@ -62,11 +62,10 @@ describe('lpack transform', () => {
   })
 
   it('names the resource and construct it does not transform, exit 1', async () => {
-    const result = await runLpack(['transform', '-t', input('alexa_skill.yaml')])
+    const result = await runLpack(['transform', '-t', input('explicit_api.yaml')])
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toContain('UNSUPPORTED_CONSTRUCT')
-    expect(result.stderr).toContain('AlexaSkillFunc')
-    expect(result.stderr).toContain('AlexaSkill')
+    expect(result.stderr).toContain('AWS::Serverless::Api')
   })
 
   it('reports what SAM would reject in SAM words, exit 1, one JSON document under --json', async () => {
@@ -75,6 +74,12 @@ describe('lpack transform', () => {
     const document = JSON.parse(result.stdout) as {error: {code: string; message: string}}
     expect(document.error.code).toBe('TRANSFORM_FAILED')
     expect(document.error.message).toContain('Resource with id [Function] is invalid. Runtime and Handler needs to be present')
+  })
+
+  it('#13 puts each error at the line:column of the resource property it names', async () => {
+    const result = await runLpack(['transform', '-t', input('error_table_primary_key_missing_name.yaml')])
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain("error_table_primary_key_missing_name.yaml:5:7: Resource with id [Table] is invalid. Property 'PrimaryKey.Name' is required.")
   })
 
   it('is a usage error (exit 2) when the template does not exist', async () => {

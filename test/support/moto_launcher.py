@@ -11,6 +11,8 @@ What this adds to moto (test harness only; lpack itself is never special-cased f
   leaves the stack ``UPDATE_IN_PROGRESS``.
 - Per-resource stack events while a change set executes (moto only records stack-level events).
 - ``Fn::GetAtt <Version>.Version`` for AWS::Lambda::Version (what SAM's AutoPublishAlias aliases point at).
+- a new ``AWS::Lambda::Version`` in an update publishes the function's new code (moto adds resources before it
+  modifies existing ones).
 - A CREATE change set for a stack in REVIEW_IN_PROGRESS reuses that stack, as CloudFormation does (moto makes a
   second stack of the same name).
 - A change set that changes nothing is created with status FAILED ("didn't contain changes"), as in CloudFormation;
@@ -364,6 +366,38 @@ def _get_stack_from_s3_url(template_url: str, account_id: str, partition: str) -
 cloudformation_responses.get_stack_from_s3_url = _get_stack_from_s3_url
 cloudformation_models.get_stack_from_s3_url = _get_stack_from_s3_url
 
+
+
+# --- a new AWS::Lambda::Version publishes the function's new code ------------------------------------------
+# AWS orders an update by dependencies: the function's code changes, then the new Version (which refers to the
+# function) publishes it. moto adds new resources before it modifies existing ones, so the new Version published
+# the old code (and, that code being published already, no new version at all). The update runs in two passes:
+# first without the new Versions (and with resources that refer to them as they were), then the whole template.
+
+_original_resource_map_update = parsing.ResourceMap.update
+
+
+def _resource_map_update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+    diff = self.build_resource_diff(template, parameters)
+    resources = template.get("Resources", {})
+    new_versions = {name for name in diff["Add"] if resources[name].get("Type") == "AWS::Lambda::Version"}
+    if not new_versions:
+        return _original_resource_map_update(self, template, parameters)
+    first = {}
+    for name, resource in resources.items():
+        if name in new_versions:
+            continue
+        text = json.dumps(resource)
+        if any(f'"{version}"' in text for version in new_versions):
+            if name in self._resource_json_map:
+                first[name] = self._resource_json_map[name]
+            continue
+        first[name] = resource
+    _original_resource_map_update(self, {**template, "Resources": first}, parameters)
+    return _original_resource_map_update(self, template, parameters)
+
+
+parsing.ResourceMap.update = _resource_map_update  # type: ignore[method-assign]
 
 def main() -> None:
     app = _capture_headers(DomainDispatcherApplication(create_backend_app))

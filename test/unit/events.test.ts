@@ -55,6 +55,15 @@ const SAMPLES: {[K in EventKind]: EventData<K>} = {
   'invoke.hook-failed': {functionName: 'HelloFn', error: 'CloudWatch is down'},
   'start-lambda.rebuilt': {templateFile: 'template.yaml'},
   'start-lambda.rebuild-failed': {templateFile: 'template.yaml', error: 'esbuild: syntax error'},
+  'traffic.start': {stackName: 'app', releaseId: 'r1', aliases: [{logicalId: 'Fn', alias: 'live', oldVersion: '3', newVersion: '4', type: 'Canary10Percent5Minutes'}]},
+  'traffic.step': {logicalId: 'Fn', alias: 'live', oldVersion: '3', newVersion: '4', percent: 10, elapsedMs: 1500},
+  'traffic.hook.start': {logicalId: 'Fn', phase: 'PreTraffic', hook: 'command "./smoke.sh"'},
+  'traffic.hook.done': {logicalId: 'Fn', phase: 'PreTraffic', hook: 'command "./smoke.sh"', passed: false, detail: 'exit 3'},
+  'traffic.alarm': {logicalId: 'Fn', alarm: 'app-errors', state: 'ALARM', reason: 'Threshold Crossed'},
+  'traffic.rollback': {stackName: 'app', reason: 'alarm app-errors of Fn is in ALARM', aliases: [{logicalId: 'Fn', alias: 'live', oldVersion: '3', newVersion: '4'}]},
+  'traffic.alias.done': {logicalId: 'Fn', alias: 'live', oldVersion: '3', newVersion: '4', percent: 100, outcome: 'released'},
+  'traffic.template': {stackName: 'app'},
+  'traffic.done': {stackName: 'app', outcome: 'released', recordFile: '.lpack/releases/app-20261204T010000000Z.json'},
 }
 
 /** The line people read for each sample: the texts lpack printed before events were typed, kept as they were. */
@@ -105,6 +114,15 @@ const TEXTS: {[K in EventKind]: string} = {
   'invoke.hook-failed': 'HelloFn: onInvocation failed: CloudWatch is down',
   'start-lambda.rebuilt': 'Rebuilt: the next invoke of a changed function runs its new code',
   'start-lambda.rebuild-failed': 'Rebuild failed; the last build keeps serving: esbuild: syntax error',
+  'traffic.start': 'Releasing 1 alias(es) of app (release r1): Fn:live 3→4 Canary10Percent5Minutes',
+  'traffic.step': 'Fn:live [##..................]  10% on version 4 (+1.5s)',
+  'traffic.hook.start': 'Fn PreTraffic hook command "./smoke.sh" running',
+  'traffic.hook.done': 'Fn PreTraffic hook command "./smoke.sh" failed: exit 3',
+  'traffic.alarm': 'Fn alarm app-errors is ALARM: Threshold Crossed',
+  'traffic.rollback': 'Rolling back app: alarm app-errors of Fn is in ALARM. All traffic goes back to Fn:live version 3',
+  'traffic.alias.done': 'Fn:live [####################] released: version 4 takes all traffic',
+  'traffic.template': 'Updating stack app so its template names the released versions',
+  'traffic.done': 'Release of app released; record: .lpack/releases/app-20261204T010000000Z.json',
 }
 
 const KINDS = Object.keys(EVENT_KINDS) as EventKind[]

@@ -97,6 +97,8 @@ Resources:
   const withGlobals = readdirSync(TRANSLATOR_INPUTS)
     .filter((name) => name.endsWith('.yaml') && !name.startsWith('error_'))
     .filter((name) => /^Globals:/m.test(readFileSync(join(TRANSLATOR_INPUTS, name), 'utf8')))
+    // The fixtures hold the whole translator corpus (#13): inputs whose Globals serve no function compare nothing.
+    .filter((name) => /Type: ['"]?AWS::Serverless::Function/.test(readFileSync(join(TRANSLATOR_INPUTS, name), 'utf8')))
   it.each(withGlobals)('every stage reads the same functions from %s', (name) => {
     const template = load(readFileSync(join(TRANSLATOR_INPUTS, name), 'utf8'), join('/project', name))
     const resolved = resolveTemplate(template.value)

@@ -75,3 +75,57 @@ describe('transform matches the AWS SAM translator', () => {
     if (result.kind === 'invalid') expect(result.message).toMatch(/^Invalid Serverless Application Specification document\. Number of errors found: \d+\.$/)
   })
 })
+
+/** Issue #13: SAM constructs lpack now translates itself. Each item's inputs are every corpus input that uses it. */
+const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) => boolean][] = [
+  ['#13.1', 'AWS::Serverless::SimpleTable', (text) => text.includes('AWS::Serverless::SimpleTable')],
+  // Locations in the Serverless Application Repository need an AWS call; they stay with CloudFormation.
+  ['#13.2', 'AWS::Serverless::Application', (text) => text.includes('AWS::Serverless::Application')],
+  ['#13.3', 'AWS::Serverless::Function event AlexaSkill', (text) => /Type: AlexaSkill/.test(text)],
+  ['#13.4', 'AWS::Serverless::Function event Cognito', (text) => /Type: Cognito\s/.test(text)],
+  // Api events of state machines need AWS::Serverless::Api.
+  ['#13.5', 'AWS::Serverless::StateMachine', (text) => text.includes('AWS::Serverless::StateMachine')],
+  ['#13.6', 'AWS::Serverless::HttpApi', (text) => text.includes('AWS::Serverless::HttpApi')],
+  ['#13.6', 'AWS::Serverless::Function event HttpApi', (text) => /Type: HttpApi\s/.test(text)],
+  ['#13.8', 'AWS::Serverless::HttpApi Auth', (text) => /AWS::Serverless::HttpApi[\s\S]*Auth:/.test(text)],
+  ['#13.9', 'AWS::Serverless::HttpApi CorsConfiguration', (text) => text.includes('CorsConfiguration')],
+  ['#13.10', 'AWS::Serverless::HttpApi Domain', (text) => /AWS::Serverless::HttpApi[\s\S]*Domain:/.test(text)],
+  ['#13.11', 'AWS::Serverless::WebSocketApi', (text) => text.includes('AWS::Serverless::WebSocketApi')],
+  ['#13.7', 'AWS::Serverless::CapacityProvider', (text) => text.includes('AWS::Serverless::CapacityProvider')],
+]
+
+const EXTRA = join(FIXTURES, 'extra')
+describe('#13 lpack\'s own inputs (test/fixtures/transform/extra) give the translator\'s output', () => {
+  it.each(readdirSync(EXTRA).filter((name) => name.endsWith('.yaml')).sort())('%s', (name) => {
+    const loaded = parseTemplate(readFileSync(join(EXTRA, name)), name)
+    const result = transformTemplate(loaded.template!.value)
+    const expected = JSON.parse(readFileSync(join(EXTRA, name.replace(/\.yaml$/, '.json')), 'utf8')) as Record<string, unknown>
+    if (result.kind !== 'transformed') throw new Error(`${result.kind}: ${JSON.stringify(result)}`)
+    expect(comparableParts(result.template)).toEqual(comparableParts(expected))
+  })
+})
+
+describe.each(ADDED_CONSTRUCTS)('%s %s', (_item, construct, uses) => {
+  const using = inputs.filter((name) => uses(readFileSync(join(FIXTURES, 'input', name), 'utf8')))
+  const translatable = using.filter((name) => !(name in OUT_OF_SCOPE))
+
+  it('is translated by lpack: its corpus inputs are in scope unless another construct keeps them out', () => {
+    expect(translatable.length).toBeGreaterThan(0)
+    for (const name of using) {
+      const unsupported = findUnsupportedConstructs(load(name)).map((item) => item.construct)
+      expect(unsupported.filter((found) => found.replace(/ \(.*\)$/, '') === construct), name).toEqual([])
+    }
+  })
+
+  it('gives the translator\'s output for every input that uses it (or rejects it as the translator does)', () => {
+    for (const name of translatable.filter((file) => !(file in KNOWN_DIFFERENCES))) {
+      const result = transformTemplate(load(name))
+      const expected = golden(name)
+      if (expected.errorMessage !== undefined) expect(result.kind, name).toBe('invalid')
+      else {
+        expect(result.kind, name).toBe('transformed')
+        if (result.kind === 'transformed') expect(comparableParts(result.template), name).toEqual(comparableParts(expected))
+      }
+    }
+  })
+})

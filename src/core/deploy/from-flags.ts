@@ -1,3 +1,5 @@
+import {dirname, resolve} from 'node:path'
+
 import {AwsSession} from '../../aws/clients.js'
 import type {Reporter} from '../events.js'
 import {DELETE_SETTINGS, DEPLOY_SETTINGS, GC_SETTINGS} from '../config/command-settings/deploy.js'
@@ -10,6 +12,7 @@ import {type DeleteResult, deleteStack} from './delete.js'
 import {type DeployResult, deployStack} from './index.js'
 import {checkCapabilities, checkStackName} from './inputs.js'
 import {defaultTemplateFile} from '../template/default-file.js'
+import {trafficSettingsFrom} from '../traffic/from-flags.js'
 
 export {DEFAULT_POLL_INTERVAL_MS} from '../config/command-settings/deploy.js'
 const TIMEOUT_MS = 60 * 60 * 1000
@@ -42,9 +45,10 @@ export async function deployFromFlags(given: GivenSettings<typeof DEPLOY_SETTING
   const confirm = decision.kind === 'ask' ? (_changes: ChangeRow[]) => io.ask('Deploy this change set?') : undefined
   const capabilities = settings.capabilities ?? []
   checkCapabilities(capabilities)
+  const templateFile = settings.templateFile ?? defaultTemplateFile()
   return deployStack({
     stackName,
-    templateFile: settings.templateFile ?? defaultTemplateFile(),
+    templateFile,
     buildDir: settings.buildDir,
     build: settings.noBuild !== true,
     bucket: settings.s3Bucket,
@@ -71,6 +75,7 @@ export async function deployFromFlags(given: GivenSettings<typeof DEPLOY_SETTING
     reporter: io.reporter,
     signal: io.signal,
     confirm,
+    traffic: trafficSettingsFrom(settings, dirname(resolve(templateFile))),
   })
 }
 

@@ -1,3 +1,5 @@
+import {dirname} from 'node:path'
+
 import type {AwsAccess} from '../../aws/clients.js'
 import type {CloudFormationOperations, StackDescription} from '../../aws/cloudformation.js'
 import {isLpackError, LpackError} from '../../errors.js'
@@ -17,6 +19,7 @@ import {
 } from './plan.js'
 import {checkParameterValues} from './inputs.js'
 import {prepareTemplate} from './prepare.js'
+import {defaultTrafficSettings, prepareDeployRelease, type ReleaseOutcome, type TrafficSettings} from '../traffic/index.js'
 import {collectFailures, deployedState, newestEventId, type ResourceFailure, watchStack} from './stack.js'
 
 export interface DeployOptions {
@@ -56,6 +59,8 @@ export interface DeployOptions {
   signal?: AbortSignal
   /** Asked once before executing; absent means yes (non-interactive). */
   confirm?: (changes: ChangeRow[]) => Promise<boolean>
+  /** How aliases with a DeploymentPreference are released (src/core/traffic). */
+  traffic?: TrafficSettings
 }
 
 export interface UploadSummary {
@@ -66,7 +71,7 @@ export interface UploadSummary {
 }
 
 export type DeployResult =
-  | {kind: 'deployed'; stackName: string; stackId: string; status: string; changeSetType: 'CREATE' | 'UPDATE'; changes: ChangeRow[]; outputs: Record<string, string>; uploads: UploadSummary}
+  | {kind: 'deployed'; stackName: string; stackId: string; status: string; changeSetType: 'CREATE' | 'UPDATE'; changes: ChangeRow[]; outputs: Record<string, string>; uploads: UploadSummary; release?: ReleaseOutcome}
   | {kind: 'no-changes'; stackName: string; reason: string; uploads: UploadSummary}
   | {kind: 'change-set-created'; stackName: string; changeSetId: string; changeSetType: 'CREATE' | 'UPDATE'; changes: ChangeRow[]; uploads: UploadSummary}
 
@@ -114,7 +119,9 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   if (options.signal?.aborted) throw interruptedBeforeChange(stackName, 'after the uploads')
   const uploads: UploadSummary = {uploadedCount: packaged.uploadedCount, uploadedBytes: packaged.uploadedBytes, skippedCount: packaged.skippedCount, bucket: packaged.bucket}
   const template = await prepareTemplate(packaged.template, {mode: options.transform, parameters: options.parameterOverrides, region: options.aws.region, reporter})
-  const templateBody = serializeTemplate(template)
+  // Releases (#16): refuses to deploy over one in flight; lpack's engine holds aliases on their live versions.
+  const release = await prepareDeployRelease({stackName, template, settings: options.traffic ?? defaultTrafficSettings(dirname(options.templateFile)), aws: options.aws, reporter, signal: options.signal})
+  const templateBody = serializeTemplate(release.template)
   const changeSetType = state.kind === 'ready' ? 'UPDATE' : 'CREATE'
   const templateParameters = Object.keys((template.Parameters ?? {}) as Record<string, unknown>)
   const parameters = planParameters(templateParameters, options.parameterOverrides, changeSetType === 'UPDATE' ? new Set(Object.keys(stack?.parameters ?? {})) : undefined)
@@ -187,7 +194,8 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   }
   const outputs = {...watched.stack?.outputs}
   reporter.emit({kind: 'deploy.done', data: {stackName, status: watched.status, outputs}})
-  return {kind: 'deployed', stackName, stackId: watched.stack?.stackId ?? changeSet.stackId, status: watched.status, changeSetType, changes, outputs, uploads}
+  const released = await release.release()
+  return {kind: 'deployed', stackName, stackId: watched.stack?.stackId ?? changeSet.stackId, status: watched.status, changeSetType, changes, outputs, uploads, ...(released ? {release: released} : {})}
 }
 
 /**

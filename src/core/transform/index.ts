@@ -8,19 +8,42 @@ import {Globals} from './globals.js'
 import {resolveChangedLogicalIds, resolveResourceReferences, type ResourceReferences} from './intrinsics.js'
 import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
 import {LAYER_TYPE, translateLayer} from './layer.js'
+import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
+import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
+import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApis, translateHttpApi} from './http-api.js'
+import {CAPACITY_PROVIDER_TYPE, translateCapacityProvider} from './capacity-provider.js'
+import {translateWebSocketApi, WEBSOCKET_API_TYPE} from './websocket-api.js'
+import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
 import type {CfnResource} from './resource.js'
 
 export {aliasLogicalId} from './function/index.js'
 export {generateLogicalId} from './logical-id.js'
 
+type ResourceTranslator = (logicalId: string, resource: JsonObject, context: TransformContext) => CfnResource[]
+
+/**
+ * SAM resource types lpack translates itself, and the group SAM translates each in: functions first, then state
+ * machines, then APIs, then the rest (each group in template order), since events of the first add to the later.
+ */
+const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group: number}>> = {
+  [FUNCTION_TYPE]: {translate: translateFunction, group: 0},
+  [LAYER_TYPE]: {translate: (logicalId, resource, context) => [translateLayer(logicalId, resource, context)], group: 3},
+  [STATE_MACHINE_TYPE]: {translate: translateStateMachine, group: 1},
+  [HTTP_API_TYPE]: {translate: translateHttpApi, group: 2},
+  [WEBSOCKET_API_TYPE]: {translate: translateWebSocketApi, group: 2},
+  [SIMPLE_TABLE_TYPE]: {translate: translateSimpleTable, group: 3},
+  [CAPACITY_PROVIDER_TYPE]: {translate: translateCapacityProvider, group: 3},
+  [APPLICATION_TYPE]: {translate: translateApplication, group: 3},
+}
+
 /** SAM resource types lpack translates itself. */
-export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([FUNCTION_TYPE, LAYER_TYPE])
+export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys(TRANSLATORS))
 
 /** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
 const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  'AWS::Serverless::Api', 'AWS::Serverless::HttpApi', 'AWS::Serverless::WebSocketApi', 'AWS::Serverless::StateMachine',
-  'AWS::Serverless::SimpleTable', 'AWS::Serverless::Application', 'AWS::Serverless::Connector',
-  'AWS::Serverless::GraphQLApi', 'AWS::Serverless::CapacityProvider',
+  'AWS::Serverless::Api',
+  'AWS::Serverless::Connector',
+  'AWS::Serverless::GraphQLApi',
 ])
 
 export interface TransformOptions {
@@ -58,12 +81,15 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource)) continue
     if (typeof resource.Type === 'string' && UNSUPPORTED_RESOURCE_TYPES.has(resource.Type)) found.push({logicalId, construct: resource.Type})
+    if (resource.Type === APPLICATION_TYPE && isRepositoryApplication(resource.Properties, isObject(template.Mappings) ? template.Mappings : {})) {
+      found.push({logicalId, construct: `${APPLICATION_TYPE} from the Serverless Application Repository`})
+    }
     if ('Connectors' in resource) found.push({logicalId, construct: 'Connectors'})
-    const events = resource.Type === FUNCTION_TYPE && isObject(resource.Properties) ? resource.Properties.Events : undefined
+    const events = (resource.Type === FUNCTION_TYPE || resource.Type === STATE_MACHINE_TYPE) && isObject(resource.Properties) ? resource.Properties.Events : undefined
     if (!isObject(events)) continue
     for (const [name, event] of Object.entries(events)) {
       if (isObject(event) && typeof event.Type === 'string' && UNSUPPORTED_EVENT_TYPES.has(event.Type)) {
-        found.push({logicalId, construct: `${FUNCTION_TYPE} event ${event.Type} (${name})`})
+        found.push({logicalId, construct: `${resource.Type} event ${event.Type} (${name})`})
       }
     }
   }
@@ -135,6 +161,16 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   if (!parameters.has('AWS::Region')) parameters.set('AWS::Region', region)
   if (!parameters.has('AWS::Partition')) parameters.set('AWS::Partition', partition)
 
+  try {
+    prepareHttpApis(resources as JsonObject, isObject(globalFunction) ? globalFunction : undefined)
+  } catch (error) {
+    if (error instanceof HttpApiDocumentError) throw new SamDocumentError(error.errors)
+    if (error instanceof SamError) throw new SamDocumentError([error.message])
+    throw error
+  }
+  const httpApiConditions = generatedConditions(resources as JsonObject)
+  if (Object.keys(httpApiConditions).length > 0) template.Conditions = {...(isObject(template.Conditions) ? template.Conditions : {}), ...httpApiConditions}
+
   let globals: Globals
   try {
     globals = new Globals(template.Globals)
@@ -173,17 +209,17 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   const changedIds = new Map<string, string>()
   const ordered = Object.entries(resources as Record<string, JsonObject>)
     .filter(([, resource]) => SUPPORTED_RESOURCE_TYPES.has(resource.Type as string))
-    .sort(([, a], [, b]) => Number(b.Type === FUNCTION_TYPE) - Number(a.Type === FUNCTION_TYPE))
+    .sort(([, a], [, b]) => TRANSLATORS[a.Type as string]!.group - TRANSLATORS[b.Type as string]!.group)
   for (const [logicalId, resource] of ordered) {
     try {
       if (!/^[A-Za-z0-9]+$/.test(logicalId)) throw invalidResource(logicalId, 'Logical ids must be alphanumeric.')
-      const generated = resource.Type === FUNCTION_TYPE ? translateFunction(logicalId, resource, context) : [translateLayer(logicalId, resource, context)]
+      const generated = TRANSLATORS[resource.Type as string]!.translate(logicalId, resource, context)
       if (resource.Type === LAYER_TYPE) changedIds.set(logicalId, generated[0]!.logicalId)
       recordReferences(logicalId, generated, context.references)
       delete outputResources[logicalId]
       for (const cfn of generated) {
         const existing = resources[cfn.logicalId]
-        if (existing !== undefined && cfn.logicalId !== logicalId && !(cfn.type === 'AWS::S3::Bucket' && isObject(existing) && existing.Type === 'AWS::S3::Bucket')) {
+        if (existing !== undefined && cfn.logicalId !== logicalId && !(MODIFIED_IN_PLACE.has(cfn.type) && isObject(existing) && existing.Type === cfn.type)) {
           errors.push(`Transforming resource with id [${logicalId}] attempts to create a new resource with id [${cfn.logicalId}] and type "${cfn.type}". A resource with that id already exists within this template. Please use a different id for that resource.`)
           continue
         }
@@ -207,12 +243,17 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   return resolveResourceReferences(resolveChangedLogicalIds(output, changedIds), context.references) as JsonObject
 }
 
+/** Template resources that event sources rewrite (notifications, triggers) and re-emit under their own ID. */
+const MODIFIED_IN_PLACE: ReadonlySet<string> = new Set(['AWS::S3::Bucket', 'AWS::Cognito::UserPool'])
+
 function isSam(resource: JsonObject): boolean {
   return typeof resource.Type === 'string' && resource.Type.startsWith('AWS::Serverless::')
 }
 
 const REFERABLE: Readonly<Record<string, string>> = {
   'AWS::Lambda::Alias': 'Alias',
+  'AWS::ApiGatewayV2::Stage': 'Stage',
+  'AWS::ApiGatewayV2::DomainName': 'DomainName',
   'AWS::Lambda::Version': 'Version',
   'AWS::SNS::Topic': 'DestinationTopic',
   'AWS::SQS::Queue': 'DestinationQueue',

@@ -65,3 +65,22 @@ export function sortKeysDeep(value: unknown): unknown {
   }
   return value
 }
+
+/**
+ * Python's `json.dumps(value, sort_keys=True, indent=4, separators=(",", ": "))`: how SAM prints a state machine
+ * Definition before splitting it into the lines of an Fn::Join.
+ */
+export function pythonJsonPretty(value: unknown, indent = 4, depth = 0): string {
+  const pad = (level: number): string => ' '.repeat(indent * level)
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]'
+    return `[\n${value.map((item) => pad(depth + 1) + pythonJsonPretty(item, indent, depth + 1)).join(',\n')}\n${pad(depth)}]`
+  }
+  if (isObject(value)) {
+    const keys = Object.keys(value).sort(compareCodePoints)
+    if (keys.length === 0) return '{}'
+    const entries = keys.map((key) => `${pad(depth + 1)}${pythonJsonDumps(key)}: ${pythonJsonPretty(value[key], indent, depth + 1)}`)
+    return `{\n${entries.join(',\n')}\n${pad(depth)}}`
+  }
+  return pythonJsonDumps(value)
+}

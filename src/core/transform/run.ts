@@ -2,6 +2,7 @@ import {LpackError} from '../../errors.js'
 import {checkOutputFile, writeOutputFile} from '../output-file.js'
 import {loadTemplateFile, usableTemplate} from '../template/load.js'
 import {transformTemplate, type UnsupportedConstruct} from './index.js'
+import {formatLocatedError, locateTransformError} from './locate.js'
 
 export interface TransformFileOptions {
   templateFile: string
@@ -36,8 +37,13 @@ export async function transformFile(options: TransformFileOptions): Promise<Tran
   if (result.kind === 'unsupported') throw unsupportedError(result.unsupported)
   if (result.kind === 'invalid') {
     const localCode = result.errors.some((error) => error.includes('is not a valid S3 Uri'))
-    throw new LpackError('TRANSFORM_FAILED', [result.message, ...result.errors].join('\n'), {
-      details: {errors: result.errors},
+    // Each error with the line:column of the resource property it names, so an editor can jump there.
+    const located = result.errors.map((error) => locateTransformError(error, template))
+    throw new LpackError('TRANSFORM_FAILED', [result.message, ...located.map((error) => formatLocatedError(options.templateFile, error))].join('\n'), {
+      details: {
+        errors: result.errors,
+        locations: located.map(({path, range}) => ({path: path.join('/'), line: range.line, column: range.column})),
+      },
       ...(localCode
         ? {hint: 'The template points at local code. Transform the packaged template (`lpack package -o packaged.yaml`, then `lpack transform -t packaged.yaml`), or let `lpack deploy` do all three steps.'}
         : {}),

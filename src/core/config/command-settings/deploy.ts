@@ -1,5 +1,6 @@
 import {choice, flag, integer, keyValues, list, text} from '../settings.js'
 import {AWS_SETTINGS, CONFIG_SETTINGS} from './shared.js'
+import {TRAFFIC_RELEASE_SETTINGS} from './traffic.js'
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000
 /** Artifacts uploaded fewer days ago than this are kept by `lpack gc` and `lpack delete --delete-artifacts`. */
@@ -40,6 +41,7 @@ export const DEPLOY_SETTINGS = {
   }),
   yes: yes('Do not ask for confirmation.'),
   guided: flag({char: 'g', description: 'Ask for the settings (stack, region, parameters, bucket), save them to lpack.config.yaml, then deploy.', config: false}),
+  ...TRAFFIC_RELEASE_SETTINGS,
   ...AWS_SETTINGS,
   ...CONFIG_SETTINGS,
 }

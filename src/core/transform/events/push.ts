@@ -12,18 +12,23 @@ const RULE_TARGET_SUFFIX = 'LambdaTarget'
 const TARGET_ID_MAX_LENGTH = 64
 
 /** The Lambda permission letting a service invoke the target: `<Event>Permission`. */
-export function permission(input: EventInput, principal: string, extra: {sourceArn?: unknown; sourceAccount?: unknown}): CfnResource {
-  return new CfnResource(`${input.logicalId}Permission`, 'AWS::Lambda::Permission', input.target.passthrough)
+export function permission(
+  input: EventInput,
+  principal: string,
+  extra: {sourceArn?: unknown; sourceAccount?: unknown; eventSourceToken?: unknown; prefix?: string},
+): CfnResource {
+  return new CfnResource(`${extra.prefix ?? input.logicalId}Permission`, 'AWS::Lambda::Permission', input.target.passthrough)
     .set('Action', 'lambda:InvokeFunction')
     .set('FunctionName', input.target.name)
     .set('Principal', principal)
     .set('SourceArn', extra.sourceArn)
     .set('SourceAccount', extra.sourceAccount)
+    .set('EventSourceToken', extra.eventSourceToken)
 }
 
-function ruleTargetId(logicalId: string): string {
-  if (logicalId.length + RULE_TARGET_SUFFIX.length <= TARGET_ID_MAX_LENGTH) return logicalId + RULE_TARGET_SUFFIX
-  return logicalId.slice(0, TARGET_ID_MAX_LENGTH - RULE_TARGET_SUFFIX.length) + RULE_TARGET_SUFFIX
+export function ruleTargetId(logicalId: string, suffix = RULE_TARGET_SUFFIX): string {
+  if (logicalId.length + suffix.length <= TARGET_ID_MAX_LENGTH) return logicalId + suffix
+  return logicalId.slice(0, TARGET_ID_MAX_LENGTH - suffix.length) + suffix
 }
 
 function ruleState(input: EventInput): string | unknown {
@@ -34,7 +39,7 @@ function ruleState(input: EventInput): string | unknown {
 }
 
 /** An EventBridge rule's dead-letter queue: the given Arn, or a generated queue and the policy that lets the rule use it. */
-function ruleDeadLetterQueue(input: EventInput, ruleArn: JsonObject): {arn: unknown; resources: CfnResource[]} | undefined {
+export function ruleDeadLetterQueue(input: EventInput, ruleArn: JsonObject): {arn: unknown; resources: CfnResource[]} | undefined {
   const config = input.properties.DeadLetterConfig
   if (config === undefined || config === null) return undefined
   const dlq = config as JsonObject
@@ -58,7 +63,7 @@ function ruleDeadLetterQueue(input: EventInput, ruleArn: JsonObject): {arn: unkn
   return {arn: queue.arn(), resources: [queue, policy]}
 }
 
-function validateDeadLetterConfig(logicalId: string, config: JsonObject): void {
+export function validateDeadLetterConfig(logicalId: string, config: JsonObject): void {
   const hasArn = 'Arn' in config
   const hasType = 'Type' in config
   if (hasArn && hasType) throw new InvalidEventError(logicalId, "You can either define 'Arn' or 'Type' property of DeadLetterConfig.")
@@ -367,7 +372,9 @@ export const ScheduleV2: EventSourceType = {
           Version: '2012-10-17',
           Statement: [{Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: {Service: ['scheduler.amazonaws.com']}}],
         })
-      const policies = [POLICY.lambdaInvoke(input.target.arn, input.logicalId)]
+      const policies = [input.target.resource.type === 'AWS::Lambda::Function' || input.target.resource.type === 'AWS::Lambda::Alias'
+        ? POLICY.lambdaInvoke(input.target.arn, input.logicalId)
+        : POLICY.startExecution(input.target.arn, input.logicalId)]
       if (dlqArn) policies.push(POLICY.sqsSendMessage(dlqArn, input.logicalId))
       role.set('Policies', policies)
       if (props.PermissionsBoundary) role.set('PermissionsBoundary', props.PermissionsBoundary)
@@ -380,5 +387,60 @@ export const ScheduleV2: EventSourceType = {
     if (props.RetryPolicy !== undefined) target.RetryPolicy = props.RetryPolicy
     schedule.set('Target', target)
     return resources
+  },
+}
+
+export const AlexaSkill: EventSourceType = {
+  properties: {SkillId: {shape: 'string'}},
+  translate(input) {
+    return [permission(input, 'alexa-appkit.amazon.com', {eventSourceToken: input.properties.SkillId})]
+  },
+}
+
+const USER_POOL_PROPERTIES = [
+  'AccountRecoverySetting', 'AdminCreateUserConfig', 'AliasAttributes', 'AutoVerifiedAttributes', 'DeletionProtection',
+  'DeviceConfiguration', 'EmailAuthenticationMessage', 'EmailAuthenticationSubject', 'EmailConfiguration',
+  'EmailVerificationMessage', 'EmailVerificationSubject', 'EnabledMfas', 'LambdaConfig', 'MfaConfiguration', 'Policies',
+  'Schema', 'SmsAuthenticationMessage', 'SmsConfiguration', 'SmsVerificationMessage', 'UserAttributeUpdateSettings',
+  'UsernameAttributes', 'UsernameConfiguration', 'UserPoolAddOns', 'UserPoolName', 'UserPoolTags', 'UserPoolTier',
+  'VerificationMessageTemplate', 'WebAuthnRelyingPartyID', 'WebAuthnUserVerification',
+]
+
+/** The user pool a Cognito event names; it must be a `Ref` to a resource in the same template. */
+export function linkedUserPoolId(input: Pick<EventInput, 'name' | 'logicalId' | 'properties' | 'context'>): string {
+  const pool = input.properties.UserPool
+  if (isObject(pool) && 'Ref' in pool) {
+    if (typeof pool.Ref !== 'string') throw new InvalidEventError(input.logicalId, 'Ref in Userpool is not a string.')
+    if (pool.Ref in input.context.samResources) return pool.Ref
+  }
+  throw new InvalidEventError(input.name, 'Cognito events must reference a Cognito UserPool in the same template.')
+}
+
+export const Cognito: EventSourceType = {
+  properties: {
+    UserPool: {shape: 'string', required: true},
+    Trigger: {shape: oneOf('string', listOf('string')), required: true, intrinsics: false},
+  },
+  translate(input) {
+    const poolId = linkedUserPoolId(input)
+    const pool = input.context.samResources[poolId] as JsonObject
+    const allow = permission(input, 'cognito-idp.amazonaws.com', {sourceArn: {'Fn::GetAtt': [poolId, 'Arn']}, prefix: `${input.target.resource.logicalId}Cognito`})
+    const properties = (pool.Properties ??= {}) as JsonObject
+    const lambdaConfig = (properties.LambdaConfig ??= {})
+    expectMap(lambdaConfig, poolId, 'LambdaConfig')
+    const triggers = typeof input.properties.Trigger === 'string' ? [input.properties.Trigger] : (input.properties.Trigger as string[])
+    for (const trigger of triggers) {
+      if (trigger in (lambdaConfig as JsonObject)) {
+        const written = typeof input.properties.Trigger === 'string' ? input.properties.Trigger : `[${triggers.map((item) => `'${item}'`).join(', ')}]`
+        throw new InvalidEventError(input.name, `Cognito trigger "${written}" defined multiple times.`)
+      }
+      ;(lambdaConfig as JsonObject)[trigger] = input.target.arn
+    }
+    validateProperties(poolId, 'AWS::Cognito::UserPool', properties, Object.fromEntries(USER_POOL_PROPERTIES.map((name) => [name, {shape: 'any'}])))
+    const attributes: JsonObject = {}
+    for (const name of SUPPORTED_ATTRIBUTES) if (name in pool) attributes[name] = pool[name]
+    const resource = new CfnResource(poolId, 'AWS::Cognito::UserPool', attributes, pool.DependsOn)
+    for (const name of Object.keys(properties)) resource.set(name, properties[name])
+    return [allow, resource]
   },
 }

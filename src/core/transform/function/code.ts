@@ -27,7 +27,7 @@ export function s3Location(location: unknown, logicalId: string, propertyName: s
   return code
 }
 
-function parseS3Uri(uri: string): JsonObject | undefined {
+export function parseS3Uri(uri: string): JsonObject | undefined {
   const match = /^s3:\/\/([^/?#]+)(\/[^?#]*)(?:\?([^#]*))?/.exec(uri)
   if (!match || match[2]!.length === 0) return undefined
   // Python's urlparse rejects brackets that do not hold an IPv6 address, and SAM then rejects the URI.

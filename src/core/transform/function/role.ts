@@ -104,6 +104,10 @@ export const POLICY = {
     PolicyName: `${logicalId}LambdaPolicy`,
     PolicyDocument: {Statement: [{Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: functionArn}]},
   }),
+  startExecution: (stateMachineArn: unknown, logicalId: string): JsonObject => ({
+    PolicyName: `${logicalId}StartExecutionPolicy`,
+    PolicyDocument: {Statement: [{Action: 'states:StartExecution', Effect: 'Allow', Resource: stateMachineArn}]},
+  }),
   deadLetterQueue: (action: string, targetArn: unknown): JsonObject => ({
     PolicyName: 'DeadLetterQueuePolicy',
     PolicyDocument: {Version: '2012-10-17', Statement: [{Action: action, Resource: targetArn, Effect: 'Allow'}]},

@@ -1,0 +1,112 @@
+import type {SourceRange, Template, TemplatePath} from '../template/template.js'
+
+/** Where a transform error points: the value it names, as a template path and its position in the file. */
+export interface LocatedError {
+  message: string
+  path: TemplatePath
+  range: SourceRange
+}
+
+const RESOURCE_ID = /[Rr]esource with id \[([^\]]+)\]/
+const EVENT_ID = /Event with id \[([^\]]+)\]/
+/** How SAM's messages quote the property they are about, most specific first. */
+const PROPERTY_PATTERNS = [
+  /[Pp]roperty '([A-Za-z0-9_.]+)'/,
+  /property ([A-Za-z0-9_]+) not defined/,
+  /required \[([A-Za-z0-9_]+)\] property/,
+  /'([A-Z][A-Za-z0-9_]*)'/,
+  /\b([A-Z][A-Za-z0-9]+) (?:is|must|needs|cannot|requires|works)\b/,
+]
+
+/**
+ * Finds the resource and property a SAM error message names (`Resource with id [Fn] is invalid. Property
+ * 'PrimaryKey.Name' is required.`) in the template: the deepest existing value on that path, else the resource.
+ * Messages that name no resource point at the Resources section.
+ */
+export function locateTransformError(message: string, template: Template): LocatedError {
+  let resourceId = RESOURCE_ID.exec(message)?.[1]
+  const resources = (template.value.Resources ?? {}) as Record<string, unknown>
+  let impliedEvent: string | undefined
+  if (resourceId !== undefined && !Object.hasOwn(resources, resourceId)) {
+    // An event's property errors name `<Resource><Event>`.
+    for (const [id, resource] of Object.entries(resources)) {
+      const events = propertiesOf(resource)?.Events
+      if (resourceId.startsWith(id) && isRecord(events) && Object.hasOwn(events, resourceId.slice(id.length))) {
+        impliedEvent = resourceId.slice(id.length)
+        resourceId = id
+        break
+      }
+    }
+  }
+  if (resourceId === undefined || !Object.hasOwn(resources, resourceId)) {
+    const path = message.includes("'Globals'") && 'Globals' in template.value ? ['Globals'] : ['Resources']
+    return {message, path, range: template.locateKey(path)}
+  }
+  const base: (string | number)[] = ['Resources', resourceId]
+  let eventId = EVENT_ID.exec(message)?.[1] ?? impliedEvent
+  // Some event errors name `<Resource><Event>`, the ID of what the event generates.
+  if (eventId !== undefined && eventId.startsWith(resourceId) && eventId !== resourceId) {
+    const events = propertiesOf(resources[resourceId])?.Events
+    if (isRecord(events) && !Object.hasOwn(events, eventId) && Object.hasOwn(events, eventId.slice(resourceId.length))) eventId = eventId.slice(resourceId.length)
+  }
+  const properties = propertiesOf(resources[resourceId])
+  const scope: (string | number)[] = [...base]
+  let scopeValue: unknown = properties
+  if (eventId !== undefined && isRecord(properties?.Events) && Object.hasOwn(properties.Events, eventId)) {
+    scope.push('Properties', 'Events', eventId)
+    scopeValue = (properties.Events as Record<string, unknown>)[eventId]
+    if (isRecord(scopeValue) && isRecord(scopeValue.Properties)) {
+      scope.push('Properties')
+      scopeValue = scopeValue.Properties
+    }
+  } else if (properties !== undefined) {
+    scope.push('Properties')
+  }
+  const detail = message.slice(message.indexOf(']') + 1)
+  for (const pattern of PROPERTY_PATTERNS) {
+    const name = pattern.exec(detail)?.[1]
+    if (name === undefined) continue
+    let found = deepestExisting(scopeValue, name.split('.'))
+    if (found.length === 0) found = findKey(scopeValue, name.split('.').at(-1)!) ?? []
+    if (found.length > 0) {
+      const path = [...scope, ...found]
+      return {message, path, range: template.locateKey(path)}
+    }
+  }
+  return {message, path: scope, range: template.locateKey(eventId === undefined ? base : scope)}
+}
+
+function deepestExisting(value: unknown, names: string[]): string[] {
+  const found: string[] = []
+  let current = value
+  for (const name of names) {
+    if (!isRecord(current) || !Object.hasOwn(current, name)) break
+    found.push(name)
+    current = current[name]
+  }
+  return found
+}
+
+/** The first path (depth first, in document order) to a key of that name. */
+function findKey(value: unknown, name: string, depth = 0): string[] | undefined {
+  if (!isRecord(value) || depth > 8) return undefined
+  if (Object.hasOwn(value, name)) return [name]
+  for (const [key, child] of Object.entries(value)) {
+    const below = findKey(child, name, depth + 1)
+    if (below) return [key, ...below]
+  }
+  return undefined
+}
+
+function propertiesOf(resource: unknown): Record<string, unknown> | undefined {
+  return isRecord(resource) && isRecord(resource.Properties) ? resource.Properties : undefined
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** `template.yaml:12:7: message` */
+export function formatLocatedError(file: string, located: LocatedError): string {
+  return `${file}:${located.range.line}:${located.range.column}: ${located.message}`
+}
