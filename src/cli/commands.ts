@@ -6,6 +6,7 @@ import Gc from '../commands/gc.js'
 import Help from '../commands/help.js'
 import Init from '../commands/init.js'
 import Invoke from '../commands/invoke.js'
+import StartLambda from '../commands/local/start-lambda.js'
 import Package from '../commands/package.js'
 import Transform from '../commands/transform.js'
 import TrafficResume from '../commands/traffic/resume.js'
@@ -19,3 +20,5 @@ import Validate from '../commands/validate.js'
  * The commands import core modules lazily, so loading this module loads no core code.
  */
 export const COMMANDS = {build: Build, completion: Completion, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, package: Package, transform: Transform, 'traffic:resume': TrafficResume, 'traffic:rollback': TrafficRollback, 'traffic:status': TrafficStatus, validate: Validate}
+// lpack local start-lambda (#14), on a line of its own beside the other `local` commands.
+Object.assign(COMMANDS, {'local:start-lambda': StartLambda})
