@@ -2,7 +2,9 @@
 //   warm invoke  — a trivial Node.js handler invoked in a warm execution environment (Runtime API round trip,
 //                  lpack's bootstrap, REPORT line) against calling the same handler directly in this process;
 //   cold start   — a new environment's first invoke (spawn, bootstrap, handler import, one invocation) against
-//                  `node -e 0`, and the same for Python against `python3 -c 0`.
+//                  `node -e 0`, and the same for Python against `python3 -c 0` and, where javac is installed, for
+//                  Java against a JVM started with the same flags running an empty main (lpack's Java runtime is
+//                  compiled into the cache before measuring).
 // Runs alternate between the two sides so that the machine's load falls on both alike. Usage, after npm run build:
 //   node bench/invoke/run.mjs [--warm 300] [--cold 15]
 import {spawnSync} from 'node:child_process'
@@ -23,10 +25,17 @@ for (const dir of ['task', 'opt']) mkdirSync(join(root, dir))
 writeFileSync(join(root, 'task/app.js'), 'exports.handler = async (event) => ({ok: true, n: event.n})\n')
 writeFileSync(join(root, 'task/app.py'), 'def handler(event, context):\n    return {"ok": True, "n": event["n"]}\n')
 
+const hasJava = spawnSync('javac', ['-version']).status === 0
+if (hasJava) {
+  writeFileSync(join(root, 'task/App.java'), 'import java.util.Map;\npublic class App { public Map<String, Object> handler(Map<String, Object> event) { return Map.of("ok", true, "n", event.get("n")); } }\n')
+  writeFileSync(join(root, 'task/Noop.java'), 'public class Noop { public static void main(String[] args) {} }\n')
+  spawnSync('javac', ['--release', '11', '-d', join(root, 'task'), join(root, 'task/App.java'), join(root, 'task/Noop.java')], {stdio: 'inherit'})
+}
+
 const silent = {emit() {}}
 const environment = (runtime) =>
   new ExecutionEnvironment({
-    fn: {logicalId: 'Bench', functionName: 'Bench', runtime, handler: 'app.handler', memoryMb: 128, timeoutSeconds: 30, architecture: 'x86_64', variables: {}},
+    fn: {logicalId: 'Bench', functionName: 'Bench', runtime, handler: runtime.startsWith('java') ? 'App::handler' : 'app.handler', memoryMb: 128, timeoutSeconds: 30, architecture: 'x86_64', variables: {}},
     folders: {taskRoot: join(root, 'task'), optDir: join(root, 'opt')},
     variables: {},
     identity: {region: 'us-east-1', accountId: '123456789012', logStreamName: 'bench'},
@@ -66,9 +75,15 @@ const spawnWall = (program, args) => {
   if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} failed`)
   return performance.now() - start
 }
-const cold = {node: [], nodeFloor: [], python: [], pythonFloor: []}
+const cold = {node: [], nodeFloor: [], python: [], pythonFloor: [], java: [], javaFloor: []}
+if (hasJava) {
+  // The first Java start compiles lpack's Java runtime into the cache: not a cold start a user sees twice.
+  const env = environment('java17')
+  await env.invoke(payload(0))
+  await env.dispose()
+}
 for (let i = 0; i < coldRuns; i++) {
-  for (const [runtime, key] of [['nodejs20.x', 'node'], ['python3.12', 'python']]) {
+  for (const [runtime, key] of [['nodejs20.x', 'node'], ['python3.12', 'python'], ...(hasJava ? [['java17', 'java']] : [])]) {
     const env = environment(runtime)
     const start = performance.now()
     const result = await env.invoke(payload(i))
@@ -78,6 +93,7 @@ for (let i = 0; i < coldRuns; i++) {
   }
   cold.nodeFloor.push(spawnWall(process.execPath, ['-e', '0']))
   cold.pythonFloor.push(spawnWall('python3', ['-c', '0']))
+  if (hasJava) cold.javaFloor.push(spawnWall('java', ['-XX:+TieredCompilation', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', '-XX:MaxHeapSize=108m', '-cp', join(root, 'task'), 'Noop']))
 }
 rmSync(root, {recursive: true, force: true})
 
@@ -90,3 +106,4 @@ const row = (name, ours, floor, floorName, target) =>
 row('warm invoke, Node.js', invoked, direct, 'direct call', `≤ 1.5 × direct + 2 ms = ${ms(1.5 * median(direct) + 2)}`)
 row('cold start, Node.js', cold.node, cold.nodeFloor, '`node -e 0`', '≤ 1.5×')
 row('cold start, Python', cold.python, cold.pythonFloor, '`python3 -c 0`', 'side by side')
+if (hasJava) row('cold start, Java', cold.java, cold.javaFloor, 'a JVM running an empty main', 'side by side')

@@ -4,6 +4,7 @@ import {LpackCommand} from '../cli/lpack-command.js'
 import {oclifFlags} from '../cli/settings-flags.js'
 import {INVOKE_SETTINGS} from '../core/config/command-settings/invoke.js'
 import type {InvokeOutput} from '../core/invoke/from-flags.js'
+import type {MemoryProfile} from '../core/invoke/profile.js'
 
 export default class Invoke extends LpackCommand {
   static override summary = 'Run a function locally, without docker, the way Lambda runs it.'
@@ -13,11 +14,19 @@ export default class Invoke extends LpackCommand {
     id: Args.string({description: 'Logical ID of the function.', required: true}),
   }
   static override flags = oclifFlags(INVOKE_SETTINGS)
-  static override examples = ['<%= config.bin %> invoke HelloFn -e events/get.json', 'echo \'{"id": 1}\' | <%= config.bin %> invoke HelloFn --event - | jq .']
+  static override examples = ['<%= config.bin %> invoke HelloFn -e events/get.json', '<%= config.bin %> invoke HelloFn --profile-memory 20', 'echo \'{"id": 1}\' | <%= config.bin %> invoke HelloFn --event - | jq .']
 
-  async run(): Promise<InvokeOutput> {
+  async run(): Promise<InvokeOutput | MemoryProfile> {
     const {args, given} = await this.parseSettings(INVOKE_SETTINGS)
-    const {invokeFromFlags, invokeOutput} = await import('../core/invoke/from-flags.js')
+    const {invokeFromFlags, invokeOutput, profileFromFlags} = await import('../core/invoke/from-flags.js')
+    if (given.profileMemory !== undefined) {
+      const profile = await profileFromFlags({...given, functionId: args.id as string}, {reporter: this.createReporter()})
+      if (!this.jsonEnabled()) {
+        const {formatProfile} = await import('../io/profile-view.js')
+        process.stdout.write(formatProfile(profile) + '\n')
+      }
+      return profile
+    }
     const result = await invokeFromFlags(
       {...given, functionId: args.id as string},
       {reporter: this.createReporter()},

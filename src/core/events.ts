@@ -95,6 +95,16 @@ export const EVENT_KINDS = {
   'invoke.env-unresolved': kind<{functionId: string; names: string[]}>('warn'),
   'invoke.env-ignored': kind<{functionId: string; names: string[]}>('warn'),
   'invoke.layer-skipped': kind<{functionId: string; layer: unknown}>('warn'),
+  /** An Event invocation's record sent to its OnSuccess / OnFailure destination or dead-letter queue. */
+  'invoke.async-delivered': kind<{functionName: string; requestId: string; to: 'on-success' | 'on-failure' | 'dead-letter'; target: string}>('info'),
+  /** An Event invocation given up: its retries are exhausted or it grew older than MaximumEventAgeInSeconds. */
+  'invoke.async-discarded': kind<{functionName: string; requestId: string; condition: 'RetriesExhausted' | 'EventAgeExceeded'; attempts: number}>('warn'),
+  /** An Event invocation that could not run or be delivered at all (an error in lpack or the destination). */
+  'invoke.async-lost': kind<{functionName: string; requestId: string; error: string}>('warn'),
+  'invoke.hook-failed': kind<{functionName: string; error: string}>('warn'),
+  // local start-lambda
+  'start-lambda.rebuilt': kind<{templateFile: string}>('info'),
+  'start-lambda.rebuild-failed': kind<{templateFile: string; error: string}>('warn'),
 
   // lpack local (src/local): the local AWS's own events
   'local.moto-version': kind<{installed: string; expected: string}>('warn'),

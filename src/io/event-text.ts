@@ -150,6 +150,20 @@ export function describeEvent(event: LpackEvent): EventText {
       return {text: `--env-vars: ${event.data.names.join(', ')} not declared in ${event.data.functionId}'s Environment; ignored, as sam local ignores them`}
     case 'invoke.layer-skipped':
       return {text: `${event.data.functionId}: layer ${JSON.stringify(event.data.layer)} is not built in this project; lpack invoke runs without it`}
+    case 'invoke.async-delivered':
+      return {text: `${event.data.functionName}: event ${event.data.requestId} sent to its ${event.data.to} target ${event.data.target}`}
+    case 'invoke.async-discarded': {
+      const {functionName, requestId, condition, attempts} = event.data
+      return {text: `${functionName}: event ${requestId} failed (${condition}, ${attempts} attempt${attempts === 1 ? '' : 's'})`}
+    }
+    case 'invoke.async-lost':
+      return {text: `${event.data.functionName}: event ${event.data.requestId} was lost: ${event.data.error}`}
+    case 'invoke.hook-failed':
+      return {text: `${event.data.functionName}: onInvocation failed: ${event.data.error}`}
+    case 'start-lambda.rebuilt':
+      return {text: 'Rebuilt: the next invoke of a changed function runs its new code'}
+    case 'start-lambda.rebuild-failed':
+      return {text: `Rebuild failed; the last build keeps serving: ${event.data.error}`}
 
     case 'local.moto-version':
       return {text: `moto ${event.data.installed} is installed; lpack local is made for moto ${event.data.expected} (python3 -m pip install "moto[server]==${event.data.expected}")`}

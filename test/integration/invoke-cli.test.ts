@@ -31,6 +31,9 @@ Resources:
   Greeter:
     Type: AWS::Serverless::Function
     Properties: {CodeUri: greeter/, Handler: app.handler, Runtime: python3.12, Layers: [!Ref Shared]}
+  Hungry:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: hungry/, Handler: app.handler, Runtime: nodejs20.x, MemorySize: 512}
   Custom:
     Type: AWS::Serverless::Function
     Properties: {CodeUri: custom/, Handler: not.used, Runtime: provided.al2023}
@@ -59,6 +62,8 @@ beforeAll(async () => {
   await writeFile(join(project, 'greeter', 'app.py'), 'import greet\n\ndef handler(event, context):\n    return greet.greet(event["name"])\n')
   await writeFile(join(project, 'shared', 'python', 'greet.py'), 'def greet(name):\n    return "Hello, " + name + "!"\n')
   await writeFile(join(project, 'event.json'), '{"id": 42}')
+  await mkdir(join(project, 'hungry'))
+  await writeFile(join(project, 'hungry', 'app.js'), 'const kept = []\nexports.handler = async () => { kept.push(Buffer.alloc(60 * 1024 * 1024, 1)); return kept.length }\n')
   await mkdir(join(project, 'custom'))
   // A custom runtime's bootstrap in Python, reading the Runtime API with the standard library only.
   const bootstrap = [
@@ -168,5 +173,25 @@ describe('lpack invoke', () => {
     expect(results[0]!.logs.at(-1)).toContain('Init Duration: ')
     expect(results[1]!.logs.at(-1)).not.toContain('Init Duration')
     expect(results[1]!.report.initDurationMs).toBeUndefined()
+  })
+})
+
+describe('lpack invoke --profile-memory', () => {
+  it('#14.6 invokes N times, reports Max Memory Used and duration percentiles, recommends MemorySize and Timeout', {timeout: 120_000}, async () => {
+    const {stdout, stderr, exitCode} = await runLpack(['invoke', 'Hungry', '--profile-memory', '4', '--json'], {cwd: project})
+    expect(exitCode, stderr).toBe(0)
+    const profile = JSON.parse(stdout)
+    expect(profile).toMatchObject({functionId: 'Hungry', invocations: 4, failures: 0, memorySizeMb: 512, timeoutSeconds: 5})
+    // Each invocation holds 60 MB more than the last (a leak the profile must show): the p99 follows the last.
+    expect(profile.maxMemoryUsedMb.max - profile.maxMemoryUsedMb.min).toBeGreaterThanOrEqual(150)
+    expect(profile.maxMemoryUsedMb.p99).toBe(profile.maxMemoryUsedMb.max)
+    expect(profile.initDurationMs).toBeGreaterThan(0)
+    const expected = Math.max(128, Math.ceil((profile.maxMemoryUsedMb.p99 * 1.2) / 64) * 64)
+    expect(profile.recommendation.memorySizeMb).toBe(expected)
+    expect(profile.recommendation.memorySizeMb % 64).toBe(0)
+    expect(profile.recommendation.timeoutSeconds).toBeGreaterThanOrEqual(1)
+    const human = await runLpack(['invoke', 'Hungry', '--profile-memory', '2'], {cwd: project})
+    expect(human.stdout).toMatch(/^Max Memory Used +min \d+ MB {2}p50 \d+ MB/m)
+    expect(human.stdout).toMatch(/^Recommended: MemorySize: \d+, Timeout: \d+$/m)
   })
 })

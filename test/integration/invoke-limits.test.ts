@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import type {ExecutionEnvironment} from '../../src/core/invoke/execution-environment.js'
+import {dataCeilingBytes, type ExecutionEnvironment} from '../../src/core/invoke/execution-environment.js'
 import {environment, event, taskRoot} from './invoke-support.js'
 
 // Timeout, memory and the START / END / REPORT lines, with real node and python3 processes.
@@ -103,6 +103,30 @@ describe('lpack invoke: limits as Lambda enforces them', () => {
     const next = await env.invoke(event({}))
     expect(next.coldStart).toBe(true)
     expect(next.payload).toBe('0')
+  })
+
+  it('#14.3 Node.js\'s heap is sized from MemorySize: a handler growing its heap past it fails, and the next invoke starts afresh', {timeout: 60_000}, async () => {
+    const {env} = await setup(
+      {'task/app.js': "const v8 = require('node:v8')\nconst kept = []\nexports.handler = async (event) => {\n  if (event.grow) for (;;) kept.push({n: kept.length, text: 'x'.repeat(64) + kept.length})\n  return {limitMb: v8.getHeapStatistics().heap_size_limit / 1048576}\n}"},
+      {runtime: 'nodejs20.x', handler: 'app.handler', memoryMb: 128, timeoutSeconds: 30},
+    )
+    const {limitMb} = JSON.parse((await env.invoke(event({}))).payload) as {limitMb: number}
+    // Without the flag, V8's default on a 64-bit machine is gigabytes; with it, the old space is 90 % of MemorySize
+    // and V8's limit adds its young generation on top.
+    expect(limitMb).toBeGreaterThan(100)
+    expect(limitMb).toBeLessThan(2 * 128)
+    const grown = await env.invoke(event({grow: true}))
+    expect(grown.failed).toBe(true)
+    expect(['Runtime.ExitError', 'Runtime.OutOfMemory']).toContain(grown.errorType)
+    expect(grown.report.maxMemoryUsedMb).toBeLessThanOrEqual(128)
+    expect((await env.invoke(event({}))).coldStart).toBe(true)
+  })
+
+  it('#14.3 a data-segment ceiling (RLIMIT_DATA through prlimit) holds the function\'s process, well above MemorySize', {timeout: 30_000}, async () => {
+    const {env} = await setup({'task/app.py': 'import resource\ndef handler(event, context):\n    return resource.getrlimit(resource.RLIMIT_DATA)[0]\n'}, {runtime: 'python3.12', handler: 'app.handler', memoryMb: 256})
+    const limit = Number((await env.invoke(event({}))).payload)
+    expect(limit).toBe(dataCeilingBytes({runtime: 'python3.12', memoryMb: 256}))
+    expect(limit).toBeGreaterThan(256 * 1024 * 1024)
   })
 
   it('#14.3 START, END and REPORT lines in Lambda\'s format; a warm second invoke has no Init Duration', {timeout: 30_000}, async () => {

@@ -56,6 +56,7 @@ describe('the npm package (#17.5)', () => {
   it('#14.1 ships the runtime bootstraps: the installed `lpack invoke` runs a Node.js and a Python function', {timeout: 120_000}, async () => {
     expect(files).toContain('dist/core/invoke/bootstraps/nodejs/runtime.cjs')
     expect(files).toContain('dist/core/invoke/bootstraps/python/runtime.py')
+    expect(files).toContain('dist/core/invoke/bootstraps/java/LambdaRuntime.java')
     const project = join(dir, 'invoke-project')
     mkdirSync(join(project, 'src'), {recursive: true})
     writeFileSync(join(project, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31

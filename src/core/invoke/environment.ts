@@ -36,6 +36,8 @@ export interface InvokeIdentity {
   region: string
   accountId: string
   logStreamName: string
+  /** The version the environment runs (AWS_LAMBDA_FUNCTION_VERSION): `$LATEST` unless a qualifier chose one. */
+  version?: string
 }
 
 /** Variables Lambda sets and no template or override may change (LAMBDA-FACTS.md). */
@@ -116,7 +118,7 @@ export function lambdaEnvironment(fn: FunctionConfig, variables: Record<string, 
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
     AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_VERSION: identity.version ?? '$LATEST',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
     AWS_LAMBDA_LOG_STREAM_NAME: identity.logStreamName,

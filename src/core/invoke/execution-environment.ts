@@ -22,6 +22,10 @@ export interface InvokeRequest {
   clientContext?: string
   cognitoIdentity?: string
   traceId?: string
+  /** The ARN the caller invoked (with its qualifier); default the unqualified function ARN. */
+  invokedFunctionArn?: string
+  /** The request ID, when the caller has one already (an Event invocation keeps its ID across retries); default a new one. */
+  requestId?: string
 }
 
 /** The figures of Lambda's REPORT line. */
@@ -84,23 +88,33 @@ export class ExecutionEnvironment {
 
   constructor(private readonly options: ExecutionEnvironmentOptions) {}
 
+  /** The version this environment runs, as its START lines name it. */
+  get version(): string {
+    return this.options.identity.version ?? '$LATEST'
+  }
+
+  /** True while a runtime process is up (the next invoke is warm). */
+  get warm(): boolean {
+    return this.running !== undefined
+  }
+
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const {fn} = this.options
-    const requestId = randomUUID()
+    const requestId = request.requestId ?? randomUUID()
     const coldStart = this.running === undefined
     const running = this.running ?? (await this.start())
     if (coldStart) {
       await running.started
       if (running.initError || running.initDurationMs === undefined) return this.failedStart(running, requestId)
     }
-    this.log(`START RequestId: ${requestId} Version: $LATEST`)
+    this.log(`START RequestId: ${requestId} Version: ${this.version}`)
     const timeoutMs = fn.timeoutSeconds * 1000
     const startedAt = performance.now()
     const invocation = running.server.invoke({
       requestId,
       payload: request.payload,
       deadlineMs: Date.now() + timeoutMs,
-      invokedFunctionArn: `arn:aws:lambda:${this.options.identity.region}:${this.options.identity.accountId}:function:${fn.functionName}`,
+      invokedFunctionArn: request.invokedFunctionArn ?? `arn:aws:lambda:${this.options.identity.region}:${this.options.identity.accountId}:function:${fn.functionName}`,
       traceId: request.traceId ?? traceId(),
       ...(request.clientContext !== undefined ? {clientContext: request.clientContext} : {}),
       ...(request.cognitoIdentity !== undefined ? {cognitoIdentity: request.cognitoIdentity} : {}),
@@ -159,7 +173,7 @@ export class ExecutionEnvironment {
 
   private async start(): Promise<RunningProcess> {
     const {fn, folders, variables, identity, hostEnv} = this.options
-    const command = runtimeCommand(fn.runtime, folders)
+    const command = withMemoryCeiling(await runtimeCommand(fn, folders), fn)
     // The server's handlers run once the process exists; they reach it through this holder.
     const holder: {running?: RunningProcess} = {}
     let ready!: () => void
@@ -211,7 +225,7 @@ export class ExecutionEnvironment {
     this.stop(running)
     this.running = undefined
     await outputRead(running)
-    this.log(`START RequestId: ${requestId} Version: $LATEST`)
+    this.log(`START RequestId: ${requestId} Version: ${this.version}`)
     const outcome: RuntimeOutcome = running.initError ?? exitError(requestId, running.exited)
     if (!running.initError) this.log(`RequestId: ${requestId} Error: Runtime exited with error: ${exitStatus(running.exited)}\nRuntime.ExitError`)
     return this.finish(requestId, outcome, {durationMs: 0, billedDurationMs: 0, memorySizeMb: this.options.fn.memoryMb}, {coldStart: true, timedOut: false})
@@ -307,10 +321,13 @@ export function bootstrapsDir(): string {
 }
 
 /** How Lambda starts a runtime: lpack's own bootstrap for a managed runtime, the function's `bootstrap` otherwise. */
-function runtimeCommand(runtime: string, folders: Omit<EnvironmentFolders, 'runtimeDir'>): {program: string; args: string[]; runtimeDir: string} {
+async function runtimeCommand(fn: FunctionConfig, folders: Omit<EnvironmentFolders, 'runtimeDir'>): Promise<RuntimeCommand> {
+  const {runtime} = fn
   if (runtime.startsWith('nodejs')) {
     const runtimeDir = join(bootstrapsDir(), 'nodejs')
-    return {program: process.execPath, args: [join(runtimeDir, 'runtime.cjs')], runtimeDir}
+    // The heap sized from MemorySize, as Lambda's Node.js runtime sizes it: a function that outgrows it fails as it
+    // would in Lambda, instead of growing into the machine's memory.
+    return {program: process.execPath, args: [`--max-old-space-size=${nodeHeapMb(fn.memoryMb)}`, join(runtimeDir, 'runtime.cjs')], runtimeDir}
   }
   const python = /^python(\d+\.\d+)$/.exec(runtime)
   if (python) {
@@ -318,11 +335,69 @@ function runtimeCommand(runtime: string, folders: Omit<EnvironmentFolders, 'runt
     // -u: the function's prints reach the log as it writes them, before its response.
     return {program: 'python3', args: ['-u', join(runtimeDir, 'runtime.py')], runtimeDir}
   }
+  if (/^java\d+/.test(runtime)) {
+    const {javaBootstrap, javaClassPath} = await import('./java.js')
+    const runtimeDir = await javaBootstrap()
+    return {
+      program: 'java',
+      // Lambda's Java runtime: serial GC, the C1 compiler only (a faster start), the heap at 85 % of MemorySize.
+      args: ['-XX:+TieredCompilation', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', `-XX:MaxHeapSize=${Math.floor(fn.memoryMb * 0.85)}m`, '-cp', javaClassPath(runtimeDir, folders), 'lpack.runtime.LambdaRuntime'],
+      runtimeDir,
+    }
+  }
   if (isCustomRuntime(runtime)) {
     const candidates = [join(folders.taskRoot, 'bootstrap'), join(folders.optDir, 'bootstrap')]
     const bootstrap = candidates.find((file) => existsSync(file))
     if (!bootstrap) throw new LpackError('INVOKE_FAILED', `Couldn't find valid bootstrap(s): [${candidates.join(' ')}]`, {hint: 'A custom runtime function needs an executable named bootstrap at the root of its code or of a layer.', details: {errorType: 'Runtime.InvalidEntrypoint'}})
     return {program: bootstrap, args: [], runtimeDir: folders.taskRoot}
   }
-  throw new LpackError('USAGE', `lpack invoke does not run ${runtime} functions yet`, {hint: 'It runs nodejs*, python* and provided.al2023 / provided.al2 functions.'})
+  throw new LpackError('USAGE', `lpack invoke does not run ${runtime} functions yet`, {hint: 'It runs nodejs*, python*, java* and provided.al2023 / provided.al2 functions.'})
+}
+
+interface RuntimeCommand {
+  program: string
+  args: string[]
+  runtimeDir: string
+}
+
+/** Node's old space for a function of `memoryMb`: 90 % of it, leaving room for the rest of the process. */
+export function nodeHeapMb(memoryMb: number): number {
+  return Math.floor(memoryMb * 0.9)
+}
+
+/**
+ * A hard ceiling on the process's data segment (RLIMIT_DATA, through util-linux's prlimit where it is installed):
+ * Lambda's sandbox is a cgroup that kills at MemorySize; lpack samples the process tree's resident memory and
+ * kills there too, and this ceiling stops an allocation burst between two samples from taking the machine's
+ * memory. It sits well above MemorySize (address space reserved but not used counts against it), so it only
+ * catches what the sampler would have stopped anyway. RLIMIT_AS would break V8 and the JVM, which reserve
+ * gigabytes of address space they never touch.
+ */
+export function dataCeilingBytes(fn: Pick<FunctionConfig, 'runtime' | 'memoryMb'>): number {
+  const slackMb = fn.runtime.startsWith('java') ? 1024 : 512
+  return (fn.memoryMb * 2 + slackMb) * 1024 * 1024
+}
+
+let prlimitPath: string | null | undefined
+
+function findPrlimit(): string | undefined {
+  if (prlimitPath === undefined) {
+    prlimitPath = null
+    if (process.platform === 'linux') {
+      for (const dir of (process.env.PATH ?? '').split(':')) {
+        if (dir !== '' && existsSync(join(dir, 'prlimit'))) {
+          prlimitPath = join(dir, 'prlimit')
+          break
+        }
+      }
+    }
+  }
+  return prlimitPath ?? undefined
+}
+
+/** The command under prlimit (which execs it: the same process, the same pid) where the OS offers it. */
+function withMemoryCeiling(command: RuntimeCommand, fn: FunctionConfig): RuntimeCommand {
+  const prlimit = findPrlimit()
+  if (!prlimit) return command
+  return {...command, program: prlimit, args: [`--data=${dataCeilingBytes(fn)}`, '--', command.program, ...command.args]}
 }

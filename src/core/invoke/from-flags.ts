@@ -4,9 +4,12 @@ import {buffer} from 'node:stream/consumers'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {INVOKE_SETTINGS} from '../config/command-settings/invoke.js'
+import {START_LAMBDA_SETTINGS} from '../config/command-settings/start-lambda.js'
 import {type GivenSettings, resolveSettings} from '../config/settings.js'
 import {parseEnvVarsFile, type EnvVarsFile} from './environment.js'
-import {invokeFunction, type InvokeResult} from './index.js'
+import {checkEvent, invokeFunction, type InvokeResult} from './index.js'
+import type {MemoryProfile} from './profile.js'
+import {startLambdaEndpoint, type RunningLambdaEndpoint} from './start-lambda.js'
 
 /** What the command line gave: the settings, and the function (an argument). */
 export type InvokeGiven = GivenSettings<typeof INVOKE_SETTINGS> & {functionId: string}
@@ -14,6 +17,25 @@ export type InvokeGiven = GivenSettings<typeof INVOKE_SETTINGS> & {functionId: s
 /** What `lpack invoke --json` prints: the invocation, its response parsed when it is JSON. */
 export interface InvokeOutput extends Omit<InvokeResult, 'payload'> {
   payload: unknown
+}
+
+/** `lpack invoke --profile-memory N`: invokes N times with the event and profiles memory and durations. */
+export async function profileFromFlags(given: InvokeGiven, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<MemoryProfile> {
+  const settings = await resolveSettings('invoke', INVOKE_SETTINGS, given, io.reporter)
+  const event = settings.event === undefined ? Buffer.from('{}') : settings.event === '-' ? await buffer(io.stdin ?? process.stdin) : await readInput(settings.event, 'event')
+  const envVars = settings.envVars === undefined ? undefined : await readEnvVars(settings.envVars)
+  const {profileFunction} = await import('./profile.js')
+  return profileFunction({
+    templateFile: settings.templateFile ?? 'template.yaml',
+    buildDir: settings.buildDir,
+    functionId: given.functionId,
+    event: checkEvent(event),
+    count: settings.profileMemory ?? 1,
+    envVars,
+    parameters: settings.parameterOverrides ?? {},
+    region: settings.region,
+    reporter: io.reporter,
+  })
 }
 
 /** `lpack invoke` from its flags: reads the event and the --env-vars file, then invokes once. */
@@ -30,6 +52,26 @@ export async function invokeFromFlags(given: InvokeGiven, io: {reporter: Reporte
     parameters: settings.parameterOverrides ?? {},
     region: settings.region,
     reporter: io.reporter,
+  })
+}
+
+export type StartLambdaGiven = GivenSettings<typeof START_LAMBDA_SETTINGS>
+
+/** `lpack local start-lambda` from its flags: builds, then serves the Invoke API until close(). */
+export async function startLambdaFromFlags(given: StartLambdaGiven, io: {reporter: Reporter; signal?: AbortSignal}): Promise<RunningLambdaEndpoint> {
+  const flags = await resolveSettings('local start-lambda', START_LAMBDA_SETTINGS, given, io.reporter)
+  const envVars = flags.envVars === undefined ? undefined : await readEnvVars(flags.envVars)
+  return startLambdaEndpoint({
+    templateFile: flags.templateFile ?? 'template.yaml',
+    buildDir: flags.buildDir,
+    port: flags.port,
+    envVars,
+    parameters: flags.parameterOverrides ?? {},
+    region: flags.region,
+    endpointUrl: flags.endpointUrl,
+    watch: flags.watch,
+    reporter: io.reporter,
+    ...(io.signal ? {signal: io.signal} : {}),
   })
 }
 

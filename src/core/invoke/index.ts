@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {LpackError} from '../../errors.js'
 import {levelOf, type Reporter} from '../events.js'
 import {buildProject} from '../build/index.js'
-import {BUILT_TEMPLATE_FILE, type ManifestArtifact} from '../build/manifest.js'
+import {BUILT_TEMPLATE_FILE, type BuildManifest, type ManifestArtifact} from '../build/manifest.js'
 import {isObject, type JsonObject} from '../json.js'
 import {isIntrinsic} from '../template/intrinsics.js'
 import {resolveTemplate, type ResolvedTemplate} from '../template/resolve.js'
@@ -75,7 +75,7 @@ export async function invokeMany(options: InvokeOptions & {events: readonly (Omi
 }
 
 /** Lambda refuses an event over 6 MB or one that is not JSON before any function runs. */
-function checkEvent(event: Buffer): Buffer {
+export function checkEvent(event: Buffer): Buffer {
   if (event.length > MAX_REQUEST_BYTES) throw new LpackError('USAGE', `The event is ${event.length} bytes; Lambda takes at most ${MAX_REQUEST_BYTES} bytes in a synchronous invoke`)
   const text = event.toString('utf8')
   if (text.trim() === '') return Buffer.from('{}')
@@ -93,23 +93,67 @@ export async function prepareFunction(options: InvokeOptions): Promise<PreparedF
   // The build's progress is detail here (shown with --debug); its warnings still show.
   const buildReporter: Reporter = {emit: (event) => options.reporter.emit(levelOf(event) === 'info' ? {...event, level: 'debug'} : event)}
   const built = await buildProject({templateFile: options.templateFile, buildDir: options.buildDir, functions: [options.functionId], parameters: options.parameters, reporter: buildReporter})
+  const project = await readBuiltProject(built.buildDir, built.manifest, options.parameters)
+  const described = describeBuiltFunction(project, options.functionId, options)
+  const invokeDir = join(built.buildDir, 'invoke', options.functionId)
+  const taskRoot = join(invokeDir, 'task')
+  const optDir = join(invokeDir, 'opt')
+  await unpackZips([described.zip], taskRoot, described.artifact.sha256)
+  await unpackZips(described.layers.map((layer) => layer.zip), optDir, described.layers.map((layer) => layer.sha256).join(',') || 'none')
+  const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`
+  return {fn: described.fn, variables: described.variables, taskRoot, optDir, identity: {region: described.region, accountId: LOCAL_ACCOUNT_ID, logStreamName}, hostEnv}
+}
+
+/** A built project as invoke reads it: the built template (resolved) and the manifest of its artifacts. */
+export interface BuiltProject {
+  buildDir: string
+  manifest: BuildManifest
+  /** The built template as written (all resources, for what the resolver does not cover: queues, topics). */
+  root: JsonObject
+  resolved: ResolvedTemplate
+}
+
+export async function readBuiltProject(buildDir: string, manifest: BuildManifest, parameters: Record<string, string> = {}): Promise<BuiltProject> {
   const {loadTemplateFile} = await import('../template/load.js')
-  const loaded = await loadTemplateFile(join(built.buildDir, BUILT_TEMPLATE_FILE))
-  if (!loaded.template) throw new LpackError('BUILD_REQUIRED', `The built template in ${built.buildDir} cannot be read`, {hint: 'Run lpack build again.'})
-  const resolved = resolveTemplate(loaded.template.value, {parameters: options.parameters ?? {}})
-  const resource = resolved.resource(options.functionId)
-  const artifact = built.manifest.artifacts.find((a) => a.logicalId === options.functionId)
+  const loaded = await loadTemplateFile(join(buildDir, BUILT_TEMPLATE_FILE))
+  if (!loaded.template) throw new LpackError('BUILD_REQUIRED', `The built template in ${buildDir} cannot be read`, {hint: 'Run lpack build again.'})
+  const root = loaded.template.value
+  return {buildDir, manifest, root, resolved: resolveTemplate(root, {parameters})}
+}
+
+/** A built function's configuration and artifacts, read from the built template and the manifest. */
+export interface BuiltFunction {
+  fn: FunctionConfig
+  /** The variables after `--env-vars`. */
+  variables: Record<string, string>
+  artifact: ManifestArtifact
+  /** The function's zip (absolute path). */
+  zip: string
+  /** Its layers built in this project, in order, with absolute zip paths. */
+  layers: {zip: string; sha256: string}[]
+  region: string
+  /** The function's properties after Globals, as written. */
+  properties: JsonObject
+  /** A template value as far as the local context resolves it (parameters, pseudo parameters, Fn::Sub). */
+  value(v: unknown): unknown
+}
+
+export function describeBuiltFunction(project: BuiltProject, functionId: string, options: Pick<InvokeOptions, 'envVars' | 'region' | 'hostEnv' | 'reporter'>): BuiltFunction {
+  const {resolved} = project
+  const hostEnv = options.hostEnv ?? process.env
+  const resource = resolved.resource(functionId)
+  const artifact = project.manifest.artifacts.find((a) => a.logicalId === functionId)
   if (!resource || resource.kind !== 'function' || !artifact) {
-    throw new LpackError('FUNCTION_NOT_FOUND', `'${options.functionId}' is not a function with local code in the template`, {
+    throw new LpackError('FUNCTION_NOT_FOUND', `'${functionId}' is not a function with local code in the template`, {
       hint: `Functions: ${resolved.functions.map((f) => f.logicalId).join(', ') || 'none'}.`,
     })
   }
   const region = options.region ?? hostEnv.AWS_REGION ?? hostEnv.AWS_DEFAULT_REGION ?? 'us-east-1'
   const value = (v: unknown) => resolveLocal(v, resolved, region)
   const properties = resource.properties
-  const functionName = typeof value(properties.FunctionName) === 'string' ? (value(properties.FunctionName) as string) : options.functionId
+  const functionName = typeof value(properties.FunctionName) === 'string' ? (value(properties.FunctionName) as string) : functionId
   const runtime = value(properties.Runtime)
-  if (typeof runtime !== 'string') throw new LpackError('USAGE', `${options.functionId} has no Runtime lpack can read`, {hint: 'Set Runtime on the function or in Globals.Function.'})
+  if (typeof runtime !== 'string') throw new LpackError('USAGE', `${functionId} has no Runtime lpack can read`, {hint: 'Set Runtime on the function or in Globals.Function.'})
   const variables: Record<string, string> = {}
   const unresolved: string[] = []
   const declared = isObject(properties.Environment) && isObject(properties.Environment.Variables) ? properties.Environment.Variables : {}
@@ -118,9 +162,9 @@ export async function prepareFunction(options: InvokeOptions): Promise<PreparedF
     if (resolvedValue === undefined || isObject(resolvedValue) || Array.isArray(resolvedValue)) unresolved.push(name)
     variables[name] = stringifyVariable(resolvedValue)
   }
-  if (unresolved.length > 0) options.reporter.emit({kind: 'invoke.env-unresolved', data: {functionId: options.functionId, names: unresolved.sort()}})
+  if (unresolved.length > 0) options.reporter.emit({kind: 'invoke.env-unresolved', data: {functionId: functionId, names: unresolved.sort()}})
   const fn: FunctionConfig = {
-    logicalId: options.functionId,
+    logicalId: functionId,
     functionName,
     runtime,
     handler: typeof value(properties.Handler) === 'string' ? (value(properties.Handler) as string) : '',
@@ -131,17 +175,19 @@ export async function prepareFunction(options: InvokeOptions): Promise<PreparedF
   }
   const overridden = applyEnvVarsOverrides(fn, options.envVars)
   if (overridden.ignored.length > 0) {
-    options.reporter.emit({kind: 'invoke.env-ignored', data: {functionId: options.functionId, names: overridden.ignored}})
+    options.reporter.emit({kind: 'invoke.env-ignored', data: {functionId, names: overridden.ignored}})
   }
-
-  const invokeDir = join(built.buildDir, 'invoke', options.functionId)
-  const taskRoot = join(invokeDir, 'task')
-  const optDir = join(invokeDir, 'opt')
-  const layers = layerArtifacts(properties, resolved, built.manifest.artifacts, options.reporter, options.functionId)
-  await unpackZips([join(built.buildDir, artifact.zip)], taskRoot, artifact.sha256)
-  await unpackZips(layers.map((layer) => join(built.buildDir, layer.zip)), optDir, layers.map((layer) => layer.sha256).join(',') || 'none')
-  const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`
-  return {fn, variables: overridden.variables, taskRoot, optDir, identity: {region, accountId: LOCAL_ACCOUNT_ID, logStreamName}, hostEnv}
+  const layers = layerArtifacts(properties, resolved, project.manifest.artifacts, options.reporter, functionId)
+  return {
+    fn,
+    variables: overridden.variables,
+    artifact,
+    zip: join(project.buildDir, artifact.zip),
+    layers: layers.map((layer) => ({zip: join(project.buildDir, layer.zip), sha256: layer.sha256})),
+    region,
+    properties,
+    value,
+  }
 }
 
 /** The function's layers built in this project, in the order Lambda stacks them; other layers are named and skipped. */

@@ -1,4 +1,4 @@
-import {keyValues, text} from '../settings.js'
+import {integer, keyValues, text} from '../settings.js'
 
 /** `lpack invoke`: reads no config file yet. */
 export const INVOKE_SETTINGS = {
@@ -8,4 +8,5 @@ export const INVOKE_SETTINGS = {
   templateFile: text({char: 't', aliases: ['template'], description: 'Template file (default: template.yaml).'}),
   buildDir: text({char: 'b', description: 'Build directory (default: .lpack/build beside the template).'}),
   region: text({description: 'AWS_REGION the function sees (default: AWS_REGION, else us-east-1).'}),
+  profileMemory: integer({description: 'Invoke N times in one environment and report Max Memory Used and duration percentiles, with a recommended MemorySize and Timeout.'}),
 }
