@@ -42,6 +42,7 @@ export default tseslint.config(
     },
   },
   boundary(['src/commands/**'], ['@aws-sdk/*', 'esbuild'], 'commands are thin adapters (STYLE.md): AWS and builds are reached through src/core.'),
+  boundary(['src/local/**'], ['@oclif/*', '**/commands/**', '**/cli/**'], 'src/local is the local AWS, a library the commands start: no CLI framework (DESIGN.md).'),
   boundary(['src/aws/**'], ['@oclif/*', '**/commands/**', '**/cli/**', '**/core/**', '**/io/**'], 'src/aws is the door to AWS: it knows nothing of the CLI, core or rendering.'),
   // Core emits typed data (src/core/events.ts); the words, glyphs and live lines people see are src/io's
   // (event-text.ts). An emit with a sentence or a glyph in it is rendering creeping back into core.

@@ -43,6 +43,9 @@ const CODES = {
   AWS_ERROR: EXIT.failed,
   INVOKE_FAILED: EXIT.failed,
   TRAFFIC_ROLLED_BACK: EXIT.failed,
+  // A program lpack needs is not installed (python3, moto for `lpack local`): the message says how to install it.
+  DEPENDENCY_MISSING: EXIT.failed,
+  LOCAL_AWS_FAILED: EXIT.failed,
   // Lambda's alias rules refuse the release, or another release is in flight.
   TRAFFIC_REFUSED: EXIT.failed,
   RELEASE_IN_FLIGHT: EXIT.failed,

@@ -106,6 +106,17 @@ export const EVENT_KINDS = {
   'start-lambda.rebuilt': kind<{templateFile: string}>('info'),
   'start-lambda.rebuild-failed': kind<{templateFile: string; error: string}>('warn'),
 
+  // lpack local (src/local): the local AWS's own events
+  'local.moto-version': kind<{installed: string; expected: string}>('warn'),
+  'local.async-failed': kind<{resource: string; error: string}>('warn'),
+  'local.async-done': kind<{resource: string; requestId: string; succeeded: boolean; attempts: number}>('debug'),
+  'local.destination-unsupported': kind<{arn: string}>('warn'),
+  'local.observability-failed': kind<{resource: string; error: string}>('debug'),
+  'local.alarm': kind<{alarmName: string; from: string; to: string}>('info'),
+  'local.alarm-failed': kind<{error: string}>('debug'),
+  'local.sqs-poll-failed': kind<{uuid: string; queueArn: string; error: string}>('warn'),
+  'local.sqs-list-failed': kind<{error: string}>('debug'),
+
   // traffic: releases (src/core/traffic); live line per function: `traffic.step` until `traffic.alias.done`
   'traffic.start': kind<{stackName: string; releaseId: string; aliases: {logicalId: string; alias: string; oldVersion: string; newVersion: string; type: string}[]}>('info'),
   'traffic.step': kind<{logicalId: string; alias: string; oldVersion?: string; newVersion?: string; percent: number; elapsedMs?: number; deploymentId?: string}>('info'),

@@ -165,6 +165,24 @@ export function describeEvent(event: LpackEvent): EventText {
     case 'start-lambda.rebuild-failed':
       return {text: `Rebuild failed; the last build keeps serving: ${event.data.error}`}
 
+    case 'local.moto-version':
+      return {text: `moto ${event.data.installed} is installed; lpack local is made for moto ${event.data.expected} (python3 -m pip install "moto[server]==${event.data.expected}")`}
+    case 'local.async-failed':
+      return {text: `async invoke of ${event.data.resource}: ${event.data.error}`}
+    case 'local.async-done':
+      return {text: `async invoke ${event.data.requestId} of ${event.data.resource}: ${event.data.succeeded ? 'succeeded' : 'failed'} after ${event.data.attempts} attempt(s)`}
+    case 'local.destination-unsupported':
+      return {text: `lpack local delivers to SQS queues and SNS topics; ${event.data.arn} is skipped`}
+    case 'local.observability-failed':
+      return {text: `logs and metrics of ${event.data.resource} not written: ${event.data.error}`}
+    case 'local.alarm':
+      return {text: `alarm ${event.data.alarmName}: ${event.data.from} → ${event.data.to}`}
+    case 'local.alarm-failed':
+      return {text: `alarm evaluation: ${event.data.error}`}
+    case 'local.sqs-poll-failed':
+      return {text: `event source mapping ${event.data.uuid} (${event.data.queueArn}): ${event.data.error}`}
+    case 'local.sqs-list-failed':
+      return {text: `event source mappings: ${event.data.error}`}
     case 'traffic.start':
       return {text: `Releasing ${event.data.aliases.length} alias(es) of ${event.data.stackName} (release ${event.data.releaseId}): ${event.data.aliases.map((a) => `${a.logicalId}:${a.alias} ${a.oldVersion}→${a.newVersion} ${a.type}`).join(', ')}`}
     case 'traffic.step': {

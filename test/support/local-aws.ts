@@ -1,8 +1,13 @@
 import {type FaultProxy, startFaultProxy} from './fault-proxy.js'
 import {motoClients, type MotoServer, motoEnv, startMoto} from './moto.js'
 
-/** One test file's AWS: a moto server, the fault proxy lpack talks through, and SDK clients straight to moto. */
+/**
+ * One test file's AWS in one call: `lpack local start` (test/support/moto.ts), the fault proxy lpack talks through,
+ * and SDK clients straight to the local AWS.
+ */
 export interface LocalAws {
+  /** The local AWS's own endpoint (past the proxy). */
+  endpoint: string
   moto: MotoServer
   proxy: FaultProxy
   /** Environment for lpack child processes: endpoint (the proxy), region, test credentials. */
@@ -17,6 +22,7 @@ export async function startLocalAws(): Promise<LocalAws> {
   const proxy = await startFaultProxy(moto.endpoint)
   const sdk = motoClients(moto.endpoint)
   return {
+    endpoint: moto.endpoint,
     moto,
     proxy,
     env: motoEnv(proxy.url),

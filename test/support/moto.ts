@@ -1,13 +1,17 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {type AddressInfo, createServer} from 'node:net'
-import {fileURLToPath} from 'node:url'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import {CloudFormationClient} from '@aws-sdk/client-cloudformation'
 import {S3Client} from '@aws-sdk/client-s3'
 
+import {LPACK_BIN} from './cli.js'
+
 /**
- * moto's server for integration tests: started on a free 127.0.0.1 port through moto_launcher.py (which fills
- * moto 5.2.1's gaps, see there), stopped by `stop()`. One per test file (beforeAll / afterAll).
+ * The local AWS for integration tests: `lpack local start` on a free 127.0.0.1 port (moto with the fixes of
+ * src/local/moto/launcher.py, Lambda's data plane in lpack), stopped by `stop()`. One per test file (beforeAll / afterAll).
  */
 export interface MotoServer {
   endpoint: string
@@ -17,24 +21,27 @@ export interface MotoServer {
   stop(): Promise<void>
 }
 
-const LAUNCHER = fileURLToPath(new URL('./moto_launcher.py', import.meta.url))
 const START_TIMEOUT_MS = 60_000
 
 export const MOTO_ACCOUNT_ID = '123456789012'
 export const MOTO_REGION = 'us-east-1'
 
-export async function startMoto(): Promise<MotoServer> {
-  const python = process.env.PYTHON ?? 'python3'
-  const child = spawn(python, [LAUNCHER], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, PYTHONUNBUFFERED: '1'}})
-  const port = await waitForReady(child)
-  const endpoint = `http://127.0.0.1:${port}`
-  // Lambda invokes echo the payload instead of needing docker.
-  await fetch(`${endpoint}/moto-api/config`, {method: 'POST', body: JSON.stringify({lambda: {use_docker: false}})})
+/**
+ * The local AWS as a user starts it: `lpack local start --port 0` of the built CLI (moto with lpack's fixes behind
+ * lpack's front server, src/local), in the foreground, stopped with SIGTERM. Its state folder is a temporary one.
+ */
+export async function startMoto(options: {env?: NodeJS.ProcessEnv} = {}): Promise<MotoServer> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'lpack-local-'))
+  const child = spawn(process.execPath, [LPACK_BIN, 'local', 'start', '--port', '0', '--state-dir', stateDir], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true', NO_COLOR: '1', ...options.env}})
+  const endpoint = await waitForEndpoint(child)
   return {
     endpoint,
-    port,
+    port: Number(new URL(endpoint).port),
     env: motoEnv(endpoint),
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child)
+      await rm(stateDir, {recursive: true, force: true})
+    },
   }
 }
 
@@ -98,29 +105,28 @@ function freePort(): Promise<number> {
   })
 }
 
-function waitForReady(child: ChildProcess): Promise<number> {
+function waitForEndpoint(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = ''
     let errors = ''
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`moto did not start within ${START_TIMEOUT_MS} ms:\n${errors}`))
+      reject(new Error(`lpack local start did not print its endpoint within ${START_TIMEOUT_MS} ms:\n${errors}`))
     }, START_TIMEOUT_MS)
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString()
-      const match = /MOTO_READY (\d+)/.exec(output)
+      const match = /^endpoint: (\S+)$/m.exec(output)
       if (match) {
         clearTimeout(timer)
-        resolve(Number(match[1]))
+        resolve(match[1]!)
       }
     })
     child.stderr!.on('data', (chunk: Buffer) => {
-      // Keep only the tail: the request log grows with every call.
       errors = (errors + chunk.toString()).slice(-8000)
     })
     child.on('exit', (code) => {
       clearTimeout(timer)
-      reject(new Error(`moto exited with ${code} before it was ready (is moto installed? pip install "moto[server]"):\n${errors}`))
+      reject(new Error(`lpack local start exited with ${code} before it was ready (npm run build first; is moto installed? pip install "moto[server]==5.2.1"):\n${errors}`))
     })
   })
 }
