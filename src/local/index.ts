@@ -57,7 +57,8 @@ export async function startLocalAws(options: LocalStartOptions): Promise<Running
   Object.assign(process.env, LOCAL_CREDENTIALS)
   delete process.env.AWS_SESSION_TOKEN
   delete process.env.AWS_PROFILE
-  const moto = await startMoto()
+  mkdirSync(stateDir, {recursive: true})
+  const moto = await startMoto({logFile: join(stateDir, 'moto.log')})
   if (moto.installedVersion !== undefined) options.reporter.emit({kind: 'local.moto-version', data: {installed: moto.installedVersion, expected: MOTO_VERSION}})
   const workDir = join(stateDir, 'run', String(process.pid))
   mkdirSync(workDir, {recursive: true})

@@ -1,4 +1,4 @@
-import {randomBytes, randomUUID} from 'node:crypto'
+import {createHash, randomBytes, randomUUID} from 'node:crypto'
 import {mkdirSync} from 'node:fs'
 import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -135,7 +135,11 @@ export class LambdaPlane {
   }
 
   private environmentKey(target: FunctionTarget): string {
-    return `${target.functionArn}:${target.version}:${target.configuration.CodeSha256 ?? ''}:${target.configuration.LastModified ?? ''}`
+    // A warm environment serves only the configuration it started with: moto may not move LastModified when only
+    // the environment variables, handler, memory, timeout or layers change, and Lambda starts new environments then.
+    const {configuration} = target
+    const settings = JSON.stringify([configuration.Environment?.Variables ?? {}, configuration.Handler, configuration.Runtime, configuration.MemorySize, configuration.Timeout, (configuration.Layers ?? []).map((layer) => layer.Arn)])
+    return `${target.functionArn}:${target.version}:${configuration.CodeSha256 ?? ''}:${configuration.LastModified ?? ''}:${createHash('sha256').update(settings).digest('hex').slice(0, 16)}`
   }
 
   private async acquire(target: FunctionTarget): Promise<PooledEnvironment> {
@@ -151,7 +155,19 @@ export class LambdaPlane {
     if (!response.ok) throw new Error(`moto has no code for ${target.functionName}:${target.version}: ${await response.text()}`)
     await writeFile(zip, Buffer.from(await response.arrayBuffer()))
     await unpackZips([zip], join(functionDir, 'task'), codeKey)
-    mkdirSync(join(functionDir, 'opt'), {recursive: true})
+    // The layers, in the function's order (a later layer's file wins), under /opt as Lambda unpacks them.
+    const layerZips: string[] = []
+    for (const layer of configuration.Layers ?? []) {
+      if (!layer.Arn) continue
+      const layerQuery = new URLSearchParams({account: target.accountId, region: target.region, arn: layer.Arn})
+      const layerResponse = await fetch(`${this.options.motoEndpoint}/_lpack/lambda/layer?${layerQuery}`)
+      if (!layerResponse.ok) throw new Error(`moto has no code for layer ${layer.Arn}: ${await layerResponse.text()}`)
+      const layerZip = join(this.options.workDir, 'code', `layer-${createHash('sha256').update(layer.Arn).digest('hex').slice(0, 32)}.zip`)
+      await writeFile(layerZip, Buffer.from(await layerResponse.arrayBuffer()))
+      layerZips.push(layerZip)
+    }
+    if (layerZips.length > 0) await unpackZips(layerZips, join(functionDir, 'opt'), `${codeKey}-${layerZips.map((file) => file.slice(-20)).join('-')}`)
+    else mkdirSync(join(functionDir, 'opt'), {recursive: true})
     const fn: FunctionConfig = {
       logicalId: target.functionName,
       functionName: target.functionName,

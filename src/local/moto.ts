@@ -1,5 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {appendFileSync, existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 import {LpackError} from '../errors.js'
@@ -33,10 +33,19 @@ export function launcherPath(): string {
  * Starts moto's server through lpack's launcher on a free 127.0.0.1 port and resolves once it listens.
  * python3 (LPACK_PYTHON to choose another) or moto missing is a DEPENDENCY_MISSING error saying how to install it.
  */
-export async function startMoto(options: {python?: string; env?: NodeJS.ProcessEnv} = {}): Promise<MotoProcess> {
+export async function startMoto(options: {python?: string; env?: NodeJS.ProcessEnv; logFile?: string} = {}): Promise<MotoProcess> {
   const python = options.python ?? process.env.LPACK_PYTHON ?? 'python3'
   const child = spawn(python, [launcherPath(), '--port', '0'], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, ...options.env, PYTHONUNBUFFERED: '1'}})
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // moto's own errors (a Python traceback behind a 500) are kept for whoever has to explain a failed call; its
+  // access log lines are not.
+  if (options.logFile) {
+    const logFile = options.logFile
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const lines = chunk.toString().split('\n').filter((line) => line !== '' && !/^127\.0\.0\.1 - - \[/.test(line))
+      if (lines.length > 0) appendFileSync(logFile, lines.join('\n') + '\n')
+    })
+  }
   const {port, installedVersion} = await waitForReady(child, python)
   return {
     endpoint: `http://127.0.0.1:${port}`,

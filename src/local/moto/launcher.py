@@ -38,6 +38,8 @@ What this adds to moto:
   never runs Lambda code itself (lpack's front server serves Invoke).
 - ``GET /_lpack/lambda/code?account=A&region=R&function=F&qualifier=Q`` returns the zip moto stores for a function
   version: lpack's Lambda data plane runs that code.
+- ``GET /_lpack/lambda/layer?account=A&region=R&arn=ARN`` returns a layer version's zip, unpacked under the
+  function's /opt as Lambda does.
 """
 
 from __future__ import annotations
@@ -251,6 +253,17 @@ def _define_service_fixes() -> None:
         raise parsing.UnformattedGetAttTemplateException()
 
 
+    _original_version_from_cfn = LambdaVersion.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def _version_from_cfn(cls: Any, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any) -> Any:
+        version = _original_version_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        # `!Ref` of a Version is its ARN in CloudFormation (SAM's `!Ref Fn.Version`); moto's has no physical id.
+        function = lambda_backends[account_id][region_name].get_function(_function_name(str(cloudformation_json["Properties"]["FunctionName"])))
+        base_arn = str(function.function_arn).split(":function:")[0] + ":function:" + function.function_name
+        version.physical_resource_id = f"{base_arn}:{version.version}"
+        return version
+
+    LambdaVersion.create_from_cloudformation_json = classmethod(_version_from_cfn)  # type: ignore[method-assign,assignment]
     LambdaVersion.has_cfn_attr = classmethod(_version_has_cfn_attr)  # type: ignore[method-assign,assignment]
     LambdaVersion.get_cfn_attribute = _version_get_cfn_attribute  # type: ignore[attr-defined]
 
@@ -305,6 +318,20 @@ def _define_service_fixes() -> None:
     cloudformation_models.Stack.has_parameters = _has_parameters  # type: ignore[method-assign]
     cloudformation_responses.CloudFormationResponse.create_change_set = _create_change_set_response  # type: ignore[method-assign]
     cloudformation_responses.CloudFormationResponse._validate_different_update = _validate_different_update  # type: ignore[method-assign]
+
+
+    # --- UsePreviousValue of a parameter the stack took its default for ---------------------------------------------
+
+    def _resolve_update_parameters(self: CloudFormationBackend, instance: Any, incoming_params: list[dict[str, str]]) -> dict[str, str]:
+        # CloudFormation keeps the previous value, the default included; moto keeps only the values it was given, so
+        # a parameter left at its default has no previous value there: it takes the default again (the same value).
+        parameters = {p["ParameterKey"]: p["ParameterValue"] for p in incoming_params if "ParameterValue" in p}
+        for parameter in incoming_params:
+            if parameter.get("UsePreviousValue", False) and parameter["ParameterKey"] in instance.parameters:
+                parameters[parameter["ParameterKey"]] = instance.parameters[parameter["ParameterKey"]]
+        return parameters
+
+    CloudFormationBackend._resolve_update_parameters = _resolve_update_parameters  # type: ignore[method-assign]
 
 
     # --- resource failures become failed events and a rolled-back stack -----------------------------------------
@@ -605,6 +632,22 @@ def _define_service_fixes() -> None:
     _original_function_from_cfn = LambdaFunction.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
     _original_function_update_cfn = LambdaFunction.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
+    def _referenced(value: Any) -> Any:
+        """moto's CloudFormation hands a `!Ref` of some resources (LayerVersion, Version) over as the model object
+        itself, not its physical id; CloudFormation gives the ARN."""
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return value
+        return getattr(value, "arn", None) or getattr(value, "physical_resource_id", None) or str(value)
+
+    def _plain_properties(properties: dict[str, Any]) -> dict[str, Any]:
+        properties = dict(properties)
+        if isinstance(properties.get("Layers"), list):
+            properties["Layers"] = [_referenced(layer) for layer in properties["Layers"]]
+        variables = (properties.get("Environment") or {}).get("Variables")
+        if isinstance(variables, dict):
+            properties["Environment"] = {**properties["Environment"], "Variables": {name: _referenced(value) for name, value in variables.items()}}
+        return properties
+
     def _function_init(self: Any, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         _original_function_init(self, account_id, spec, *args, **kwargs)
         self.lpack_dead_letter_config = spec.get("DeadLetterConfig") or None
@@ -617,13 +660,19 @@ def _define_service_fixes() -> None:
         return config
 
     def _update_configuration(self: Any, config_updates: dict[str, Any]) -> Any:
+        config_updates = _plain_properties(config_updates)
         if "DeadLetterConfig" in config_updates:
             self.lpack_dead_letter_config = config_updates["DeadLetterConfig"] or None
         return _original_update_configuration(self, config_updates)
 
     def _function_from_cfn(cls: Any, resource_name: str, cloudformation_json: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        cloudformation_json = {**cloudformation_json, "Properties": _plain_properties(cloudformation_json["Properties"])}
         fn = _original_function_from_cfn(cls, resource_name, cloudformation_json, *args, **kwargs)
         fn.lpack_dead_letter_config = cloudformation_json["Properties"].get("DeadLetterConfig") or None
+        # moto's CloudFormation create leaves Layers out.
+        layers = cloudformation_json["Properties"].get("Layers")
+        if isinstance(layers, list) and layers:
+            fn.layers = fn._get_layers_data(layers)
         return fn
 
     def _function_update_cfn(cls: Any, *args: Any, **kwargs: Any) -> Any:
@@ -682,6 +731,22 @@ def _function_code(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [body]
 
 
+def _layer_code(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    from moto.awslambda.models import lambda_backends
+
+    query = {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    try:
+        layer = lambda_backends[query["account"]][query["region"]].layers_versions_by_arn(query["arn"])
+        if layer is None:
+            raise KeyError(query["arn"])
+        body = bytes(layer.code_bytes)
+    except Exception as error:
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [f"{type(error).__name__}: {error}".encode()]
+    start_response("200 OK", [("Content-Type", "application/zip"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
 def _application() -> Any:
     moto_app = _capture_headers(DomainDispatcherApplication(create_backend_app))
 
@@ -693,6 +758,8 @@ def _application() -> Any:
                 return [f"lpack's moto launcher could not apply its fixes: {_patch_error[0]!r}".encode()]
         if environ.get("PATH_INFO", "") == "/_lpack/lambda/code":
             return _function_code(environ, start_response)
+        if environ.get("PATH_INFO", "") == "/_lpack/lambda/layer":
+            return _layer_code(environ, start_response)
         return moto_app(environ, start_response)
 
     return app
