@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {PROJECT_ROOT, run, runLpack} from '../support/cli.js'
 
-// The README's first command (`npm run demo`) on a copy of examples/hello-node: validate, build, call the built
+// examples/hello-node (the README's first command before `npm run demo` became the local-AWS demo) on a copy: validate, build, call the built
 // handler in plain Node.js, then `lpack invoke`. The copy sits inside the repository (test/.tmp) so that it
 // resolves packages and its nearest package.json as the example itself does.
 let project: string
@@ -20,7 +20,7 @@ afterAll(async () => {
   if (project) await rm(project, {recursive: true, force: true})
 })
 
-describe("the README's demo (examples/hello-node)", () => {
+describe('examples/hello-node', () => {
   it('validates, builds, calls the built handler in plain Node.js, and invokes it with lpack invoke', async () => {
     const template = join(project, 'template.yaml')
     expect((await runLpack(['validate', '-t', template])).exitCode).toBe(0)
