@@ -59,4 +59,12 @@ describe('#17.2 examples/shop', () => {
     expect(JSON.parse(processed.stdout)).toEqual({batchItemFailures: [{itemIdentifier: 'm-2'}]})
     expect(processed.stderr).toContain('{"order": "order-1", "totalCents": 700}')
   })
+
+  it('runs the Java function with its lib/ jar through lpack invoke', {timeout: 120_000}, async () => {
+    const receipt = await runLpack(['invoke', 'ReceiptFunction', '-t', template, '-e', join(project, 'events/receipt.json')])
+    expect(receipt.exitCode, receipt.stderr).toBe(0)
+    const text = JSON.parse(receipt.stdout) as string
+    expect(text).toContain('Order order-1')
+    expect(text).toMatch(/Total\.+ +11\.20/)
+  })
 })

@@ -90,12 +90,13 @@ describe('lpack init (#17.3)', () => {
     await deploys(project, 'init-python')
   })
 
-  it.runIf(hasJavac)('java: classes at the package root, the handler answers in java, and the stack deploys', async () => {
+  it.runIf(hasJavac)('java: classes at the package root, the handler answers in java and through lpack invoke, and the stack deploys', async () => {
     const {project, unpacked} = await initAndBuild('java')
     const runner = join(root, 'Runner.java')
     await writeFile(runner, 'public class Runner { public static void main(String[] a) { System.out.println(new example.Hello().handleRequest(java.util.Map.of("name", "Ada")).get("body")); } }\n')
     const {stdout} = await exec('java', ['-cp', unpacked, runner], {env: {...process.env, GREETING: 'hello'}})
     expect(stdout.trim()).toBe(JSON.stringify({message: 'hello Ada'}))
+    await invokes(project, 'hello Ada')
     await deploys(project, 'init-java')
   })
 
