@@ -10,6 +10,7 @@ import {describeEvent} from '../io/event-text.js'
 import {chooseReporter} from '../io/reporter.js'
 import {escapeControl} from '../io/terminal-text.js'
 import {givenSettings} from './settings-flags.js'
+import {withSignals} from './signals.js'
 
 /**
  * Shared behaviour of every lpack command: `--json` (stdout is then exactly one JSON document, the return
@@ -34,22 +35,13 @@ export abstract class LpackCommand extends Command {
    * 143), as a process killed by the signal would, so scripts and CI see an interruption, not a failure. A second
    * signal ends the process at once (the handlers are installed once).
    */
-  protected async runInterruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController()
-    const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
-      const handler = () => {
-        this.interruptedBy ??= name
-        controller.abort()
-      }
-      process.once(name, handler)
-      return [name, handler] as const
+  protected runInterruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withSignals(work, (name) => {
+      this.interruptedBy ??= name
+      return undefined // the plain AbortError
     })
-    try {
-      return await work(controller.signal)
-    } finally {
-      for (const [name, handler] of handlers) process.removeListener(name, handler)
-    }
   }
+
 
   /**
    * oclif's Command.run without loading the configuration a second time. Handed the Config that oclif's

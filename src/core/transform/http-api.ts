@@ -2,7 +2,7 @@ import type {TransformContext} from './context.js'
 import {InvalidEventError, SamError, invalidResource, invalidTemplate} from './errors.js'
 import type {EventSourceType} from './events/event.js'
 import {permission} from './events/push.js'
-import {parseS3Uri} from './function/code.js'
+import {definitionUriLocation} from './function/code.js'
 import {isIntrinsic, isNoValue, makeConditional, ref, resolveParameterRefs} from './intrinsics.js'
 import {deepEqual, isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
@@ -824,7 +824,7 @@ export function translateHttpApi(logicalId: string, resource: JsonObject, contex
     delete paths[DEFAULT_PATH]
     paths[`/${DEFAULT_PATH}`] = moved
   }
-  if (truthy(uri)) api.set('BodyS3Location', bodyLocation(logicalId, uri))
+  if (truthy(uri)) api.set('BodyS3Location', definitionUriLocation(logicalId, uri))
   else if (truthy(body)) api.set('Body', body)
   else {
     throw invalidResource(logicalId, "'DefinitionUri' or 'DefinitionBody' are required properties of an 'AWS::Serverless::HttpApi'. Add a value for one of these properties or add a 'HttpApi' event to an 'AWS::Serverless::Function'.")
@@ -865,19 +865,5 @@ export function translateHttpApi(logicalId: string, resource: JsonObject, contex
   }
   generated.push(stage)
   return generated
-}
-
-function bodyLocation(logicalId: string, uri: unknown): JsonObject {
-  let pointer: JsonObject | undefined
-  if (isObject(uri)) {
-    if (!uri.Bucket || !uri.Key) throw invalidResource(logicalId, "'DefinitionUri' requires Bucket and Key properties to be specified.")
-    pointer = uri
-  } else {
-    pointer = typeof uri === 'string' ? parseS3Uri(uri) : undefined
-    if (!pointer) throw invalidResource(logicalId, "'DefinitionUri' is not a valid S3 Uri of the form 's3://bucket/key' with optional versionId query parameter.")
-  }
-  const location: JsonObject = {Bucket: pointer.Bucket, Key: pointer.Key}
-  if ('Version' in pointer) location.Version = pointer.Version
-  return location
 }
 

@@ -2,7 +2,7 @@ import type {TransformContext} from './context.js'
 import {InvalidEventError, invalidResource} from './errors.js'
 import type {EventInput, EventTarget} from './events/event.js'
 import {ruleDeadLetterQueue, ruleTargetId, ScheduleV2, validateDeadLetterConfig} from './events/push.js'
-import {parseS3Uri} from './function/code.js'
+import {definitionUriLocation} from './function/code.js'
 import {expandPolicyTemplates} from './function/policies.js'
 import {buildExecutionRole, POLICY} from './function/role.js'
 import {getAtt, isIntrinsic} from './intrinsics.js'
@@ -88,7 +88,7 @@ export function translateStateMachine(logicalId: string, resource: JsonObject, c
     if (Object.keys(dynamic).length > 0) substitutions = {...substitutions, ...dynamic}
     machine.set('DefinitionString', {'Fn::Join': ['\n', pythonJsonPretty(definition).split('\n')]})
   } else if (truthy(props.DefinitionUri)) {
-    machine.set('DefinitionS3Location', definitionLocation(logicalId, props.DefinitionUri))
+    machine.set('DefinitionS3Location', definitionUriLocation(logicalId, props.DefinitionUri))
   } else {
     throw invalidResource(logicalId, "Either 'Definition' or 'DefinitionUri' property must be specified.")
   }
@@ -250,20 +250,6 @@ function startExecutionRole(input: EventInput, permissionsBoundary: unknown): Cf
     .set('Policies', [POLICY.startExecution(input.target.arn, id)])
   if (permissionsBoundary) role.set('PermissionsBoundary', permissionsBoundary)
   return role
-}
-
-function definitionLocation(logicalId: string, uri: unknown): JsonObject {
-  let pointer: JsonObject | undefined
-  if (isObject(uri)) {
-    if (!uri.Bucket || !uri.Key) throw invalidResource(logicalId, "'DefinitionUri' requires Bucket and Key properties to be specified.")
-    pointer = uri
-  } else {
-    pointer = typeof uri === 'string' ? parseS3Uri(uri) : undefined
-    if (!pointer) throw invalidResource(logicalId, "'DefinitionUri' is not a valid S3 Uri of the form 's3://bucket/key' with optional versionId query parameter.")
-  }
-  const location: JsonObject = {Bucket: pointer.Bucket, Key: pointer.Key}
-  if ('Version' in pointer) location.Version = pointer.Version
-  return location
 }
 
 const DYNAMIC_REFERENCE = /^{{resolve:([a-z-]+):(.+)}}$/

@@ -38,6 +38,24 @@ export function parseS3Uri(uri: string): JsonObject | undefined {
   return pointer
 }
 
+/**
+ * `DefinitionUri` (Api, HttpApi, StateMachine) as the `{Bucket, Key, Version?}` location CloudFormation takes, with
+ * SAM's errors: an object needs Bucket and Key, a string must be an s3:// URI.
+ */
+export function definitionUriLocation(logicalId: string, uri: unknown): JsonObject {
+  let pointer: JsonObject | undefined
+  if (isObject(uri)) {
+    if (!uri.Bucket || !uri.Key) throw invalidResource(logicalId, "'DefinitionUri' requires Bucket and Key properties to be specified.")
+    pointer = uri
+  } else {
+    pointer = typeof uri === 'string' ? parseS3Uri(uri) : undefined
+    if (!pointer) throw invalidResource(logicalId, "'DefinitionUri' is not a valid S3 Uri of the form 's3://bucket/key' with optional versionId query parameter.")
+  }
+  const location: JsonObject = {Bucket: pointer.Bucket, Key: pointer.Key}
+  if ('Version' in pointer) location.Version = pointer.Version
+  return location
+}
+
 /** The function's `Code` from InlineCode, CodeUri or ImageUri, with SAM's precedence and errors. */
 export function functionCode(logicalId: string, properties: JsonObject): JsonObject {
   const packageType = properties.PackageType ?? 'Zip'
