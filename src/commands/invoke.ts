@@ -27,11 +27,17 @@ export default class Invoke extends LpackCommand {
       }
       return profile
     }
+    // A response-streaming function's bytes are printed as it writes them; then only what is left to say.
+    let streamed = false
+    const onResponseChunk = this.jsonEnabled() ? undefined : (chunk: Buffer) => {
+      streamed = true
+      process.stdout.write(chunk)
+    }
     const result = await invokeFromFlags(
       {...given, functionId: args.id as string},
-      {reporter: this.createReporter()},
+      {reporter: this.createReporter(), ...(onResponseChunk ? {onResponseChunk} : {})},
     )
-    if (!this.jsonEnabled()) process.stdout.write(result.payload + '\n')
+    if (!this.jsonEnabled()) process.stdout.write(streamed ? (result.failed ? `\n${result.payload}\n` : '\n') : result.payload + '\n')
     if (result.failed) process.exitCode = 1
     return invokeOutput(result)
   }

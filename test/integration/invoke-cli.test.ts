@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -6,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {invokeMany} from '../../src/core/invoke/index.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
-import {runLpack} from '../support/cli.js'
+import {LPACK_BIN, runLpack} from '../support/cli.js'
 
 // `lpack invoke` as a user runs it: the built CLI, a SAM template, a real build, real node and python3.
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
@@ -37,6 +38,9 @@ Resources:
   Custom:
     Type: AWS::Serverless::Function
     Properties: {CodeUri: custom/, Handler: not.used, Runtime: provided.al2023}
+  Streamer:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: streamer/, Handler: app.handler, Runtime: nodejs22.x}
   Shared:
     Type: AWS::Serverless::LayerVersion
     Properties: {ContentUri: shared/, CompatibleRuntimes: [python3.12]}
@@ -64,6 +68,15 @@ beforeAll(async () => {
   await writeFile(join(project, 'event.json'), '{"id": 42}')
   await mkdir(join(project, 'hungry'))
   await writeFile(join(project, 'hungry', 'app.js'), 'const kept = []\nexports.handler = async () => { kept.push(Buffer.alloc(60 * 1024 * 1024, 1)); return kept.length }\n')
+  await mkdir(join(project, 'streamer'))
+  await writeFile(join(project, 'streamer', 'app.mjs'), `export const handler = awslambda.streamifyResponse(async (event, stream) => {
+  stream.write('first ')
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  stream.write('second')
+  if (event.fail) throw new Error('broke after a pause')
+  stream.end()
+})
+`)
   await mkdir(join(project, 'custom'))
   // A custom runtime's bootstrap in Python, reading the Runtime API with the standard library only.
   const bootstrap = [
@@ -173,6 +186,34 @@ describe('lpack invoke', () => {
     expect(results[0]!.logs.at(-1)).toContain('Init Duration: ')
     expect(results[1]!.logs.at(-1)).not.toContain('Init Duration')
     expect(results[1]!.report.initDurationMs).toBeUndefined()
+  })
+})
+
+describe('lpack invoke: a response-streaming function', () => {
+  /** Runs `lpack invoke Streamer` and notes when each piece of stdout arrives and when the process ends. */
+  async function invokeStreamer(event: string): Promise<{stdout: {text: string; at: number}[]; exitCode: number | null; endedAt: number; stderr: string}> {
+    const child = spawn(process.execPath, [LPACK_BIN, 'invoke', 'Streamer', '--event', '-'], {cwd: project, env: {...process.env, CI: 'true', NO_COLOR: '1'}, stdio: ['pipe', 'pipe', 'pipe']})
+    child.stdin!.end(event)
+    const stdout: {text: string; at: number}[] = []
+    let stderr = ''
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push({text: chunk.toString('utf8'), at: performance.now()}))
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk))
+    const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+    return {stdout, exitCode, endedAt: performance.now(), stderr}
+  }
+
+  it('#14.2 lpack invoke prints the chunks as the handler writes them; an error after them exits 1 with its document', {timeout: 120_000}, async () => {
+    const streamed = await invokeStreamer('{}')
+    expect(streamed.exitCode, streamed.stderr).toBe(0)
+    expect(streamed.stdout.map((piece) => piece.text).join('')).toBe('first second\n')
+    // 'first ' is on stdout while the handler waits its 500 ms.
+    expect(streamed.stdout[0]!.text).toBe('first ')
+    expect(streamed.endedAt - streamed.stdout[0]!.at).toBeGreaterThanOrEqual(400)
+    const broken = await invokeStreamer('{"fail": true}')
+    expect(broken.exitCode).toBe(1)
+    const [printed, document] = broken.stdout.map((piece) => piece.text).join('').split('\n')
+    expect(printed).toBe('first second')
+    expect(JSON.parse(document!)).toMatchObject({errorType: 'Error', errorMessage: 'broke after a pause'})
   })
 })
 

@@ -98,6 +98,13 @@ beforeAll(async () => {
   await writeFile(join(project, 'hello', 'app.js'), HELLO('one'))
   await mkdir(join(project, 'streamer'))
   await writeFile(join(project, 'streamer', 'app.mjs'), `export const handler = awslambda.streamifyResponse(async (event, stream) => {
+  if (event.pauseMs) {
+    stream.write('first ')
+    await new Promise((resolve) => setTimeout(resolve, event.pauseMs))
+    stream.write('second')
+    if (event.fail) throw new Error('broke after a pause')
+    return stream.end()
+  }
   for (const part of ['one ', 'two ', 'three']) stream.write(part)
   if (event.fail) throw new Error('stream broke')
   stream.end()
@@ -178,6 +185,31 @@ describe('lpack local start-lambda', () => {
     expect(Buffer.from(streamed.complete!.LogResult!, 'base64').toString()).toMatch(/^REPORT RequestId: /m)
     const broken = await read({fail: true})
     expect(broken.complete).toMatchObject({ErrorCode: 'Error', ErrorDetails: 'stream broke'})
+  })
+
+  it('#14.5 InvokeWithResponseStream delivers each chunk as the handler writes it, and an error after them in InvokeComplete', {timeout: 120_000}, async () => {
+    const server = await startServer(project)
+    const lambda = new LambdaClient({region: 'us-east-1', endpoint: server.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}, maxAttempts: 1})
+    const read = async (payload: unknown) => {
+      const output = await lambda.send(new InvokeWithResponseStreamCommand({FunctionName: 'Streamer', Payload: Buffer.from(JSON.stringify(payload))}))
+      const chunks: {text: string; at: number}[] = []
+      let complete: {ErrorCode?: string; ErrorDetails?: string; at: number} | undefined
+      for await (const item of output.EventStream!) {
+        if (item.PayloadChunk?.Payload) chunks.push({text: Buffer.from(item.PayloadChunk.Payload).toString('utf8'), at: performance.now()})
+        if (item.InvokeComplete) complete = {...item.InvokeComplete, at: performance.now()}
+      }
+      return {status: output.StatusCode, version: output.ExecutedVersion, chunks, complete: complete!}
+    }
+    // The handler writes, waits 500 ms, writes again: the first chunk is read while it waits.
+    const streamed = await read({pauseMs: 500})
+    expect(streamed).toMatchObject({status: 200, version: '$LATEST'})
+    expect(streamed.chunks.map((chunk) => chunk.text)).toEqual(['first ', 'second'])
+    expect(streamed.chunks[1]!.at - streamed.chunks[0]!.at).toBeGreaterThanOrEqual(400)
+    expect(streamed.complete.ErrorCode).toBeUndefined()
+    const broken = await read({pauseMs: 500, fail: true})
+    expect(broken.chunks.map((chunk) => chunk.text)).toEqual(['first ', 'second'])
+    expect(broken.complete.at - broken.chunks[0]!.at).toBeGreaterThanOrEqual(400)
+    expect(broken.complete).toMatchObject({ErrorCode: 'Error', ErrorDetails: 'broke after a pause'})
   })
 
   it('#14.5 a rebuild is picked up by the next invoke (a new environment), and SIGTERM ends every function process', {timeout: 120_000}, async () => {

@@ -9,7 +9,7 @@ import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {lambdaEnvironment, type EnvironmentFolders, type FunctionConfig, type InvokeIdentity} from './environment.js'
 import {ProcessTreeMemory} from './memory.js'
-import {RuntimeApiServer, type RuntimeOutcome} from './runtime-api.js'
+import {RuntimeApiServer, type ResponseChunkListener, type RuntimeOutcome} from './runtime-api.js'
 
 /** Lambda gives a function's start (init) 10 seconds; on-demand functions then get their Timeout for it too. */
 const INIT_LIMIT_MS = 10_000
@@ -26,6 +26,11 @@ export interface InvokeRequest {
   invokedFunctionArn?: string
   /** The request ID, when the caller has one already (an Event invocation keeps its ID across retries); default a new one. */
   requestId?: string
+  /**
+   * Receives a streamed response's bytes as the function writes them (a response-streaming handler); the result's
+   * payload still holds all of them. A buffered response does not come through here.
+   */
+  onResponseChunk?: ResponseChunkListener
 }
 
 /** The figures of Lambda's REPORT line. */
@@ -118,7 +123,7 @@ export class ExecutionEnvironment {
       traceId: request.traceId ?? traceId(),
       ...(request.clientContext !== undefined ? {clientContext: request.clientContext} : {}),
       ...(request.cognitoIdentity !== undefined ? {cognitoIdentity: request.cognitoIdentity} : {}),
-    })
+    }, request.onResponseChunk)
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true

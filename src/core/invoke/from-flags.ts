@@ -38,8 +38,11 @@ export async function profileFromFlags(given: InvokeGiven, io: {reporter: Report
   })
 }
 
-/** `lpack invoke` from its flags: reads the event and the --env-vars file, then invokes once. */
-export async function invokeFromFlags(given: InvokeGiven, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream}): Promise<InvokeResult> {
+/**
+ * `lpack invoke` from its flags: reads the event and the --env-vars file, then invokes once. A response-streaming
+ * function's bytes reach `onResponseChunk` as it writes them.
+ */
+export async function invokeFromFlags(given: InvokeGiven, io: {reporter: Reporter; stdin?: NodeJS.ReadableStream; onResponseChunk?: (chunk: Buffer) => void}): Promise<InvokeResult> {
   const settings = await resolveSettings('invoke', INVOKE_SETTINGS, given, io.reporter)
   const event = settings.event === undefined ? Buffer.from('{}') : settings.event === '-' ? await buffer(io.stdin ?? process.stdin) : await readInput(settings.event, 'event')
   const envVars = settings.envVars === undefined ? undefined : await readEnvVars(settings.envVars)
@@ -52,6 +55,7 @@ export async function invokeFromFlags(given: InvokeGiven, io: {reporter: Reporte
     parameters: settings.parameterOverrides ?? {},
     region: settings.region,
     reporter: io.reporter,
+    ...(io.onResponseChunk ? {onResponseChunk: io.onResponseChunk} : {}),
   })
 }
 

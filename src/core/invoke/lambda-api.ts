@@ -11,8 +11,9 @@ import {MAX_REQUEST_BYTES} from './runtime-api.js'
  * X-Amz-Client-Context and `?Qualifier=`; answers with Lambda's status codes, headers and error documents.
  * The legacy InvokeAsync (`POST /2014-11-13/functions/{name}/invoke-async/`) is answered too, and
  * InvokeWithResponseStream (`POST /2021-11-15/functions/{name}/response-streaming-invocations`) in Lambda's event
- * stream encoding: the response as one PayloadChunk when the function has answered (lpack's Runtime API reads a
- * streamed response whole), then InvokeComplete with the error, if any, and the log tail.
+ * stream encoding: a PayloadChunk for each piece a response-streaming function writes, sent as it writes it (a
+ * buffered response is one PayloadChunk when the function has answered), then InvokeComplete with the error, if
+ * any, and the log tail.
  */
 
 export interface LambdaApiServer {
@@ -31,7 +32,11 @@ export interface LambdaApiOptions {
 
 export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaApiServer> {
   const server = createServer((request, response) => {
-    handle(options.service, request, response).catch((error: unknown) => sendError(response, toApiError(error)))
+    handle(options.service, request, response).catch((error: unknown) => {
+      // A stream already under way cannot change its status: it ends without its InvokeComplete.
+      if (response.headersSent) response.destroy()
+      else sendError(response, toApiError(error))
+    })
   })
   // A long synchronous invoke (Timeout up to 15 minutes) must not be cut by Node's request timeout.
   server.requestTimeout = 0
@@ -60,6 +65,11 @@ async function handle(service: InvokeService, request: IncomingMessage, response
   const invocationType = (invokeAsync ? 'Event' : (header(request, 'x-amz-invocation-type') ?? 'RequestResponse')) as InvocationType
   const body = await readBody(request, invocationType === 'Event' ? MAX_ASYNC_REQUEST_BYTES : MAX_REQUEST_BYTES)
   const clientContextHeader = header(request, 'x-amz-client-context')
+  // The response's status and headers go out with the first chunk, so the caller reads each chunk as it is written.
+  const startStream = (requestId: string, executedVersion: string) => {
+    if (!response.headersSent) response.writeHead(200, {'x-amzn-RequestId': requestId, 'X-Amz-Executed-Version': executedVersion, 'Content-Type': 'application/vnd.amazon.eventstream'})
+  }
+  let streamed = false
   const result = await service.invoke({
     functionName: decodeURIComponent(match[1]!),
     qualifier: url.searchParams.get('Qualifier') ?? undefined,
@@ -67,6 +77,15 @@ async function handle(service: InvokeService, request: IncomingMessage, response
     invocationType,
     logType: header(request, 'x-amz-log-type') === 'Tail' ? 'Tail' : 'None',
     ...(clientContextHeader ? {clientContext: Buffer.from(clientContextHeader, 'base64').toString('utf8')} : {}),
+    ...(streaming
+      ? {
+          onResponseChunk: (chunk: Buffer, invocation: {requestId: string; executedVersion: string}) => {
+            startStream(invocation.requestId, invocation.executedVersion)
+            streamed = true
+            response.write(eventMessage('PayloadChunk', 'application/octet-stream', chunk))
+          },
+        }
+      : {}),
   })
   const headers: Record<string, string> = {'x-amzn-RequestId': result.requestId, 'Content-Type': 'application/json'}
   if (result.executedVersion !== undefined) headers['X-Amz-Executed-Version'] = result.executedVersion
@@ -75,8 +94,7 @@ async function handle(service: InvokeService, request: IncomingMessage, response
   // InvokeAsync answers 202 with a Status field, Invoke with no body.
   if (invokeAsync) return send(response, 202, headers, Buffer.from(JSON.stringify({Status: 202})))
   if (streaming && result.statusCode === 200) {
-    delete headers['X-Amz-Function-Error']
-    delete headers['X-Amz-Log-Result']
+    // The error and the log tail travel in InvokeComplete, not in headers.
     const complete: Record<string, string> = {}
     if (result.functionError !== undefined) {
       const document = parseErrorDocument(result.payload)
@@ -84,9 +102,10 @@ async function handle(service: InvokeService, request: IncomingMessage, response
       complete.ErrorDetails = document.errorMessage ?? result.payload.toString('utf8')
     }
     if (result.logResult !== undefined) complete.LogResult = result.logResult
-    const chunks = result.functionError === undefined && result.payload.length > 0 ? [eventMessage('PayloadChunk', 'application/octet-stream', result.payload)] : []
-    chunks.push(eventMessage('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(complete))))
-    return send(response, 200, {...headers, 'Content-Type': 'application/vnd.amazon.eventstream'}, Buffer.concat(chunks))
+    startStream(result.requestId, result.executedVersion ?? '$LATEST')
+    if (!streamed && result.functionError === undefined && result.payload.length > 0) response.write(eventMessage('PayloadChunk', 'application/octet-stream', result.payload))
+    response.end(eventMessage('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(complete))))
+    return
   }
   send(response, result.statusCode, headers, result.payload)
 }

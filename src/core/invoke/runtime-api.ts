@@ -13,6 +13,8 @@ export const RUNTIME_API_PREFIX = '/2018-06-01/runtime'
 export const MAX_REQUEST_BYTES = 6 * 1024 * 1024
 /** Lambda's synchronous response limit: 6 MB and the 100 bytes its message names ("6291556 bytes"). */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100
+/** Lambda's limit for a streamed response (response streaming's soft limit, 20 MB). */
+export const MAX_STREAMED_RESPONSE_BYTES = 20 * 1024 * 1024
 
 export interface Invocation {
   requestId: string
@@ -39,9 +41,13 @@ export interface RuntimeApiHandlers {
   onReady?(): void
 }
 
+/** Receives a streamed response's bytes as the runtime sends them (before the invocation's outcome). */
+export type ResponseChunkListener = (chunk: Buffer) => void
+
 interface PendingInvocation {
   invocation: Invocation
   resolve(outcome: RuntimeOutcome): void
+  onChunk?: ResponseChunkListener
   /** True once the runtime has received the invocation from `next`. */
   delivered: boolean
 }
@@ -75,12 +81,14 @@ export class RuntimeApiServer {
 
   /**
    * Hands an invocation to the runtime (now, or at its next poll) and resolves with what it posts back. One at a
-   * time: an execution environment runs one invocation after another.
+   * time: an execution environment runs one invocation after another. A response the runtime streams
+   * (Lambda-Runtime-Function-Response-Mode: streaming) reaches `onChunk` as it arrives, and the outcome still
+   * carries all of it.
    */
-  invoke(invocation: Invocation): Promise<RuntimeOutcome> {
+  invoke(invocation: Invocation, onChunk?: ResponseChunkListener): Promise<RuntimeOutcome> {
     if (this.pending) throw new Error(`invocation ${this.pending.invocation.requestId} is still running`)
     return new Promise((resolve) => {
-      this.pending = {invocation, resolve, delivered: false}
+      this.pending = {invocation, resolve, delivered: false, ...(onChunk ? {onChunk} : {})}
       const waiting = this.waitingNext
       if (waiting) {
         this.waitingNext = undefined
@@ -112,6 +120,7 @@ export class RuntimeApiServer {
     const route = path.slice(RUNTIME_API_PREFIX.length)
     if (request.method === 'GET' && route === '/invocation/next') return this.next(response)
     if (request.method !== 'POST') return reply(response, 405, {errorType: 'MethodNotAllowed', errorMessage: `${request.method} ${path}`})
+    if (request.headers['lambda-runtime-function-response-mode'] === 'streaming' && /^\/invocation\/[^/]+\/response$/.test(route)) return this.streamed(request, response, route)
 
     const body = await readBody(request, MAX_RESPONSE_BYTES)
     if (route === '/init/error') {
@@ -134,14 +143,42 @@ export class RuntimeApiServer {
       return
     }
     reply(response, 202, {status: 'OK'})
-    // A streamed response that failed after its first bytes carries the error in trailers.
-    const trailerType = request.trailers['lambda-runtime-function-error-type']
-    if (match[2] === 'response' && trailerType) {
-      const errorBody = request.trailers['lambda-runtime-function-error-body']
-      pending.resolve({kind: 'error', errorType: trailerType, payload: errorBody ? Buffer.from(errorBody, 'base64') : Buffer.from(JSON.stringify({errorType: trailerType, errorMessage: ''}))})
+    const failedInTrailers = match[2] === 'response' ? trailerError(request) : undefined
+    if (failedInTrailers) return pending.resolve(failedInTrailers)
+    pending.resolve(match[2] === 'response' ? {kind: 'response', payload: body.bytes} : {kind: 'error', payload: body.bytes, errorType: errorTypeHeader(request)})
+  }
+
+  /**
+   * A streamed response: each chunk goes to the caller as it arrives, so that the first bytes reach it while the
+   * function still runs. An error after the first bytes comes in the trailers, as Lambda's runtimes send it.
+   */
+  private async streamed(request: IncomingMessage, response: ServerResponse, route: string): Promise<void> {
+    const requestId = decodeURIComponent(route.split('/')[2]!)
+    const pending = this.pending
+    if (!pending || !pending.delivered || pending.invocation.requestId !== requestId) {
+      await readBody(request, 0)
+      return reply(response, 400, {errorType: 'InvalidRequestID', errorMessage: `No invocation ${requestId} is running`})
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      // An invocation ended from outside (a timeout) takes no more bytes; the rest is read and dropped.
+      if (this.pending !== pending || size > MAX_STREAMED_RESPONSE_BYTES) continue
+      size += chunk.length
+      if (size > MAX_STREAMED_RESPONSE_BYTES) continue
+      chunks.push(chunk)
+      pending.onChunk?.(chunk)
+    }
+    if (this.pending !== pending) return reply(response, 202, {status: 'OK'})
+    this.pending = undefined
+    if (size > MAX_STREAMED_RESPONSE_BYTES) {
+      reply(response, 413, {errorType: 'RequestEntityTooLarge', errorMessage: `Exceeded maximum allowed payload size (${MAX_STREAMED_RESPONSE_BYTES} bytes).`})
+      const message = `Response payload size exceeded maximum allowed payload size (${MAX_STREAMED_RESPONSE_BYTES} bytes).`
+      pending.resolve({kind: 'error', errorType: 'Function.ResponseSizeTooLarge', payload: Buffer.from(JSON.stringify({errorMessage: message, errorType: 'Function.ResponseSizeTooLarge'}))})
       return
     }
-    pending.resolve(match[2] === 'response' ? {kind: 'response', payload: body.bytes} : {kind: 'error', payload: body.bytes, errorType: errorTypeHeader(request)})
+    reply(response, 202, {status: 'OK'})
+    pending.resolve(trailerError(request) ?? {kind: 'response', payload: Buffer.concat(chunks)})
   }
 
   private next(response: ServerResponse): void {
@@ -174,6 +211,14 @@ export class RuntimeApiServer {
     response.writeHead(200, headers)
     response.end(invocation.payload)
   }
+}
+
+/** A streamed response that failed after its first bytes carries the error in trailers. */
+function trailerError(request: IncomingMessage): RuntimeOutcome | undefined {
+  const errorType = request.trailers['lambda-runtime-function-error-type']
+  if (!errorType) return undefined
+  const errorBody = request.trailers['lambda-runtime-function-error-body']
+  return {kind: 'error', errorType, payload: errorBody ? Buffer.from(errorBody, 'base64') : Buffer.from(JSON.stringify({errorType, errorMessage: ''}))}
 }
 
 function errorTypeHeader(request: IncomingMessage): string | undefined {

@@ -130,6 +130,11 @@ export interface ServiceInvokeRequest {
   logType?: 'None' | 'Tail'
   /** The ClientContext as JSON text (decoded from the base64 the API carries). */
   clientContext?: string
+  /**
+   * RequestResponse: receives a streamed response's bytes as the function writes them (InvokeWithResponseStream),
+   * with the invocation they belong to. The result's payload still holds all of them.
+   */
+  onResponseChunk?(chunk: Buffer, invocation: {requestId: string; executedVersion: string}): void
 }
 
 export interface ServiceInvokeResult {
@@ -267,7 +272,8 @@ export class InvokeService {
       this.enqueue(fn, target, payload, requestId, request.clientContext)
       return {statusCode: 202, requestId, payload: Buffer.alloc(0)}
     }
-    const result = await this.run(fn, target, payload, request.clientContext, undefined)
+    const onChunk = request.onResponseChunk
+    const result = await this.run(fn, target, payload, request.clientContext, requestId, onChunk ? (chunk) => onChunk(chunk, {requestId, executedVersion: fn.version}) : undefined)
     await this.completed({functionName: fn.config.functionName, version: fn.version, invocationType: 'RequestResponse', attempt: 1, result, fn})
     return {
       statusCode: 200,
@@ -328,7 +334,7 @@ export class InvokeService {
   }
 
   /** One invocation in a warm environment (or a new one), counted against the function's concurrency. */
-  private async run(fn: ResolvedFunction, target: {name: string; qualifier?: string}, payload: Buffer, clientContext: string | undefined, requestId: string | undefined): Promise<InvokeResult> {
+  private async run(fn: ResolvedFunction, target: {name: string; qualifier?: string}, payload: Buffer, clientContext: string | undefined, requestId: string | undefined, onResponseChunk?: (chunk: Buffer) => void): Promise<InvokeResult> {
     const name = fn.config.functionName
     const limit = fn.reservedConcurrency ?? this.options.unreservedConcurrency ?? DEFAULT_UNRESERVED_CONCURRENCY
     const busy = this.busy.get(name) ?? 0
@@ -347,6 +353,7 @@ export class InvokeService {
           ...(requestId !== undefined ? {requestId} : {}),
           invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${name}${qualifier}`,
           ...(clientContext !== undefined ? {clientContext} : {}),
+          ...(onResponseChunk ? {onResponseChunk} : {}),
         })
       } catch (error) {
         // A runtime lpack cannot start (no bootstrap, a runtime it does not run) fails the invocation, as in Lambda.
