@@ -76,7 +76,7 @@ describe('invoke service', () => {
     expect(aliased.result?.logs[0]).toMatch(/^START RequestId: \S+ Version: 1$/)
   })
 
-  it('#14.5 one environment per concurrent request, throttled beyond ReservedConcurrentExecutions; 0 always throttles', {timeout: 30_000}, async () => {
+  it('#14.5 one environment per concurrent request, throttled beyond ReservedConcurrentExecutions; 0 throttles every synchronous invoke', {timeout: 30_000}, async () => {
     const {svc, source} = await service({reservedConcurrency: 2})
     source.fn.reservedConcurrency = 2
     const settled = await Promise.allSettled([0, 1, 2].map(() => svc.invoke({functionName: 'Fn', payload: json({sleepMs: 1500})})))
@@ -92,9 +92,53 @@ describe('invoke service', () => {
     const again = await Promise.all([0, 1].map(() => svc.invoke({functionName: 'Fn', payload: json({sleepMs: 300})})))
     expect(again.map((r) => r.result?.coldStart)).toEqual([false, false])
     source.fn.reservedConcurrency = 0
-    for (const invocationType of ['RequestResponse', 'Event'] as const) {
-      await expect(svc.invoke({functionName: 'Fn', payload: json({}), invocationType})).rejects.toMatchObject({statusCode: 429})
+    await expect(svc.invoke({functionName: 'Fn', payload: json({})})).rejects.toMatchObject({statusCode: 429})
+  })
+
+  it('#14.5 an Event invocation at reserved concurrency 0 is accepted (202), throttled until MaximumEventAgeInSeconds, then sent to OnFailure or the DLQ', {timeout: 30_000}, async () => {
+    // A clock that jumps ahead on every wait: a minute of event age passes in milliseconds.
+    const startedAt = Date.parse('2026-12-04T00:00:00Z')
+    let now = startedAt
+    const waits: number[] = []
+    let onWait = (): void => {}
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        waits.push(ms)
+        now += ms
+        onWait()
+        await new Promise((resolve) => setImmediate(resolve))
+      },
     }
+    const sink = new RecordingFailureSink()
+    const onFailure = {arn: 'arn:aws:sqs:us-east-1:123456789012:failures'}
+    const {svc, source} = await service({reservedConcurrency: 0, asyncConfig: {maximumEventAgeInSeconds: 60, onFailure}}, {failureSink: sink, clock})
+    const accepted = await svc.invoke({functionName: 'Fn', payload: json({n: 1}), invocationType: 'Event'})
+    expect(accepted).toMatchObject({statusCode: 202})
+    await svc.drain()
+    expect(now - startedAt).toBe(60_000)
+    // Throttles back off, doubling from 100 ms up to 5 s.
+    expect(waits.slice(0, 4)).toEqual([100, 200, 400, 800])
+    expect(Math.max(...waits)).toBe(5_000)
+    expect(sink.deliveries).toHaveLength(1)
+    expect(sink.deliveries[0]).toMatchObject({kind: 'on-failure', requestId: accepted.requestId, target: onFailure})
+    expect(sink.deliveries[0]!.record).toMatchObject({requestContext: {requestId: accepted.requestId, condition: 'EventAgeExceeded', approximateInvokeCount: 0}, requestPayload: {n: 1}})
+    expect(svc.idleEnvironments()).toBe(0)
+    // Without OnFailure, the dead-letter queue gets the event.
+    source.fn.asyncConfig = {maximumEventAgeInSeconds: 60, deadLetter: {arn: 'arn:aws:sqs:us-east-1:123456789012:dlq'}}
+    const dropped = await svc.invoke({functionName: 'Fn', payload: json({n: 2}), invocationType: 'Event'})
+    await svc.drain()
+    expect(sink.deliveries[1]).toMatchObject({kind: 'dead-letter', requestId: dropped.requestId, message: {body: JSON.stringify({n: 2}), attributes: {RequestID: dropped.requestId}}})
+    // A concurrency raised while the event waits lets it run.
+    source.fn.asyncConfig = {maximumEventAgeInSeconds: 60, onSuccess: {arn: 'arn:aws:sns:us-east-1:123456789012:done'}}
+    onWait = () => {
+      if (waits.length > 3) source.fn.reservedConcurrency = 1
+    }
+    waits.length = 0
+    const later = await svc.invoke({functionName: 'Fn', payload: json({n: 3}), invocationType: 'Event'})
+    await svc.drain()
+    expect(sink.deliveries[2]).toMatchObject({kind: 'on-success', requestId: later.requestId})
+    expect(sink.deliveries[2]!.record?.requestContext).toMatchObject({condition: 'Success', approximateInvokeCount: 1})
   })
 
   it('#14.5 a timeout kills the environment and the next invoke starts a new one', {timeout: 30_000}, async () => {
