@@ -7,6 +7,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ExecutionEnvironment} from '../../src/core/invoke/execution-environment.js'
 import {invokeFunction} from '../../src/core/invoke/index.js'
+import {startLambdaApi} from '../../src/core/invoke/lambda-api.js'
+import {InvokeService} from '../../src/core/invoke/service.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
 import {run} from '../support/cli.js'
 import {environment, event} from './invoke-support.js'
@@ -21,8 +23,14 @@ const CORE = {
 public interface Context {
   String getAwsRequestId(); String getLogGroupName(); String getLogStreamName(); String getFunctionName();
   String getFunctionVersion(); String getInvokedFunctionArn(); int getRemainingTimeInMillis(); int getMemoryLimitInMB();
-  LambdaLogger getLogger();
+  LambdaLogger getLogger(); CognitoIdentity getIdentity(); ClientContext getClientContext();
 }`,
+  'com/amazonaws/services/lambda/runtime/CognitoIdentity.java': `package com.amazonaws.services.lambda.runtime;
+public interface CognitoIdentity { String getIdentityId(); String getIdentityPoolId(); }`,
+  'com/amazonaws/services/lambda/runtime/Client.java': `package com.amazonaws.services.lambda.runtime;
+public interface Client { String getInstallationId(); String getAppTitle(); String getAppVersionName(); String getAppVersionCode(); String getAppPackageName(); }`,
+  'com/amazonaws/services/lambda/runtime/ClientContext.java': `package com.amazonaws.services.lambda.runtime;
+public interface ClientContext { Client getClient(); java.util.Map<String, String> getCustom(); java.util.Map<String, String> getEnvironment(); }`,
   'com/amazonaws/services/lambda/runtime/LambdaLogger.java': `package com.amazonaws.services.lambda.runtime;
 public interface LambdaLogger { void log(String message); }`,
   'com/amazonaws/services/lambda/runtime/RequestStreamHandler.java': `package com.amazonaws.services.lambda.runtime;
@@ -73,6 +81,16 @@ public class Handlers {
     out.put("logGroup", context.getLogGroupName());
     out.put("remaining", context.getRemainingTimeInMillis());
     out.put("upper", StringUtils.upperCase((String) event.get("name")));
+    return out;
+  }
+  public Map<String, Object> caller(Map<String, Object> event, Context context) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("identity", context.getIdentity() == null ? null : context.getIdentity().getIdentityId() + " in " + context.getIdentity().getIdentityPoolId());
+    if (context.getClientContext() != null) {
+      out.put("app", context.getClientContext().getClient().getAppTitle() + " " + context.getClientContext().getClient().getAppVersionName() + " (" + context.getClientContext().getClient().getInstallationId() + ")");
+      out.put("custom", context.getClientContext().getCustom());
+      out.put("env", context.getClientContext().getEnvironment());
+    } else out.put("app", null);
     return out;
   }
   public String text(String input) { return "got " + input; }
@@ -157,6 +175,35 @@ describe('lpack invoke: the Java runtime', () => {
       expect(JSON.parse(second.payload)).toMatchObject({calls: 2, instances: 1, upper: 'BOB'})
       expect(second.report.initDurationMs).toBeUndefined()
     })
+  })
+
+  it('#14.2 the Context\'s identity and clientContext when the invoke gives them (null otherwise)', {timeout: 120_000}, async () => {
+    await withEnvironment(task, 'com.example.Handlers::caller', async (env) => {
+      const clientContext = JSON.stringify({client: {installation_id: 'inst-1', app_title: 'Shop', app_version_name: '2.1', app_version_code: '21', app_package_name: 'com.shop'}, custom: {tenant: 'acme', tier: 3}, env: {platform: 'Android', locale: 'de_DE'}})
+      const cognitoIdentity = JSON.stringify({cognitoIdentityId: 'eu-west-1:abc', cognitoIdentityPoolId: 'eu-west-1:pool'})
+      const given = await env.invoke({...event({}), clientContext, cognitoIdentity})
+      expect(given.failed, given.payload).toBe(false)
+      expect(JSON.parse(given.payload)).toEqual({identity: 'eu-west-1:abc in eu-west-1:pool', app: 'Shop 2.1 (inst-1)', custom: {tenant: 'acme', tier: '3'}, env: {platform: 'Android', locale: 'de_DE'}})
+      const without = await env.invoke(event({}))
+      expect(JSON.parse(without.payload)).toEqual({identity: null, app: null})
+    })
+    // Through start-lambda's Invoke API: the client context as the SDKs send it, base64 JSON in X-Amz-Client-Context.
+    const service = new InvokeService({
+      source: {
+        resolve: async (name) => (name === 'orders' ? {config: {logicalId: 'Orders', functionName: 'orders', runtime: 'java17', handler: 'com.example.Handlers::caller', memoryMb: 256, timeoutSeconds: 20, architecture: 'x86_64', variables: {}}, version: '$LATEST', code: {dir: task}} : undefined),
+      },
+      hostEnv: {PATH: process.env.PATH},
+    })
+    const api = await startLambdaApi({service})
+    try {
+      const clientContext = Buffer.from(JSON.stringify({client: {installation_id: 'i-9', app_title: 'Kiosk', app_version_name: '1.0'}, custom: {store: 'north'}, env: {}})).toString('base64')
+      const response = await fetch(`${api.endpoint}/2015-03-31/functions/orders/invocations`, {method: 'POST', body: '{}', headers: {'X-Amz-Client-Context': clientContext}})
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({identity: null, app: 'Kiosk 1.0 (i-9)', custom: {store: 'north'}, env: {}})
+    } finally {
+      await api.close()
+      await service.close()
+    }
   })
 
   it('#14.1 String and POJO arguments from JSON, a POJO result through its getters, a static method', {timeout: 120_000}, async () => {

@@ -36,6 +36,9 @@ public final class LambdaRuntime {
   private static final String CONTEXT = "com.amazonaws.services.lambda.runtime.Context";
   private static final String LOGGER = "com.amazonaws.services.lambda.runtime.LambdaLogger";
   private static final String STREAM_HANDLER = "com.amazonaws.services.lambda.runtime.RequestStreamHandler";
+  private static final String COGNITO_IDENTITY = "com.amazonaws.services.lambda.runtime.CognitoIdentity";
+  private static final String CLIENT_CONTEXT = "com.amazonaws.services.lambda.runtime.ClientContext";
+  private static final String CLIENT = "com.amazonaws.services.lambda.runtime.Client";
 
   private static String api;
 
@@ -56,7 +59,7 @@ public final class LambdaRuntime {
       next.setReadTimeout(0);
       byte[] event = next.getInputStream().readAllBytes();
       String requestId = next.getHeaderField("Lambda-Runtime-Aws-Request-Id");
-      Invocation invocation = new Invocation(requestId, Long.parseLong(next.getHeaderField("Lambda-Runtime-Deadline-Ms")), next.getHeaderField("Lambda-Runtime-Invoked-Function-Arn"));
+      Invocation invocation = new Invocation(requestId, Long.parseLong(next.getHeaderField("Lambda-Runtime-Deadline-Ms")), next.getHeaderField("Lambda-Runtime-Invoked-Function-Arn"), next.getHeaderField("Lambda-Runtime-Cognito-Identity"), next.getHeaderField("Lambda-Runtime-Client-Context"));
       try {
         byte[] response = handler.invoke(event, invocation);
         post("/invocation/" + requestId + "/response", response, null);
@@ -118,11 +121,16 @@ public final class LambdaRuntime {
     final String requestId;
     final long deadlineMs;
     final String invokedFunctionArn;
+    /** The headers' JSON text, null when the invoke gave none. */
+    final String cognitoIdentity;
+    final String clientContext;
 
-    Invocation(String requestId, long deadlineMs, String invokedFunctionArn) {
+    Invocation(String requestId, long deadlineMs, String invokedFunctionArn, String cognitoIdentity, String clientContext) {
       this.requestId = requestId;
       this.deadlineMs = deadlineMs;
       this.invokedFunctionArn = invokedFunctionArn;
+      this.cognitoIdentity = cognitoIdentity;
+      this.clientContext = clientContext;
     }
   }
 
@@ -212,6 +220,8 @@ public final class LambdaRuntime {
         return objectMethod(proxy, m, args, "LambdaLogger");
       });
       String functionName = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+      Object identity = cognitoIdentity(invocation.cognitoIdentity);
+      Object clientContext = clientContext(invocation.clientContext);
       return Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, m, args) -> {
         switch (m.getName()) {
           case "getAwsRequestId": return invocation.requestId;
@@ -220,14 +230,77 @@ public final class LambdaRuntime {
           case "getFunctionName": return functionName;
           case "getFunctionVersion": return System.getenv("AWS_LAMBDA_FUNCTION_VERSION");
           case "getInvokedFunctionArn": return invocation.invokedFunctionArn;
-          case "getIdentity": return null;
-          case "getClientContext": return null;
+          case "getIdentity": return identity;
+          case "getClientContext": return clientContext;
           case "getRemainingTimeInMillis": return (int) Math.max(0, invocation.deadlineMs - System.currentTimeMillis());
           case "getMemoryLimitInMB": return Integer.parseInt(System.getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"));
           case "getLogger": return logger;
           default: return objectMethod(proxy, m, args, "Context");
         }
       });
+    }
+
+    /** The Cognito identity as Lambda's Java runtime reads the header: cognitoIdentityId and cognitoIdentityPoolId. */
+    private Object cognitoIdentity(String header) {
+      Map<?, ?> document = jsonObject(header);
+      Class<?> type = optionalClass(COGNITO_IDENTITY, loader);
+      if (document == null || type == null) return null;
+      return Proxy.newProxyInstance(loader, new Class<?>[] {type}, (proxy, m, args) -> {
+        switch (m.getName()) {
+          case "getIdentityId": return text(document.get("cognitoIdentityId"));
+          case "getIdentityPoolId": return text(document.get("cognitoIdentityPoolId"));
+          default: return objectMethod(proxy, m, args, "CognitoIdentity");
+        }
+      });
+    }
+
+    /** The client context as the mobile SDKs send it: client (installation_id, app_title, …), custom and env. */
+    private Object clientContext(String header) {
+      Map<?, ?> document = jsonObject(header);
+      Class<?> type = optionalClass(CLIENT_CONTEXT, loader);
+      if (document == null || type == null) return null;
+      Map<?, ?> clientDocument = document.get("client") instanceof Map ? (Map<?, ?>) document.get("client") : null;
+      Class<?> clientType = optionalClass(CLIENT, loader);
+      Object client = clientDocument == null || clientType == null ? null : Proxy.newProxyInstance(loader, new Class<?>[] {clientType}, (proxy, m, args) -> {
+        switch (m.getName()) {
+          case "getInstallationId": return text(clientDocument.get("installation_id"));
+          case "getAppTitle": return text(clientDocument.get("app_title"));
+          case "getAppVersionName": return text(clientDocument.get("app_version_name"));
+          case "getAppVersionCode": return text(clientDocument.get("app_version_code"));
+          case "getAppPackageName": return text(clientDocument.get("app_package_name"));
+          default: return objectMethod(proxy, m, args, "Client");
+        }
+      });
+      Map<String, String> custom = textMap(document.get("custom"));
+      Map<String, String> environment = java.util.Collections.unmodifiableMap(textMap(document.get("env")));
+      return Proxy.newProxyInstance(loader, new Class<?>[] {type}, (proxy, m, args) -> {
+        switch (m.getName()) {
+          case "getClient": return client;
+          case "getCustom": return custom;
+          case "getEnvironment": return environment;
+          default: return objectMethod(proxy, m, args, "ClientContext");
+        }
+      });
+    }
+
+    private static Map<?, ?> jsonObject(String text) {
+      if (text == null || text.isEmpty()) return null;
+      try {
+        Object value = Json.parse(text);
+        return value instanceof Map ? (Map<?, ?>) value : null;
+      } catch (RuntimeException error) {
+        return null;
+      }
+    }
+
+    private static String text(Object value) {
+      return value == null ? null : value instanceof String ? (String) value : Json.write(value);
+    }
+
+    private static Map<String, String> textMap(Object value) {
+      Map<String, String> map = new LinkedHashMap<>();
+      if (value instanceof Map) for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) map.put(String.valueOf(entry.getKey()), text(entry.getValue()));
+      return map;
     }
 
     private static Object objectMethod(Object proxy, Method m, Object[] args, String name) {
