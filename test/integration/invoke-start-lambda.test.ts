@@ -149,7 +149,7 @@ describe('lpack local start-lambda', () => {
     expect(missing.stderr).toContain('An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:123456789012:function:Nope')
   })
 
-  it('#14.5 Lambda\'s status codes and error shapes: 429 at reserved concurrency 0, 413 too large, 202 Event, 204 DryRun', {timeout: 120_000}, async () => {
+  it('#14.5 Lambda\'s status codes and error shapes: 429 at reserved concurrency 0 (an Event 202), 413 too large, 202 Event, 204 DryRun', {timeout: 120_000}, async () => {
     const server = await startServer(project)
     const throttled = await fetch(invokeUrl(server.endpoint, 'Stopped'), {method: 'POST', body: '{}'})
     expect(throttled.status).toBe(429)
@@ -160,6 +160,9 @@ describe('lpack local start-lambda', () => {
     expect(large.headers.get('x-amzn-errortype')).toBe('RequestTooLargeException')
     const event = await fetch(invokeUrl(server.endpoint, 'Hello'), {method: 'POST', body: '{}', headers: {'X-Amz-Invocation-Type': 'Event'}})
     expect(event.status).toBe(202)
+    // An Event invoke at reserved concurrency 0 is accepted: the event waits, throttled, in the queue.
+    const queued = await fetch(invokeUrl(server.endpoint, 'Stopped'), {method: 'POST', body: '{}', headers: {'X-Amz-Invocation-Type': 'Event'}})
+    expect(queued.status).toBe(202)
     const dryRun = await fetch(invokeUrl(server.endpoint, 'Hello', '?Qualifier=live'), {method: 'POST', body: '{}', headers: {'X-Amz-Invocation-Type': 'DryRun'}})
     expect(dryRun.status).toBe(204)
     const badQualifier = await fetch(invokeUrl(server.endpoint, 'Hello', '?Qualifier=9'), {method: 'POST', body: '{}'})

@@ -205,10 +205,23 @@ export interface InvokeServiceOptions {
 export interface ServiceClock {
   /** Unix milliseconds. */
   now(): number
-  sleep(ms: number): Promise<void>
+  /** Resolves after `ms`, or as soon as `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>
 }
 
-export const systemClock: ServiceClock = {now: () => Date.now(), sleep}
+export const systemClock: ServiceClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      signal.addEventListener('abort', done)
+    }),
+}
 
 /** One invocation that ran in an execution environment, as onInvocation sees it. */
 export interface CompletedInvocation {
@@ -252,6 +265,8 @@ export class InvokeService {
   private readonly pendingAsync = new Set<Promise<void>>()
   private workDir?: Promise<string>
   private closed = false
+  /** Aborted by close(): Event invocations waiting for a retry stop waiting, so that nothing outlives the service. */
+  private readonly closing = new AbortController()
 
   constructor(private readonly options: InvokeServiceOptions) {
     this.reporter = options.reporter ?? silentReporter
@@ -336,6 +351,7 @@ export class InvokeService {
   /** Ends every environment (the running ones too) and removes the service's own work folder. */
   async close(): Promise<void> {
     this.closed = true
+    this.closing.abort()
     for (const pool of this.pools.values()) for (const pooled of pool.idle.splice(0)) await pooled.environment.dispose()
     for (const environment of this.busyEnvironments) await environment.dispose()
     this.busyEnvironments.clear()
@@ -504,7 +520,7 @@ export class InvokeService {
         if (error instanceof InvokeApiError && error.statusCode === 429) {
           // Lambda keeps a throttled event and tries again (up to its maximum age); throttles are not attempts.
           const backoff = Math.min((this.options.throttleRetryDelayMs ?? DEFAULT_THROTTLE_RETRY_DELAY_MS) * 2 ** Math.min(throttles++, 16), MAX_THROTTLE_RETRY_DELAY_MS)
-          await clock.sleep(Math.min(backoff, Math.max(0, maxAgeMs - (clock.now() - acceptedAt))))
+          await clock.sleep(Math.min(backoff, Math.max(0, maxAgeMs - (clock.now() - acceptedAt))), this.closing.signal)
           // A concurrency raised meanwhile lets the event run.
           current = (await this.options.source.resolve(target.name, target.qualifier)) ?? current
           continue
@@ -521,10 +537,11 @@ export class InvokeService {
       if (attempts > maxRetries) return this.deliverFailure(current, payload, requestId, attempts, last, 'RetriesExhausted')
       const delay = delays[Math.min(attempts - 1, delays.length - 1)] ?? 0
       if (clock.now() + delay - acceptedAt > maxAgeMs) {
-        await clock.sleep(Math.max(0, maxAgeMs - (clock.now() - acceptedAt)))
+        await clock.sleep(Math.max(0, maxAgeMs - (clock.now() - acceptedAt)), this.closing.signal)
+        if (this.closed) return
         return this.deliverFailure(current, payload, requestId, attempts, last, 'EventAgeExceeded')
       }
-      await clock.sleep(delay)
+      await clock.sleep(delay, this.closing.signal)
       // A retry runs the version the qualifier names now (a rebuild between attempts is picked up).
       current = (await this.options.source.resolve(target.name, target.qualifier)) ?? current
     }
@@ -604,6 +621,3 @@ function safeName(name: string): string {
   return name.replace(/[^a-zA-Z0-9-_.]/g, '_')
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
