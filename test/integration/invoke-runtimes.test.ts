@@ -182,6 +182,18 @@ def handler(event, context):
   })
 })
 
+describe('lpack invoke: Python and response streaming', () => {
+  it('#14.1 a Python handler that yields its response fails as in Lambda (Runtime.MarshalError), saying Lambda streams only Node.js and custom runtimes', {timeout: 30_000}, async () => {
+    const {env} = await setup({'task/app.py': 'def handler(event, context):\n    yield "first"\n    yield "second"\n'}, {runtime: 'python3.12', handler: 'app.handler'})
+    const result = await env.invoke(event({}))
+    expect(result.failed).toBe(true)
+    const body = JSON.parse(result.payload)
+    expect(body.errorType).toBe('Runtime.MarshalError')
+    expect(body.errorMessage).toMatch(/^Unable to marshal response: Object of type generator is not JSON serializable/)
+    expect(body.errorMessage).toContain('Lambda does not stream responses from Python functions')
+  })
+})
+
 describe('lpack invoke: a custom runtime', () => {
   it('#14.1 a provided.al2023 bootstrap (a shell script with curl) runs unchanged against the Runtime API', {timeout: 30_000}, async () => {
     const bootstrap = `0755 #!/bin/sh

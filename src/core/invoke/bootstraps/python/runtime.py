@@ -171,7 +171,12 @@ def main():
             try:
                 payload = json.dumps(result).encode()
             except (TypeError, ValueError) as error:
-                raise FaultException('Runtime.MarshalError', 'Unable to marshal response: %s' % error)
+                message = 'Unable to marshal response: %s' % error
+                # A generator is how one would try to stream from Python: say why that cannot work in Lambda.
+                if type(result).__name__ in ('generator', 'async_generator'):
+                    message += ('. Lambda does not stream responses from Python functions (response streaming is for'
+                                ' Node.js handlers and custom runtimes); return the whole response instead')
+                raise FaultException('Runtime.MarshalError', message)
         except Exception as error:
             document = error_document(error, request_id)
             log_error(document)
