@@ -6,8 +6,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # The tests that run lpack's built CLI end to end, where a Node version shows: start-up and its compile cache,
-# validate, build (esbuild, zips), transform, and a deploy against the local AWS.
+# validate, build (esbuild, zips), transform, a deploy against the local AWS, and invoke: the Node.js bootstrap
+# runs on the node that runs lpack (CommonJS, ES modules, callbacks, response streaming).
 TESTS=(
+  test/integration/invoke-runtimes.test.ts
+  test/integration/invoke-cli.test.ts
   test/integration/cli-compile-cache.test.ts
   test/integration/validate-cli.test.ts
   test/integration/transform-cli.test.ts
