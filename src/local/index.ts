@@ -12,6 +12,7 @@ import {startFrontServer, type LocalRoute} from './front-server.js'
 import {LocalFunctionSource, MotoSessions} from './function-source.js'
 import {MOTO_VERSION, startMoto} from './moto.js'
 import {Observability} from './observability.js'
+import {SnsDeliveries} from './sns-deliveries.js'
 import {SqsPoller} from './sqs-poller.js'
 import {defaultStateDir, isAlive, readLiveState, removeState, writeState, type LocalState} from './state.js'
 
@@ -95,6 +96,8 @@ export async function startLocalAws(options: LocalStartOptions): Promise<Running
   routes.push((request, response) => serveInvokeRequest(service, request, response))
   const poller = new SqsPoller(service, sessions, region, options.reporter)
   poller.start(1000)
+  const sns = new SnsDeliveries({motoEndpoint: moto.endpoint, service, region, reporter: options.reporter})
+  sns.start()
   observability.startAlarms(1000)
   await writeState(stateDir, {pid: process.pid, motoPid: moto.pid, python: moto.python, port: front.port, endpoint, region, startedAt: new Date().toISOString()})
   let stopping: Promise<void> | undefined
@@ -110,6 +113,7 @@ export async function startLocalAws(options: LocalStartOptions): Promise<Running
       (stopping ??= (async () => {
         observability.stop()
         await poller.stop()
+        await sns.stop()
         await frontServer.close()
         await service.close()
         await moto.stop()

@@ -220,6 +220,20 @@ describe('lpack local: deploy with lpack, then use the local AWS with the AWS CL
     expect(attributes).toMatchObject({ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '1'})
   })
 
+  it('#15.2 a message published to a topic reaches the function subscribed to it (SAM\'s SNS event), in Lambda\'s SNS event shape', async () => {
+    const {Topics} = await awsJson<{Topics: {TopicArn: string}[]}>(['sns', 'list-topics'])
+    const topicArn = Topics.map((topic) => topic.TopicArn).find((arn) => arn.includes('NoticeTopic'))!
+    expect(topicArn).toBeDefined()
+    const {MessageId} = await awsJson<{MessageId: string}>(['sns', 'publish', '--topic-arn', topicArn, '--message', 'stock is low', '--subject', 'stock', '--message-attributes', '{"kind": {"DataType": "String", "StringValue": "alert"}}'])
+    const line = await eventually(async () => (await logMessages(`${STACK}-notice`)).find((message) => message.includes('noticed ')))
+    const record = JSON.parse(line.slice(line.indexOf('noticed ') + 'noticed '.length)) as {EventSource: string; EventVersion: string; EventSubscriptionArn: string; Sns: Record<string, unknown>}
+    expect(record).toMatchObject({EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: expect.stringMatching(new RegExp(`^${topicArn}:`))})
+    expect(record.Sns).toMatchObject({Type: 'Notification', MessageId, TopicArn: topicArn, Subject: 'stock', Message: 'stock is low', MessageAttributes: {kind: {Type: 'String', Value: 'alert'}}})
+    expect(record.Sns.Timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+    // It ran in lpack's data plane: its REPORT line is in its log group too.
+    expect((await logMessages(`${STACK}-notice`, 'REPORT')).length).toBeGreaterThanOrEqual(1)
+  })
+
   it('#15.2 an async invoke of a failing function lands in its DLQ after the retries', async () => {
     const accepted = await awsJson<{StatusCode: number}>(['lambda', 'invoke', '--function-name', WORKER, '--invocation-type', 'Event', '--payload', '{"fail": "async-9"}', join(project, 'async.json')])
     expect(accepted.StatusCode).toBe(202)
