@@ -30,6 +30,8 @@ const ms = (value) => `${value.toFixed(1)} ms`
 function startLocal(args = ['local', 'start', '--port', '0', '--state-dir', mkdtempSync(join(root, 'state-'))], cwd = root) {
   const startedAt = performance.now()
   const child = spawn(process.execPath, [bin, ...args], {cwd, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true'}})
+  // Read to the end: start-lambda prints every invocation's log lines, and a full pipe would stop it.
+  child.stderr.resume()
   return new Promise((resolve, reject) => {
     let output = ''
     child.stdout.on('data', (chunk) => {
