@@ -1,7 +1,7 @@
 // The README's first command (`npm run demo`): lpack's main job end to end on the local AWS, on a copy of
-// examples/shop. It starts `lpack local` (and stops it at the end), validates, builds and deploys the app, calls
-// the deployed function through the Lambda API, changes its code and releases it by canary with a PreTraffic
-// hook that passes, then releases a broken change whose hook fails and is rolled back, and prints what happened.
+// examples/shop. It installs what `lpack local` needs if missing (lpack local install), starts it (and stops it at
+// the end), validates, builds and deploys the app, calls the deployed function through the Lambda API, changes its
+// code and releases it by canary with a PreTraffic hook that passes, then releases a broken change whose hook fails and is rolled back, and prints what happened.
 //
 // Run after `npm run build` (npm run demo does both). Everything runs on 127.0.0.1; nothing is left behind but
 // the copy's folder under .lpack/, which is removed unless LPACK_DEMO_KEEP=1.
@@ -51,6 +51,10 @@ function lpack(args, {expectFailure = false} = {}) {
 }
 
 async function main() {
+  // moto[server], pinned, in a virtualenv in the user's cache folder when python3 lacks it (nothing to do otherwise).
+  say('Checking the local AWS\'s dependency (lpack local install)')
+  await lpack(['local', 'install'])
+
   say('Starting the local AWS (lpack local start --detach)')
   const local = await lpack(['local', 'start', '--detach', '--port', '0', '--state-dir', stateDir, '--json'])
   started = true

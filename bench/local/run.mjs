@@ -2,9 +2,10 @@
 //   start-up      — `lpack local start --port 0` until it prints its endpoint (ready: S3 and STS answer), and until a
 //                   first CloudFormation call is answered (moto's CloudFormation module and lpack's fixes loaded);
 //   warm invoke   — a trivial Node.js function created on the local AWS, invoked warm through the local endpoint with
-//                   the AWS SDK (HTTP, the function and alias looked up in moto, the execution environment, logs and
-//                   metrics written after the answer), against the same handler in an execution environment called
-//                   directly (what `lpack local start-lambda` serves, without its HTTP).
+//                   the AWS SDK (HTTP through the front server, InvokeService with the function's configuration
+//                   cached, the execution environment; logs and metrics written after the answer), alternating with
+//                   the same handler served by `lpack local start-lambda` alone (a SAM template built, no moto) and
+//                   in an execution environment called directly.
 // Usage, after npm run build:  node bench/local/run.mjs [--starts 3] [--invokes 100]
 import {execFileSync, spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -26,9 +27,11 @@ const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length 
 const p90 = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length * 0.9)]
 const ms = (value) => `${value.toFixed(1)} ms`
 
-function startLocal() {
+function startLocal(args = ['local', 'start', '--port', '0', '--state-dir', mkdtempSync(join(root, 'state-'))], cwd = root) {
   const startedAt = performance.now()
-  const child = spawn(process.execPath, [bin, 'local', 'start', '--port', '0', '--state-dir', mkdtempSync(join(root, 'state-'))], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true'}})
+  const child = spawn(process.execPath, [bin, ...args], {cwd, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true'}})
+  // Read to the end: start-lambda prints every invocation's log lines, and a full pipe would stop it.
+  child.stderr.resume()
   return new Promise((resolve, reject) => {
     let output = ''
     child.stdout.on('data', (chunk) => {
@@ -80,6 +83,15 @@ const coldAt = performance.now()
 await lambda.send(new InvokeCommand({FunctionName: 'bench', Payload: Buffer.from('{"n": 0}')}))
 const coldMs = performance.now() - coldAt
 
+// The same handler as a SAM template's function, served by `lpack local start-lambda` alone.
+const project = join(root, 'project')
+mkdirSync(join(project, 'src'), {recursive: true})
+writeFileSync(join(project, 'src/app.js'), 'exports.handler = async (event) => ({ok: true, n: event.n})\n')
+writeFileSync(join(project, 'template.yaml'), ['Transform: AWS::Serverless-2016-10-31', 'Resources:', '  bench:', '    Type: AWS::Serverless::Function', '    Properties:', '      Runtime: nodejs22.x', '      Handler: app.handler', '      CodeUri: src/', '      MemorySize: 128', '      Timeout: 30', ''].join('\n'))
+const startLambda = await startLocal(['local', 'start-lambda', '--port', '0'], project)
+const alone = new LambdaClient({endpoint: startLambda.endpoint, region: 'us-east-1', credentials})
+await alone.send(new InvokeCommand({FunctionName: 'bench', Payload: Buffer.from('{"n": 0}')}))
+
 mkdirSync(join(root, 'task'))
 mkdirSync(join(root, 'opt'))
 writeFileSync(join(root, 'task/app.js'), 'exports.handler = async (event) => ({ok: true, n: event.n})\n')
@@ -95,20 +107,26 @@ await direct.invoke({payload: Buffer.from('{"n": 0}')})
 
 // Alternating, so that the machine's load falls on both sides alike.
 const throughEndpoint = []
+const throughStartLambda = []
 const inEnvironment = []
 for (let n = 1; n <= Number(values.invokes); n++) {
   let at = performance.now()
   await lambda.send(new InvokeCommand({FunctionName: 'bench', Payload: Buffer.from(JSON.stringify({n}))}))
   throughEndpoint.push(performance.now() - at)
   at = performance.now()
+  await alone.send(new InvokeCommand({FunctionName: 'bench', Payload: Buffer.from(JSON.stringify({n}))}))
+  throughStartLambda.push(performance.now() - at)
+  at = performance.now()
   await direct.invoke({payload: Buffer.from(JSON.stringify({n}))})
   inEnvironment.push(performance.now() - at)
 }
 await direct.dispose()
 lambda.destroy()
+alone.destroy()
 await stop(local.child)
+await stop(startLambda.child)
 rmSync(root, {recursive: true, force: true})
 
 console.log(`start-up (${values.starts} runs): endpoint printed (ready) median ${ms(median(ready))} [${ready.map(ms).join(', ')}]; first CloudFormation call answered median ${ms(median(cloudFormation))}`)
 console.log(`cold invoke through the local endpoint (code fetched from moto, unpacked, runtime started): ${ms(coldMs)}`)
-console.log(`warm invoke (${values.invokes}): through the local endpoint median ${ms(median(throughEndpoint))}, p90 ${ms(p90(throughEndpoint))}; execution environment called directly median ${ms(median(inEnvironment))}, p90 ${ms(p90(inEnvironment))}`)
+console.log(`warm invoke (${values.invokes}, alternating): through the local endpoint median ${ms(median(throughEndpoint))}, p90 ${ms(p90(throughEndpoint))}; lpack local start-lambda alone median ${ms(median(throughStartLambda))}, p90 ${ms(p90(throughStartLambda))}; execution environment called directly median ${ms(median(inEnvironment))}, p90 ${ms(p90(inEnvironment))}`)

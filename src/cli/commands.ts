@@ -6,6 +6,7 @@ import Gc from '../commands/gc.js'
 import Help from '../commands/help.js'
 import Init from '../commands/init.js'
 import Invoke from '../commands/invoke.js'
+import LocalInstall from '../commands/local/install.js'
 import LocalStart from '../commands/local/start.js'
 import LocalStatus from '../commands/local/status.js'
 import LocalStop from '../commands/local/stop.js'
@@ -23,4 +24,4 @@ import Validate from '../commands/validate.js'
  * imports the command classes lets the CLI be bundled with oclif into one module graph (scripts/bundle-cli.mjs).
  * The commands import core modules lazily, so loading this module loads no core code.
  */
-export const COMMANDS = {build: Build, completion: Completion, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, 'local:start': LocalStart, 'local:start-lambda': StartLambda, 'local:status': LocalStatus, 'local:stop': LocalStop, logs: Logs, package: Package, transform: Transform, 'traffic:resume': TrafficResume, 'traffic:rollback': TrafficRollback, 'traffic:status': TrafficStatus, validate: Validate}
+export const COMMANDS = {build: Build, completion: Completion, delete: Delete, deploy: Deploy, gc: Gc, help: Help, init: Init, invoke: Invoke, 'local:install': LocalInstall, 'local:start': LocalStart, 'local:start-lambda': StartLambda, 'local:status': LocalStatus, 'local:stop': LocalStop, logs: Logs, package: Package, transform: Transform, 'traffic:resume': TrafficResume, 'traffic:rollback': TrafficRollback, 'traffic:status': TrafficStatus, validate: Validate}

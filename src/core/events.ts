@@ -108,9 +108,9 @@ export const EVENT_KINDS = {
 
   // lpack local (src/local): the local AWS's own events
   'local.moto-version': kind<{installed: string; expected: string}>('warn'),
-  'local.async-failed': kind<{resource: string; error: string}>('warn'),
-  'local.async-done': kind<{resource: string; requestId: string; succeeded: boolean; attempts: number}>('debug'),
-  'local.destination-unsupported': kind<{arn: string}>('warn'),
+  'local.install-step': kind<{step: 'venv' | 'pip'; detail: string}>('info'),
+  'local.install-output': kind<{line: string}>('debug'),
+  'local.sns-poll-failed': kind<{error: string}>('debug'),
   'local.observability-failed': kind<{resource: string; error: string}>('debug'),
   'local.alarm': kind<{alarmName: string; from: string; to: string}>('info'),
   'local.alarm-failed': kind<{error: string}>('debug'),

@@ -167,12 +167,12 @@ export function describeEvent(event: LpackEvent): EventText {
 
     case 'local.moto-version':
       return {text: `moto ${event.data.installed} is installed; lpack local is made for moto ${event.data.expected} (python3 -m pip install "moto[server]==${event.data.expected}")`}
-    case 'local.async-failed':
-      return {text: `async invoke of ${event.data.resource}: ${event.data.error}`}
-    case 'local.async-done':
-      return {text: `async invoke ${event.data.requestId} of ${event.data.resource}: ${event.data.succeeded ? 'succeeded' : 'failed'} after ${event.data.attempts} attempt(s)`}
-    case 'local.destination-unsupported':
-      return {text: `lpack local delivers to SQS queues and SNS topics; ${event.data.arn} is skipped`}
+    case 'local.install-step':
+      return {text: event.data.step === 'venv' ? `Creating a virtualenv at ${event.data.detail}` : `Installing: ${event.data.detail}`}
+    case 'local.install-output':
+      return {text: event.data.line}
+    case 'local.sns-poll-failed':
+      return {text: `SNS deliveries to functions: ${event.data.error}`}
     case 'local.observability-failed':
       return {text: `logs and metrics of ${event.data.resource} not written: ${event.data.error}`}
     case 'local.alarm':

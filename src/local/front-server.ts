@@ -15,7 +15,7 @@ export interface FrontServer {
  * The local AWS's public port on 127.0.0.1: lpack's own routes first (Lambda's data plane), every other request
  * passed to moto as it came, streamed both ways (uploads of any size, S3 downloads).
  */
-export async function startFrontServer(options: {port: number; motoEndpoint: string; routes: LocalRoute[]}): Promise<FrontServer> {
+export async function startFrontServer(options: {port: number; motoEndpoint: string; routes: LocalRoute[]; onChange?: () => void}): Promise<FrontServer> {
   const moto = new URL(options.motoEndpoint)
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
@@ -25,8 +25,14 @@ export async function startFrontServer(options: {port: number; motoEndpoint: str
   })
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     for (const route of options.routes) if (await route(request, response)) return
+    // Any request but a read may change what the data plane caches (a function's code or configuration, an
+    // alias's weights, a reserved concurrency, a stack's resources): it is told before moto sees the request and
+    // again once moto has answered it.
+    const changes = options.onChange && !['GET', 'HEAD', 'OPTIONS'].includes(request.method ?? 'GET') ? options.onChange : undefined
+    changes?.()
     const upstream = httpRequest({host: moto.hostname, port: moto.port, method: request.method, path: request.url, headers: request.headers}, (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers)
+      if (changes) answer.once('end', changes)
       answer.pipe(response)
     })
     upstream.on('error', (error) => {

@@ -3,14 +3,16 @@ import {mkdirSync, openSync, readFileSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {AwsFailureSink} from '../core/invoke/aws-sink.js'
+import {serveInvokeRequest} from '../core/invoke/lambda-api.js'
+import {InvokeService, RecordingFailureSink} from '../core/invoke/service.js'
 import {LpackError, type ErrorCode} from '../errors.js'
 import type {Reporter} from '../io/reporter.js'
-import {AsyncInvoker} from './async-invoke.js'
 import {startFrontServer, type LocalRoute} from './front-server.js'
-import {invokeRoute} from './invoke-route.js'
-import {LambdaPlane} from './lambda-plane.js'
+import {LocalFunctionSource, MotoSessions} from './function-source.js'
 import {MOTO_VERSION, startMoto} from './moto.js'
 import {Observability} from './observability.js'
+import {SnsDeliveries} from './sns-deliveries.js'
 import {SqsPoller} from './sqs-poller.js'
 import {defaultStateDir, isAlive, readLiveState, removeState, writeState, type LocalState} from './state.js'
 
@@ -46,7 +48,8 @@ export function localEnvironment(endpoint: string, region: string): Record<strin
 
 /**
  * Starts the local AWS in this process: moto (through lpack's launcher) behind lpack's front server on
- * 127.0.0.1:`port`, which serves Lambda's data plane itself; polls SQS event source mappings and evaluates alarms.
+ * 127.0.0.1:`port`, which serves Lambda's data plane itself — the InvokeService of `lpack local start-lambda`,
+ * with the functions deployed to moto as its source; polls SQS event source mappings and evaluates alarms.
  */
 export async function startLocalAws(options: LocalStartOptions): Promise<RunningLocalAws> {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'
@@ -63,25 +66,40 @@ export async function startLocalAws(options: LocalStartOptions): Promise<Running
   const workDir = join(stateDir, 'run', String(process.pid))
   mkdirSync(workDir, {recursive: true})
   const retryDelayMs = Number(process.env.LPACK_LOCAL_RETRY_DELAY_MS ?? 1000)
-  // The plane needs the public endpoint, known once the front server listens; its route is added then.
+  // The data plane needs the public endpoint, known once the front server listens; its route is added then.
   const routes: LocalRoute[] = []
+  const holder: {source?: LocalFunctionSource} = {}
   let front
   try {
-    front = await startFrontServer({port: options.port ?? DEFAULT_PORT, motoEndpoint: moto.endpoint, routes})
+    front = await startFrontServer({port: options.port ?? DEFAULT_PORT, motoEndpoint: moto.endpoint, routes, onChange: () => holder.source?.invalidate()})
   } catch (error) {
     await moto.stop()
     throw error
   }
   const endpoint = `http://127.0.0.1:${front.port}`
-  const holder: {plane?: LambdaPlane} = {}
-  const observability = new Observability(() => holder.plane!, options.reporter, region)
-  const plane = (holder.plane = new LambdaPlane({motoEndpoint: moto.endpoint, publicEndpoint: endpoint, workDir, reporter: options.reporter, onInvocation: (record) => observability.record(record)}))
-  const asyncInvoker = new AsyncInvoker(plane, options.reporter, Number.isFinite(retryDelayMs) && retryDelayMs >= 0 ? retryDelayMs : 1000)
-  routes.push(invokeRoute(plane, asyncInvoker, region))
-  const poller = new SqsPoller(plane, region, options.reporter)
+  const sessions = new MotoSessions(moto.endpoint)
+  const observability = new Observability(sessions, options.reporter, region)
+  const source = (holder.source = new LocalFunctionSource({motoEndpoint: moto.endpoint, publicEndpoint: endpoint, workDir, defaultRegion: region, sessions}))
+  const delay = Number.isFinite(retryDelayMs) && retryDelayMs >= 0 ? retryDelayMs : 1000
+  const service = new InvokeService({
+    source,
+    // Dead-letter queues and destinations on the local SQS / SNS.
+    failureSink: new AwsFailureSink(sessions.session(region), new RecordingFailureSink(options.reporter)),
+    // The functions' own lines reach CloudWatch Logs; the local server's output shows them with --debug.
+    reporter: {emit: (event) => options.reporter.emit(event.kind === 'invoke.log' ? {...event, level: 'debug'} : event)},
+    workDir,
+    defaultRegion: region,
+    retryDelaysMs: [delay, delay * 2],
+    onInvocation: (invocation) => observability.record({functionName: invocation.functionName, region: invocation.fn.region ?? region, resource: resourceOf(invocation.functionName, invocation.qualifier), version: invocation.version, ...(invocation.logStreamName !== undefined ? {logStream: invocation.logStreamName} : {}), result: invocation.result, throttled: false, timestampMs: Date.now()}),
+    onThrottle: (throttle) => observability.record({functionName: throttle.functionName, region: throttle.fn.region ?? region, resource: resourceOf(throttle.functionName, throttle.qualifier), version: throttle.fn.version, throttled: true, timestampMs: Date.now()}),
+  })
+  routes.push((request, response) => serveInvokeRequest(service, request, response))
+  const poller = new SqsPoller(service, sessions, region, options.reporter)
   poller.start(1000)
+  const sns = new SnsDeliveries({motoEndpoint: moto.endpoint, service, region, reporter: options.reporter})
+  sns.start()
   observability.startAlarms(1000)
-  await writeState(stateDir, {pid: process.pid, motoPid: moto.pid, port: front.port, endpoint, region, startedAt: new Date().toISOString()})
+  await writeState(stateDir, {pid: process.pid, motoPid: moto.pid, python: moto.python, port: front.port, endpoint, region, startedAt: new Date().toISOString()})
   let stopping: Promise<void> | undefined
   const frontServer = front
   return {
@@ -94,15 +112,20 @@ export async function startLocalAws(options: LocalStartOptions): Promise<Running
     stop: () =>
       (stopping ??= (async () => {
         observability.stop()
-        await asyncInvoker.stop()
         await poller.stop()
+        await sns.stop()
         await frontServer.close()
-        await plane.dispose()
+        await service.close()
         await moto.stop()
         await rm(workDir, {recursive: true, force: true})
         removeState(stateDir, process.pid)
       })()),
   }
+}
+
+/** CloudWatch's Resource dimension: the function, or `name:qualifier` as the caller named it. */
+function resourceOf(functionName: string, qualifier: string | undefined): string {
+  return qualifier === undefined || qualifier === '$LATEST' ? functionName : `${functionName}:${qualifier}`
 }
 
 /**

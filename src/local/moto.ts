@@ -1,15 +1,39 @@
 import {spawn, type ChildProcess} from 'node:child_process'
 import {appendFileSync, existsSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {LpackError} from '../errors.js'
 
 /** The moto release the launcher's fixes are written against (its internals are patched, so the pin is exact). */
 export const MOTO_VERSION = '5.2.1'
-export const MOTO_INSTALL_HINT = `Install it with: python3 -m pip install "moto[server]==${MOTO_VERSION}"`
+export const MOTO_INSTALL_HINT = `Run \`lpack local install\` (a virtualenv in your cache folder with moto[server]==${MOTO_VERSION} from PyPI), or install it yourself: python3 -m pip install "moto[server]==${MOTO_VERSION}"`
 const START_TIMEOUT_MS = 60_000
 
+/**
+ * The virtualenv `lpack local install` makes and `lpack local start` falls back to: LPACK_LOCAL_VENV, else under
+ * the user's cache folder (XDG_CACHE_HOME, else ~/.cache), named after the moto release so that a new pin gets a
+ * new one.
+ */
+export function localVenvDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LPACK_LOCAL_VENV) return env.LPACK_LOCAL_VENV
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'lpack', `moto-${MOTO_VERSION}`)
+}
+
+/** The interpreter of a virtualenv. */
+export function venvPython(venv: string): string {
+  return process.platform === 'win32' ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python')
+}
+
+/** The system's interpreter for the local AWS: LPACK_PYTHON, else python3. */
+export function systemPython(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LPACK_PYTHON || 'python3'
+}
+
 export interface MotoProcess {
+  /** The interpreter moto runs in. */
+  python: string
   /** moto's own endpoint on 127.0.0.1 (lpack's front server is the public one). */
   endpoint: string
   pid: number
@@ -30,11 +54,22 @@ export function launcherPath(): string {
 }
 
 /**
- * Starts moto's server through lpack's launcher on a free 127.0.0.1 port and resolves once it listens.
- * python3 (LPACK_PYTHON to choose another) or moto missing is a DEPENDENCY_MISSING error saying how to install it.
+ * Starts moto's server through lpack's launcher on a free 127.0.0.1 port and resolves once it listens. It runs in
+ * python3 (LPACK_PYTHON to choose another) or, when that cannot import moto, in the virtualenv of
+ * `lpack local install`; neither is a DEPENDENCY_MISSING error saying how to install it.
  */
 export async function startMoto(options: {python?: string; env?: NodeJS.ProcessEnv; logFile?: string} = {}): Promise<MotoProcess> {
-  const python = options.python ?? process.env.LPACK_PYTHON ?? 'python3'
+  const python = options.python ?? systemPython()
+  try {
+    return await startMotoWith(python, options)
+  } catch (error) {
+    const fallback = venvPython(localVenvDir())
+    if (!(error instanceof LpackError) || error.code !== 'DEPENDENCY_MISSING' || fallback === python || !existsSync(fallback)) throw error
+    return startMotoWith(fallback, options)
+  }
+}
+
+async function startMotoWith(python: string, options: {env?: NodeJS.ProcessEnv; logFile?: string}): Promise<MotoProcess> {
   const child = spawn(python, [launcherPath(), '--port', '0'], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, ...options.env, PYTHONUNBUFFERED: '1'}})
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   // moto's own errors (a Python traceback behind a 500) are kept for whoever has to explain a failed call; its
@@ -48,6 +83,7 @@ export async function startMoto(options: {python?: string; env?: NodeJS.ProcessE
   }
   const {port, installedVersion} = await waitForReady(child, python)
   return {
+    python,
     endpoint: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     ...(installedVersion ? {installedVersion} : {}),
@@ -85,7 +121,7 @@ function waitForReady(child: ChildProcess, python: string): Promise<{port: numbe
     })
     child.once('error', (error: NodeJS.ErrnoException) => {
       fail(error.code === 'ENOENT'
-        ? new LpackError('DEPENDENCY_MISSING', `lpack local needs Python 3 and moto, and ${python} was not found`, {hint: `Install Python 3 (or set LPACK_PYTHON to a python3), then moto. ${MOTO_INSTALL_HINT}`})
+        ? new LpackError('DEPENDENCY_MISSING', `lpack local needs Python 3 and moto, and ${python} was not found`, {hint: `Install Python 3 (or set LPACK_PYTHON to a python3), then run \`lpack local install\`.`})
         : new LpackError('LOCAL_AWS_FAILED', `Cannot start ${python}: ${error.message}`))
     })
     child.once('exit', (code) => {

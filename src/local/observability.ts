@@ -1,6 +1,22 @@
+import type {InvokeResult} from '../core/invoke/execution-environment.js'
 import type {Reporter} from '../io/reporter.js'
-import type {InvocationRecord, LambdaPlane} from './lambda-plane.js'
+import type {MotoSessions} from './function-source.js'
 import {evaluateAlarm, invocationMetrics, MetricStore} from './metrics.js'
+
+/** One finished (or throttled) invocation, for the logs and metrics. */
+export interface InvocationRecord {
+  functionName: string
+  region: string
+  /** What the caller named: the function, `name:alias` or `name:version` (CloudWatch's Resource dimension). */
+  resource: string
+  /** The version that ran (or would have). */
+  version: string
+  /** The CloudWatch Logs stream of the environment that ran it. */
+  logStream?: string
+  result?: InvokeResult
+  throttled: boolean
+  timestampMs: number
+}
 
 /**
  * What Lambda writes about every invocation: the log lines (START, the function's own, END, REPORT) into
@@ -14,12 +30,12 @@ export class Observability {
   private alarmTimer?: NodeJS.Timeout
   private evaluating = false
 
-  constructor(private readonly plane: () => LambdaPlane, private readonly reporter: Reporter, private readonly defaultRegion: string) {}
+  constructor(private readonly sessions: MotoSessions, private readonly reporter: Reporter, private readonly defaultRegion: string) {}
 
   record(record: InvocationRecord): void {
     // One invocation after another, so that a stream's events arrive in order.
     this.chain = this.chain.then(() => this.write(record)).catch((error: unknown) => {
-      this.reporter.emit({kind: 'local.observability-failed', data: {resource: record.target.resource, error: (error as Error).message}})
+      this.reporter.emit({kind: 'local.observability-failed', data: {resource: record.resource, error: (error as Error).message}})
     })
   }
 
@@ -38,10 +54,10 @@ export class Observability {
   }
 
   private async write(record: InvocationRecord): Promise<void> {
-    const {target, result} = record
-    const data = invocationMetrics({functionName: target.functionName, resource: target.resource, executedVersion: target.version, ...(result ? {durationMs: result.report.durationMs} : {}), failed: result?.failed ?? false, throttled: record.throttled, timestampMs: record.timestampMs})
+    const {result} = record
+    const data = invocationMetrics({functionName: record.functionName, resource: record.resource, executedVersion: record.version, ...(result ? {durationMs: result.report.durationMs} : {}), failed: result?.failed ?? false, throttled: record.throttled, timestampMs: record.timestampMs})
     this.metrics.add(data)
-    const session = this.plane().session(target.region)
+    const session = this.sessions.session(record.region)
     const cloudWatch = await import('@aws-sdk/client-cloudwatch')
     const metricsClient = await session.cloudWatch()
     await metricsClient.send(new cloudWatch.PutMetricDataCommand({
@@ -51,8 +67,8 @@ export class Observability {
     if (!result || !record.logStream || result.logs.length === 0) return
     const logs = await import('@aws-sdk/client-cloudwatch-logs')
     const logsClient = await session.cloudWatchLogs()
-    const group = `/aws/lambda/${target.functionName}`
-    const streamKey = `${target.region}${group}/${record.logStream}`
+    const group = `/aws/lambda/${record.functionName}`
+    const streamKey = `${record.region}${group}/${record.logStream}`
     let created = this.streams.get(streamKey)
     if (!created) {
       created = (async () => {
@@ -72,7 +88,7 @@ export class Observability {
     this.evaluating = true
     try {
       const cloudWatch = await import('@aws-sdk/client-cloudwatch')
-      const client = await this.plane().session(this.defaultRegion).cloudWatch()
+      const client = await this.sessions.session(this.defaultRegion).cloudWatch()
       const {MetricAlarms = []} = await client.send(new cloudWatch.DescribeAlarmsCommand({}))
       const now = Date.now()
       for (const alarm of MetricAlarms) {

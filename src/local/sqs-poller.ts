@@ -1,5 +1,6 @@
+import {InvokeApiError, type InvokeService} from '../core/invoke/service.js'
 import type {Reporter} from '../io/reporter.js'
-import {parseFunctionName, type LambdaPlane} from './lambda-plane.js'
+import type {MotoSessions} from './function-source.js'
 
 interface Mapping {
   uuid: string
@@ -20,7 +21,7 @@ export class SqsPoller {
   private timer?: NodeJS.Timeout
   private stopped = false
 
-  constructor(private readonly plane: LambdaPlane, private readonly region: string, private readonly reporter: Reporter) {}
+  constructor(private readonly service: InvokeService, private readonly sessions: MotoSessions, private readonly region: string, private readonly reporter: Reporter) {}
 
   start(intervalMs: number): void {
     const tick = () => {
@@ -41,7 +42,7 @@ export class SqsPoller {
   private async refresh(): Promise<void> {
     try {
       const lambda = await import('@aws-sdk/client-lambda')
-      const client = await this.plane.session(this.region).lambda()
+      const client = await this.sessions.session(this.region).lambda()
       const {EventSourceMappings = []} = await client.send(new lambda.ListEventSourceMappingsCommand({}))
       for (const esm of EventSourceMappings) {
         if (!esm.UUID || !esm.EventSourceArn?.startsWith('arn:aws:sqs:') || !esm.FunctionArn || this.running.has(esm.UUID)) continue
@@ -62,9 +63,9 @@ export class SqsPoller {
     const sqs = await import('@aws-sdk/client-sqs')
     const lambda = await import('@aws-sdk/client-lambda')
     const [, , , queueRegion, account, queueName] = mapping.queueArn.split(':')
-    const session = this.plane.session(queueRegion || this.region)
+    const session = this.sessions.session(queueRegion || this.region)
     const client = await session.sqs()
-    const lambdaClient = await this.plane.session(this.region).lambda()
+    const lambdaClient = await this.sessions.session(this.region).lambda()
     const {QueueUrl} = await client.send(new sqs.GetQueueUrlCommand({QueueName: queueName, QueueOwnerAWSAccountId: account}))
     while (!this.stopped) {
       const current = await lambdaClient.send(new lambda.GetEventSourceMappingCommand({UUID: mapping.uuid})).catch(() => undefined)
@@ -84,12 +85,17 @@ export class SqsPoller {
           awsRegion: queueRegion,
         })),
       }
-      const named = parseFunctionName(mapping.functionArn)
-      const target = await this.plane.resolve(named.name, named.qualifier, mapping.functionArn.split(':')[3] || this.region)
-      if ('notFound' in target) return
-      const outcome = await this.plane.invoke(target, Buffer.from(JSON.stringify(event)))
-      if (outcome.kind !== 'done' || outcome.result.failed) continue
-      const failed = mapping.reportBatchItemFailures ? batchItemFailures(outcome.result.payload) : new Set<string>()
+      let answer
+      try {
+        answer = await this.service.invoke({functionName: mapping.functionArn, payload: Buffer.from(JSON.stringify(event)), region: mapping.functionArn.split(':')[3] || this.region})
+      } catch (error) {
+        if (error instanceof InvokeApiError && error.statusCode === 404) return
+        // Throttled: the batch comes back after the visibility timeout, as in Lambda.
+        if (error instanceof InvokeApiError && error.statusCode === 429) continue
+        throw error
+      }
+      if (answer.functionError !== undefined) continue
+      const failed = mapping.reportBatchItemFailures ? batchItemFailures(answer.payload.toString('utf8')) : new Set<string>()
       const done = Messages.filter((message) => message.MessageId && message.ReceiptHandle && !failed.has(message.MessageId))
       if (done.length > 0) await client.send(new sqs.DeleteMessageBatchCommand({QueueUrl, Entries: done.map((message, index) => ({Id: String(index), ReceiptHandle: message.ReceiptHandle!}))}))
     }

@@ -8,6 +8,8 @@ import {writeFileAtomically} from '../core/fs-paths.js'
 export interface LocalState {
   pid: number
   motoPid: number
+  /** The interpreter moto runs in (python3, or the virtualenv of lpack local install). */
+  python?: string
   port: number
   endpoint: string
   region: string

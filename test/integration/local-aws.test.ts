@@ -1,8 +1,9 @@
+import {execFileSync} from 'node:child_process'
 import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {InvokeCommand, LambdaClient} from '@aws-sdk/client-lambda'
+import {DeleteFunctionConcurrencyCommand, InvokeCommand, LambdaClient, PutFunctionConcurrencyCommand, UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand} from '@aws-sdk/client-lambda'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {awsCli} from '../support/aws-cli.js'
@@ -150,6 +151,59 @@ describe('lpack local: deploy with lpack, then use the local AWS with the AWS CL
     expect(after.exitCode, after.stderr).toBe(0)
   })
 
+  it('#15.3 context.functionVersion and AWS_LAMBDA_FUNCTION_VERSION are the version run; invokedFunctionArn carries the qualifier', async () => {
+    const invoke = async (qualifier?: string) => {
+      const response = await lambda.send(new InvokeCommand({FunctionName: GREET, ...(qualifier ? {Qualifier: qualifier} : {}), Payload: Buffer.from('{"name": "ver"}')}))
+      return {executed: response.ExecutedVersion, ...JSON.parse(Buffer.from(response.Payload!).toString('utf8'))} as {executed: string; version: string; versionVariable: string; invokedFunctionArn: string}
+    }
+    // The alias now routes everything to version 2.
+    expect(await invoke('live')).toMatchObject({executed: '2', version: '2', versionVariable: '2', invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${GREET}:live`})
+    expect(await invoke('1')).toMatchObject({executed: '1', version: '1', versionVariable: '1', invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${GREET}:1`})
+    expect(await invoke()).toMatchObject({executed: '$LATEST', version: '$LATEST', versionVariable: '$LATEST', invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${GREET}`})
+  })
+
+  it('#15.2 a warm invoke asks moto nothing: it is answered while the moto process is paused', async () => {
+    await lambda.send(new InvokeCommand({FunctionName: GREET, Qualifier: 'live', Payload: Buffer.from('{"name": "warm"}')}))
+    const {motoPid} = JSON.parse(await readFile(join(local.stateDir!, 'local.json'), 'utf8')) as {motoPid: number}
+    process.kill(motoPid, 'SIGSTOP')
+    try {
+      const startedAt = performance.now()
+      const response = await lambda.send(new InvokeCommand({FunctionName: GREET, Qualifier: 'live', Payload: Buffer.from('{"name": "paused"}')}), {abortSignal: AbortSignal.timeout(5000)})
+      expect(JSON.parse(Buffer.from(response.Payload!).toString('utf8'))).toMatchObject({message: 'hi, paused', version: '2'})
+      expect(performance.now() - startedAt).toBeLessThan(2000)
+    } finally {
+      process.kill(motoPid, 'SIGCONT')
+    }
+  })
+
+  it('#15.2 the next invoke after a change sees it: alias weights, configuration, code, reserved concurrency', async () => {
+    const invoke = async (qualifier?: string) => {
+      const response = await lambda.send(new InvokeCommand({FunctionName: GREET, ...(qualifier ? {Qualifier: qualifier} : {}), Payload: Buffer.from('{"name": "next"}')}))
+      return {executed: response.ExecutedVersion, error: response.FunctionError, body: Buffer.from(response.Payload!).toString('utf8')}
+    }
+    // Warm (and cached) first, then each change is followed at once by the invoke that must see it.
+    expect((await invoke('live')).executed).toBe('2')
+    await lambda.send(new UpdateAliasCommand({FunctionName: GREET, Name: 'live', FunctionVersion: '1'}))
+    expect(await invoke('live')).toMatchObject({executed: '1', body: expect.stringContaining('"hello, next"')})
+    await lambda.send(new UpdateAliasCommand({FunctionName: GREET, Name: 'live', FunctionVersion: '1', RoutingConfig: {AdditionalVersionWeights: {'2': 1}}}))
+    expect((await invoke('live')).executed).toBe('2')
+    await lambda.send(new UpdateAliasCommand({FunctionName: GREET, Name: 'live', FunctionVersion: '2', RoutingConfig: {AdditionalVersionWeights: {}}}))
+
+    expect(JSON.parse((await invoke()).body)).toMatchObject({message: 'hi, next'})
+    await lambda.send(new UpdateFunctionConfigurationCommand({FunctionName: GREET, Environment: {Variables: {GREETING: 'howdy'}}}))
+    expect(JSON.parse((await invoke()).body)).toMatchObject({message: 'howdy, next', invocations: 1})
+
+    const code = join(project, 'changed.zip')
+    execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z: z.writestr("greet.mjs", "export const handler = async () => ({changed: true})\\n")', code])
+    await lambda.send(new UpdateFunctionCodeCommand({FunctionName: GREET, ZipFile: await readFile(code)}))
+    expect(JSON.parse((await invoke()).body)).toEqual({changed: true})
+
+    await lambda.send(new PutFunctionConcurrencyCommand({FunctionName: GREET, ReservedConcurrentExecutions: 0}))
+    await expect(invoke('live')).rejects.toThrow(/Rate Exceeded/)
+    await lambda.send(new DeleteFunctionConcurrencyCommand({FunctionName: GREET}))
+    expect((await invoke('live')).executed).toBe('2')
+  })
+
   it('#15.3 an SQS message sent with the AWS CLI reaches the function through its event source mapping; a reported item failure stays in the queue', async () => {
     const url = await queueUrl('WorkQueue')
     await awsJson(['sqs', 'send-message', '--queue-url', url, '--message-body', 'job-42'])
@@ -164,6 +218,20 @@ describe('lpack local: deploy with lpack, then use the local AWS with the AWS CL
       return Attributes.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '1' ? Attributes : undefined
     })
     expect(attributes).toMatchObject({ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '1'})
+  })
+
+  it('#15.2 a message published to a topic reaches the function subscribed to it (SAM\'s SNS event), in Lambda\'s SNS event shape', async () => {
+    const {Topics} = await awsJson<{Topics: {TopicArn: string}[]}>(['sns', 'list-topics'])
+    const topicArn = Topics.map((topic) => topic.TopicArn).find((arn) => arn.includes('NoticeTopic'))!
+    expect(topicArn).toBeDefined()
+    const {MessageId} = await awsJson<{MessageId: string}>(['sns', 'publish', '--topic-arn', topicArn, '--message', 'stock is low', '--subject', 'stock', '--message-attributes', '{"kind": {"DataType": "String", "StringValue": "alert"}}'])
+    const line = await eventually(async () => (await logMessages(`${STACK}-notice`)).find((message) => message.includes('noticed ')))
+    const record = JSON.parse(line.slice(line.indexOf('noticed ') + 'noticed '.length)) as {EventSource: string; EventVersion: string; EventSubscriptionArn: string; Sns: Record<string, unknown>}
+    expect(record).toMatchObject({EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: expect.stringMatching(new RegExp(`^${topicArn}:`))})
+    expect(record.Sns).toMatchObject({Type: 'Notification', MessageId, TopicArn: topicArn, Subject: 'stock', Message: 'stock is low', MessageAttributes: {kind: {Type: 'String', Value: 'alert'}}})
+    expect(record.Sns.Timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+    // It ran in lpack's data plane: its REPORT line is in its log group too.
+    expect((await logMessages(`${STACK}-notice`, 'REPORT')).length).toBeGreaterThanOrEqual(1)
   })
 
   it('#15.2 an async invoke of a failing function lands in its DLQ after the retries', async () => {

@@ -16,6 +16,8 @@ import {LPACK_BIN} from './cli.js'
 export interface MotoServer {
   endpoint: string
   port: number
+  /** `lpack local start`'s state folder (its local.json names the moto process); undefined for a plain moto. */
+  stateDir?: string
   /** Environment for a child lpack / aws process talking to this server (fake credentials, fixed region). */
   env: NodeJS.ProcessEnv
   stop(): Promise<void>
@@ -37,6 +39,7 @@ export async function startMoto(options: {env?: NodeJS.ProcessEnv} = {}): Promis
   return {
     endpoint,
     port: Number(new URL(endpoint).port),
+    stateDir,
     env: motoEnv(endpoint),
     stop: async () => {
       await stopChild(child)

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {parseReport, summarise} from '../../src/core/logs/index.js'
-import {parseFunctionName, pickVersion} from '../../src/local/lambda-plane.js'
+import {parseFunctionName} from '../../src/core/invoke/service.js'
+import {pickVersion} from '../../src/local/function-source.js'
 import {evaluateAlarm, invocationMetrics, MetricStore, type AlarmDefinition} from '../../src/local/metrics.js'
 import {batchItemFailures} from '../../src/local/sqs-poller.js'
 
@@ -14,11 +15,11 @@ describe('lpack local: the data plane\'s pure parts', () => {
   })
 
   it('#15.2 reads a function name, name:qualifier, a partial ARN and an ARN', () => {
-    expect(parseFunctionName('app-fn')).toEqual({name: 'app-fn'})
-    expect(parseFunctionName('app-fn:live')).toEqual({name: 'app-fn', qualifier: 'live'})
-    expect(parseFunctionName('123456789012:function:app-fn:2')).toEqual({name: 'app-fn', qualifier: '2'})
-    expect(parseFunctionName('arn:aws:lambda:us-east-1:123456789012:function:app-fn')).toEqual({name: 'app-fn'})
-    expect(parseFunctionName('arn:aws:lambda:us-east-1:123456789012:function:app-fn:live')).toEqual({name: 'app-fn', qualifier: 'live'})
+    expect(parseFunctionName('app-fn', undefined)).toEqual({name: 'app-fn'})
+    expect(parseFunctionName('app-fn:live', undefined)).toEqual({name: 'app-fn', qualifier: 'live'})
+    expect(parseFunctionName('123456789012:function:app-fn:2', undefined)).toEqual({name: 'app-fn', qualifier: '2'})
+    expect(parseFunctionName('arn:aws:lambda:us-east-1:123456789012:function:app-fn', undefined)).toEqual({name: 'app-fn'})
+    expect(parseFunctionName('arn:aws:lambda:us-east-1:123456789012:function:app-fn:live', undefined)).toEqual({name: 'app-fn', qualifier: 'live'})
   })
 
   it('#15.3 a function\'s batchItemFailures name the messages to keep; anything else keeps none', () => {

@@ -52,11 +52,27 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
   return {endpoint: `http://${host}:${port}`, port, close: () => closeServer(server)}
 }
 
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/
+const INVOKE_ASYNC_PATH = /^\/2014-11-13\/functions\/([^/]+)\/invoke-async\/?$/
+const STREAMING_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations\/?$/
+
+/**
+ * Serves one request when it is one of Lambda's invoke calls (POST to an invoke path) and returns true; returns
+ * false, having read nothing, for any other request: for a server that answers other APIs too (lpack local).
+ */
+export async function serveInvokeRequest(service: InvokeService, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+  if (request.method !== 'POST') return false
+  const {pathname} = new URL(request.url ?? '/', 'http://localhost')
+  if (![INVOKE_PATH, INVOKE_ASYNC_PATH, STREAMING_PATH].some((path) => path.test(pathname))) return false
+  await handle(service, request, response).catch((error: unknown) => sendError(response, toApiError(error)))
+  return true
+}
+
 async function handle(service: InvokeService, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost')
-  const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/.exec(url.pathname)
-  const invokeAsync = /^\/2014-11-13\/functions\/([^/]+)\/invoke-async\/?$/.exec(url.pathname)
-  const streaming = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations\/?$/.exec(url.pathname)
+  const invoke = INVOKE_PATH.exec(url.pathname)
+  const invokeAsync = INVOKE_ASYNC_PATH.exec(url.pathname)
+  const streaming = STREAMING_PATH.exec(url.pathname)
   const match = invoke ?? invokeAsync ?? streaming
   if (!match || request.method !== 'POST') {
     await drainBody(request)
@@ -70,6 +86,7 @@ async function handle(service: InvokeService, request: IncomingMessage, response
     if (!response.headersSent) response.writeHead(200, {'x-amzn-RequestId': requestId, 'X-Amz-Executed-Version': executedVersion, 'Content-Type': 'application/vnd.amazon.eventstream'})
   }
   let streamed = false
+  const region = signedRegion(request)
   const result = await service.invoke({
     functionName: decodeURIComponent(match[1]!),
     qualifier: url.searchParams.get('Qualifier') ?? undefined,
@@ -86,6 +103,7 @@ async function handle(service: InvokeService, request: IncomingMessage, response
           },
         }
       : {}),
+    ...(region !== undefined ? {region} : {}),
   })
   const headers: Record<string, string> = {'x-amzn-RequestId': result.requestId, 'Content-Type': 'application/json'}
   if (result.executedVersion !== undefined) headers['X-Amz-Executed-Version'] = result.executedVersion
@@ -131,6 +149,11 @@ async function drainBody(request: IncomingMessage): Promise<void> {
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name]
   return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/** The region a request is signed for (SigV4's credential scope). */
+export function signedRegion(request: IncomingMessage): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(header(request, 'authorization') ?? '')?.[1]
 }
 
 function toApiError(error: unknown): InvokeApiError {

@@ -84,8 +84,11 @@ export interface ResolvedFunction {
 
 /** Where functions come from: resolves a function name and qualifier (version or alias) to the version to run. */
 export interface FunctionSource {
-  /** Undefined when there is no such function, version or alias (ResourceNotFoundException). */
-  resolve(functionName: string, qualifier: string | undefined): Promise<ResolvedFunction | undefined>
+  /**
+   * Undefined when there is no such function, version or alias (ResourceNotFoundException). `context.region` is
+   * the region the request was signed for, where the source serves more than one.
+   */
+  resolve(functionName: string, qualifier: string | undefined, context?: {region?: string}): Promise<ResolvedFunction | undefined>
 }
 
 /** What an asynchronous invocation hands to a destination or a dead-letter queue. */
@@ -141,6 +144,8 @@ export interface ServiceInvokeRequest {
    * with the invocation they belong to. The result's payload still holds all of them.
    */
   onResponseChunk?(chunk: Buffer, invocation: {requestId: string; executedVersion: string}): void
+  /** The region the request was signed for (passed to the source). */
+  region?: string
 }
 
 export interface ServiceInvokeResult {
@@ -199,6 +204,16 @@ export interface InvokeServiceOptions {
    * and REPORT figures into CloudWatch. Errors it throws are reported and otherwise ignored.
    */
   onInvocation?(invocation: CompletedInvocation): void | Promise<void>
+  /** Called for every invocation refused at the function's concurrency (a 429, or an Event attempt put back). */
+  onThrottle?(throttle: ThrottledInvocation): void
+}
+
+/** An invocation refused at its function's concurrency, as onThrottle sees it. */
+export interface ThrottledInvocation {
+  functionName: string
+  /** The qualifier the caller named (an alias or a version), if any. */
+  qualifier?: string
+  fn: ResolvedFunction
 }
 
 /** What the service reads the time from and waits with, for Event retries and event ages. */
@@ -233,10 +248,15 @@ export interface CompletedInvocation {
   result: InvokeResult
   /** The function version as it was resolved for this invocation (its config, region, account). */
   fn: ResolvedFunction
+  /** The qualifier the caller named (an alias or a version), if any: CloudWatch's Resource dimension. */
+  qualifier?: string
+  /** The CloudWatch Logs stream of the execution environment that ran it. */
+  logStreamName?: string
 }
 
 interface PooledEnvironment {
   environment: ExecutionEnvironment
+  logStreamName: string
   /** The pool it belongs to: one replaced (new code) or retired takes it back no more. */
   pool: VersionPool
 }
@@ -281,7 +301,7 @@ export class InvokeService {
       throw new InvokeApiError('InvalidParameterValueException', 400, `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`)
     }
     const target = parseFunctionName(request.functionName, request.qualifier)
-    const fn = await this.options.source.resolve(target.name, target.qualifier)
+    const fn = await this.options.source.resolve(target.name, target.qualifier, request.region !== undefined ? {region: request.region} : undefined)
     if (!fn) {
       const arn = `arn:aws:lambda:${this.options.defaultRegion ?? 'us-east-1'}:${this.options.defaultAccountId ?? '123456789012'}:function:${target.name}${target.qualifier ? ':' + target.qualifier : ''}`
       throw new InvokeApiError('ResourceNotFoundException', 404, `Function not found: ${arn}`)
@@ -306,8 +326,8 @@ export class InvokeService {
       return {statusCode: 202, requestId, payload: Buffer.alloc(0)}
     }
     const onChunk = request.onResponseChunk
-    const result = await this.run(fn, target, payload, request.clientContext, requestId, onChunk ? (chunk) => onChunk(chunk, {requestId, executedVersion: fn.version}) : undefined)
-    await this.completed({functionName: fn.config.functionName, version: fn.version, invocationType: 'RequestResponse', attempt: 1, result, fn})
+    const {result, logStreamName} = await this.run(fn, target, payload, request.clientContext, requestId, onChunk ? (chunk) => onChunk(chunk, {requestId, executedVersion: fn.version}) : undefined)
+    await this.completed({functionName: fn.config.functionName, version: fn.version, invocationType: 'RequestResponse', attempt: 1, result, fn, ...(target.qualifier !== undefined ? {qualifier: target.qualifier} : {}), logStreamName})
     return {
       statusCode: 200,
       requestId: result.requestId,
@@ -358,6 +378,15 @@ export class InvokeService {
     if (!this.options.workDir && this.workDir) await rm(await this.workDir, {recursive: true, force: true})
   }
 
+  private throttled(fn: ResolvedFunction, target: {qualifier?: string}): InvokeApiError {
+    try {
+      this.options.onThrottle?.({functionName: fn.config.functionName, ...(target.qualifier !== undefined ? {qualifier: target.qualifier} : {}), fn})
+    } catch (error) {
+      this.reporter.emit({kind: 'invoke.hook-failed', data: {functionName: fn.config.functionName, error: (error as Error).message}})
+    }
+    return throttled(fn)
+  }
+
   private async completed(invocation: CompletedInvocation): Promise<void> {
     if (!this.options.onInvocation) return
     try {
@@ -368,11 +397,11 @@ export class InvokeService {
   }
 
   /** One invocation in a warm environment (or a new one), counted against the function's concurrency. */
-  private async run(fn: ResolvedFunction, target: {name: string; qualifier?: string}, payload: Buffer, clientContext: string | undefined, requestId: string | undefined, onResponseChunk?: (chunk: Buffer) => void): Promise<InvokeResult> {
+  private async run(fn: ResolvedFunction, target: {name: string; qualifier?: string}, payload: Buffer, clientContext: string | undefined, requestId: string | undefined, onResponseChunk?: (chunk: Buffer) => void): Promise<{result: InvokeResult; logStreamName?: string}> {
     const name = fn.config.functionName
     const limit = fn.reservedConcurrency ?? this.options.unreservedConcurrency ?? DEFAULT_UNRESERVED_CONCURRENCY
     const busy = this.busy.get(name) ?? 0
-    if (busy >= limit) throw throttled(fn)
+    if (busy >= limit) throw this.throttled(fn, target)
     this.busy.set(name, busy + 1)
     let pooled: PooledEnvironment | undefined
     try {
@@ -382,19 +411,20 @@ export class InvokeService {
       const accountId = fn.accountId ?? this.options.defaultAccountId ?? '123456789012'
       const qualifier = target.qualifier && target.qualifier !== '$LATEST' ? `:${target.qualifier}` : ''
       try {
-        return await pooled.environment.invoke({
+        const result = await pooled.environment.invoke({
           payload,
           ...(requestId !== undefined ? {requestId} : {}),
           invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${name}${qualifier}`,
           ...(clientContext !== undefined ? {clientContext} : {}),
           ...(onResponseChunk ? {onResponseChunk} : {}),
         })
+        return {result, logStreamName: pooled.logStreamName}
       } catch (error) {
         // A runtime lpack cannot start (no bootstrap, a runtime it does not run) fails the invocation, as in Lambda.
         const errorType = error instanceof LpackError && typeof error.details?.errorType === 'string' ? error.details.errorType : 'Runtime.Unknown'
         const failedId = requestId ?? randomUUID()
         const document = {errorType, errorMessage: (error as Error).message}
-        return {requestId: failedId, payload: JSON.stringify(document), errorType, failed: true, timedOut: false, coldStart: true, report: {durationMs: 0, billedDurationMs: 0, memorySizeMb: fn.config.memoryMb}, logs: [`START RequestId: ${failedId} Version: ${fn.version}`, `${errorType}: ${document.errorMessage}`, `END RequestId: ${failedId}`]}
+        return {result: {requestId: failedId, payload: JSON.stringify(document), errorType, failed: true, timedOut: false, coldStart: true, report: {durationMs: 0, billedDurationMs: 0, memorySizeMb: fn.config.memoryMb}, logs: [`START RequestId: ${failedId} Version: ${fn.version}`, `${errorType}: ${document.errorMessage}`, `END RequestId: ${failedId}`]}, logStreamName: pooled.logStreamName}
       }
     } finally {
       this.busy.set(name, (this.busy.get(name) ?? 1) - 1)
@@ -424,6 +454,7 @@ export class InvokeService {
     if (idle) return idle
     const folders = await this.prepare(fn, codeKey)
     const region = fn.region ?? this.options.defaultRegion ?? 'us-east-1'
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[${fn.version}]${randomBytes(16).toString('hex')}`
     const environment = new ExecutionEnvironment({
       fn: fn.config,
       folders,
@@ -431,13 +462,13 @@ export class InvokeService {
       identity: {
         region,
         accountId: fn.accountId ?? this.options.defaultAccountId ?? '123456789012',
-        logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[${fn.version}]${randomBytes(16).toString('hex')}`,
+        logStreamName,
         version: fn.version,
       },
       hostEnv: fn.hostEnv ?? this.options.hostEnv ?? process.env,
       reporter: this.reporter,
     })
-    return {environment, pool}
+    return {environment, logStreamName, pool}
   }
 
   private async release(fn: ResolvedFunction, pooled: PooledEnvironment): Promise<void> {
@@ -513,9 +544,10 @@ export class InvokeService {
       if (this.closed) return
       if (clock.now() - acceptedAt >= maxAgeMs) return this.deliverFailure(current, payload, requestId, attempts, last, 'EventAgeExceeded')
       let result: InvokeResult
+      let logStreamName: string | undefined
       try {
         // Every attempt runs under the request ID the caller got with its 202, as in Lambda.
-        result = await this.run(current, target, payload, clientContext, requestId)
+        ;({result, logStreamName} = await this.run(current, target, payload, clientContext, requestId))
       } catch (error) {
         if (error instanceof InvokeApiError && error.statusCode === 429) {
           // Lambda keeps a throttled event and tries again (up to its maximum age); throttles are not attempts.
@@ -529,7 +561,7 @@ export class InvokeService {
       }
       attempts++
       last = result
-      await this.completed({functionName: current.config.functionName, version: current.version, invocationType: 'Event', attempt: attempts, result, fn: current})
+      await this.completed({functionName: current.config.functionName, version: current.version, invocationType: 'Event', attempt: attempts, result, fn: current, ...(target.qualifier !== undefined ? {qualifier: target.qualifier} : {}), ...(logStreamName !== undefined ? {logStreamName} : {})})
       if (!result.failed) {
         if (config.onSuccess) await this.failureSink.deliver({kind: 'on-success', target: config.onSuccess, functionName: current.config.functionName, requestId, record: invocationRecord(current, payload, requestId, attempts, result, 'Success')})
         return
@@ -543,7 +575,7 @@ export class InvokeService {
       }
       await clock.sleep(delay, this.closing.signal)
       // A retry runs the version the qualifier names now (a rebuild between attempts is picked up).
-      current = (await this.options.source.resolve(target.name, target.qualifier)) ?? current
+      current = (await this.options.source.resolve(target.name, target.qualifier, current.region !== undefined ? {region: current.region} : undefined)) ?? current
     }
   }
 
@@ -560,6 +592,7 @@ export class InvokeService {
   }
 }
 
+/** The 429 Lambda answers at a function's concurrency. */
 function throttled(fn: ResolvedFunction): InvokeApiError {
   const reason = fn.reservedConcurrency !== undefined ? 'ReservedFunctionConcurrentInvocationLimitExceeded' : 'ConcurrentInvocationLimitExceeded'
   return new InvokeApiError('TooManyRequestsException', 429, 'Rate Exceeded.', {reason})

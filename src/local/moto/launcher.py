@@ -40,6 +40,11 @@ What this adds to moto:
   version: lpack's Lambda data plane runs that code.
 - ``GET /_lpack/lambda/layer?account=A&region=R&arn=ARN`` returns a layer version's zip, unpacked under the
   function's /opt as Lambda does.
+- ``AWS::SNS::Subscription`` from CloudFormation; a message published to a topic with a ``lambda`` subscription is
+  kept, in Lambda's SNS event shape, for ``GET /_lpack/sns/deliveries?wait=S`` (lpack's data plane invokes the
+  function with it, asynchronously, as SNS does) instead of moto running the function with a fixed record.
+- A stack update keeps an ``AWS::SNS::Topic`` (its ARN and subscriptions) unless its TopicName changes; moto deletes
+  and recreates every topic of the stack on each update.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ import os
 import signal
 import sys
 import threading
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -141,12 +147,13 @@ def _apply_service_fixes() -> None:
 
 def _define_service_fixes() -> None:
     # Module globals: moto finds the models through CloudFormationModel.__subclasses__(), which holds weak references.
-    global LambdaAliasModel, LambdaEventInvokeConfigModel, CloudWatchAlarmModel
+    global LambdaAliasModel, LambdaEventInvokeConfigModel, CloudWatchAlarmModel, SnsSubscriptionModel
     from moto.awslambda.models import LambdaFunction, LambdaVersion, lambda_backends
     from moto.cloudformation import models as cloudformation_models, parsing, responses as cloudformation_responses
     from moto.cloudformation.exceptions import CloudFormationError
     from moto.cloudformation.models import CloudFormationBackend, Event
     from moto.core.common_models import CloudFormationModel
+    from moto.sns.models import Subscription, Topic, sns_backends
     from moto.sqs.models import Queue
 
     # moto's use_docker=False switches its Lambda API to another backend than CloudFormation's; lpack's front
@@ -702,6 +709,104 @@ def _define_service_fixes() -> None:
 
     Queue.add_message = _add_message  # type: ignore[method-assign]
 
+    # --- SNS delivers to functions through lpack's data plane ----------------------------------------------------
+
+    _original_publish = Subscription.publish
+
+    def _publish(self: Any, message: str, message_id: str, subject: str | None = None, message_attributes: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> None:
+        if self.protocol != "lambda":
+            return _original_publish(self, message, message_id, subject, message_attributes, *args, **kwargs)
+        if self._filter_policy_matcher is not None and not self._filter_policy_matcher.matches(message_attributes, message):
+            return None
+        if kwargs.get("message_structure") == "json":
+            message = self._parse_message_structure(message, self.protocol)
+        # Lambda's SNS event (one record per invocation); moto would run the function itself with a fixed record.
+        attributes = {name: {"Type": value.get("Type", "String"), "Value": value.get("Value")} for name, value in (message_attributes or {}).items()}
+        notification: dict[str, Any] = {
+            "SignatureVersion": "1",
+            "Timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "Signature": "EXAMPLE",
+            "SigningCertUrl": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem",
+            "MessageId": message_id,
+            "Message": message,
+            "MessageAttributes": attributes,
+            "Type": "Notification",
+            "UnsubscribeUrl": f"https://sns.{self.topic.arn.split(':')[3]}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn={self.arn}",
+            "TopicArn": self.topic.arn,
+            "Subject": subject,
+        }
+        event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "EventSubscriptionArn": self.arn, "Sns": notification}]}
+        with _sns_condition:
+            _sns_deliveries.append({"functionArn": self.endpoint, "event": event})
+            _sns_condition.notify_all()
+        return None
+
+    Subscription.publish = _publish  # type: ignore[method-assign]
+
+    # moto "updates" a topic by deleting it and creating another (a new name and ARN, its subscriptions lost), and
+    # an update touches every resource of the stack; CloudFormation replaces a topic only for a new TopicName.
+    _original_topic_update = Topic.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def _topic_update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str) -> Any:
+        properties = cloudformation_json.get("Properties") or {}
+        if properties.get("TopicName") not in (None, original_resource.name):
+            return _original_topic_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        if "DisplayName" in properties:
+            original_resource.display_name = properties["DisplayName"]
+        return original_resource
+
+    Topic.update_from_cloudformation_json = classmethod(_topic_update)  # type: ignore[method-assign,assignment]
+
+    # --- AWS::SNS::Subscription from CloudFormation (moto only has a Topic's Subscription property) ---------------
+
+    class SnsSubscriptionModel(CloudFormationModel):
+        __module__ = "moto.sns.models"
+
+        def __init__(self, arn: str):
+            self.arn = arn
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return ""
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::SNS::Subscription"
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.arn
+
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[misc]
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        ) -> "SnsSubscriptionModel":
+            properties = cloudformation_json["Properties"]
+            backend = sns_backends[account_id][region_name]
+            subscription = backend.subscribe(str(_referenced(properties["TopicArn"])), str(_referenced(properties["Endpoint"])), str(properties["Protocol"]))
+            for name in ("FilterPolicy", "FilterPolicyScope", "RawMessageDelivery"):
+                if name in properties:
+                    value = properties[name]
+                    backend.set_subscription_attributes(subscription.arn, name, json.dumps(value) if isinstance(value, (dict, list)) else str(value).lower() if isinstance(value, bool) else str(value))
+            return cls(subscription.arn)
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[misc]
+            cls, original_resource: "SnsSubscriptionModel", new_resource_name: str, cloudformation_json: dict[str, Any],
+            account_id: str, region_name: str,
+        ) -> "SnsSubscriptionModel":
+            sns_backends[account_id][region_name].unsubscribe(original_resource.arn)
+            return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+        @classmethod
+        def delete_from_cloudformation_json(  # type: ignore[misc]
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+        ) -> None:
+            pass
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            sns_backends[account_id][region_name].unsubscribe(self.arn)
+
 
 # --- the server ---------------------------------------------------------------------------------------------------
 
@@ -747,6 +852,25 @@ def _layer_code(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [body]
 
 
+_sns_deliveries: list[dict[str, Any]] = []
+_sns_condition = threading.Condition()
+
+
+def _sns_to_functions(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """Hands the SNS messages published to function subscriptions to lpack's data plane, waiting up to ``wait``
+    seconds for one (a long poll: delivered at once, without polling in a loop)."""
+    query = {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    wait = min(float(query.get("wait", "0") or 0), 30.0)
+    with _sns_condition:
+        if not _sns_deliveries and wait > 0:
+            _sns_condition.wait(wait)
+        taken = list(_sns_deliveries)
+        _sns_deliveries.clear()
+    body = json.dumps(taken).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
 def _application() -> Any:
     moto_app = _capture_headers(DomainDispatcherApplication(create_backend_app))
 
@@ -760,6 +884,8 @@ def _application() -> Any:
             return _function_code(environ, start_response)
         if environ.get("PATH_INFO", "") == "/_lpack/lambda/layer":
             return _layer_code(environ, start_response)
+        if environ.get("PATH_INFO", "") == "/_lpack/sns/deliveries":
+            return _sns_to_functions(environ, start_response)
         return moto_app(environ, start_response)
 
     return app
