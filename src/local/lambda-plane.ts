@@ -185,7 +185,8 @@ export class LambdaPlane {
       fn,
       folders: {taskRoot: join(functionDir, 'task'), optDir: join(functionDir, 'opt')},
       variables,
-      identity: {region: target.region, accountId: target.accountId, logStreamName: logStream},
+      // The version this environment runs (context.functionVersion, AWS_LAMBDA_FUNCTION_VERSION), as in Lambda.
+      identity: {region: target.region, accountId: target.accountId, logStreamName: logStream, version: target.version},
       hostEnv: process.env,
       // The function's lines reach CloudWatch Logs; the local server's own output shows them with --debug.
       reporter: {emit: (event) => this.options.reporter.emit({...event, level: 'debug'})},

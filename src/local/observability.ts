@@ -1,6 +1,6 @@
 import type {Reporter} from '../io/reporter.js'
 import type {InvocationRecord, LambdaPlane} from './lambda-plane.js'
-import {evaluateAlarm, invocationMetrics, MetricStore} from './metrics.js'
+import {evaluateAlarm, invocationMetrics, type MetricDatum, MetricStore} from './metrics.js'
 
 /**
  * What Lambda writes about every invocation: the log lines (START, the function's own, END, REPORT) into
@@ -17,8 +17,13 @@ export class Observability {
   constructor(private readonly plane: () => LambdaPlane, private readonly reporter: Reporter, private readonly defaultRegion: string) {}
 
   record(record: InvocationRecord): void {
+    const {target, result} = record
+    const data = invocationMetrics({functionName: target.functionName, resource: target.resource, executedVersion: target.version, ...(result ? {durationMs: result.report.durationMs} : {}), failed: result?.failed ?? false, throttled: record.throttled, timestampMs: record.timestampMs})
+    // The alarm evaluator sees the datum at once, not when the writes queued before it have reached moto: under
+    // load that queue falls behind by many seconds, and an alarm would miss the errors of a seconds-long canary.
+    this.metrics.add(data)
     // One invocation after another, so that a stream's events arrive in order.
-    this.chain = this.chain.then(() => this.write(record)).catch((error: unknown) => {
+    this.chain = this.chain.then(() => this.write(record, data)).catch((error: unknown) => {
       this.reporter.emit({kind: 'local.observability-failed', data: {resource: record.target.resource, error: (error as Error).message}})
     })
   }
@@ -37,10 +42,8 @@ export class Observability {
     clearInterval(this.alarmTimer)
   }
 
-  private async write(record: InvocationRecord): Promise<void> {
+  private async write(record: InvocationRecord, data: MetricDatum[]): Promise<void> {
     const {target, result} = record
-    const data = invocationMetrics({functionName: target.functionName, resource: target.resource, executedVersion: target.version, ...(result ? {durationMs: result.report.durationMs} : {}), failed: result?.failed ?? false, throttled: record.throttled, timestampMs: record.timestampMs})
-    this.metrics.add(data)
     const session = this.plane().session(target.region)
     const cloudWatch = await import('@aws-sdk/client-cloudwatch')
     const metricsClient = await session.cloudWatch()
