@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -8,7 +9,7 @@ import {GetAliasCommand, InvokeCommand, LambdaClient, ListVersionsByFunctionComm
 import {GetObjectCommand} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {runLpack} from '../support/cli.js'
+import {LPACK_BIN, runLpack} from '../support/cli.js'
 import {MOTO_REGION} from '../support/moto.js'
 import {type LocalAws, startLocalAws} from '../support/local-aws.js'
 
@@ -262,6 +263,29 @@ describe('#16 lpack engine on lpack local: the data plane follows the weights, a
     for (const fn of [canary, linear]) expect(await alias(fn)).toEqual({version: next, additional: undefined, description: ''})
     expect(await templateVersion('CanaryFnAlias')).toEqual({'Fn::GetAtt': [expect.stringMatching(/^CanaryFnVersion/), 'Version']})
     expect(JSON.parse(uploaded).Resources[Object.keys(JSON.parse(uploaded).Resources).find((id: string) => id.startsWith('CanaryFnAlias'))!].Properties.FunctionVersion).toEqual(await templateVersion('CanaryFnAlias'))
+  })
+
+  it('#16 a template over 51,200 bytes: lpack traffic resume after a SIGKILL ends the release through S3 too', async () => {
+    const next = String(Number((await alias(canary)).version) + 1)
+    await newCode()
+    const child = spawn(process.execPath, [LPACK_BIN, ...DEPLOY], {cwd: project, env: {...process.env, CI: 'true', NO_COLOR: '1', ...aws.env}, stdio: 'ignore'})
+    const exited = new Promise((resolve) => child.on('close', resolve))
+    for (const deadline = Date.now() + 50_000; (await alias(canary)).additional?.[0] !== next; ) {
+      expect(Date.now() < deadline && child.exitCode === null, 'the release never shifted').toBe(true)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    child.kill('SIGKILL')
+    await exited
+    const before = aws.proxy.requests.length
+    const resumed = await lpack(['traffic', 'resume', '--stack-name', stack, '--traffic-poll-interval', String(POLL_MS)])
+    expect(resumed.exitCode, resumed.stderr).toBe(0)
+    const requests = aws.proxy.requests.slice(before).filter((request) => request.parameters !== undefined)
+    expect(requests.filter((request) => Buffer.byteLength(request.parameters!.TemplateBody ?? '') > 51_200).map((request) => request.action)).toEqual([])
+    const updates = requests.filter((request) => request.action === 'UpdateStack')
+    expect(updates).toHaveLength(1)
+    expect(updates[0]!.parameters!.TemplateURL).toMatch(/\.template\.json$/)
+    for (const fn of [canary, linear]) expect(await alias(fn)).toEqual({version: next, additional: undefined, description: ''})
+    expect(await templateVersion('CanaryFnAlias')).toEqual({'Fn::GetAtt': [expect.stringMatching(/^CanaryFnVersion/), 'Version']})
   })
 
   it('#16 the new version throws: lpack local sets the Errors alarm to ALARM from the invocations, lpack rolls back, exit 1 naming the alarm', async () => {
