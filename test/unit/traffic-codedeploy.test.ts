@@ -92,6 +92,6 @@ describe('#16.1 codedeploy engine: following the deployment CloudFormation start
       {functionName: 'app-Fn-1X2Y3Z', event: 'AfterAllowTraffic', status: 'Skipped'},
     ])
     expect(followed.targets[0]).toMatchObject({status: 'Failed', currentVersion: '3', targetVersion: '4', targetVersionWeight: 0})
-    expect(reporter.events.filter((event) => event.kind === 'traffic.hook.done' && event.level === 'warn').map((event) => event.data?.phase)).toEqual(['BeforeAllowTraffic'])
+    expect(reporter.events.filter((event) => event.kind === 'traffic.hook.done' && event.level === 'warn').map((event) => (event.data as {phase?: string} | undefined)?.phase)).toEqual(['BeforeAllowTraffic'])
   })
 })
