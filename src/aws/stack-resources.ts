@@ -9,8 +9,11 @@ import {awsError, awsErrorName} from './errors.js'
 export interface StackResourceOperations {
   /** Logical id → physical id of every resource of the stack; undefined when there is no such stack. */
   physicalIds(stackName: string): Promise<Map<string, string> | undefined>
-  /** UpdateStack with a new body, keeping the named parameters' values; 'no-changes' when CloudFormation says so. */
-  updateTemplate(stackName: string, templateBody: string, keepParameters: string[], capabilities: string[]): Promise<'updating' | 'no-changes'>
+  /**
+   * UpdateStack with a new template (its body, or its S3 URL when over CloudFormation's inline limit), keeping the
+   * named parameters' values; 'no-changes' when CloudFormation says so.
+   */
+  updateTemplate(stackName: string, template: {TemplateBody: string} | {TemplateURL: string}, keepParameters: string[], capabilities: string[]): Promise<'updating' | 'no-changes'>
 }
 
 export function stackResourceOperations(client: () => Promise<CloudFormationClient>): StackResourceOperations {
@@ -34,12 +37,12 @@ export function stackResourceOperations(client: () => Promise<CloudFormationClie
       }
       return ids
     },
-    async updateTemplate(stackName, templateBody, keepParameters, capabilities) {
+    async updateTemplate(stackName, template, keepParameters, capabilities) {
       const {UpdateStackCommand} = await sdk()
       try {
         await (await client()).send(new UpdateStackCommand({
           StackName: stackName,
-          TemplateBody: templateBody,
+          ...template,
           Parameters: keepParameters.map((key) => ({ParameterKey: key, UsePreviousValue: true})),
           Capabilities: capabilities as never,
         }))

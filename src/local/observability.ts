@@ -1,7 +1,7 @@
 import type {InvokeResult} from '../core/invoke/execution-environment.js'
 import type {Reporter} from '../io/reporter.js'
 import type {MotoSessions} from './function-source.js'
-import {evaluateAlarm, invocationMetrics, MetricStore} from './metrics.js'
+import {evaluateAlarm, invocationMetrics, type MetricDatum, MetricStore} from './metrics.js'
 
 /** One finished (or throttled) invocation, for the logs and metrics. */
 export interface InvocationRecord {
@@ -33,8 +33,13 @@ export class Observability {
   constructor(private readonly sessions: MotoSessions, private readonly reporter: Reporter, private readonly defaultRegion: string) {}
 
   record(record: InvocationRecord): void {
+    const {result} = record
+    const data = invocationMetrics({functionName: record.functionName, resource: record.resource, executedVersion: record.version, ...(result ? {durationMs: result.report.durationMs} : {}), failed: result?.failed ?? false, throttled: record.throttled, timestampMs: record.timestampMs})
+    // The alarm evaluator sees the datum at once, not when the writes queued before it have reached moto: under
+    // load that queue falls behind by many seconds, and an alarm would miss the errors of a seconds-long canary.
+    this.metrics.add(data)
     // One invocation after another, so that a stream's events arrive in order.
-    this.chain = this.chain.then(() => this.write(record)).catch((error: unknown) => {
+    this.chain = this.chain.then(() => this.write(record, data)).catch((error: unknown) => {
       this.reporter.emit({kind: 'local.observability-failed', data: {resource: record.resource, error: (error as Error).message}})
     })
   }
@@ -53,10 +58,8 @@ export class Observability {
     clearInterval(this.alarmTimer)
   }
 
-  private async write(record: InvocationRecord): Promise<void> {
+  private async write(record: InvocationRecord, data: MetricDatum[]): Promise<void> {
     const {result} = record
-    const data = invocationMetrics({functionName: record.functionName, resource: record.resource, executedVersion: record.version, ...(result ? {durationMs: result.report.durationMs} : {}), failed: result?.failed ?? false, throttled: record.throttled, timestampMs: record.timestampMs})
-    this.metrics.add(data)
     const session = this.sessions.session(record.region)
     const cloudWatch = await import('@aws-sdk/client-cloudwatch')
     const metricsClient = await session.cloudWatch()

@@ -12,10 +12,11 @@ import {LPACK_BIN, runLpack} from '../support/cli.js'
 import {motoClients, type MotoServer, MOTO_REGION, startMoto} from '../support/moto.js'
 
 /**
- * lpack's traffic engine end to end against moto: lpack deploy → stack update that publishes the new versions
+ * lpack's traffic engine end to end on lpack local: lpack deploy → stack update that publishes the new versions
  * while the aliases stay → shift through UpdateAlias RoutingConfig on seconds-scale schedules → the stack updated
- * again so its template names the released versions. Alarms are driven with SetAlarmState; hooks are commands
- * (moto runs no function code). The schedule arithmetic and rollback timing are pinned in traffic-engine.test.ts.
+ * again so its template names the released versions. Alarms are driven with SetAlarmState here and hooks are
+ * commands; traffic-local-plane.test.ts invokes the aliases while they shift and lets lpack local's evaluator set
+ * an alarm from real errors. The schedule arithmetic and rollback timing are pinned in traffic-engine.test.ts.
  */
 const FIXTURE = new URL('../fixtures/traffic/app', import.meta.url).pathname
 const POLL_MS = 200

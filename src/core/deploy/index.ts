@@ -120,7 +120,16 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   const uploads: UploadSummary = {uploadedCount: packaged.uploadedCount, uploadedBytes: packaged.uploadedBytes, skippedCount: packaged.skippedCount, bucket: packaged.bucket}
   const template = await prepareTemplate(packaged.template, {mode: options.transform, parameters: options.parameterOverrides, region: options.aws.region, reporter})
   // Releases (#16): refuses to deploy over one in flight; lpack's engine holds aliases on their live versions.
-  const release = await prepareDeployRelease({stackName, template, settings: options.traffic ?? defaultTrafficSettings(dirname(options.templateFile)), aws: options.aws, reporter, signal: options.signal})
+  const release = await prepareDeployRelease({
+    stackName,
+    template,
+    settings: options.traffic ?? defaultTrafficSettings(dirname(options.templateFile)),
+    aws: options.aws,
+    reporter,
+    signal: options.signal,
+    // The release ends with one more stack update: a template over the inline limit goes where this one goes.
+    templateUpload: {target: packaged.target, ...(options.prefix === undefined ? {} : {prefix: options.prefix})},
+  })
   const templateBody = serializeTemplate(release.template)
   const changeSetType = state.kind === 'ready' ? 'UPDATE' : 'CREATE'
   const templateParameters = Object.keys((template.Parameters ?? {}) as Record<string, unknown>)

@@ -64,7 +64,7 @@ export async function followDeployment(deploymentId: string, options: FollowOpti
     followed.status = deployment.status
     followed.targets = targets
     if (TERMINAL.has(deployment.status)) {
-      if (deployment.status !== 'Succeeded') followed.reason = reasonOf(deployment)
+      if (deployment.status !== 'Succeeded') followed.reason = reasonOf(deployment, followed.hooks)
       return followed
     }
     if (clock.now() - started > options.timeoutMs || options.signal?.aborted) {
@@ -75,9 +75,18 @@ export async function followDeployment(deploymentId: string, options: FollowOpti
   }
 }
 
-function reasonOf(deployment: CodeDeployDeployment): string {
+/**
+ * CodeDeploy's own reason and rollback message, then each lifecycle event that failed with its diagnostics: the
+ * deployment's message says that a hook failed, the event's diagnostics say what the hook reported.
+ */
+function reasonOf(deployment: CodeDeployDeployment, hooks: FollowedDeployment['hooks']): string {
   const parts = [`CodeDeploy deployment ${deployment.id} ${deployment.status}`]
   if (deployment.errorMessage) parts.push(`${deployment.errorCode ? `${deployment.errorCode}: ` : ''}${deployment.errorMessage}`)
   if (deployment.rollbackMessage) parts.push(deployment.rollbackMessage)
+  for (const hook of hooks) {
+    if (hook.status !== 'Failed') continue
+    const said = hook.message !== undefined && hook.message !== deployment.errorMessage ? `: ${hook.message}` : ''
+    parts.push(`${hook.event} of ${hook.functionName} Failed${said}`)
+  }
   return parts.join('; ')
 }

@@ -21,6 +21,8 @@ import {planSchedule} from './schedule.js'
 import {type FollowedDeployment, followDeployment} from './codedeploy.js'
 import {codeDeployOperations} from '../../aws/codedeploy.js'
 import {type DeployedStack, readDeployedStack, type StackAccess, updateStackTemplate} from './stack.js'
+import {templateSource} from '../package/template-body.js'
+import type {UploadTarget} from '../package/upload.js'
 import {stackResourceOperations} from '../../aws/stack-resources.js'
 import {handOverTemplate, resolveName, type TrafficAliasConfig, trafficAliases} from './template.js'
 import type {AliasRelease, EngineOutcome, ReleaseOutcome, ReleasePlan, TrafficHook} from './types.js'
@@ -95,6 +97,12 @@ export interface TrafficStatus {
   inFlight: AliasStatus[]
 }
 
+/** Where the release's last stack update puts a template over CloudFormation's inline limit (deploy's bucket). */
+export interface TemplateUpload {
+  target: UploadTarget
+  prefix?: string
+}
+
 export interface DeployHandOver {
   /** The template to deploy (for lpack's engine: aliases held on their live versions). */
   template: Record<string, unknown>
@@ -107,7 +115,7 @@ export interface DeployHandOver {
  * told), and for lpack's engine holds every released alias on its live version so the stack update only
  * publishes the new one. `release()` then shifts, and throws TRAFFIC_ROLLED_BACK (exit 1) when it rolled back.
  */
-export async function prepareDeployRelease(args: Services & {stackName: string; template: Record<string, unknown>; settings: TrafficSettings}): Promise<DeployHandOver> {
+export async function prepareDeployRelease(args: Services & {stackName: string; template: Record<string, unknown>; settings: TrafficSettings; templateUpload?: TemplateUpload}): Promise<DeployHandOver> {
   const {template, settings, stackName} = args
   const configs = trafficAliases(template)
   const nothing: DeployHandOver = {template, release: async () => undefined}
@@ -160,7 +168,7 @@ export async function prepareDeployRelease(args: Services & {stackName: string; 
         if (release !== undefined && release.newVersion !== old) aliases.push(release)
       }
       if (aliases.length === 0) return undefined
-      return finish(args, after, await runRelease(planOf(args, stackName, aliases), engineOptions(args, settings)), settings)
+      return finish(args, after, await runRelease(planOf(args, stackName, aliases), engineOptions(args, settings)), settings, args.templateUpload)
     },
   }
 }
@@ -179,7 +187,7 @@ export async function resumeRelease(args: Services & {stackName: string; setting
   const {aliases, resume} = await inFlightReleases(deployed, lambda, args.settings)
   const releaseId = aliases.length > 0 ? (await statusMarker(deployed, lambda))?.id ?? newReleaseId() : newReleaseId()
   const outcome = await runRelease({...planOf(args, args.stackName, aliases), releaseId}, engineOptions(args, args.settings), resume)
-  return finish(args, deployed, outcome, args.settings)
+  return finish(args, deployed, outcome, args.settings, codeBucketOf(deployed.template))
 }
 
 /** Puts every alias in flight back on its old version, at once; the new versions stay published. */
@@ -310,7 +318,7 @@ function engineOptions(args: Services, settings: TrafficSettings) {
  * After the engine: a finished release updates the stack so its template names the new versions (no drift);
  * a rolled-back one leaves the template as deployed, which names the old versions. Rolled back → exit 1.
  */
-async function finish(args: Services & {stackName: string}, deployed: DeployedStack, outcome: EngineOutcome, settings: TrafficSettings): Promise<ReleaseOutcome> {
+async function finish(args: Services & {stackName: string}, deployed: DeployedStack, outcome: EngineOutcome, settings: TrafficSettings, upload: TemplateUpload | undefined): Promise<ReleaseOutcome> {
   if (outcome.kind === 'rolled-back') {
     throw new LpackError('TRAFFIC_ROLLED_BACK', `Release of ${args.stackName} rolled back: ${outcome.reason}`, {
       hint: `Every alias is back on its old version; the new versions stay published.${outcome.recordFile ? ` Record: ${outcome.recordFile}` : ''}`,
@@ -318,8 +326,24 @@ async function finish(args: Services & {stackName: string}, deployed: DeployedSt
     })
   }
   emitTemplateUpdate(args.reporter, args.stackName)
-  await updateStackTemplate(stackAccess(args), args.stackName, handOverTemplate(deployed.template, new Map()), {pollIntervalMs: Math.min(settings.pollIntervalMs, 1000), reporter: args.reporter})
+  const source = (body: string) =>
+    templateSource(body, {store: args.aws.artifactStore(), ...(upload ?? {}), region: args.aws.region, customEndpoint: args.aws.customS3Endpoint(), reporter: args.reporter})
+  await updateStackTemplate(stackAccess(args), args.stackName, handOverTemplate(deployed.template, new Map()), {pollIntervalMs: Math.min(settings.pollIntervalMs, 1000), reporter: args.reporter, source})
   return outcome
+}
+
+/**
+ * For `lpack traffic resume`, which has no bucket flag: the bucket (and prefix) lpack packaged the stack's code
+ * into, read from the deployed template's functions, so a template over the inline limit goes where deploy put it.
+ */
+function codeBucketOf(template: Record<string, unknown>): TemplateUpload | undefined {
+  for (const resource of Object.values((template.Resources ?? {}) as Record<string, {Type?: unknown; Properties?: {Code?: {S3Bucket?: unknown; S3Key?: unknown}}}>)) {
+    const code = resource.Type === 'AWS::Lambda::Function' ? resource.Properties?.Code : undefined
+    if (typeof code?.S3Bucket !== 'string' || typeof code.S3Key !== 'string') continue
+    const slash = code.S3Key.lastIndexOf('/')
+    return {target: {bucket: code.S3Bucket}, ...(slash > 0 ? {prefix: code.S3Key.slice(0, slash)} : {})}
+  }
+  return undefined
 }
 
 /** CodeDeploy's createTime comes from AWS's clock: look a little further back than this machine's. */

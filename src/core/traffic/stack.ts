@@ -3,6 +3,7 @@ import type {CloudFormationOperations} from '../../aws/cloudformation.js'
 import type {StackResourceOperations} from '../../aws/stack-resources.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
+import {serializeTemplate, type TemplateSource} from '../package/template-body.js'
 import {inferCapabilities, isSuccessStatus} from '../deploy/plan.js'
 import {collectFailures, newestEventId, watchStack} from '../deploy/stack.js'
 
@@ -41,12 +42,19 @@ async function parseTemplateBody(body: string): Promise<Json> {
 
 /**
  * Updates the stack to `template`, keeping its parameters, tags and role: the second update of a release, which
- * makes the template name the version the alias now runs. CloudFormation takes a body of up to 51,200 bytes here.
+ * makes the template name the version the alias now runs. `source` turns the body into what CloudFormation
+ * takes: the body itself up to 51,200 bytes, else its S3 URL (as `lpack deploy` passes it).
  */
-export async function updateStackTemplate(stack: StackAccess, stackName: string, template: Json, options: {pollIntervalMs: number; reporter: Reporter; signal?: AbortSignal}): Promise<void> {
+export async function updateStackTemplate(
+  stack: StackAccess,
+  stackName: string,
+  template: Json,
+  options: {pollIntervalMs: number; reporter: Reporter; signal?: AbortSignal; source: (body: string) => Promise<TemplateSource>},
+): Promise<void> {
   const sinceEventId = await newestEventId(stack.cfn, stackName)
   const parameters = Object.keys((template.Parameters ?? {}) as Json).sort()
-  if ((await stack.resources.updateTemplate(stackName, JSON.stringify(template), parameters, inferCapabilities(template))) === 'no-changes') return
+  const source = await options.source(serializeTemplate(template))
+  if ((await stack.resources.updateTemplate(stackName, source, parameters, inferCapabilities(template))) === 'no-changes') return
   const watched = await watchStack(stack.cfn, {stackName, sinceEventId, pollIntervalMs: options.pollIntervalMs, reporter: options.reporter, timeoutMs: 60 * 60_000})
   if (!isSuccessStatus(watched.status)) {
     const failures = collectFailures(watched.events, stackName)
