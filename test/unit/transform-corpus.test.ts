@@ -92,6 +92,8 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.10', 'AWS::Serverless::HttpApi Domain', (text) => /AWS::Serverless::HttpApi[\s\S]*Domain:/.test(text)],
   ['#13.11', 'AWS::Serverless::WebSocketApi', (text) => text.includes('AWS::Serverless::WebSocketApi')],
   ['#13.7', 'AWS::Serverless::CapacityProvider', (text) => text.includes('AWS::Serverless::CapacityProvider')],
+  ['#13.1', 'AWS::Serverless::Connector', (text) => text.includes('AWS::Serverless::Connector')],
+  ['#13.1', 'Connectors', (text) => /^\s+Connectors:/m.test(text)],
 ]
 
 const EXTRA = join(FIXTURES, 'extra')
