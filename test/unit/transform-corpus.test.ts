@@ -94,6 +94,7 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.7', 'AWS::Serverless::CapacityProvider', (text) => text.includes('AWS::Serverless::CapacityProvider')],
   ['#13.1', 'AWS::Serverless::Connector', (text) => text.includes('AWS::Serverless::Connector')],
   ['#13.1', 'Connectors', (text) => /^\s+Connectors:/m.test(text)],
+  ['#13.1', 'AWS::Serverless::GraphQLApi', (text) => text.includes('AWS::Serverless::GraphQLApi')],
 ]
 
 const EXTRA = join(FIXTURES, 'extra')

@@ -11,7 +11,7 @@ import {transformFile} from '../../src/core/transform/run.js'
 // line:column where that property stands in the file.
 const INPUTS = fileURLToPath(new URL('../fixtures/transform/input/', import.meta.url))
 const OUT_OF_SCOPE = JSON.parse(readFileSync(new URL('../fixtures/transform/out-of-scope.json', import.meta.url), 'utf8')) as Record<string, string>
-const ADDED = /AWS::Serverless::(SimpleTable|StateMachine|Application|HttpApi|CapacityProvider|WebSocketApi|Connector)|Type: (AlexaSkill|Cognito|HttpApi)\s|^\s+Connectors:/m
+const ADDED = /AWS::Serverless::(SimpleTable|StateMachine|Application|HttpApi|CapacityProvider|WebSocketApi|Connector|GraphQLApi)|Type: (AlexaSkill|Cognito|HttpApi)\s|^\s+Connectors:/m
 
 async function failure(name: string): Promise<LpackError> {
   try {
@@ -27,7 +27,7 @@ const errorInputs = readdirSync(INPUTS)
   .filter((name) => name.startsWith('error_') && !(name in OUT_OF_SCOPE) && ADDED.test(readFileSync(join(INPUTS, name), 'utf8')))
   .sort()
 
-describe('#13 transform errors are located (#13.3 for connectors)', () => {
+describe('#13 transform errors are located (#13.3 for connectors and GraphQLApi)', () => {
   it('covers the error inputs of the constructs added in #13', () => {
     expect(errorInputs.length).toBeGreaterThan(20)
   })
@@ -53,6 +53,8 @@ describe('#13 transform errors are located (#13.3 for connectors)', () => {
     ['error_connector.yaml', 'Resources/NonExistentLogicalId/Properties/Source/Id', 51, 9],
     ['error_embedded_connectors.yaml', 'Resources/MyFunction/Connectors/NonDictSourceReference/Properties/SourceReference', 89, 11],
     ['error_embedded_connectors.yaml', 'Resources/MyFunction/Connectors/NonExistentId/Properties/Destination/Id', 37, 13],
+    ['error_graphqlapi.yaml', 'Resources/GraphQLApiInvalidFieldInLogging/Properties/Logging/NotSupposedToBeHere', 66, 9],
+    ['error_graphqlapi.yaml', 'Resources/ResolverFunctionDoesNotExist/Properties/Resolvers/Mutation/ReferenceFunctionThatDoesNotExist/Pipeline', 209, 13],
   ])('%s points at %s (%i:%i)', async (name, path, line, column) => {
     const details = (await failure(name)).details as {locations: {path: string; line: number; column: number}[]}
     expect(details.locations).toContainEqual({path, line, column})

@@ -15,6 +15,7 @@ import {CAPACITY_PROVIDER_TYPE, translateCapacityProvider} from './capacity-prov
 import {translateWebSocketApi, WEBSOCKET_API_TYPE} from './websocket-api.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
 import {CONNECTOR_TYPE, expandEmbeddedConnectors, translateConnector} from './connector.js'
+import {GRAPHQL_API_TYPE, translateGraphQLApi} from './graphql-api.js'
 import type {CfnResource} from './resource.js'
 
 export {aliasLogicalId} from './function/index.js'
@@ -35,6 +36,7 @@ const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group
   [SIMPLE_TABLE_TYPE]: {translate: translateSimpleTable, group: 3},
   [CAPACITY_PROVIDER_TYPE]: {translate: translateCapacityProvider, group: 3},
   [APPLICATION_TYPE]: {translate: translateApplication, group: 3},
+  [GRAPHQL_API_TYPE]: {translate: translateGraphQLApi, group: 3},
   // Connector profiles read the generated CloudFormation, so connectors come after everything else.
   [CONNECTOR_TYPE]: {translate: translateConnector, group: 4},
 }
@@ -45,7 +47,6 @@ export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys
 /** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
 const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::Serverless::Api',
-  'AWS::Serverless::GraphQLApi',
 ])
 
 export interface TransformOptions {
