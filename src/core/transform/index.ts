@@ -74,8 +74,8 @@ export type TransformResult =
   | {kind: 'invalid'; message: string; errors: string[]}
 
 /**
- * Lists the SAM constructs in a template that lpack's transform does not handle (Api, HttpApi, StateMachine,
- * SimpleTable, Application, Connectors, GraphQLApi, … and events that need them). Empty when `transformTemplate`
+ * Lists the SAM constructs in a template that lpack's transform does not handle (Api, applications from the
+ * Serverless Application Repository, and events that need an Api). Empty when `transformTemplate`
  * can translate the whole template; `lpack deploy` uses this to choose between a local and a server-side transform.
  */
 export function findUnsupportedConstructs(template: Record<string, unknown>): UnsupportedConstruct[] {
