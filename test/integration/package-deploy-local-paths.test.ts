@@ -1,4 +1,4 @@
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {awsCli} from '../support/aws-cli.js'
 import {runLpack} from '../support/cli.js'
+import {writeFiles} from '../support/fixtures.js'
 import {type LocalAws, startLocalAws} from '../support/local-aws.js'
 
 // Issue #13 (Done when): a template with a nested stack, an AWS::Include and a state machine definition file is
@@ -63,10 +64,7 @@ beforeAll(async () => {
   aws = await startLocalAws()
   await aws.sdk.s3.send(new CreateBucketCommand({Bucket: BUCKET}))
   work = await mkdtemp(join(tmpdir(), 'lpack-packaged-deploy-'))
-  for (const [path, content] of Object.entries(FILES)) {
-    await mkdir(join(work, path, '..'), {recursive: true})
-    await writeFile(join(work, path), content)
-  }
+  await writeFiles(work, FILES)
 }, 60_000)
 
 afterAll(async () => {

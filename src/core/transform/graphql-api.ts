@@ -247,11 +247,11 @@ export function translateGraphQLApi(logicalId: string, resource: JsonObject, con
   const dataSourceNames = new Map<string, unknown>()
   const dataSources = isObject(props.DataSources) ? props.DataSources : {}
   for (const [name, spec] of Object.entries(isObject(dataSources.DynamoDb) ? dataSources.DynamoDb : {})) {
-    resources.push(...dynamoDbDataSource(logicalId, name, spec as JsonObject, apiId, make, context))
+    resources.push(...dynamoDbDataSource({apiLogicalId: logicalId, name, spec: spec as JsonObject, apiId, make, context}))
     dataSourceNames.set(name, getAtt(`${logicalId}${name}DynamoDBDataSource`, 'Name'))
   }
   for (const [name, spec] of Object.entries(isObject(dataSources.Lambda) ? dataSources.Lambda : {})) {
-    resources.push(...lambdaDataSource(logicalId, name, spec as JsonObject, apiId, make, context))
+    resources.push(...lambdaDataSource({apiLogicalId: logicalId, name, spec: spec as JsonObject, apiId, make, context}))
     dataSourceNames.set(name, getAtt(`${logicalId}${name}LambdaDataSource`, 'Name'))
   }
 
@@ -389,26 +389,29 @@ function authorizerConfig(logicalId: string, auth: JsonObject, path: string, pri
   return {name, value: cleaned}
 }
 
-function dynamoDbDataSource(
-  apiLogicalId: string,
-  name: string,
-  spec: JsonObject,
-  apiId: JsonObject,
-  make: (id: string, type: string) => CfnResource,
-  context: TransformContext,
-): CfnResource[] {
+/** One entry of DataSources.DynamoDb or DataSources.Lambda, and what its resources are made with. */
+interface DataSourceInput {
+  apiLogicalId: string
+  name: string
+  spec: JsonObject
+  apiId: JsonObject
+  make: (id: string, type: string) => CfnResource
+  context: TransformContext
+}
+
+/** What every data source has: its name (the key in DataSources unless named), type, API and description. */
+function dataSourceOf(dataSource: CfnResource, name: string, spec: JsonObject, type: string, apiId: JsonObject): CfnResource {
+  return dataSource.set('Name', has(spec.Name) ? spec.Name : name).set('Type', type).set('ApiId', apiId).set('Description', spec.Description)
+}
+
+function dynamoDbDataSource({apiLogicalId, name, spec, apiId, make, context}: DataSourceInput): CfnResource[] {
   const id = `${apiLogicalId}${name}DynamoDBDataSource`
   const region = has(spec.Region) ? spec.Region : ref('AWS::Region')
   const config: JsonObject = {AwsRegion: region, TableName: spec.TableName}
   if (has(spec.UseCallerCredentials)) config.UseCallerCredentials = spec.UseCallerCredentials
   if (has(spec.Versioned)) config.Versioned = spec.Versioned
   if (isObject(spec.DeltaSync)) config.DeltaSyncConfig = spec.DeltaSync
-  const dataSource = make(id, 'AWS::AppSync::DataSource')
-    .set('Name', has(spec.Name) ? spec.Name : name)
-    .set('Type', 'AMAZON_DYNAMODB')
-    .set('ApiId', apiId)
-    .set('Description', spec.Description)
-    .set('DynamoDBConfig', config)
+  const dataSource = dataSourceOf(make(id, 'AWS::AppSync::DataSource'), name, spec, 'AMAZON_DYNAMODB', apiId).set('DynamoDBConfig', config)
   if (has(spec.ServiceRoleArn)) return [dataSource.set('ServiceRoleArn', spec.ServiceRoleArn)]
   const tableArn = has(spec.TableArn)
     ? spec.TableArn
@@ -417,21 +420,9 @@ function dynamoDbDataSource(
   return [dataSource, ...serviceRole(`${id}ToTableConnector`, dataSource, 'AWS::DynamoDB::Table', tableArn, permissions, make, context)]
 }
 
-function lambdaDataSource(
-  apiLogicalId: string,
-  name: string,
-  spec: JsonObject,
-  apiId: JsonObject,
-  make: (id: string, type: string) => CfnResource,
-  context: TransformContext,
-): CfnResource[] {
+function lambdaDataSource({apiLogicalId, name, spec, apiId, make, context}: DataSourceInput): CfnResource[] {
   const id = `${apiLogicalId}${name}LambdaDataSource`
-  const dataSource = make(id, 'AWS::AppSync::DataSource')
-    .set('Name', has(spec.Name) ? spec.Name : name)
-    .set('Type', 'AWS_LAMBDA')
-    .set('ApiId', apiId)
-    .set('Description', spec.Description)
-    .set('LambdaConfig', {LambdaFunctionArn: spec.FunctionArn})
+  const dataSource = dataSourceOf(make(id, 'AWS::AppSync::DataSource'), name, spec, 'AWS_LAMBDA', apiId).set('LambdaConfig', {LambdaFunctionArn: spec.FunctionArn})
   if (has(spec.ServiceRoleArn)) return [dataSource.set('ServiceRoleArn', spec.ServiceRoleArn)]
   return [dataSource, ...serviceRole(`${id}ToLambdaConnector`, dataSource, 'AWS::Lambda::Function', spec.FunctionArn, ['Write'], make, context)]
 }
