@@ -9,6 +9,7 @@ import {parse} from 'yaml'
 
 import {awsCli} from '../support/aws-cli.js'
 import {runLpack} from '../support/cli.js'
+import {writeFiles} from '../support/fixtures.js'
 import {type LocalAws, startLocalAws} from '../support/local-aws.js'
 
 // Issue #11, item 22: local paths other than function code (AWS::Include, a StateMachine and an Api definition, a
@@ -76,10 +77,7 @@ beforeAll(async () => {
   await aws.sdk.s3.send(new CreateBucketCommand({Bucket: BUCKET}))
   work = await mkdtemp(join(tmpdir(), 'lpack-local-paths-'))
   project = join(work, 'app')
-  for (const [path, content] of Object.entries(FILES)) {
-    await mkdir(join(project, path, '..'), {recursive: true})
-    await writeFile(join(project, path), content)
-  }
+  await writeFiles(project, FILES)
 }, 60_000)
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import {cp, mkdtemp, rm} from 'node:fs/promises'
+import {cp, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -65,4 +65,12 @@ export function samFunctionsTemplate(functions: Record<string, Record<string, st
     return `  ${id}:\n    Type: AWS::Serverless::Function\n    Properties: {${flow}}\n`
   })
   return `Transform: AWS::Serverless-2016-10-31\nResources:\n${resources.join('')}${extra}`
+}
+
+/** Writes a project's files (path relative to `dir` → content), making the folders they need. */
+export async function writeFiles(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(dir, path, '..'), {recursive: true})
+    await writeFile(join(dir, path), content)
+  }
 }

@@ -11,7 +11,7 @@ import {transformFile} from '../../src/core/transform/run.js'
 // line:column where that property stands in the file.
 const INPUTS = fileURLToPath(new URL('../fixtures/transform/input/', import.meta.url))
 const OUT_OF_SCOPE = JSON.parse(readFileSync(new URL('../fixtures/transform/out-of-scope.json', import.meta.url), 'utf8')) as Record<string, string>
-const ADDED = /AWS::Serverless::(SimpleTable|StateMachine|Application|HttpApi|CapacityProvider|WebSocketApi)|Type: (AlexaSkill|Cognito|HttpApi)\s/
+const ADDED = /AWS::Serverless::(SimpleTable|StateMachine|Application|HttpApi|CapacityProvider|WebSocketApi|Connector|GraphQLApi)|Type: (AlexaSkill|Cognito|HttpApi)\s|^\s+Connectors:/m
 
 async function failure(name: string): Promise<LpackError> {
   try {
@@ -27,7 +27,7 @@ const errorInputs = readdirSync(INPUTS)
   .filter((name) => name.startsWith('error_') && !(name in OUT_OF_SCOPE) && ADDED.test(readFileSync(join(INPUTS, name), 'utf8')))
   .sort()
 
-describe('#13 transform errors are located', () => {
+describe('#13 transform errors are located (#13.3 for connectors and GraphQLApi)', () => {
   it('covers the error inputs of the constructs added in #13', () => {
     expect(errorInputs.length).toBeGreaterThan(20)
   })
@@ -50,6 +50,11 @@ describe('#13 transform errors are located', () => {
     ['error_cognito_trigger_invalid_type.yaml', 'Resources/ImplicitApiFunction/Properties/Events/OneTrigger/Properties/Trigger', 28, 13],
     ['error_state_machine_with_schedule_invalid_dlq_type.yaml', 'Resources/StateMachine/Properties/Events/ScheduleEvent/Properties/DeadLetterConfig/Type', 16, 15],
     ['error_application_properties.yaml', 'Resources/WrongTypeSemanticVersion/Properties/Location/SemanticVersion', 60, 9],
+    ['error_connector.yaml', 'Resources/NonExistentLogicalId/Properties/Source/Id', 51, 9],
+    ['error_embedded_connectors.yaml', 'Resources/MyFunction/Connectors/NonDictSourceReference/Properties/SourceReference', 89, 11],
+    ['error_embedded_connectors.yaml', 'Resources/MyFunction/Connectors/NonExistentId/Properties/Destination/Id', 37, 13],
+    ['error_graphqlapi.yaml', 'Resources/GraphQLApiInvalidFieldInLogging/Properties/Logging/NotSupposedToBeHere', 66, 9],
+    ['error_graphqlapi.yaml', 'Resources/ResolverFunctionDoesNotExist/Properties/Resolvers/Mutation/ReferenceFunctionThatDoesNotExist/Pipeline', 209, 13],
   ])('%s points at %s (%i:%i)', async (name, path, line, column) => {
     const details = (await failure(name)).details as {locations: {path: string; line: number; column: number}[]}
     expect(details.locations).toContainEqual({path, line, column})

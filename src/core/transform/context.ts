@@ -13,6 +13,8 @@ export interface TransformContext {
   readonly conditions: JsonObject
   /** The SAM resources after Globals; event sources that modify another resource (S3 buckets) edit it here. */
   readonly samResources: JsonObject
+  /** The output template's Resources as translated so far; connectors, translated last, read and edit them. */
+  readonly outputResources: JsonObject
   readonly deploymentPreferences: DeploymentPreferences
   /** `Fn.Alias`, `Fn.Version`, … → generated logical IDs. */
   readonly references: ResourceReferences

@@ -14,6 +14,8 @@ import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApi
 import {CAPACITY_PROVIDER_TYPE, translateCapacityProvider} from './capacity-provider.js'
 import {translateWebSocketApi, WEBSOCKET_API_TYPE} from './websocket-api.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
+import {CONNECTOR_TYPE, expandEmbeddedConnectors, translateConnector} from './connector.js'
+import {GRAPHQL_API_TYPE, translateGraphQLApi} from './graphql-api.js'
 import type {CfnResource} from './resource.js'
 
 export {aliasLogicalId} from './function/index.js'
@@ -34,6 +36,9 @@ const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group
   [SIMPLE_TABLE_TYPE]: {translate: translateSimpleTable, group: 3},
   [CAPACITY_PROVIDER_TYPE]: {translate: translateCapacityProvider, group: 3},
   [APPLICATION_TYPE]: {translate: translateApplication, group: 3},
+  [GRAPHQL_API_TYPE]: {translate: translateGraphQLApi, group: 3},
+  // Connector profiles read the generated CloudFormation, so connectors come after everything else.
+  [CONNECTOR_TYPE]: {translate: translateConnector, group: 4},
 }
 
 /** SAM resource types lpack translates itself. */
@@ -42,8 +47,6 @@ export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys
 /** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
 const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::Serverless::Api',
-  'AWS::Serverless::Connector',
-  'AWS::Serverless::GraphQLApi',
 ])
 
 export interface TransformOptions {
@@ -71,8 +74,8 @@ export type TransformResult =
   | {kind: 'invalid'; message: string; errors: string[]}
 
 /**
- * Lists the SAM constructs in a template that lpack's transform does not handle (Api, HttpApi, StateMachine,
- * SimpleTable, Application, Connectors, GraphQLApi, … and events that need them). Empty when `transformTemplate`
+ * Lists the SAM constructs in a template that lpack's transform does not handle (Api, applications from the
+ * Serverless Application Repository, and events that need an Api). Empty when `transformTemplate`
  * can translate the whole template; `lpack deploy` uses this to choose between a local and a server-side transform.
  */
 export function findUnsupportedConstructs(template: Record<string, unknown>): UnsupportedConstruct[] {
@@ -84,7 +87,6 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
     if (resource.Type === APPLICATION_TYPE && isRepositoryApplication(resource.Properties, isObject(template.Mappings) ? template.Mappings : {})) {
       found.push({logicalId, construct: `${APPLICATION_TYPE} from the Serverless Application Repository`})
     }
-    if ('Connectors' in resource) found.push({logicalId, construct: 'Connectors'})
     const events = (resource.Type === FUNCTION_TYPE || resource.Type === STATE_MACHINE_TYPE) && isObject(resource.Properties) ? resource.Properties.Events : undefined
     if (!isObject(events)) continue
     for (const [name, event] of Object.entries(events)) {
@@ -192,6 +194,8 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
     throw new SamDocumentError([invalidTemplate("'Mappings' or 'Parameters' is either null or not a valid dictionary.").message])
   }
 
+  // SAM reports a bad Connectors attribute with the errors of the translation that still follows.
+  const connectorErrors = expandEmbeddedConnectors(resources as JsonObject)
   const output = deepClone(template)
   const outputResources = output.Resources as JsonObject
   if (output.Conditions === undefined) output.Conditions = {}
@@ -202,10 +206,11 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
     mappings: isObject(template.Mappings) ? template.Mappings : {},
     conditions: output.Conditions as JsonObject,
     samResources: resources as JsonObject,
+    outputResources,
     deploymentPreferences: new DeploymentPreferences(),
     references: new Map(),
   }
-  const errors: string[] = []
+  const errors: string[] = [...connectorErrors]
   const changedIds = new Map<string, string>()
   const ordered = Object.entries(resources as Record<string, JsonObject>)
     .filter(([, resource]) => SUPPORTED_RESOURCE_TYPES.has(resource.Type as string))

@@ -12,6 +12,8 @@ const EVENT_ID = /Event with id \[([^\]]+)\]/
 /** How SAM's messages quote the property they are about, most specific first. */
 const PROPERTY_PATTERNS = [
   /[Pp]roperty '([A-Za-z0-9_.]+)'/,
+  /[Aa]ttribute '([A-Za-z0-9_.]+)'/,
+  /\b([A-Z][A-Za-z0-9]+\.[A-Z][A-Za-z0-9]+) is missing/,
   /property ([A-Za-z0-9_]+) not defined/,
   /required \[([A-Za-z0-9_]+)\] property/,
   /'([A-Z][A-Za-z0-9_]*)'/,
@@ -38,6 +40,8 @@ export function locateTransformError(message: string, template: Template): Locat
       }
     }
   }
+  const connector = resourceId === undefined || Object.hasOwn(resources, resourceId) ? undefined : embeddedConnector(resources, resourceId)
+  if (connector !== undefined) return locateInScope(message, template, connector.base, connector.value, undefined)
   if (resourceId === undefined || !Object.hasOwn(resources, resourceId)) {
     const path = message.includes("'Globals'") && 'Globals' in template.value ? ['Globals'] : ['Resources']
     return {message, path, range: template.locateKey(path)}
@@ -49,7 +53,27 @@ export function locateTransformError(message: string, template: Template): Locat
     const events = propertiesOf(resources[resourceId])?.Events
     if (isRecord(events) && !Object.hasOwn(events, eventId) && Object.hasOwn(events, eventId.slice(resourceId.length))) eventId = eventId.slice(resourceId.length)
   }
-  const properties = propertiesOf(resources[resourceId])
+  return locateInScope(message, template, base, resources[resourceId], eventId)
+}
+
+/**
+ * A connector given in a resource's `Connectors` attribute: SAM's messages name it `<Resource><Connector>` (the ID
+ * of the Connector resource it becomes) or by its own name.
+ */
+function embeddedConnector(resources: Record<string, unknown>, id: string): {base: (string | number)[]; value: unknown} | undefined {
+  for (const [resourceId, resource] of Object.entries(resources)) {
+    const connectors = isRecord(resource) ? resource.Connectors : undefined
+    if (!isRecord(connectors)) continue
+    for (const [name, value] of Object.entries(connectors)) {
+      if (id === resourceId + name || id === name) return {base: ['Resources', resourceId, 'Connectors', name], value}
+    }
+  }
+  return undefined
+}
+
+/** The property a message names within one resource (or embedded connector) at `base`, else `base` itself. */
+function locateInScope(message: string, template: Template, base: (string | number)[], resource: unknown, eventId: string | undefined): LocatedError {
+  const properties = propertiesOf(resource)
   const scope: (string | number)[] = [...base]
   let scopeValue: unknown = properties
   if (eventId !== undefined && isRecord(properties?.Events) && Object.hasOwn(properties.Events, eventId)) {
@@ -72,6 +96,21 @@ export function locateTransformError(message: string, template: Template): Locat
       const path = [...scope, ...found]
       return {message, path, range: template.locateKey(path)}
     }
+    // Resource attributes (`Connectors.X.Properties`, `Fn.Connectors`) stand beside Properties.
+    const names = name.split('.')
+    if (names[0] === base[1]) names.shift()
+    const attribute = names[0] === 'Properties' ? [] : deepestExisting(resource, names)
+    if (attribute.length > 0) {
+      const path = [...base, ...attribute]
+      return {message, path, range: template.locateKey(path)}
+    }
+  }
+  // A quoted value (`Unable to find resource with logical ID 'Missing'`): where it is written.
+  const quoted = /'([^']+)'/.exec(detail)?.[1]
+  const holding = quoted === undefined ? undefined : findValue(scopeValue, quoted)
+  if (holding !== undefined) {
+    const path = [...scope, ...holding]
+    return {message, path, range: template.locateKey(path)}
   }
   return {message, path: scope, range: template.locateKey(eventId === undefined ? base : scope)}
 }
@@ -93,6 +132,17 @@ function findKey(value: unknown, name: string, depth = 0): string[] | undefined 
   if (Object.hasOwn(value, name)) return [name]
   for (const [key, child] of Object.entries(value)) {
     const below = findKey(child, name, depth + 1)
+    if (below) return [key, ...below]
+  }
+  return undefined
+}
+
+/** The first path (depth first, in document order) to a string of that value. */
+function findValue(value: unknown, wanted: string, depth = 0): string[] | undefined {
+  if (!isRecord(value) || depth > 8) return undefined
+  for (const [key, child] of Object.entries(value)) {
+    if (child === wanted) return [key]
+    const below = findValue(child, wanted, depth + 1)
     if (below) return [key, ...below]
   }
   return undefined

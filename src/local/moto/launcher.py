@@ -27,6 +27,9 @@ What this adds to moto:
   moto answers CreateChangeSet itself with "No updates are to be performed." when parameters are passed, and
   compares parameters as sent rather than as resolved (UsePreviousValue, defaults).
 - A TemplateURL addressed path-style to 127.0.0.1 (moto only recognises path-style URLs on "localhost").
+- ``Fn::Transform`` ``AWS::Include`` snippets and a state machine's ``DefinitionS3Location`` are read from S3, as
+  CloudFormation reads them (moto keeps the transform as a literal property and leaves the definition empty).
+- ``Fn::GetAtt <NestedStack>.Outputs.<Name>`` (moto's stack model has no attributes; the parent lost all its outputs).
 - Bucket-policy statements with a Condition are not enforced. moto ignores conditions and would apply them
   unconditionally, so the TLS-only policy of the managed artifacts bucket (deny when aws:SecureTransport is
   false) would refuse every request; the local AWS serves plain HTTP on loopback, so it is left unenforced.
@@ -694,6 +697,99 @@ def _define_service_fixes() -> None:
     LambdaFunction.update_configuration = _update_configuration  # type: ignore[method-assign]
     LambdaFunction.create_from_cloudformation_json = classmethod(_function_from_cfn)  # type: ignore[method-assign,assignment]
     LambdaFunction.update_from_cloudformation_json = classmethod(_function_update_cfn)  # type: ignore[method-assign,assignment]
+
+    # --- AWS::Include and DefinitionS3Location: what CloudFormation reads from S3 -----------------------------
+    # moto keeps `Fn::Transform: {Name: AWS::Include}` as a literal property (the resource is made without what the
+    # snippet holds) and ignores a state machine's DefinitionS3Location (its definition is then empty). CloudFormation
+    # fetches both from S3 while it processes the template; here they come from moto's own S3.
+
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.s3.models import s3_backends
+    from moto.stepfunctions.models import StateMachine
+
+    def _s3_text(bucket: str, key: str, version: str | None, account_id: str) -> str:
+        try:
+            found = s3_backends[account_id]["aws"].get_object(bucket, key, version_id=version)
+        except Exception:  # no such bucket
+            found = None
+        if found is None:
+            raise ValidationError(message=f"S3 object s3://{bucket}/{key} does not exist or cannot be read")
+        return found.value.decode("utf-8")
+
+    def _include(location: Any, account_id: str) -> Any:
+        parts = urlparse(str(location))
+        if parts.scheme != "s3":
+            raise ValidationError(message=f"AWS::Include Location must be an s3:// URI, got {location}")
+        return cloudformation_models.Stack.parse_template(_s3_text(parts.netloc, parts.path.lstrip("/"), None, account_id))
+
+    def _expand_includes(value: Any, account_id: str) -> Any:
+        if isinstance(value, list):
+            return [_expand_includes(item, account_id) for item in value]
+        if not isinstance(value, dict):
+            return value
+        transform = value.get("Fn::Transform")
+        if isinstance(transform, dict) and transform.get("Name") == "AWS::Include":
+            snippet = _include((transform.get("Parameters") or {}).get("Location"), account_id)
+            rest = {key: item for key, item in value.items() if key != "Fn::Transform"}
+            # The snippet replaces the Fn::Transform: a mapping merges into the mapping around it.
+            value = {**rest, **snippet} if isinstance(snippet, dict) else snippet if not rest else rest
+            return _expand_includes(value, account_id)
+        return {key: _expand_includes(item, account_id) for key, item in value.items()}
+
+    _original_stack_parse_template = cloudformation_models.Stack._parse_template
+
+    def _stack_parse_template(self: Any) -> None:
+        _original_stack_parse_template(self)
+        self.template_dict = _expand_includes(self.template_dict, self.account_id)
+
+    cloudformation_models.Stack._parse_template = _stack_parse_template  # type: ignore[method-assign]
+
+    # A change set applies its own copy of the template.
+    _original_change_set_parse_template = cloudformation_models.ChangeSet._parse_template
+
+    def _change_set_parse_template(self: Any) -> None:
+        _original_change_set_parse_template(self)
+        self.template_dict = _expand_includes(self.template_dict, self.stack.account_id)
+
+    cloudformation_models.ChangeSet._parse_template = _change_set_parse_template  # type: ignore[method-assign]
+
+    def _with_s3_definition(cloudformation_json: Any, account_id: str) -> Any:
+        properties = cloudformation_json.get("Properties") or {}
+        location = properties.get("DefinitionS3Location")
+        if properties.get("DefinitionString") or not isinstance(location, dict):
+            return cloudformation_json
+        definition = _s3_text(location["Bucket"], location["Key"], location.get("Version"), account_id)
+        for name, replacement in (properties.get("DefinitionSubstitutions") or {}).items():
+            definition = definition.replace("${" + name + "}", str(replacement))
+        return {**cloudformation_json, "Properties": {**properties, "DefinitionString": definition}}
+
+    _original_machine_create = StateMachine.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+    _original_machine_update = StateMachine.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def _machine_create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        return _original_machine_create(cls, resource_name, _with_s3_definition(cloudformation_json, account_id), account_id, region_name, **kwargs)
+
+    def _machine_update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        return _original_machine_update(cls, original_resource, new_resource_name, _with_s3_definition(cloudformation_json, account_id), account_id, region_name)
+
+    StateMachine.create_from_cloudformation_json = classmethod(_machine_create)  # type: ignore[method-assign, assignment]
+    StateMachine.update_from_cloudformation_json = classmethod(_machine_update)  # type: ignore[method-assign, assignment]
+
+    # --- Fn::GetAtt <NestedStack>.Outputs.<Name> ---------------------------------------------------------------
+    # moto's Stack model has no get_cfn_attribute: a parent's output or property that reads a nested stack's output
+    # fails, and the parent's Outputs are then all missing.
+
+    from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+    def _stack_get_cfn_attribute(self: Any, attribute_name: str) -> Any:
+        if attribute_name.startswith("Outputs."):
+            name = attribute_name[len("Outputs."):]
+            for output in self.outputs or []:
+                if output["OutputKey"] == name:
+                    return output["OutputValue"]
+        raise UnformattedGetAttTemplateException()
+
+    cloudformation_models.Stack.get_cfn_attribute = _stack_get_cfn_attribute  # type: ignore[attr-defined]
 
     # --- SQS event source mappings are polled by lpack, not run inside SendMessage ---------------------------
 
