@@ -92,6 +92,10 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.10', 'AWS::Serverless::HttpApi Domain', (text) => /AWS::Serverless::HttpApi[\s\S]*Domain:/.test(text)],
   ['#13.11', 'AWS::Serverless::WebSocketApi', (text) => text.includes('AWS::Serverless::WebSocketApi')],
   ['#13.7', 'AWS::Serverless::CapacityProvider', (text) => text.includes('AWS::Serverless::CapacityProvider')],
+  // Auth, Cors, Domain, GatewayResponses, Models, MergeDefinitions, AlwaysDeploy and DisableExecuteApiEndpoint of an
+  // Api, and Auth/RequestModel/RequestParameters of its events, stay with CloudFormation for now.
+  ['#13.1', 'AWS::Serverless::Api', (text) => text.includes('AWS::Serverless::Api\n') || text.includes('AWS::Serverless::Api\r')],
+  ['#13.1', 'AWS::Serverless::Function event Api', (text) => /Type: Api\s/.test(text)],
 ]
 
 const EXTRA = join(FIXTURES, 'extra')

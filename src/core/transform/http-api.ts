@@ -6,6 +6,7 @@ import {definitionUriLocation} from './function/code.js'
 import {isIntrinsic, isNoValue, makeConditional, ref, resolveParameterRefs} from './intrinsics.js'
 import {deepEqual, isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
+import {samConditional} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -384,11 +385,11 @@ function conditionalPaths(resources: JsonObject, attributes: MethodAttributes, k
       if (!methods) continue
       const all = new Set(methods.values())
       if (all.size === 0 || all.has(undefined)) continue
-      if (all.size === 1) paths[path] = makeConditional([...all][0]!, paths[path])
+      if (all.size === 1) paths[path] = samConditional([...all][0]!, paths[path])
       else {
         const name = `${apiId}${path.replaceAll('/', 'SLASH').replaceAll('{', 'OB').replaceAll('}', 'CB')}PathCondition`
         addCombinedCondition(resources, name, [...all] as string[])
-        paths[path] = makeConditional(name, paths[path])
+        paths[path] = samConditional(name, paths[path], true)
       }
     }
   }

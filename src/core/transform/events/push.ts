@@ -15,9 +15,9 @@ const TARGET_ID_MAX_LENGTH = 64
 export function permission(
   input: EventInput,
   principal: string,
-  extra: {sourceArn?: unknown; sourceAccount?: unknown; eventSourceToken?: unknown; prefix?: string},
+  extra: {sourceArn?: unknown; sourceAccount?: unknown; eventSourceToken?: unknown; prefix?: string; suffix?: string},
 ): CfnResource {
-  return new CfnResource(`${extra.prefix ?? input.logicalId}Permission`, 'AWS::Lambda::Permission', input.target.passthrough)
+  return new CfnResource(`${extra.prefix ?? input.logicalId}Permission${extra.suffix ?? ''}`, 'AWS::Lambda::Permission', input.target.passthrough)
     .set('Action', 'lambda:InvokeFunction')
     .set('FunctionName', input.target.name)
     .set('Principal', principal)

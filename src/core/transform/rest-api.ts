@@ -1,0 +1,381 @@
+import {createHash} from 'node:crypto'
+
+import type {TransformContext} from './context.js'
+import {InvalidEventError, invalidResource, invalidTemplate} from './errors.js'
+import type {EventSourceType} from './events/event.js'
+import {permission} from './events/push.js'
+import {definitionUriLocation} from './function/code.js'
+import {addDocumentPath, type ImplicitApiKind} from './http-api.js'
+import {ref, resolveParameterRefs} from './intrinsics.js'
+import {isObject, type JsonObject} from './json.js'
+import {generateLogicalId} from './logical-id.js'
+import {markSam, pythonRepr, samConditional, samDelete, samIntrinsic} from './python-repr.js'
+import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
+import {oneOf, validateProperties, type PropertySpec} from './validate.js'
+
+export const API_TYPE = 'AWS::Serverless::Api'
+export const IMPLICIT_REST_API_ID = 'ServerlessRestApi'
+const MANAGE = '__MANAGE_SWAGGER'
+const ANY_METHOD = 'x-amazon-apigateway-any-method'
+const INTEGRATION = 'x-amazon-apigateway-integration'
+const OPENAPI_3 = /^3(\.\d)(\.\d)?$/
+const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
+
+/**
+ * Api properties (on the resource or in Globals.Api) and Api event properties lpack leaves to CloudFormation's SAM
+ * transform: a template using one is reported as unsupported rather than translated differently.
+ */
+export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
+  'Auth', 'Cors', 'Domain', 'GatewayResponses', 'Models', 'MergeDefinitions', 'AlwaysDeploy', 'DisableExecuteApiEndpoint',
+]
+export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth', 'RequestModel', 'RequestParameters']
+
+const API_PROPERTIES: Record<string, PropertySpec> = {
+  [MANAGE]: {shape: 'boolean'},
+  Name: {shape: oneOf('string', 'map')},
+  StageName: {shape: oneOf('string', 'map')},
+  Tags: {shape: 'map'},
+  PropagateTags: {shape: 'boolean'},
+  DefinitionBody: {shape: 'map'},
+  DefinitionUri: {shape: oneOf('string', 'map')},
+  MergeDefinitions: {shape: 'boolean'},
+  CacheClusterEnabled: {shape: 'boolean'},
+  CacheClusterSize: {shape: 'string'},
+  Variables: {shape: 'map'},
+  EndpointConfiguration: {shape: oneOf('string', 'map')},
+  MethodSettings: {shape: 'list'},
+  BinaryMediaTypes: {shape: 'list'},
+  MinimumCompressionSize: {shape: 'integer'},
+  Cors: {shape: oneOf('string', 'map')},
+  Auth: {shape: 'map'},
+  GatewayResponses: {shape: 'map'},
+  AccessLogSetting: {shape: 'map'},
+  CanarySetting: {shape: 'map'},
+  TracingEnabled: {shape: 'boolean'},
+  OpenApiVersion: {shape: 'string'},
+  Models: {shape: 'map'},
+  Domain: {shape: 'map'},
+  FailOnWarnings: {shape: 'boolean'},
+  Description: {shape: 'string'},
+  Mode: {shape: 'string'},
+  DisableExecuteApiEndpoint: {shape: 'boolean'},
+  ApiKeySourceType: {shape: 'string'},
+  AlwaysDeploy: {shape: 'boolean'},
+  Policy: {shape: oneOf('string', 'map')},
+  SecurityPolicy: {shape: 'string'},
+  EndpointAccessMode: {shape: 'string'},
+}
+
+function truthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '') return false
+  if (Array.isArray(value)) return value.length > 0
+  if (isObject(value)) return Object.keys(value).length > 0
+  return true
+}
+
+/** SAM's SwaggerEditor.is_valid: a map with paths and a swagger version, or an OpenAPI 3 version. */
+export function isSwagger(data: unknown): data is JsonObject {
+  if (!truthy(data) || !isObject(data) || !isObject(data.paths)) return false
+  if (truthy(data.swagger)) return true
+  return truthy(data.openapi) && OPENAPI_3.test(String(data.openapi))
+}
+
+/** SwaggerEditor.gen_skeleton, marked as SAM's for the deployment hash. */
+function swaggerSkeleton(): JsonObject {
+  const info = markSam({version: '1.0', title: samIntrinsic(ref('AWS::StackName'))}, {keys: true, values: ['version']})
+  return markSam({swagger: '2.0', info, paths: {}}, {keys: true, values: ['swagger']})
+}
+
+export const REST_KIND: ImplicitApiKind = {
+  type: API_TYPE,
+  implicitId: IMPLICIT_REST_API_ID,
+  eventType: 'Api',
+  idProperty: 'RestApiId',
+  skeleton: swaggerSkeleton,
+  implicitProperties: {StageName: 'Prod'},
+  isDocument: isSwagger,
+  defaultRoute: false,
+}
+
+function normalizeMethod(method: string): string {
+  const lower = method.toLowerCase()
+  return lower === 'any' ? ANY_METHOD : lower
+}
+
+function conditionalContents(item: unknown): unknown[] {
+  if (isObject(item) && 'Fn::If' in item) {
+    const parameters = item['Fn::If']
+    if (!Array.isArray(parameters)) throw invalidTemplate('Value of Fn::If must be a list.')
+    return parameters.slice(1).filter((content) => !(isObject(content) && content.Ref === 'AWS::NoValue'))
+  }
+  return [item]
+}
+
+function methodHasIntegration(definition: unknown): boolean {
+  return conditionalContents(definition).some((content) => isObject(content) && truthy(content[INTEGRATION]))
+}
+
+/** SwaggerEditor.has_integration: every conditional branch of the path has the method with an integration. */
+function hasIntegration(paths: JsonObject, path: string, method: string): boolean {
+  if (!Object.hasOwn(paths, path)) return false
+  for (const item of conditionalContents(paths[path])) {
+    if (!isObject(item) || !(method in item) || !isObject(item[method]) || !methodHasIntegration(item[method])) return false
+  }
+  return true
+}
+
+/** SwaggerEditor.add_lambda_integration for an Api event of a function. */
+function addLambdaIntegration(paths: JsonObject, path: string, method: string, uri: JsonObject, condition: string | undefined, stream: boolean): void {
+  addDocumentPath(paths, path, method)
+  const integrationUri = condition ? samConditional(condition, uri) : uri
+  for (const item of conditionalContents(paths[path])) {
+    if (!isObject(item)) throw invalidTemplate(`Value of '${path}' path must be a dictionary according to Swagger spec.`)
+    if (method === ANY_METHOD) markSam(item, {keys: [ANY_METHOD]})
+    const definition = item[method] as JsonObject
+    const integration: JsonObject = {type: 'aws_proxy', httpMethod: 'POST', uri: integrationUri}
+    if (stream) integration.responseTransferMode = 'STREAM'
+    definition[INTEGRATION] = markSam(integration)
+    if (!('responses' in definition)) definition.responses = markSam({})
+    markSam(definition, {keys: [INTEGRATION, 'responses']})
+    if (condition) item[method] = samConditional(condition, definition)
+  }
+}
+
+function shorthand(value: JsonObject): string {
+  if ('Ref' in value) return `\${${String(value.Ref)}}`
+  return `\${${(value['Fn::GetAtt'] as string[]).join('.')}}`
+}
+
+/** The stage an Api event's permission names: the explicit API's StageName, `Stage` when it is not a string. */
+function permittedStage(apiId: string, samResources: JsonObject, eventName: string): string {
+  const api = samResources[apiId]
+  if (!isObject(api)) throw new InvalidEventError(eventName, 'RestApiId property of Api event must reference a valid resource in the same template.')
+  const properties = api.Properties ?? {}
+  if (!isObject(properties)) throw invalidResource(apiId, "Attribute 'Properties' should be a map.")
+  const stage = properties.StageName
+  if (typeof stage !== 'string') return 'Stage'
+  if (stage === '') throw invalidResource(apiId, 'StageName cannot be empty.')
+  return stage
+}
+
+/** The Api event of a function: its invoke permission, and its method's Lambda integration in a SAM-managed API. */
+export const Api: EventSourceType = {
+  properties: {
+    Path: {shape: 'string'},
+    Method: {shape: 'string'},
+    RestApiId: {shape: 'string'},
+    Stage: {shape: 'string'},
+    Auth: {shape: 'map'},
+    RequestModel: {shape: 'map'},
+    RequestParameters: {shape: 'list'},
+    TimeoutInMillis: {shape: 'integer'},
+    ResponseTransferMode: {shape: 'string'},
+  },
+  translate(input) {
+    const props = input.properties
+    const rawId = props.RestApiId
+    const apiId = isObject(rawId) && 'Ref' in rawId ? (rawId.Ref as string) : (rawId as string)
+    const stage = permittedStage(apiId, input.context.samResources, input.name)
+    const method = String(props.Method).toLowerCase()
+    const rawPath = String(props.Path)
+    const permissionPath = rawPath.replace(/^(.+)\/$/s, '$1').replace(/{([a-zA-Z0-9._-]+|[a-zA-Z0-9._-]+\+|proxy\+)}/g, '*')
+    const verb = method === 'any' ? '*' : method.toUpperCase()
+    const sourceArn = {
+      'Fn::Sub': [`arn:${input.context.partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/\${__Stage__}/${verb}${permissionPath}`, {__ApiId__: rawId, __Stage__: '*'}],
+    }
+    const resources = [permission(input, 'apigateway.amazonaws.com', {sourceArn, suffix: stage})]
+    const api = input.context.samResources[apiId] as JsonObject
+    const apiProperties = (api.Properties ?? {}) as JsonObject
+    const body = apiProperties.DefinitionBody
+    if (!apiProperties[MANAGE] || body === undefined || body === null) return resources
+    if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
+    const paths = body.paths as JsonObject
+    const normalized = normalizeMethod(method)
+    if (hasIntegration(paths, rawPath, normalized)) throw new InvalidEventError(input.name, `API method "${method}" defined multiple times for path "${rawPath}".`)
+    const stream = props.ResponseTransferMode === 'RESPONSE_STREAM'
+    const arn = input.target.arn
+    const text = `arn:${input.context.partition}:apigateway:\${AWS::Region}:lambda:path/${stream ? '2021-11-15' : '2015-03-31'}/functions/${shorthand(arn)}${stream ? '/response-streaming-invocations' : '/invocations'}`
+    // The function's own ARN names its (template) logical ID, so SAM keeps the text a template string; an alias's is SAM's.
+    const uri = markSam({'Fn::Sub': text}, {keys: true, values: 'Fn::GetAtt' in arn ? undefined : true})
+    const condition = input.target.resource.attributes.Condition as string | undefined
+    addLambdaIntegration(paths, rawPath, normalized, uri, condition, stream)
+    if (truthy(props.TimeoutInMillis)) {
+      for (const item of conditionalContents(paths[rawPath])) {
+        for (const definition of conditionalContents((item as JsonObject)[normalized])) {
+          const integration = (definition as JsonObject)[INTEGRATION] as JsonObject
+          integration.timeoutInMillis = props.TimeoutInMillis
+        }
+      }
+    }
+    return resources
+  },
+}
+
+/** Function names of the Api events that name an explicit RestApiId, per API (the translator's redeploy parameters). */
+function functionNames(apiId: string, context: TransformContext): string {
+  let names = ''
+  for (const resource of Object.values(context.samResources)) {
+    if (!isObject(resource) || resource.Type !== 'AWS::Serverless::Function' || !isObject(resource.Properties)) continue
+    const events = resource.Properties.Events
+    if (!isObject(events)) continue
+    for (const event of Object.values(events)) {
+      if (!isObject(event) || event.Type !== 'Api' || !isObject(event.Properties) || !truthy(event.Properties.RestApiId)) continue
+      const rawId = event.Properties.RestApiId
+      const id = isObject(rawId) && 'Ref' in rawId ? rawId.Ref : rawId
+      if (id !== apiId) continue
+      const name = resolveParameterRefs(structuredClone(resource.Properties.FunctionName), context.parameters)
+      if (!truthy(name)) continue
+      names += typeof name === 'string' ? name : pythonRepr(name)
+    }
+  }
+  return names
+}
+
+/**
+ * The deployment's hash (ApiGatewayDeployment.make_auto_deployable): sha1 over `str(swagger)`, the OpenApiVersion
+ * and the function names of explicit Api events, joined by `||`.
+ */
+export function deploymentHash(swagger: unknown, openApiVersion: unknown, functionNamesText: string): string {
+  const parts = [pythonRepr(swagger)]
+  if (truthy(openApiVersion)) parts.push(typeof openApiVersion === 'string' ? openApiVersion : pythonRepr(openApiVersion))
+  if (functionNamesText) parts.push(functionNamesText)
+  return createHash('sha1').update(parts.join('||'), 'utf8').digest('hex')
+}
+
+/** ApiGenerator._openapi_postprocess for what lpack translates: OpenAPI 3 keeps no `consumes`/`produces` on options. */
+function openApiPostprocess(body: JsonObject, openApiVersion: unknown): JsonObject {
+  if (body.swagger !== undefined && body.swagger !== null) return body
+  const version = body.openapi !== undefined && body.openapi !== null && openApiVersion === undefined ? body.openapi : openApiVersion
+  if (!truthy(version) || !OPENAPI_3.test(String(version))) return body
+  for (const [from, to] of [['securityDefinitions', 'securitySchemes'], ['definitions', 'schemas']] as const) {
+    if (!truthy(body[from])) continue
+    const components = truthy(body.components) ? (body.components as JsonObject) : {}
+    components[to] = body[from]
+    markSam(components, {keys: [to]})
+    if (!('components' in body)) markSam(body, {keys: ['components']})
+    body.components = components
+    samDelete(body, from)
+  }
+  const paths = body.paths
+  if (!truthy(paths)) return body
+  if (!isObject(paths)) throw invalidTemplate('Value of paths must be a dictionary according to Swagger spec.')
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isObject(item)) throw invalidTemplate(`Value of '${path}' path must be a dictionary according to Swagger spec.`)
+    const options = item.options
+    if (!truthy(options)) continue
+    if (!isObject(options)) throw invalidTemplate(`Value of options method for path ${path} must be a dictionary according to Swagger spec.`)
+    samDelete(options, 'produces')
+    samDelete(options, 'consumes')
+    const headers = isObject(options.responses) && isObject(options.responses['200']) ? options.responses['200'].headers : undefined
+    if (!truthy(headers)) continue
+    if (!isObject(headers)) throw invalidTemplate(`Value of response's headers in options method for path ${path} must be a dictionary according to Swagger spec.`)
+    for (const [name, value] of Object.entries(headers)) headers[name] = markSam({schema: value}, {keys: true})
+  }
+  return body
+}
+
+/** GlobalsPlugin.fix_openapi_definitions: a SAM-managed body takes the API's OpenApiVersion 3.x. */
+function applyOpenApiVersion(props: JsonObject): void {
+  const version = props.OpenApiVersion
+  if (!(MANAGE in props) || version === undefined || !OPENAPI_3.test(String(version))) return
+  if (typeof version !== 'string') props.OpenApiVersion = String(version)
+  const body = props.DefinitionBody
+  if (!isObject(body)) return
+  body.openapi = props.OpenApiVersion
+  if (truthy(body.swagger)) delete body.swagger
+}
+
+function endpointConfiguration(logicalId: string, value: unknown): {parameters: JsonObject; configuration: JsonObject} {
+  if (isObject(value) && truthy(value.Type)) {
+    const configuration: JsonObject = {Types: [value.Type]}
+    if ('VPCEndpointIds' in value && 'VpcEndpointIds' in value) {
+      throw invalidResource(logicalId, "'VPCEndpointIds' and 'VpcEndpointIds' cannot be used together in EndpointConfiguration.")
+    }
+    if ('VPCEndpointIds' in value || 'VpcEndpointIds' in value) configuration.VpcEndpointIds = value.VPCEndpointIds || value.VpcEndpointIds
+    if ('IpAddressType' in value) configuration.IpAddressType = value.IpAddressType
+    return {parameters: {endpointConfigurationTypes: value.Type}, configuration}
+  }
+  return {parameters: {endpointConfigurationTypes: value}, configuration: {Types: [value]}}
+}
+
+/** RegionConfiguration.is_apigw_edge_configuration_supported */
+function edgeSupported(partition: string): boolean {
+  return !(partition.startsWith('aws-iso') || ['aws-us-gov', 'aws-cn', 'aws-eusc'].includes(partition))
+}
+
+function replaceSlashes(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('~1', '/')
+  if (Array.isArray(value)) return value.map(replaceSlashes)
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replaceAll('~1', '/'), replaceSlashes(item)]))
+  return value
+}
+
+/** AWS::Serverless::Api → AWS::ApiGateway::RestApi, its Deployment (hashed logical ID) and its Stage. */
+export function translateApi(logicalId: string, resource: JsonObject, context: TransformContext): CfnResource[] {
+  const props = (resource.Properties ?? {}) as JsonObject
+  validateProperties(logicalId, API_TYPE, props, API_PROPERTIES)
+  if (props.StageName === undefined || props.StageName === null) throw invalidResource(logicalId, "Missing required property 'StageName'.")
+  applyOpenApiVersion(props)
+  const attributes: JsonObject = {}
+  for (const name of SUPPORTED_ATTRIBUTES) if (name in resource) attributes[name] = resource[name]
+  const passthrough = pickPassthrough(attributes)
+  const api = new CfnResource(logicalId, 'AWS::ApiGateway::RestApi', attributes, resource.DependsOn)
+  const uri = props.DefinitionUri
+  let body = props.DefinitionBody as JsonObject | undefined
+  if (truthy(uri) && truthy(body)) throw invalidResource(logicalId, "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.")
+  const openApiVersion = props.OpenApiVersion
+  if (truthy(openApiVersion) && !SUPPORTED_VERSIONS.test(String(openApiVersion))) {
+    throw invalidResource(logicalId, "The OpenApiVersion value must be of the format '3.0.0'.")
+  }
+  const binaryMediaTypes = resolveParameterRefs(props.BinaryMediaTypes, context.parameters)
+  api.set('BinaryMediaTypes', binaryMediaTypes)
+  api.set('MinimumCompressionSize', props.MinimumCompressionSize)
+  const endpoint = truthy(props.EndpointConfiguration) ? props.EndpointConfiguration : edgeSupported(context.partition) ? undefined : 'REGIONAL'
+  if (endpoint !== undefined) {
+    const {parameters, configuration} = endpointConfiguration(logicalId, endpoint)
+    api.set('EndpointConfiguration', configuration).set('Parameters', parameters)
+  }
+  if (truthy(binaryMediaTypes) && truthy(body)) {
+    if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
+    body!['x-amazon-apigateway-binary-media-types'] = replaceSlashes(binaryMediaTypes)
+    markSam(body!, {keys: ['x-amazon-apigateway-binary-media-types']})
+  }
+  if (truthy(props.FailOnWarnings)) api.set('FailOnWarnings', props.FailOnWarnings)
+  let swagger: unknown
+  if (truthy(uri)) {
+    swagger = markSam(definitionUriLocation(logicalId, uri), {keys: true})
+    api.set('BodyS3Location', swagger)
+  } else if (truthy(body)) {
+    body = openApiPostprocess(body!, openApiVersion)
+    swagger = body
+    api.set('Body', body)
+  }
+  for (const name of ['Name', 'Description', 'Mode', 'ApiKeySourceType', 'Policy', 'SecurityPolicy', 'EndpointAccessMode']) {
+    if (truthy(props[name])) api.set(name, props[name])
+  }
+
+  const deployment = new CfnResource(`${logicalId}Deployment`, 'AWS::ApiGateway::Deployment', passthrough).set('RestApiId', ref(logicalId))
+  if (!truthy(openApiVersion)) deployment.set('StageName', 'Stage')
+  const stageName = props.StageName
+  const prefix = typeof stageName === 'string' ? stageName : ''
+  const stageId = /^[\p{L}\p{N}]+$/u.test(prefix) ? `${logicalId}${prefix}Stage` : generateLogicalId(`${logicalId}Stage`, prefix)
+  const stage = new CfnResource(stageId, 'AWS::ApiGateway::Stage', passthrough)
+    .set('RestApiId', ref(logicalId))
+    .set('StageName', stageName)
+    .set('CacheClusterEnabled', props.CacheClusterEnabled)
+    .set('CacheClusterSize', props.CacheClusterSize)
+    .set('Variables', props.Variables)
+    .set('MethodSettings', props.MethodSettings)
+    .set('AccessLogSetting', props.AccessLogSetting)
+    .set('CanarySetting', props.CanarySetting)
+    .set('TracingEnabled', props.TracingEnabled)
+  if (truthy(swagger)) {
+    const digest = deploymentHash(swagger, openApiVersion, functionNames(logicalId, context))
+    deployment.logicalId += digest.slice(0, 10)
+    deployment.set('Description', `RestApi deployment id: ${digest}`)
+  }
+  stage.set('DeploymentId', ref(deployment.logicalId))
+  if (props.Tags !== undefined && props.Tags !== null) stage.set('Tags', tagList(props.Tags))
+  if (props.PropagateTags === true && truthy(props.Tags)) api.set('Tags', tagList(props.Tags))
+  return [api, deployment, stage]
+}
