@@ -26,7 +26,7 @@ const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
 export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-  'Auth', 'Cors', 'Domain', 'GatewayResponses', 'Models', 'MergeDefinitions', 'AlwaysDeploy', 'DisableExecuteApiEndpoint',
+  'Auth', 'Cors', 'Domain', 'GatewayResponses', 'Models', 'MergeDefinitions', 'AlwaysDeploy',
 ]
 export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth', 'RequestModel', 'RequestParameters']
 
@@ -278,10 +278,13 @@ function openApiPostprocess(body: JsonObject, openApiVersion: unknown): JsonObje
 function applyOpenApiVersion(props: JsonObject): void {
   const version = props.OpenApiVersion
   if (!(MANAGE in props) || version === undefined || !OPENAPI_3.test(String(version))) return
-  if (typeof version !== 'string') props.OpenApiVersion = String(version)
+  const converted = typeof version !== 'string'
+  if (converted) props.OpenApiVersion = String(version)
   const body = props.DefinitionBody
   if (!isObject(body)) return
+  if (!('openapi' in body)) markSam(body, {keys: ['openapi']})
   body.openapi = props.OpenApiVersion
+  if (converted) markSam(body, {values: ['openapi']})
   if (truthy(body.swagger)) delete body.swagger
 }
 
@@ -296,6 +299,33 @@ function endpointConfiguration(logicalId: string, value: unknown): {parameters: 
     return {parameters: {endpointConfigurationTypes: value.Type}, configuration}
   }
   return {parameters: {endpointConfigurationTypes: value}, configuration: {Types: [value]}}
+}
+
+const ENDPOINT_EXTENSION = 'x-amazon-apigateway-endpoint-configuration'
+
+/** SwaggerEditor.add_disable_execute_api_endpoint_extension: on each OpenAPI 3 server, or on the swagger document. */
+function addEndpointExtension(body: JsonObject, disable: unknown): void {
+  const set = (target: unknown, where: string): void => {
+    const prefix = where ? `Invalid OpenAPI definition of '${where}'` : 'Invalid OpenAPI definition'
+    if (!isObject(target)) throw invalidTemplate(`${prefix}: It should be a map.`)
+    if (!(ENDPOINT_EXTENSION in target)) {
+      target[ENDPOINT_EXTENSION] = markSam({}, {keys: true, insertionOrdered: true})
+      markSam(target, {keys: [ENDPOINT_EXTENSION]})
+    }
+    const extension = target[ENDPOINT_EXTENSION]
+    if (!isObject(extension)) throw invalidTemplate(`${prefix}: The value of '${ENDPOINT_EXTENSION}' should be a map.`)
+    extension.disableExecuteApiEndpoint = disable
+    markSam(extension, {keys: ['disableExecuteApiEndpoint']})
+  }
+  if (truthy(body.openapi) && OPENAPI_3.test(String(body.openapi))) {
+    if (!('servers' in body)) markSam(body, {keys: ['servers']})
+    const servers = 'servers' in body ? body.servers : [markSam({})]
+    if (!Array.isArray(servers)) throw invalidTemplate("Invalid OpenAPI definition of 'servers': It should be a list.")
+    servers.forEach((server, index) => set(server, `servers[${index}]`))
+    body.servers = servers
+  } else {
+    set(body, '')
+  }
 }
 
 /** RegionConfiguration.is_apigw_edge_configuration_supported */
@@ -313,9 +343,9 @@ function replaceSlashes(value: unknown): unknown {
 /** AWS::Serverless::Api → AWS::ApiGateway::RestApi, its Deployment (hashed logical ID) and its Stage. */
 export function translateApi(logicalId: string, resource: JsonObject, context: TransformContext): CfnResource[] {
   const props = (resource.Properties ?? {}) as JsonObject
+  applyOpenApiVersion(props)
   validateProperties(logicalId, API_TYPE, props, API_PROPERTIES)
   if (props.StageName === undefined || props.StageName === null) throw invalidResource(logicalId, "Missing required property 'StageName'.")
-  applyOpenApiVersion(props)
   const attributes: JsonObject = {}
   for (const name of SUPPORTED_ATTRIBUTES) if (name in resource) attributes[name] = resource[name]
   const passthrough = pickPassthrough(attributes)
@@ -341,6 +371,12 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     markSam(body!, {keys: ['x-amazon-apigateway-binary-media-types']})
   }
   if (truthy(props.FailOnWarnings)) api.set('FailOnWarnings', props.FailOnWarnings)
+  const disableEndpoint = props.DisableExecuteApiEndpoint
+  if (disableEndpoint !== undefined && disableEndpoint !== null) {
+    if (!truthy(body)) throw invalidResource(logicalId, "DisableExecuteApiEndpoint works only within 'DefinitionBody' property.")
+    if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
+    addEndpointExtension(body, disableEndpoint)
+  }
   let swagger: unknown
   if (truthy(uri)) {
     swagger = markSam(definitionUriLocation(logicalId, uri), {keys: true})
