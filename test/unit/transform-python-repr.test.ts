@@ -53,6 +53,10 @@ describe('#13.1 Python repr of the swagger SAM hashes for a REST API deployment'
     samDelete(body, 'securityDefinitions')
     // Python: the dict with all five keys iterates info, paths, openapi, components, securityDefinitions.
     expect(pythonRepr(body)).toBe("{u'info': 1, u'paths': 3, u'openapi': 5, u'components': 4}")
+    // A dict SAM builds inside an editor is deep-copied once more: colliding keys swap (Python: copy.deepcopy(Py27Dict)).
+    const options = {summary: 1, consumes: 2, produces: 3, 'x-amazon-apigateway-integration': 4, responses: 5}
+    expect(pythonRepr(markSam({...options}, {keys: true}))).toBe("{'responses': 5, 'x-amazon-apigateway-integration': 4, 'produces': 3, 'consumes': 2, 'summary': 1}")
+    expect(pythonRepr(markSam({...options}, {keys: true, copied: true}))).toBe("{'x-amazon-apigateway-integration': 4, 'consumes': 2, 'summary': 1, 'responses': 5, 'produces': 3}")
   })
 
   it('#13.1 hashes the deployment as the translator does (sha1 of str(swagger) || OpenApiVersion || function names)', () => {

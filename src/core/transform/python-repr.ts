@@ -13,6 +13,7 @@ const PLAIN_KEYS = new WeakMap<object, true | ReadonlySet<string>>()
 const PLAIN_VALUES = new WeakMap<object, true | ReadonlySet<string>>()
 const INSERTION_ORDERED = new WeakSet<object>()
 const KEY_HISTORY = new WeakMap<object, string[]>()
+const COPIED = new WeakSet<object>()
 
 /** What of a dict or list SAM wrote: its keys, its string values (all or some), and whether it is a plain Python dict. */
 export interface SamMark {
@@ -20,6 +21,11 @@ export interface SamMark {
   values?: true | string[]
   /** A plain Python dict (intrinsics SAM builds: Ref, Fn::Sub, Fn::If): iterates in insertion order. */
   insertionOrdered?: boolean
+  /**
+   * Built inside one of SAM's document editors, so deep-copied an odd number of times before hashing (see py27KeyOrder);
+   * the template's dicts and SAM's skeleton are copied an even number of times.
+   */
+  copied?: boolean
 }
 
 /** Marks `target` as built by SAM (see the module comment); returns it. */
@@ -27,6 +33,7 @@ export function markSam<T extends object>(target: T, mark: SamMark = {keys: true
   if (mark.keys) addMark(PLAIN_KEYS, target, mark.keys)
   if (mark.values) addMark(PLAIN_VALUES, target, mark.values)
   if (mark.insertionOrdered) INSERTION_ORDERED.add(target)
+  if (mark.copied) COPIED.add(target)
   return target
 }
 
@@ -55,9 +62,9 @@ export function samDelete(target: Record<string, unknown>, key: string): void {
 function dictOrder(object: Record<string, unknown>): string[] {
   if (INSERTION_ORDERED.has(object)) return Object.keys(object)
   const history = KEY_HISTORY.get(object)
-  if (history === undefined) return py27KeyOrder(Object.keys(object))
-  const all = [...history, ...Object.keys(object).filter((key) => !history.includes(key))]
-  return py27KeyOrder(all).filter((key) => Object.hasOwn(object, key))
+  const all = history === undefined ? Object.keys(object) : [...history, ...Object.keys(object).filter((key) => !history.includes(key))]
+  const order = COPIED.has(object) ? py27KeyOrder(py27KeyOrder(all)) : py27KeyOrder(all)
+  return history === undefined ? order : order.filter((key) => Object.hasOwn(object, key))
 }
 
 /** SAM's make_conditional for a document part: `{'Fn::If': [condition, value, {'Ref': 'AWS::NoValue'}]}`. */
@@ -138,9 +145,9 @@ class Py27Keys {
 }
 
 /**
- * The order a dict's keys iterate in at hashing time: inserted into a Python 2.7 dict in the order given. (SAM
- * deep-copies documents between steps, and a copy re-inserts keys in iteration order, which can swap colliding keys
- * back and forth; over the translator's corpus the deployment hashes match the order of the first insertion.)
+ * The order a dict's keys iterate in: inserted into a Python 2.7 dict in the order given. A deep copy re-inserts the
+ * keys in that order, which can swap colliding keys back and forth, so what counts is whether a dict was copied an
+ * odd or even number of times (SamMark.copied).
  */
 export function py27KeyOrder(keys: readonly string[]): string[] {
   const table = new Py27Keys()

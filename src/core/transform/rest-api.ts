@@ -9,7 +9,7 @@ import {addDocumentPath, type ImplicitApiKind} from './http-api.js'
 import {ref, resolveParameterRefs} from './intrinsics.js'
 import {isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {markSam, pythonRepr, samConditional, samDelete, samIntrinsic} from './python-repr.js'
+import {markSam, py27KeyOrder, pythonRepr, samConditional, samDelete, samIntrinsic} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -26,7 +26,7 @@ const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
 export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-  'Auth', 'Cors', 'Domain', 'GatewayResponses', 'Models', 'MergeDefinitions', 'AlwaysDeploy',
+  'Auth', 'Domain', 'GatewayResponses', 'Models', 'MergeDefinitions', 'AlwaysDeploy',
 ]
 export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth', 'RequestModel', 'RequestParameters']
 
@@ -134,8 +134,8 @@ function addLambdaIntegration(paths: JsonObject, path: string, method: string, u
     const definition = item[method] as JsonObject
     const integration: JsonObject = {type: 'aws_proxy', httpMethod: 'POST', uri: integrationUri}
     if (stream) integration.responseTransferMode = 'STREAM'
-    definition[INTEGRATION] = markSam(integration)
-    if (!('responses' in definition)) definition.responses = markSam({})
+    definition[INTEGRATION] = markSam(integration, {keys: true, values: true, copied: true})
+    if (!('responses' in definition)) definition.responses = markSam({}, {copied: true})
     markSam(definition, {keys: [INTEGRATION, 'responses']})
     if (condition) item[method] = samConditional(condition, definition)
   }
@@ -266,7 +266,11 @@ function openApiPostprocess(body: JsonObject, openApiVersion: unknown): JsonObje
     if (!isObject(options)) throw invalidTemplate(`Value of options method for path ${path} must be a dictionary according to Swagger spec.`)
     samDelete(options, 'produces')
     samDelete(options, 'consumes')
-    const headers = isObject(options.responses) && isObject(options.responses['200']) ? options.responses['200'].headers : undefined
+    if (!('responses' in options)) continue
+    const responses = options.responses
+    const invalid = !isObject(responses) ? 'It should be a map' : '200' in responses && !isObject(responses['200']) ? "The value of '200' should be a map" : undefined
+    if (invalid) throw invalidTemplate(`Invalid responses in options method for path ${path}: ${invalid}.`)
+    const headers = isObject(responses) && isObject(responses['200']) ? responses['200'].headers : undefined
     if (!truthy(headers)) continue
     if (!isObject(headers)) throw invalidTemplate(`Value of response's headers in options method for path ${path} must be a dictionary according to Swagger spec.`)
     for (const [name, value] of Object.entries(headers)) headers[name] = markSam({schema: value}, {keys: true})
@@ -302,6 +306,94 @@ function endpointConfiguration(logicalId: string, value: unknown): {parameters: 
 }
 
 const ENDPOINT_EXTENSION = 'x-amazon-apigateway-endpoint-configuration'
+const CORS_KEYS = ['AllowMethods', 'AllowHeaders', 'AllowOrigin', 'MaxAge', 'AllowCredentials']
+const ALL_HTTP_METHODS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH']
+
+/** ApiGenerator._add_cors: an OPTIONS method answering the CORS preflight on every path that has none. */
+function addCors(logicalId: string, cors: unknown, body: JsonObject | undefined): void {
+  if (!truthy(body)) throw invalidResource(logicalId, "Cors works only with inline Swagger specified in 'DefinitionBody' property.")
+  let properties: JsonObject
+  // A string or an intrinsic is the allowed origin; the default origin is SAM's own string.
+  let originFromSam = false
+  if (typeof cors === 'string' || (isObject(cors) && Object.keys(cors).length === 1 && /^(Ref|Fn::.*|Condition)$/.test(Object.keys(cors)[0]!))) {
+    properties = {AllowOrigin: cors}
+  } else if (isObject(cors)) {
+    for (const key of Object.keys(cors)) if (!CORS_KEYS.includes(key)) throw invalidResource(logicalId, `Invalid key '${key}' for 'Cors' property.`)
+    properties = {...cors}
+    if (!('AllowOrigin' in cors)) {
+      properties.AllowOrigin = "'*'"
+      originFromSam = true
+    }
+  } else {
+    throw invalidResource(logicalId, "Invalid value for 'Cors' property")
+  }
+  if (!isSwagger(body)) {
+    throw invalidResource(logicalId, "Unable to add Cors configuration because 'DefinitionBody' does not contain a valid Swagger definition.")
+  }
+  if (properties.AllowCredentials === true && properties.AllowOrigin === "'*'") {
+    throw invalidResource(logicalId, "Unable to add Cors configuration because 'AllowCredentials' can not be true when 'AllowOrigin' is \"'*'\" or not set")
+  }
+  const paths = body.paths as JsonObject
+  const done = new Set<string>()
+  for (const path of py27KeyOrder(Object.keys(paths))) {
+    const normalized = path === '/' ? path : path.replace(/\/+$/, '')
+    if (done.has(normalized)) continue
+    done.add(normalized)
+    let methods = properties.AllowMethods
+    let methodsFromSam = false
+    for (const item of conditionalContents(paths[path])) {
+      if (!isObject(item)) throw invalidResource(logicalId, `Value of '${path}' path must be a dictionary according to Swagger spec.`)
+      if ('options' in item) continue
+      if (!truthy(properties.AllowOrigin)) throw invalidResource(logicalId, 'Invalid input. Value for AllowedOrigins is required')
+      if (!truthy(methods)) {
+        const keys = Object.keys(item)
+        const all = keys.includes(ANY_METHOD) ? ALL_HTTP_METHODS : [...keys, 'options']
+        methods = `'${[...new Set(all.map((method) => method.toUpperCase()))].sort().join(',')}'`
+        methodsFromSam = true
+      }
+      item.options = corsOptionsMethod(properties, originFromSam, methods, methodsFromSam)
+      markSam(item, {keys: ['options']})
+    }
+  }
+}
+
+/** SwaggerEditor._options_method_response_for_cors */
+function corsOptionsMethod(properties: JsonObject, originFromSam: boolean, methods: unknown, methodsFromSam: boolean): JsonObject {
+  const header = (name: string): string => `method.response.header.Access-Control-${name}`
+  const stringType = (): JsonObject => samIntrinsic({type: 'string'})
+  const parameters: JsonObject = {[header('Allow-Origin')]: properties.AllowOrigin}
+  const headers: JsonObject = {'Access-Control-Allow-Origin': stringType()}
+  const plainValues: string[] = originFromSam ? [header('Allow-Origin')] : []
+  if (truthy(properties.AllowHeaders)) {
+    parameters[header('Allow-Headers')] = properties.AllowHeaders
+    headers['Access-Control-Allow-Headers'] = stringType()
+  }
+  if (truthy(methods)) {
+    parameters[header('Allow-Methods')] = methods
+    if (methodsFromSam) plainValues.push(header('Allow-Methods'))
+    headers['Access-Control-Allow-Methods'] = stringType()
+  }
+  if (properties.MaxAge !== undefined && properties.MaxAge !== null) {
+    parameters[header('Max-Age')] = properties.MaxAge
+    headers['Access-Control-Max-Age'] = samIntrinsic({type: 'integer'})
+  }
+  if (properties.AllowCredentials === true) {
+    parameters[header('Allow-Credentials')] = "'true'"
+    plainValues.push(header('Allow-Credentials'))
+    headers['Access-Control-Allow-Credentials'] = stringType()
+  }
+  markSam(parameters, {keys: true, values: plainValues, copied: true})
+  markSam(headers, {keys: true, copied: true})
+  const json = (text: string): JsonObject => samIntrinsic({'application/json': text})
+  const sam = {keys: true, values: true, copied: true} as const
+  const integration = markSam({
+    type: 'mock',
+    requestTemplates: json('{\n  "statusCode" : 200\n}\n'),
+    responses: markSam({default: markSam({statusCode: '200', responseParameters: parameters, responseTemplates: json('{}\n')}, sam)}, sam),
+  }, sam)
+  const responses = markSam({200: markSam({description: 'Default response for CORS method', headers}, sam)}, sam)
+  return markSam({summary: 'CORS support', consumes: ['application/json'], produces: ['application/json'], [INTEGRATION]: integration, responses}, sam)
+}
 
 /** SwaggerEditor.add_disable_execute_api_endpoint_extension: on each OpenAPI 3 server, or on the swagger document. */
 function addEndpointExtension(body: JsonObject, disable: unknown): void {
@@ -370,6 +462,7 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     body!['x-amazon-apigateway-binary-media-types'] = replaceSlashes(binaryMediaTypes)
     markSam(body!, {keys: ['x-amazon-apigateway-binary-media-types']})
   }
+  if (truthy(props.Cors)) addCors(logicalId, props.Cors, body)
   if (truthy(props.FailOnWarnings)) api.set('FailOnWarnings', props.FailOnWarnings)
   const disableEndpoint = props.DisableExecuteApiEndpoint
   if (disableEndpoint !== undefined && disableEndpoint !== null) {
