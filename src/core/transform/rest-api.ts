@@ -6,7 +6,7 @@ import type {EventSourceType} from './events/event.js'
 import {permission} from './events/push.js'
 import {definitionUriLocation} from './function/code.js'
 import {addDocumentPath, type ImplicitApiKind} from './http-api.js'
-import {ref, resolveParameterRefs} from './intrinsics.js'
+import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
 import {isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
 import {markSam, py27KeyOrder, pythonRepr, samConditional, samDelete, samIntrinsic} from './python-repr.js'
@@ -26,7 +26,7 @@ const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
 export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-  'Auth', 'Domain', 'GatewayResponses', 'Models', 'MergeDefinitions', 'AlwaysDeploy',
+  'Auth', 'Domain', 'Models', 'MergeDefinitions', 'AlwaysDeploy',
 ]
 export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth', 'RequestModel', 'RequestParameters']
 
@@ -357,6 +357,63 @@ function addCors(logicalId: string, cors: unknown, body: JsonObject | undefined)
   }
 }
 
+const GATEWAY_RESPONSE_KEYS = ['ResponseParameters', 'ResponseTemplates', 'StatusCode']
+const GATEWAY_RESPONSES = 'x-amazon-apigateway-gateway-responses'
+
+/** ApiGenerator._add_gateway_responses: `x-amazon-apigateway-gateway-responses` from the GatewayResponses property. */
+function addGatewayResponses(logicalId: string, responses: unknown, body: JsonObject | undefined): void {
+  if (!truthy(body)) throw invalidResource(logicalId, "GatewayResponses works only with inline Swagger specified in 'DefinitionBody' property.")
+  const config = responses as JsonObject
+  for (const [type, response] of Object.entries(config)) {
+    if (isIntrinsic(response)) {
+      throw invalidResource(logicalId, 'Unable to set GatewayResponses attribute because intrinsic functions are not supported for this field.')
+    }
+    if (!isObject(response)) {
+      throw invalidResource(logicalId, `Invalid property type '${pythonTypeName(response)}' for GatewayResponses. Expected an object of type 'GatewayResponse'.`)
+    }
+    for (const key of Object.keys(response)) {
+      if (!GATEWAY_RESPONSE_KEYS.includes(key)) throw invalidResource(logicalId, `Invalid property '${key}' in 'GatewayResponses' property '${type}'.`)
+    }
+  }
+  if (!isSwagger(body)) throw invalidResource(logicalId, "Unable to add Auth configuration because 'DefinitionBody' does not contain a valid Swagger definition.")
+  const generated: JsonObject = markSam({}, {copied: true})
+  for (const type of py27KeyOrder(Object.keys(config))) {
+    const response = config[type] as JsonObject
+    const parameters = truthy(response.ResponseParameters) ? response.ResponseParameters : undefined
+    if (parameters !== undefined && !isObject(parameters)) throw invalidResource(logicalId, `Property 'GatewayResponses.${type}.ResponseParameters' should be a map.`)
+    for (const key of Object.keys(parameters ?? {})) {
+      if (!['Headers', 'Paths', 'QueryStrings'].includes(key)) throw invalidResource(logicalId, `Invalid gateway response parameter '${key}'`)
+    }
+    const status = response.StatusCode === undefined || response.StatusCode === null ? undefined : String(response.StatusCode)
+    if (truthy(response.StatusCode) && !/^[0-9]{1,3}$/.test(status!)) throw invalidResource(logicalId, "Property 'StatusCode' must be numeric")
+    const prefixed: JsonObject = markSam({}, {copied: true})
+    for (const [property, prefix] of [['Headers', 'header.'], ['Paths', 'path.'], ['QueryStrings', 'querystring.']] as const) {
+      const values = (parameters ?? {})[property] ?? {}
+      if (!isObject(values)) throw invalidResource(logicalId, `Property 'ResponseParameters.${property}' should be a map.`)
+      for (const key of py27KeyOrder(Object.keys(values))) prefixed[`gatewayresponse.${prefix}${key}`] = values[key]
+    }
+    const swagger: JsonObject = {responseParameters: prefixed, responseTemplates: truthy(response.ResponseTemplates) ? response.ResponseTemplates : markSam({}, {copied: true})}
+    if (truthy(status)) swagger.statusCode = status
+    generated[type] = markSam(swagger, {keys: true, values: ['statusCode'], copied: true})
+  }
+  if (Object.keys(generated).length === 0) return
+  const existing = body[GATEWAY_RESPONSES]
+  if (truthy(existing) && isObject(existing)) Object.assign(existing, generated)
+  else {
+    body[GATEWAY_RESPONSES] = generated
+    // The key goes in inside SAM's editor, whose result is a copy: the document now hashes in its once-copied order.
+    markSam(body, {keys: [GATEWAY_RESPONSES], copied: true})
+  }
+}
+
+function pythonTypeName(value: unknown): string {
+  if (typeof value === 'string') return 'str'
+  if (typeof value === 'boolean') return 'bool'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float'
+  if (Array.isArray(value)) return 'list'
+  return value === null || value === undefined ? 'NoneType' : 'dict'
+}
+
 /** SwaggerEditor._options_method_response_for_cors */
 function corsOptionsMethod(properties: JsonObject, originFromSam: boolean, methods: unknown, methodsFromSam: boolean): JsonObject {
   const header = (name: string): string => `method.response.header.Access-Control-${name}`
@@ -463,6 +520,7 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     markSam(body!, {keys: ['x-amazon-apigateway-binary-media-types']})
   }
   if (truthy(props.Cors)) addCors(logicalId, props.Cors, body)
+  if (truthy(props.GatewayResponses)) addGatewayResponses(logicalId, props.GatewayResponses, body)
   if (truthy(props.FailOnWarnings)) api.set('FailOnWarnings', props.FailOnWarnings)
   const disableEndpoint = props.DisableExecuteApiEndpoint
   if (disableEndpoint !== undefined && disableEndpoint !== null) {
