@@ -219,7 +219,7 @@ export function pythonRepr(value: unknown, plainString = false): string {
   if (value === false) return 'False'
   if (typeof value === 'number') return numberRepr(value)
   if (Array.isArray(value)) {
-    return `[${value.map((item, index) => pythonRepr(item, isPlain(PLAIN_VALUES, value, String(index)) || (plainString && typeof item === 'string'))).join(', ')}]`
+    return `[${value.map((item, index) => pythonRepr(item, isPlain(PLAIN_VALUES, value, String(index)))).join(', ')}]`
   }
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>

@@ -26,9 +26,9 @@ const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
 export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-  'Auth', 'Domain', 'Models', 'MergeDefinitions', 'AlwaysDeploy',
+  'Auth', 'Domain', 'MergeDefinitions', 'AlwaysDeploy',
 ]
-export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth', 'RequestModel', 'RequestParameters']
+export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth']
 
 const API_PROPERTIES: Record<string, PropertySpec> = {
   [MANAGE]: {shape: 'boolean'},
@@ -207,8 +207,120 @@ export const Api: EventSourceType = {
         }
       }
     }
+    const definitions = (): JsonObject[] => conditionalContents(paths[rawPath]).flatMap((item) => conditionalContents((item as JsonObject)[normalized]) as JsonObject[])
+      .filter((definition) => truthy(definition[INTEGRATION]))
+    if (truthy(props.RequestModel)) addRequestModel(input.name, props.RequestModel, apiProperties, body, definitions(), method, rawPath)
+    if (truthy(props.RequestParameters)) addRequestParameters(input.name, props.RequestParameters as unknown[], definitions())
     return resources
   },
+}
+
+/** An Api event's RequestModel: the method's body parameter (or OpenAPI 3 requestBody) and request validator. */
+function addRequestModel(eventName: string, requestModel: unknown, apiProperties: JsonObject, body: JsonObject, definitions: JsonObject[], method: string, path: string): void {
+  if (!isObject(requestModel)) throw new InvalidEventError(eventName, "Property 'RequestModel' should be a map.")
+  const model = requestModel.Model
+  if (!truthy(model)) return
+  const fail = (reason: string): InvalidEventError =>
+    new InvalidEventError(eventName, `Unable to set RequestModel [${String(model)}] on API method [${method}] for path [${path}] because ${reason}.`)
+  const models = apiProperties.Models
+  if (!truthy(models)) throw fail('the related API does not define any Models')
+  if (!isIntrinsic(models) && !isObject(models)) throw fail('the related API Models defined is of invalid type')
+  if (typeof model !== 'string') throw fail('the related API does not contain valid Models')
+  if (!truthy((models as JsonObject)[model])) throw fail("it wasn't defined in the API's Models")
+  const name = model.toLowerCase()
+  const required = requestModel.Required
+  for (const definition of definitions) {
+    if (body.swagger !== undefined && body.swagger !== null) {
+      const parameter: JsonObject = {in: 'body', name, schema: samIntrinsic({$ref: `#/definitions/${name}`})}
+      if (required !== undefined && required !== null) parameter.required = required
+      setSamKey(definition, 'parameters', [...((definition.parameters as unknown[] | undefined) ?? []), markSam(parameter, {keys: true, values: ['in'], copied: true})])
+    } else if (truthy(body.openapi) && OPENAPI_3.test(String(body.openapi))) {
+      const requestBody = samIntrinsic({content: samIntrinsic({'application/json': samIntrinsic({schema: samIntrinsic({$ref: `#/components/schemas/${name}`})})})}) as JsonObject
+      if (required !== undefined && required !== null) requestBody.required = required
+      setSamKey(definition, 'requestBody', requestBody)
+    }
+  }
+  let validateBody = requestModel.ValidateBody
+  let validateParameters = requestModel.ValidateParameters
+  if ((validateBody === undefined || validateBody === null) && (validateParameters === undefined || validateParameters === null)) return
+  validateBody ??= false
+  validateParameters ??= false
+  if (typeof validateBody !== 'boolean' || typeof validateParameters !== 'boolean') {
+    throw new InvalidEventError(eventName, `Unable to set Validator to RequestModel [${model}] on API method [${method}] for path [${path}] ValidateBody and ValidateParameters must be a boolean type, strings or intrinsics are not supported.`)
+  }
+  const validator = validateBody && validateParameters ? 'body-and-params' : validateBody ? 'body-only' : validateParameters ? 'params-only' : 'no-validation'
+  const validatorsKey = 'x-amazon-apigateway-request-validators'
+  if (!truthy(body[validatorsKey])) setSamKey(body, validatorsKey, markSam({}, {copied: true}))
+  const validators = body[validatorsKey] as JsonObject
+  if (!truthy(validators[validator])) {
+    setSamKey(validators, validator, markSam({validateRequestBody: validateBody, validateRequestParameters: validateParameters}, {keys: true, copied: true}))
+  }
+  for (const definition of definitions) {
+    setSamKey(definition, 'x-amazon-apigateway-request-validator', validator)
+    markSam(definition, {values: ['x-amazon-apigateway-request-validator']})
+  }
+}
+
+/** An Api event's RequestParameters: swagger parameters of the method, cached ones in the integration's cache keys. */
+function addRequestParameters(eventName: string, requestParameters: unknown[], definitions: JsonObject[]): void {
+  const format = "Invalid value for 'RequestParameters' property. Keys must be in the format 'method.request.[querystring|path|header].{value}', e.g 'method.request.header.Authorization'."
+  const pattern = /^method\.request\.(querystring|path|header)\./
+  const settings = requestParameters.map((parameter) => {
+    if (isObject(parameter)) {
+      const [name, value] = Object.entries(parameter)[0] ?? []
+      if (typeof name !== 'string' || !pattern.test(name)) throw new InvalidEventError(eventName, format)
+      if (!isObject(value) || !Object.keys(value).every((key) => key === 'Required' || key === 'Caching')) {
+        throw new InvalidEventError(eventName, "Invalid value for 'RequestParameters' property. Values must be an object, e.g { Required: true, Caching: false }")
+      }
+      return {Required: false, Caching: false, ...value, Name: name}
+    }
+    if (typeof parameter === 'string') {
+      if (!pattern.test(parameter)) throw new InvalidEventError(eventName, format)
+      return {Required: false, Caching: false, Name: parameter}
+    }
+    throw new InvalidEventError(eventName, "Invalid value for 'RequestParameters' property. Property must be either a string or an object")
+  })
+  for (const definition of definitions) {
+    const parameters = [...((definition.parameters as unknown[] | undefined) ?? [])]
+    for (const setting of settings) {
+      const [location, name] = splitOnce(setting.Name.replace('method.request.', ''))
+      const parameter = markSam({in: location === 'querystring' ? 'query' : location, name, required: setting.Required, type: 'string'}, {
+        keys: true, values: location === 'querystring' ? ['in', 'type'] : ['type'], copied: true,
+      })
+      parameters.push(parameter)
+      if (setting.Caching) {
+        const integration = definition[INTEGRATION] as JsonObject
+        setSamKey(integration, 'cacheKeyParameters', [...((integration.cacheKeyParameters as unknown[] | undefined) ?? []), setting.Name])
+      }
+    }
+    setSamKey(definition, 'parameters', parameters)
+  }
+}
+
+function splitOnce(text: string): [string, string] {
+  const index = text.indexOf('.')
+  return [text.slice(0, index), text.slice(index + 1)]
+}
+
+/** Sets a key SAM writes; a new key is SAM's str, an existing one keeps the template's. */
+function setSamKey(target: JsonObject, key: string, value: unknown): void {
+  if (!(key in target)) markSam(target, {keys: [key]})
+  target[key] = value
+}
+
+/** ApiGenerator._add_models: the API's Models as swagger definitions (lower-cased names). */
+function addModels(logicalId: string, models: unknown, body: JsonObject | undefined): void {
+  if (!truthy(body)) throw invalidResource(logicalId, "Models works only with inline Swagger specified in 'DefinitionBody' property.")
+  if (!isSwagger(body)) throw invalidResource(logicalId, "Unable to add Models definitions because 'DefinitionBody' does not contain a valid Swagger definition.")
+  const config = models as JsonObject
+  if (!Object.values(config).every(isObject)) throw invalidResource(logicalId, "Invalid value for 'Models' property")
+  const definitions: JsonObject = truthy(body.definitions) ? (body.definitions as JsonObject) : markSam({}, {copied: true})
+  for (const name of py27KeyOrder(Object.keys(config))) {
+    const schema = config[name] as JsonObject
+    if (!truthy(schema.type)) throw invalidTemplate("'Models' schema is missing 'type'.")
+    definitions[name.toLowerCase()] = schema
+  }
+  if (truthy(definitions)) setSamKey(body, 'definitions', definitions)
 }
 
 /** Function names of the Api events that name an explicit RestApiId, per API (the translator's redeploy parameters). */
@@ -441,15 +553,16 @@ function corsOptionsMethod(properties: JsonObject, originFromSam: boolean, metho
   }
   markSam(parameters, {keys: true, values: plainValues, copied: true})
   markSam(headers, {keys: true, copied: true})
-  const json = (text: string): JsonObject => samIntrinsic({'application/json': text})
+  const template = (text: string): JsonObject => samIntrinsic({'application/json': text})
   const sam = {keys: true, values: true, copied: true} as const
   const integration = markSam({
     type: 'mock',
-    requestTemplates: json('{\n  "statusCode" : 200\n}\n'),
-    responses: markSam({default: markSam({statusCode: '200', responseParameters: parameters, responseTemplates: json('{}\n')}, sam)}, sam),
+    requestTemplates: template('{\n  "statusCode" : 200\n}\n'),
+    responses: markSam({default: markSam({statusCode: '200', responseParameters: parameters, responseTemplates: template('{}\n')}, sam)}, sam),
   }, sam)
   const responses = markSam({200: markSam({description: 'Default response for CORS method', headers}, sam)}, sam)
-  return markSam({summary: 'CORS support', consumes: ['application/json'], produces: ['application/json'], [INTEGRATION]: integration, responses}, sam)
+  const json = (): string[] => markSam(['application/json'], {values: true})
+  return markSam({summary: 'CORS support', consumes: json(), produces: json(), [INTEGRATION]: integration, responses}, sam)
 }
 
 /** SwaggerEditor.add_disable_execute_api_endpoint_extension: on each OpenAPI 3 server, or on the swagger document. */
@@ -514,13 +627,17 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     const {parameters, configuration} = endpointConfiguration(logicalId, endpoint)
     api.set('EndpointConfiguration', configuration).set('Parameters', parameters)
   }
+  if (truthy(props.Cors)) addCors(logicalId, props.Cors, body)
+  if (truthy(props.GatewayResponses)) addGatewayResponses(logicalId, props.GatewayResponses, body)
   if (truthy(binaryMediaTypes) && truthy(body)) {
     if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
     body!['x-amazon-apigateway-binary-media-types'] = replaceSlashes(binaryMediaTypes)
     markSam(body!, {keys: ['x-amazon-apigateway-binary-media-types']})
   }
-  if (truthy(props.Cors)) addCors(logicalId, props.Cors, body)
-  if (truthy(props.GatewayResponses)) addGatewayResponses(logicalId, props.GatewayResponses, body)
+  if (truthy(props.Models)) {
+    addModels(logicalId, props.Models, body)
+    body = openApiPostprocess(body!, props.OpenApiVersion)
+  }
   if (truthy(props.FailOnWarnings)) api.set('FailOnWarnings', props.FailOnWarnings)
   const disableEndpoint = props.DisableExecuteApiEndpoint
   if (disableEndpoint !== undefined && disableEndpoint !== null) {
