@@ -111,6 +111,8 @@ export abstract class LpackCommand extends Command {
         error = new LpackError('USAGE', unknownFlags.map((flag) => this.unknownFlagMessage(String(flag))).join('\n'), {hint: `See 'lpack ${this.id ?? ''} --help'.`})
         return this.catch(error)
       }
+      const usage = this.argumentErrorMessage(error)
+      if (usage !== undefined) return this.catch(new LpackError('USAGE', usage.message, {hint: usage.hint}))
       if (this.jsonEnabled()) {
         this.logJson({error: {code: 'USAGE', message: stripAnsi(error.message)}})
         this.exit(EXIT.usage)
@@ -132,6 +134,24 @@ export abstract class LpackCommand extends Command {
     }
     this.exit(this.interruptedBy && lpackError.code === 'INTERRUPTED' ? 128 + constants.signals[this.interruptedBy] : lpackError.exitCode)
   }
+  /**
+   * oclif's argument errors in one line, not its usage dump: `lpack transform -t a.yaml extra`,
+   * `lpack invoke` without the function's ID. A template-like extra argument gets the flag that takes it.
+   */
+  private argumentErrorMessage(error: Error): {message: string; hint: string} | undefined {
+    const command = `lpack ${(this.id ?? '').replaceAll(':', ' ')}`
+    const seeHelp = `See '${command} --help'.`
+    const args = (error as {args?: unknown}).args
+    if (!Array.isArray(args)) return undefined
+    if (error.constructor.name === 'UnexpectedArgsError') return unexpectedArgument(command, String(args[0]), Object.keys((this.constructor as typeof LpackCommand).args ?? {}).length > 0)
+    if (error.constructor.name === 'RequiredArgsError') {
+      const missing = args.map((arg) => (arg as {name?: string}).name ?? 'argument').map((name) => name.toUpperCase())
+      const described = args.map((arg) => (arg as {description?: string}).description?.replace(/\.$/, '')).filter(Boolean)
+      return {message: `'${command}' needs ${missing.join(' and ')}${described.length > 0 ? `: ${described.join('; ')}` : ''}.`, hint: seeHelp}
+    }
+    return undefined
+  }
+
   /** `--temlate` → "Unknown flag --temlate. Did you mean --template-file?": from this command's own flags. */
   private unknownFlagMessage(flag: string): string {
     const flags = (this.constructor as typeof LpackCommand).flags ?? {}
@@ -139,6 +159,15 @@ export abstract class LpackCommand extends Command {
     const name = flag.replace(/^-+/, '').split('=')[0]!
     const suggestion = didYouMean(name, names)
     return `Unknown flag ${JSON.stringify(flag)}.${suggestion ? ` Did you mean --${suggestion}?` : ''}`
+  }
+}
+
+/** "Unexpected argument …" for `command`, with the flag to use when the argument looks like a template file. */
+export function unexpectedArgument(command: string, argument: string, takesSome = false): {message: string; hint: string} {
+  const looksLikeTemplate = /\.(ya?ml|json|template)$/i.test(argument)
+  return {
+    message: `Unexpected argument ${JSON.stringify(argument)}: '${command}' takes no ${takesSome ? 'more ' : ''}positional arguments.`,
+    hint: looksLikeTemplate ? `Pass the template with -t ${argument}.` : `See '${command} --help'.`,
   }
 }
 

@@ -3,6 +3,7 @@ import {execute, settings, type Interfaces} from '@oclif/core'
 import {didYouMean} from '../core/did-you-mean.js'
 import {EXIT} from '../errors.js'
 import {COMMANDS} from './commands.js'
+import {unexpectedArgument} from './lpack-command.js'
 
 /**
  * The entry of the bundled CLI (scripts/bundle-cli.mjs → dist/cli/lpack.cjs): `run` for bin/run.js, and the commands,
@@ -29,17 +30,39 @@ function quietLogger(namespace: string): Interfaces.Logger {
 }
 
 /**
- * A first word that is no command gets one short line with the nearest command (`lpack buidl` → build) and exit 2,
- * instead of oclif's "command not found". True when it answered.
+ * Words that name no command get one short line and exit 2, instead of oclif's "command transform:x not found" or
+ * its usage dump: a misspelt command (`lpack buidl` → build) or subcommand (`lpack local strat` → local start)
+ * gets the nearest one; a word after a command that takes no arguments (`lpack transform template.yaml`) is
+ * called an unexpected argument, with the flag to use when it looks like a template. True when it answered.
  */
 function unknownCommand(argv: readonly string[]): boolean {
-  const [word] = argv
-  if (word === undefined || word.startsWith('-') || Object.hasOwn(COMMANDS, word) || Object.keys(COMMANDS).some((id) => id.startsWith(`${word}:`))) return false
-  const suggestion = didYouMean(word, Object.keys(COMMANDS))
-  const shown = JSON.stringify(word)
-  const message = `${shown} is not an lpack command.${suggestion ? ` Did you mean '${suggestion}'?` : ''} Run 'lpack help' for the list.`
-  if (argv.includes('--json')) process.stdout.write(JSON.stringify({error: {code: 'USAGE', message}}, null, 2) + '\n')
-  else process.stderr.write(`Error [USAGE]: ${message}\n`)
+  const words: string[] = []
+  for (const word of argv) {
+    if (word.startsWith('-')) break
+    words.push(word)
+  }
+  if (words.length === 0) return false
+  const ids = Object.keys(COMMANDS)
+  // The longest run of leading words that is a command or a topic (`local`, `local start`).
+  let depth = 0
+  while (depth < words.length && ids.some((id) => id === words.slice(0, depth + 1).join(':') || id.startsWith(`${words.slice(0, depth + 1).join(':')}:`))) depth++
+  const id = words.slice(0, depth).join(':')
+  if (depth === words.length) return false
+  const command = COMMANDS[id as keyof typeof COMMANDS] as {args?: Record<string, unknown>} | undefined
+  if (command !== undefined) {
+    if (Object.keys(command.args ?? {}).length > 0) return false
+    const usage = unexpectedArgument(`lpack ${id.replaceAll(':', ' ')}`, words[depth]!)
+    return answerUsage(argv, usage.message, usage.hint)
+  }
+  const typed = words.slice(0, depth + 1).join(' ')
+  const candidates = ids.filter((candidate) => depth === 0 || candidate.startsWith(`${id}:`)).map((candidate) => candidate.replaceAll(':', ' '))
+  const suggestion = didYouMean(typed, candidates)
+  return answerUsage(argv, `${JSON.stringify(typed)} is not an lpack command.${suggestion ? ` Did you mean '${suggestion}'?` : ''} Run 'lpack help' for the list.`)
+}
+
+function answerUsage(argv: readonly string[], message: string, hint?: string): true {
+  if (argv.includes('--json')) process.stdout.write(JSON.stringify({error: {code: 'USAGE', message, ...(hint ? {hint} : {})}}, null, 2) + '\n')
+  else process.stderr.write(`Error [USAGE]: ${message}\n${hint ? `Hint: ${hint}\n` : ''}`)
   process.exitCode = EXIT.usage
   return true
 }

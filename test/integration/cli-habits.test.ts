@@ -35,6 +35,31 @@ describe("a SAM user's habits (#17.4)", () => {
     expect(JSON.parse(json.stdout)).toEqual({error: {code: 'USAGE', message: `"delpoy" is not an lpack command. Did you mean 'deploy'? Run 'lpack help' for the list.`}})
   })
 
+  it('a misspelt subcommand, and `lpack help` of a misspelt command, get the nearest one in one line, exit 2', async () => {
+    const local = await runLpack(['local', 'strat'])
+    expect(local).toMatchObject({exitCode: 2, stdout: ''})
+    expect(local.stderr.trim().split('\n')).toEqual([`Error [USAGE]: "local strat" is not an lpack command. Did you mean 'local start'? Run 'lpack help' for the list.`])
+    const help = await runLpack(['help', 'buidl'])
+    expect(help.exitCode).toBe(2)
+    expect(help.stderr.trim().split('\n')).toEqual([`Error [USAGE]: "buidl" is not an lpack command. Did you mean 'lpack help build'? Run 'lpack help' for the list.`])
+  })
+
+  it('a stray or missing positional argument is one line and a hint, not a usage dump, exit 2', async () => {
+    // `sam validate`-style muscle memory: the template given as an argument. oclif called it "command transform:t.yaml not found".
+    const template = await runLpack(['transform', 'template.yaml'])
+    expect(template).toMatchObject({exitCode: 2, stdout: ''})
+    expect(template.stderr.trim().split('\n')).toEqual([
+      `Error [USAGE]: Unexpected argument "template.yaml": 'lpack transform' takes no positional arguments.`,
+      'Hint: Pass the template with -t template.yaml.',
+    ])
+    const extra = await runLpack(['invoke', 'First', 'Second'])
+    expect(extra.exitCode).toBe(2)
+    expect(extra.stderr.trim().split('\n')).toEqual([`Error [USAGE]: Unexpected argument "Second": 'lpack invoke' takes no more positional arguments.`, "Hint: See 'lpack invoke --help'."])
+    const missing = await runLpack(['invoke', '--json'])
+    expect(missing.exitCode).toBe(2)
+    expect(JSON.parse(missing.stdout).error).toMatchObject({code: 'USAGE', message: "'lpack invoke' needs ID: Logical ID of the function."})
+  })
+
   it('an unknown flag gets the nearest flag of that command, without a usage dump, exit 2', async () => {
     const result = await runLpack(['build', '--temlate', 'x.yaml'])
     expect(result.exitCode).toBe(2)

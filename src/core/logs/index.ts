@@ -46,7 +46,7 @@ export async function readFunctionLogs(options: LogsOptions): Promise<FunctionLo
   try {
     events = await filterLogEvents(options.aws, {logGroupName, ...(options.startTime !== undefined ? {startTime: options.startTime} : {})})
   } catch (error) {
-    throw awsError(error, `Cannot read ${logGroupName}`)
+    throw awsError(error, `Reading ${logGroupName}`)
   }
   const parsed = (events ?? []).map((event): FunctionLogs['events'][number] => {
     const report = parseReport(event.message)
@@ -61,7 +61,7 @@ async function functionNameOf(options: LogsOptions): Promise<string> {
   try {
     physical = await stackResourcePhysicalId(options.aws, options.stackName, options.id)
   } catch (error) {
-    throw awsError(error, `Cannot read stack ${options.stackName}`)
+    throw awsError(error, `Reading stack ${options.stackName}`)
   }
   if (!physical) throw new LpackError('FUNCTION_NOT_FOUND', `Stack ${options.stackName} has no resource ${options.id}`, {hint: 'Give the function\'s logical ID in the stack, or its name without --stack-name.'})
   return physical
