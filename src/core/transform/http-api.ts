@@ -48,7 +48,7 @@ function skeleton(): JsonObject {
   return {openapi: '3.0.1', info: {version: '1.0', title: DEFAULT_TITLE()}, paths: {}}
 }
 
-function conditionalContents(item: unknown): unknown[] {
+export function conditionalContents(item: unknown): unknown[] {
   if (isObject(item) && 'Fn::If' in item) {
     const parameters = item['Fn::If']
     if (!Array.isArray(parameters)) throw invalidTemplate('Value of Fn::If must be a list.')
@@ -57,7 +57,7 @@ function conditionalContents(item: unknown): unknown[] {
   return [item]
 }
 
-function normalizeMethod(method: unknown): unknown {
+export function normalizeMethod(method: unknown): unknown {
   if (typeof method !== 'string' || method === '') return method
   const lower = method.toLowerCase()
   return lower === 'any' ? ANY_METHOD : lower
@@ -156,7 +156,7 @@ class OpenApiDocument {
   }
 }
 
-function truthy(value: unknown): boolean {
+export function truthy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return false
   if (Array.isArray(value)) return value.length > 0
   if (isObject(value)) return Object.keys(value).length > 0
@@ -451,7 +451,7 @@ export const HttpApi: EventSourceType = {
   },
 }
 
-function shorthand(value: JsonObject): string {
+export function shorthand(value: JsonObject): string {
   if ('Ref' in value) return `\${${String(value.Ref)}}`
   return `\${${(value['Fn::GetAtt'] as string[]).join('.')}}`
 }

@@ -5,7 +5,7 @@ import {InvalidEventError, invalidResource, invalidTemplate} from './errors.js'
 import type {EventSourceType} from './events/event.js'
 import {permission} from './events/push.js'
 import {definitionUriLocation} from './function/code.js'
-import {addDocumentPath, type ImplicitApiKind} from './http-api.js'
+import {addDocumentPath, conditionalContents, normalizeMethod, shorthand, truthy, type ImplicitApiKind} from './http-api.js'
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
 import {isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
@@ -66,13 +66,6 @@ const API_PROPERTIES: Record<string, PropertySpec> = {
   EndpointAccessMode: {shape: 'string'},
 }
 
-function truthy(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === '') return false
-  if (Array.isArray(value)) return value.length > 0
-  if (isObject(value)) return Object.keys(value).length > 0
-  return true
-}
-
 /** SAM's SwaggerEditor.is_valid: a map with paths and a swagger version, or an OpenAPI 3 version. */
 export function isSwagger(data: unknown): data is JsonObject {
   if (!truthy(data) || !isObject(data) || !isObject(data.paths)) return false
@@ -95,20 +88,6 @@ export const REST_KIND: ImplicitApiKind = {
   implicitProperties: {StageName: 'Prod'},
   isDocument: isSwagger,
   defaultRoute: false,
-}
-
-function normalizeMethod(method: string): string {
-  const lower = method.toLowerCase()
-  return lower === 'any' ? ANY_METHOD : lower
-}
-
-function conditionalContents(item: unknown): unknown[] {
-  if (isObject(item) && 'Fn::If' in item) {
-    const parameters = item['Fn::If']
-    if (!Array.isArray(parameters)) throw invalidTemplate('Value of Fn::If must be a list.')
-    return parameters.slice(1).filter((content) => !(isObject(content) && content.Ref === 'AWS::NoValue'))
-  }
-  return [item]
 }
 
 function methodHasIntegration(definition: unknown): boolean {
@@ -139,11 +118,6 @@ function addLambdaIntegration(paths: JsonObject, path: string, method: string, u
     markSam(definition, {keys: [INTEGRATION, 'responses']})
     if (condition) item[method] = samConditional(condition, definition)
   }
-}
-
-function shorthand(value: JsonObject): string {
-  if ('Ref' in value) return `\${${String(value.Ref)}}`
-  return `\${${(value['Fn::GetAtt'] as string[]).join('.')}}`
 }
 
 /** The stage an Api event's permission names: the explicit API's StageName, `Stage` when it is not a string. */
@@ -190,7 +164,7 @@ export const Api: EventSourceType = {
     if (!apiProperties[MANAGE] || body === undefined || body === null) return resources
     if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
     const paths = body.paths as JsonObject
-    const normalized = normalizeMethod(method)
+    const normalized = normalizeMethod(method) as string
     if (hasIntegration(paths, rawPath, normalized)) throw new InvalidEventError(input.name, `API method "${method}" defined multiple times for path "${rawPath}".`)
     const stream = props.ResponseTransferMode === 'RESPONSE_STREAM'
     const arn = input.target.arn
