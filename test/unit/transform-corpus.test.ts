@@ -89,7 +89,6 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.2', 'AWS::Serverless::Application', (text) => text.includes('AWS::Serverless::Application')],
   ['#13.3', 'AWS::Serverless::Function event AlexaSkill', (text) => /Type: AlexaSkill/.test(text)],
   ['#13.4', 'AWS::Serverless::Function event Cognito', (text) => /Type: Cognito\s/.test(text)],
-  // Api events of state machines need AWS::Serverless::Api.
   ['#13.5', 'AWS::Serverless::StateMachine', (text) => text.includes('AWS::Serverless::StateMachine')],
   ['#13.6', 'AWS::Serverless::HttpApi', (text) => text.includes('AWS::Serverless::HttpApi')],
   ['#13.6', 'AWS::Serverless::Function event HttpApi', (text) => /Type: HttpApi\s/.test(text)],
@@ -102,6 +101,7 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   // Api, and Auth/RequestModel/RequestParameters of its events, stay with CloudFormation for now.
   ['#13.1', 'AWS::Serverless::Api', (text) => text.includes('AWS::Serverless::Api\n') || text.includes('AWS::Serverless::Api\r')],
   ['#13.1', 'AWS::Serverless::Function event Api', (text) => /Type: Api\s/.test(text)],
+  ['#13.1', 'AWS::Serverless::StateMachine event Api', (text) => text.includes('AWS::Serverless::StateMachine') && /Type: Api\s/.test(text)],
 ]
 
 const EXTRA = join(FIXTURES, 'extra')

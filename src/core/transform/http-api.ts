@@ -205,12 +205,18 @@ const HTTP_KIND: ImplicitApiKind = {
  * without a definition gets an OpenAPI skeleton SAM manages; HttpApi events without ApiId go to the implicit
  * `ServerlessHttpApi` (created here, removed again when no event uses it); each event's route is added to the API.
  */
-export function prepareHttpApis(resources: JsonObject, functionGlobals: JsonObject | undefined): void {
-  prepareImplicitApis(resources, functionGlobals, HTTP_KIND)
+export function prepareHttpApis(resources: JsonObject, globals: EventGlobals): void {
+  prepareImplicitApis(resources, globals, HTTP_KIND)
+}
+
+/** The Globals sections of the resources that have API events (their Tags and PropagateTags reach the implicit API). */
+export interface EventGlobals {
+  Function?: JsonObject
+  StateMachine?: JsonObject
 }
 
 /** SAM's DefaultDefinitionBody plugin and its implicit API plugin for one kind of API (see prepareHttpApis). */
-export function prepareImplicitApis(resources: JsonObject, functionGlobals: JsonObject | undefined, kind: ImplicitApiKind): void {
+export function prepareImplicitApis(resources: JsonObject, globals: EventGlobals, kind: ImplicitApiKind): void {
   for (const resource of Object.values(resources)) {
     if (!isObject(resource) || resource.Type !== kind.type) continue
     const properties = isObject(resource.Properties) ? resource.Properties : (resource.Properties = {})
@@ -230,7 +236,7 @@ export function prepareImplicitApis(resources: JsonObject, functionGlobals: Json
       if (!isObject(event) || event.Type !== kind.eventType) continue
       if (!kind.defaultRoute && !truthy(event.Properties)) continue
       try {
-        addEventRoute(eventId, event, resource, resources, functionGlobals, attributes, kind)
+        addEventRoute(eventId, event, resource, resources, resource.Type === 'AWS::Serverless::StateMachine' ? globals.StateMachine : globals.Function, attributes, kind)
       } catch (error) {
         if (error instanceof InvalidEventError) errors.push(invalidResource(logicalId, error.message).message)
         else throw error
@@ -268,7 +274,7 @@ function addEventRoute(
   event: JsonObject,
   fn: JsonObject,
   resources: JsonObject,
-  functionGlobals: JsonObject | undefined,
+  resourceGlobals: JsonObject | undefined,
   attributes: MethodAttributes,
   kind: ImplicitApiKind,
 ): void {
@@ -278,8 +284,8 @@ function addEventRoute(
   if (!(kind.idProperty in properties)) {
     const implicit = resources[kind.implicitId] as JsonObject
     const fnProperties = fn.Properties as JsonObject
-    const propagate = fnProperties.PropagateTags || functionGlobals?.PropagateTags
-    const tags = fnProperties.Tags || functionGlobals?.Tags
+    const propagate = fnProperties.PropagateTags || resourceGlobals?.PropagateTags
+    const tags = fnProperties.Tags || resourceGlobals?.Tags
     if (propagate && tags) {
       const implicitProperties = implicit.Properties as JsonObject
       implicitProperties.Tags = {...((implicitProperties.Tags as JsonObject | undefined) ?? {}), ...(tags as JsonObject)}

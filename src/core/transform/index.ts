@@ -94,7 +94,7 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
     const events = (resource.Type === FUNCTION_TYPE || resource.Type === STATE_MACHINE_TYPE) && isObject(resource.Properties) ? resource.Properties.Events : undefined
     if (!isObject(events)) continue
     for (const [name, event] of Object.entries(events)) {
-      if (isObject(event) && typeof event.Type === 'string' && (UNSUPPORTED_EVENT_TYPES.has(event.Type) || (resource.Type === STATE_MACHINE_TYPE && event.Type === 'Api'))) {
+      if (isObject(event) && typeof event.Type === 'string' && UNSUPPORTED_EVENT_TYPES.has(event.Type)) {
         found.push({logicalId, construct: `${resource.Type} event ${event.Type} (${name})`})
       }
       if (isObject(event) && event.Type === 'Api' && isObject(event.Properties)) {
@@ -173,8 +173,10 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   if (!parameters.has('AWS::Partition')) parameters.set('AWS::Partition', partition)
 
   try {
-    prepareImplicitApis(resources as JsonObject, isObject(globalFunction) ? globalFunction : undefined, REST_KIND)
-    prepareHttpApis(resources as JsonObject, isObject(globalFunction) ? globalFunction : undefined)
+    const globalStateMachine = isObject(template.Globals) ? template.Globals.StateMachine : undefined
+    const eventGlobals = {Function: isObject(globalFunction) ? globalFunction : undefined, StateMachine: isObject(globalStateMachine) ? globalStateMachine : undefined}
+    prepareImplicitApis(resources as JsonObject, eventGlobals, REST_KIND)
+    prepareHttpApis(resources as JsonObject, eventGlobals)
   } catch (error) {
     if (error instanceof HttpApiDocumentError) throw new SamDocumentError(error.errors)
     if (error instanceof SamError) throw new SamDocumentError([error.message])

@@ -297,6 +297,60 @@ function addModels(logicalId: string, models: unknown, body: JsonObject | undefi
   if (truthy(definitions)) setSamKey(body, 'definitions', definitions)
 }
 
+/** Properties of a state machine's Api event. */
+export const STATE_MACHINE_API_PROPERTIES: Record<string, PropertySpec> = {
+  Path: {shape: 'string'},
+  Method: {shape: 'string'},
+  RestApiId: {shape: 'string'},
+  Stage: {shape: 'string'},
+  Auth: {shape: 'map'},
+  UnescapeMappingTemplate: {shape: 'boolean', intrinsics: false},
+}
+
+/** A state machine's Api event: SwaggerEditor.add_state_machine_integration in its SAM-managed API. */
+export function addStateMachineIntegration(input: Parameters<EventSourceType['translate']>[0], role: CfnResource): void {
+  const props = input.properties
+  for (const name of ['Path', 'Method', 'RestApiId']) {
+    if (props[name] === undefined || props[name] === null) throw new InvalidEventError(input.name, `Missing required property '${name}'.`)
+  }
+  const rawId = props.RestApiId
+  const apiId = isObject(rawId) && 'Ref' in rawId ? (rawId.Ref as string) : (rawId as string)
+  permittedStage(apiId, input.context.samResources, input.name)
+  const apiProperties = ((input.context.samResources[apiId] as JsonObject).Properties ?? {}) as JsonObject
+  const body = apiProperties.DefinitionBody
+  if (!apiProperties[MANAGE] || body === undefined || body === null) return
+  if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
+  const paths = body.paths as JsonObject
+  const method = String(props.Method).toLowerCase()
+  const path = String(props.Path)
+  const normalized = normalizeMethod(method) as string
+  if (hasIntegration(paths, path, normalized)) throw new InvalidEventError(input.name, `API method "${method}" defined multiple times for path "${path}".`)
+  const machineId = input.target.resource.logicalId
+  const template = props.UnescapeMappingTemplate
+    ? `{"input": "$util.escapeJavaScript($input.json('$')).replaceAll("\\\\'","'")", "stateMachineArn": "\${${machineId}}"}`
+    : `{"input": "$util.escapeJavaScript($input.json('$'))", "stateMachineArn": "\${${machineId}}"}`
+  const condition = input.target.resource.attributes.Condition as string | undefined
+  const uri = samIntrinsic({'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution'})
+  addDocumentPath(paths, path, normalized)
+  const sam = {keys: true, values: true, copied: true} as const
+  for (const item of conditionalContents(paths[path])) {
+    if (!isObject(item)) throw invalidTemplate(`Value of '${path}' path must be a dictionary according to Swagger spec.`)
+    if (normalized === ANY_METHOD) markSam(item, {keys: [ANY_METHOD]})
+    const definition = item[normalized] as JsonObject
+    definition[INTEGRATION] = markSam({
+      type: 'aws',
+      httpMethod: 'POST',
+      uri: condition ? samConditional(condition, uri) : uri,
+      responses: markSam({200: markSam({statusCode: '200'}, sam), 400: markSam({statusCode: '400'}, sam)}, sam),
+      credentials: samIntrinsic({'Fn::GetAtt': markSam([role.logicalId, 'Arn'], {values: true})}),
+      requestTemplates: samIntrinsic({'application/json': samIntrinsic({'Fn::Sub': template})}),
+    }, sam)
+    if (!('responses' in definition)) definition.responses = markSam({200: markSam({description: 'OK'}, sam), 400: markSam({description: 'Bad Request'}, sam)}, sam)
+    markSam(definition, {keys: [INTEGRATION, 'responses']})
+    if (condition) item[normalized] = samConditional(condition, definition)
+  }
+}
+
 /** Function names of the Api events that name an explicit RestApiId, per API (the translator's redeploy parameters). */
 function functionNames(apiId: string, context: TransformContext): string {
   let names = ''
