@@ -62,10 +62,10 @@ describe('lpack transform', () => {
   })
 
   it('names the resource and construct it does not transform, exit 1', async () => {
-    const result = await runLpack(['transform', '-t', input('explicit_api.yaml')])
+    const result = await runLpack(['transform', '-t', input('api_with_auth_all_minimum.yaml')])
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toContain('UNSUPPORTED_CONSTRUCT')
-    expect(result.stderr).toContain('AWS::Serverless::Api')
+    expect(result.stderr).toContain('AWS::Serverless::Api Auth')
   })
 
   it('reports what SAM would reject in SAM words, exit 1, one JSON document under --json', async () => {

@@ -18,6 +18,12 @@ const OUT_OF_SCOPE = JSON.parse(readFileSync(join(FIXTURES, 'out-of-scope.json')
 const KNOWN_DIFFERENCES: Record<string, string> = {
   'function_with_event_dest_conditional.yaml':
     "SAM wraps each operand of the generated Fn::And twice ({Condition: {Condition: X}}), which CloudFormation rejects; lpack emits the valid {Condition: X}.",
+  'api_request_model_with_validator.yaml':
+    "Only the deployment's hashed logical ID differs: the translator hashes str() of its swagger, whose paths iterate in Python 2.7 dict order, which depends on how often its editors deep-copied the document between adding paths; lpack approximates that history by the insertion order, and this input's colliding paths come out in another order.",
+  'api_request_model_with_validator_openapi_3.yaml':
+    "As api_with_disable_api_execute_endpoint_openapi_3.yaml: `OpenApiVersion: 3.0` (a YAML float) reaches lpack as the number 3.",
+  'api_with_disable_api_execute_endpoint_openapi_3.yaml':
+    "`OpenApiVersion: 3.0` is a YAML float that the translator turns into the string '3.0'; lpack's YAML loader gives the number 3, which it cannot tell from the integer 3 that the translator rejects (error_api_with_invalid_open_api_version_type.yaml), so lpack rejects both.",
 }
 
 const inputs = readdirSync(join(FIXTURES, 'input')).filter((name) => name.endsWith('.yaml')).sort()
@@ -86,7 +92,6 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.2', 'AWS::Serverless::Application', (text) => text.includes('AWS::Serverless::Application')],
   ['#13.3', 'AWS::Serverless::Function event AlexaSkill', (text) => /Type: AlexaSkill/.test(text)],
   ['#13.4', 'AWS::Serverless::Function event Cognito', (text) => /Type: Cognito\s/.test(text)],
-  // Api events of state machines need AWS::Serverless::Api.
   ['#13.5', 'AWS::Serverless::StateMachine', (text) => text.includes('AWS::Serverless::StateMachine')],
   ['#13.6', 'AWS::Serverless::HttpApi', (text) => text.includes('AWS::Serverless::HttpApi')],
   ['#13.6', 'AWS::Serverless::Function event HttpApi', (text) => /Type: HttpApi\s/.test(text)],
@@ -98,6 +103,11 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.1', 'AWS::Serverless::Connector', (text) => text.includes('AWS::Serverless::Connector')],
   ['#13.1', 'Connectors', (text) => /^\s+Connectors:/m.test(text)],
   ['#13.1', 'AWS::Serverless::GraphQLApi', (text) => text.includes('AWS::Serverless::GraphQLApi')],
+  // Auth, Cors, Domain, GatewayResponses, Models, MergeDefinitions, AlwaysDeploy and DisableExecuteApiEndpoint of an
+  // Api, and Auth/RequestModel/RequestParameters of its events, stay with CloudFormation for now.
+  ['#13.1', 'AWS::Serverless::Api', (text) => text.includes('AWS::Serverless::Api\n') || text.includes('AWS::Serverless::Api\r')],
+  ['#13.1', 'AWS::Serverless::Function event Api', (text) => /Type: Api\s/.test(text)],
+  ['#13.1', 'AWS::Serverless::StateMachine event Api', (text) => text.includes('AWS::Serverless::StateMachine') && /Type: Api\s/.test(text)],
 ]
 
 const EXTRA = join(FIXTURES, 'extra')

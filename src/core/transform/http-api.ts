@@ -6,6 +6,7 @@ import {definitionUriLocation} from './function/code.js'
 import {isIntrinsic, isNoValue, makeConditional, ref, resolveParameterRefs} from './intrinsics.js'
 import {deepEqual, isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
+import {samConditional} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -47,7 +48,7 @@ function skeleton(): JsonObject {
   return {openapi: '3.0.1', info: {version: '1.0', title: DEFAULT_TITLE()}, paths: {}}
 }
 
-function conditionalContents(item: unknown): unknown[] {
+export function conditionalContents(item: unknown): unknown[] {
   if (isObject(item) && 'Fn::If' in item) {
     const parameters = item['Fn::If']
     if (!Array.isArray(parameters)) throw invalidTemplate('Value of Fn::If must be a list.')
@@ -56,7 +57,7 @@ function conditionalContents(item: unknown): unknown[] {
   return [item]
 }
 
-function normalizeMethod(method: unknown): unknown {
+export function normalizeMethod(method: unknown): unknown {
   if (typeof method !== 'string' || method === '') return method
   const lower = method.toLowerCase()
   return lower === 'any' ? ANY_METHOD : lower
@@ -106,11 +107,7 @@ class OpenApiDocument {
   }
 
   addPath(path: string, method: unknown): void {
-    const normalized = normalizeMethod(method) as string
-    if (!Object.hasOwn(this.paths, path)) this.paths[path] = {}
-    const item = this.paths[path]
-    if (!isObject(item)) throw invalidTemplate(`Value of '${path}' path must be a dictionary according to Swagger spec.`)
-    for (const content of conditionalContents(item)) if (isObject(content) && !(normalized in content)) content[normalized] = {}
+    addDocumentPath(this.paths, path, method)
   }
 
   *methodDefinitions(path: string, method: unknown, onlyIntegrated = true): Generator<JsonObject> {
@@ -157,13 +154,9 @@ class OpenApiDocument {
     }
     return true
   }
-
-  makePathConditional(path: string, condition: string): void {
-    this.paths[path] = makeConditional(condition, this.paths[path])
-  }
 }
 
-function truthy(value: unknown): boolean {
+export function truthy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return false
   if (Array.isArray(value)) return value.length > 0
   if (isObject(value)) return Object.keys(value).length > 0
@@ -176,21 +169,63 @@ interface MethodAttributes {
   updateReplacePolicies: Map<string, unknown[]>
 }
 
+/** What differs between SAM's implicit REST API plugin and its implicit HTTP API plugin. */
+export interface ImplicitApiKind {
+  /** AWS::Serverless::Api or AWS::Serverless::HttpApi */
+  type: string
+  /** ServerlessRestApi or ServerlessHttpApi */
+  implicitId: string
+  /** Api or HttpApi */
+  eventType: string
+  /** RestApiId or ApiId */
+  idProperty: string
+  /** A new, SAM-managed definition body. */
+  skeleton: () => JsonObject
+  /** The implicit API resource's Properties besides its DefinitionBody. */
+  implicitProperties: JsonObject
+  /** Whether `body` is a document of this API type (SwaggerEditor.is_valid / OpenApiEditor.is_valid). */
+  isDocument: (body: unknown) => boolean
+  /** HttpApi events without Properties, Path and Method route `$default`; REST events without Properties are skipped. */
+  defaultRoute: boolean
+}
+
+const HTTP_KIND: ImplicitApiKind = {
+  type: HTTP_API_TYPE,
+  implicitId: IMPLICIT_HTTP_API_ID,
+  eventType: 'HttpApi',
+  idProperty: 'ApiId',
+  skeleton,
+  implicitProperties: {},
+  isDocument: isOpenApi,
+  defaultRoute: true,
+}
+
 /**
  * SAM's DefaultDefinitionBody and ImplicitHttpApi plugins, run on the SAM resources before Globals: an HttpApi
  * without a definition gets an OpenAPI skeleton SAM manages; HttpApi events without ApiId go to the implicit
  * `ServerlessHttpApi` (created here, removed again when no event uses it); each event's route is added to the API.
  */
-export function prepareHttpApis(resources: JsonObject, functionGlobals: JsonObject | undefined): void {
+export function prepareHttpApis(resources: JsonObject, globals: EventGlobals): void {
+  prepareImplicitApis(resources, globals, HTTP_KIND)
+}
+
+/** The Globals sections of the resources that have API events (their Tags and PropagateTags reach the implicit API). */
+export interface EventGlobals {
+  Function?: JsonObject
+  StateMachine?: JsonObject
+}
+
+/** SAM's DefaultDefinitionBody plugin and its implicit API plugin for one kind of API (see prepareHttpApis). */
+export function prepareImplicitApis(resources: JsonObject, globals: EventGlobals, kind: ImplicitApiKind): void {
   for (const resource of Object.values(resources)) {
-    if (!isObject(resource) || resource.Type !== HTTP_API_TYPE) continue
+    if (!isObject(resource) || resource.Type !== kind.type) continue
     const properties = isObject(resource.Properties) ? resource.Properties : (resource.Properties = {})
     if (truthy(properties.DefinitionBody) || truthy(properties.DefinitionUri)) continue
-    properties.DefinitionBody = skeleton()
+    properties.DefinitionBody = kind.skeleton()
     properties[MANAGE] = true
   }
-  const existing = resources[IMPLICIT_HTTP_API_ID] === undefined ? undefined : structuredClone(resources[IMPLICIT_HTTP_API_ID])
-  resources[IMPLICIT_HTTP_API_ID] = {Type: HTTP_API_TYPE, Properties: {DefinitionBody: skeleton(), [MANAGE]: true}}
+  const existing = resources[kind.implicitId] === undefined ? undefined : structuredClone(resources[kind.implicitId])
+  resources[kind.implicitId] = {Type: kind.type, Properties: {...kind.implicitProperties, DefinitionBody: kind.skeleton(), [MANAGE]: true}}
   const attributes: MethodAttributes = {conditions: new Map(), deletionPolicies: new Map(), updateReplacePolicies: new Map()}
   const errors: string[] = []
   for (const [logicalId, resource] of Object.entries(resources)) {
@@ -198,21 +233,22 @@ export function prepareHttpApis(resources: JsonObject, functionGlobals: JsonObje
     const properties = resource.Properties
     if (!isObject(properties) || !isObject(properties.Events)) continue
     for (const [eventId, event] of Object.entries(properties.Events)) {
-      if (!isObject(event) || event.Type !== 'HttpApi') continue
+      if (!isObject(event) || event.Type !== kind.eventType) continue
+      if (!kind.defaultRoute && !truthy(event.Properties)) continue
       try {
-        addEventRoute(eventId, event, logicalId, resource, resources, functionGlobals, attributes)
+        addEventRoute(eventId, event, resource, resources, resource.Type === 'AWS::Serverless::StateMachine' ? globals.StateMachine : globals.Function, attributes, kind)
       } catch (error) {
         if (error instanceof InvalidEventError) errors.push(invalidResource(logicalId, error.message).message)
         else throw error
       }
     }
   }
-  implicitApiAttributes(resources, attributes)
-  conditionalPaths(resources, attributes)
-  const implicit = resources[IMPLICIT_HTTP_API_ID] as JsonObject
+  implicitApiAttributes(resources, attributes, kind)
+  conditionalPaths(resources, attributes, kind)
+  const implicit = resources[kind.implicitId] as JsonObject
   if (Object.keys(((implicit.Properties as JsonObject).DefinitionBody as JsonObject).paths as JsonObject).length === 0) {
-    if (existing !== undefined) resources[IMPLICIT_HTTP_API_ID] = existing
-    else delete resources[IMPLICIT_HTTP_API_ID]
+    if (existing !== undefined) resources[kind.implicitId] = existing
+    else delete resources[kind.implicitId]
   }
   if (errors.length > 0) throw new HttpApiDocumentError(errors)
 }
@@ -224,39 +260,49 @@ export class HttpApiDocumentError extends SamError {
   }
 }
 
+/** BaseEditor.add_path: the path and method, each an empty map unless present. */
+export function addDocumentPath(paths: JsonObject, path: string, method: unknown): void {
+  const normalized = normalizeMethod(method) as string
+  if (!Object.hasOwn(paths, path)) paths[path] = {}
+  const item = paths[path]
+  if (!isObject(item)) throw invalidTemplate(`Value of '${path}' path must be a dictionary according to Swagger spec.`)
+  for (const content of conditionalContents(item)) if (isObject(content) && !(normalized in content)) content[normalized] = {}
+}
+
 function addEventRoute(
   eventId: string,
   event: JsonObject,
-  functionId: string,
   fn: JsonObject,
   resources: JsonObject,
-  functionGlobals: JsonObject | undefined,
+  resourceGlobals: JsonObject | undefined,
   attributes: MethodAttributes,
+  kind: ImplicitApiKind,
 ): void {
   if (event.Properties === undefined || event.Properties === null) event.Properties = {}
   const properties = event.Properties
   if (!isObject(properties)) throw new InvalidEventError(eventId, 'Properties should be a map.')
-  if (!('ApiId' in properties)) {
-    const implicit = resources[IMPLICIT_HTTP_API_ID] as JsonObject
+  if (!(kind.idProperty in properties)) {
+    const implicit = resources[kind.implicitId] as JsonObject
     const fnProperties = fn.Properties as JsonObject
-    const propagate = fnProperties.PropagateTags || functionGlobals?.PropagateTags
-    const tags = fnProperties.Tags || functionGlobals?.Tags
+    const propagate = fnProperties.PropagateTags || resourceGlobals?.PropagateTags
+    const tags = fnProperties.Tags || resourceGlobals?.Tags
     if (propagate && tags) {
       const implicitProperties = implicit.Properties as JsonObject
       implicitProperties.Tags = {...((implicitProperties.Tags as JsonObject | undefined) ?? {}), ...(tags as JsonObject)}
       implicitProperties.PropagateTags = true
     }
-    properties.ApiId = ref(IMPLICIT_HTTP_API_ID)
+    properties[kind.idProperty] = ref(kind.implicitId)
   }
-  if (!truthy(properties.Path) && !truthy(properties.Method)) {
+  if (kind.defaultRoute && !truthy(properties.Path) && !truthy(properties.Method)) {
     properties.Path = DEFAULT_PATH
     properties.Method = ANY_METHOD
   }
-  const apiId = isObject(properties.ApiId) && 'Ref' in properties.ApiId ? properties.ApiId.Ref : properties.ApiId
+  const rawId = properties[kind.idProperty]
+  const apiId = isObject(rawId) && 'Ref' in rawId ? rawId.Ref : rawId
   const {Path: path, Method: method} = properties
   if (path === undefined || path === null) throw new InvalidEventError(eventId, "Property 'Path' is required.")
   if (method === undefined || method === null) throw new InvalidEventError(eventId, "Property 'Method' is required.")
-  if (typeof apiId !== 'string') throw new InvalidEventError(eventId, "Property 'ApiId' should be a string.")
+  if (typeof apiId !== 'string') throw new InvalidEventError(eventId, `Property '${kind.idProperty}' should be a string.`)
   if (typeof path !== 'string') throw new InvalidEventError(eventId, "Property 'Path' should be a string.")
   if (typeof method !== 'string') throw new InvalidEventError(eventId, "Property 'Method' should be a string.")
   const condition = typeof fn.Condition === 'string' ? fn.Condition : undefined
@@ -269,13 +315,13 @@ function addEventRoute(
   attributes.updateReplacePolicies.set(apiId, [...(attributes.updateReplacePolicies.get(apiId) ?? []), fn.UpdateReplacePolicy])
 
   const api = resources[apiId]
-  if (!isObject(api)) {
-    throw new InvalidEventError(eventId, "ApiId must be a valid reference to an 'AWS::Serverless::HttpApi' resource in same template.")
+  if (!isObject(api) || (api.Type === HTTP_API_TYPE && kind.type !== HTTP_API_TYPE)) {
+    throw new InvalidEventError(eventId, `${kind.idProperty} must be a valid reference to an '${kind.type}' resource in same template.`)
   }
-  if (isObject(api.Properties) && isOpenApi(api.Properties.DefinitionBody) && api.Properties[MANAGE]) {
-    new OpenApiDocument(api.Properties.DefinitionBody).addPath(path, method)
+  if (isObject(api.Properties) && kind.isDocument(api.Properties.DefinitionBody) && api.Properties[MANAGE]) {
+    addDocumentPath((api.Properties.DefinitionBody as JsonObject).paths as JsonObject, path, method)
   }
-  if ('RouteSettings' in properties) {
+  if (kind.type === HTTP_API_TYPE && 'RouteSettings' in properties) {
     const apiProperties = api.Properties as JsonObject
     const route = method === ANY_METHOD ? path : `${method.toUpperCase()} ${path}`
     const routeSettings = apiProperties.RouteSettings ?? {}
@@ -288,17 +334,17 @@ function addEventRoute(
   }
 }
 
-function implicitApiAttributes(resources: JsonObject, attributes: MethodAttributes): void {
-  const implicit = resources[IMPLICIT_HTTP_API_ID] as JsonObject
-  const byPath = attributes.conditions.get(IMPLICIT_HTTP_API_ID)
+function implicitApiAttributes(resources: JsonObject, attributes: MethodAttributes, kind: ImplicitApiKind): void {
+  const implicit = resources[kind.implicitId] as JsonObject
+  const byPath = attributes.conditions.get(kind.implicitId)
   if (byPath && byPath.size > 0) {
     const all = new Set<string | undefined>()
     for (const methods of byPath.values()) for (const condition of methods.values()) all.add(condition)
     if (all.size > 0 && !all.has(undefined)) {
       if (all.size === 1) implicit.Condition = [...all][0]
       else {
-        implicit.Condition = 'ServerlessHttpApiCondition'
-        addCombinedCondition(resources, 'ServerlessHttpApiCondition', [...all] as string[])
+        implicit.Condition = `${kind.implicitId}Condition`
+        addCombinedCondition(resources, `${kind.implicitId}Condition`, [...all] as string[])
       }
     }
   }
@@ -306,9 +352,9 @@ function implicitApiAttributes(resources: JsonObject, attributes: MethodAttribut
     if (!policies || !policies.some(Boolean)) return undefined
     return order.find((candidate) => policies.includes(candidate))
   }
-  const deletion = pick(attributes.deletionPolicies.get(IMPLICIT_HTTP_API_ID), ['Retain', 'Delete'])
+  const deletion = pick(attributes.deletionPolicies.get(kind.implicitId), ['Retain', 'Delete'])
   if (deletion) implicit.DeletionPolicy = deletion
-  const updateReplace = pick(attributes.updateReplacePolicies.get(IMPLICIT_HTTP_API_ID), ['Retain', 'Snapshot', 'Delete'])
+  const updateReplace = pick(attributes.updateReplacePolicies.get(kind.implicitId), ['Retain', 'Snapshot', 'Delete'])
   if (updateReplace) implicit.UpdateReplacePolicy = updateReplace
 }
 
@@ -336,20 +382,20 @@ export function generatedConditions(resources: JsonObject): JsonObject {
   return (resources as unknown as Record<symbol, JsonObject>)[COMBINED_CONDITIONS] ?? {}
 }
 
-function conditionalPaths(resources: JsonObject, attributes: MethodAttributes): void {
+function conditionalPaths(resources: JsonObject, attributes: MethodAttributes, kind: ImplicitApiKind): void {
   for (const [apiId, api] of Object.entries(resources)) {
-    if (!isObject(api) || api.Type !== HTTP_API_TYPE || !isObject(api.Properties) || !api.Properties[MANAGE]) continue
-    const document = new OpenApiDocument(api.Properties.DefinitionBody as JsonObject)
-    for (const path of Object.keys(document.paths)) {
+    if (!isObject(api) || api.Type !== kind.type || !isObject(api.Properties) || !api.Properties[MANAGE]) continue
+    const paths = (api.Properties.DefinitionBody as JsonObject).paths as JsonObject
+    for (const path of Object.keys(paths)) {
       const methods = attributes.conditions.get(apiId)?.get(path)
       if (!methods) continue
       const all = new Set(methods.values())
       if (all.size === 0 || all.has(undefined)) continue
-      if (all.size === 1) document.makePathConditional(path, [...all][0]!)
+      if (all.size === 1) paths[path] = samConditional([...all][0]!, paths[path])
       else {
         const name = `${apiId}${path.replaceAll('/', 'SLASH').replaceAll('{', 'OB').replaceAll('}', 'CB')}PathCondition`
         addCombinedCondition(resources, name, [...all] as string[])
-        document.makePathConditional(path, name)
+        paths[path] = samConditional(name, paths[path], true)
       }
     }
   }
@@ -411,7 +457,7 @@ export const HttpApi: EventSourceType = {
   },
 }
 
-function shorthand(value: JsonObject): string {
+export function shorthand(value: JsonObject): string {
   if ('Ref' in value) return `\${${String(value.Ref)}}`
   return `\${${(value['Fn::GetAtt'] as string[]).join('.')}}`
 }

@@ -10,7 +10,8 @@ import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
 import {LAYER_TYPE, translateLayer} from './layer.js'
 import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
 import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
-import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApis, translateHttpApi} from './http-api.js'
+import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApis, prepareImplicitApis, translateHttpApi} from './http-api.js'
+import {API_TYPE, REST_KIND, translateApi, UNSUPPORTED_API_EVENT_PROPERTIES, UNSUPPORTED_API_PROPERTIES} from './rest-api.js'
 import {CAPACITY_PROVIDER_TYPE, translateCapacityProvider} from './capacity-provider.js'
 import {translateWebSocketApi, WEBSOCKET_API_TYPE} from './websocket-api.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
@@ -31,6 +32,7 @@ const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group
   [FUNCTION_TYPE]: {translate: translateFunction, group: 0},
   [LAYER_TYPE]: {translate: (logicalId, resource, context) => [translateLayer(logicalId, resource, context)], group: 3},
   [STATE_MACHINE_TYPE]: {translate: translateStateMachine, group: 1},
+  [API_TYPE]: {translate: translateApi, group: 2},
   [HTTP_API_TYPE]: {translate: translateHttpApi, group: 2},
   [WEBSOCKET_API_TYPE]: {translate: translateWebSocketApi, group: 2},
   [SIMPLE_TABLE_TYPE]: {translate: translateSimpleTable, group: 3},
@@ -43,11 +45,6 @@ const TRANSLATORS: Readonly<Record<string, {translate: ResourceTranslator; group
 
 /** SAM resource types lpack translates itself. */
 export const SUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys(TRANSLATORS))
-
-/** SAM constructs that lpack leaves to CloudFormation's own SAM transform (server side). */
-const UNSUPPORTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  'AWS::Serverless::Api',
-])
 
 export interface TransformOptions {
   /** Values for template parameters; parameters not given fall back to their Default. */
@@ -81,9 +78,13 @@ export type TransformResult =
 export function findUnsupportedConstructs(template: Record<string, unknown>): UnsupportedConstruct[] {
   const found: UnsupportedConstruct[] = []
   const resources = isObject(template.Resources) ? template.Resources : {}
+  const apiGlobals = isObject(template.Globals) && isObject(template.Globals.Api) ? template.Globals.Api : {}
+  for (const name of UNSUPPORTED_API_PROPERTIES) if (name in apiGlobals) found.push({logicalId: 'Globals', construct: `${API_TYPE} ${name}`})
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource)) continue
-    if (typeof resource.Type === 'string' && UNSUPPORTED_RESOURCE_TYPES.has(resource.Type)) found.push({logicalId, construct: resource.Type})
+    if (resource.Type === API_TYPE && isObject(resource.Properties)) {
+      for (const name of UNSUPPORTED_API_PROPERTIES) if (name in resource.Properties) found.push({logicalId, construct: `${API_TYPE} ${name}`})
+    }
     if (resource.Type === APPLICATION_TYPE && isRepositoryApplication(resource.Properties, isObject(template.Mappings) ? template.Mappings : {})) {
       found.push({logicalId, construct: `${APPLICATION_TYPE} from the Serverless Application Repository`})
     }
@@ -92,6 +93,11 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
     for (const [name, event] of Object.entries(events)) {
       if (isObject(event) && typeof event.Type === 'string' && UNSUPPORTED_EVENT_TYPES.has(event.Type)) {
         found.push({logicalId, construct: `${resource.Type} event ${event.Type} (${name})`})
+      }
+      if (isObject(event) && event.Type === 'Api' && isObject(event.Properties)) {
+        for (const property of UNSUPPORTED_API_EVENT_PROPERTIES) {
+          if (property in event.Properties) found.push({logicalId, construct: `${resource.Type} event Api ${property} (${name})`})
+        }
       }
     }
   }
@@ -164,7 +170,10 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   if (!parameters.has('AWS::Partition')) parameters.set('AWS::Partition', partition)
 
   try {
-    prepareHttpApis(resources as JsonObject, isObject(globalFunction) ? globalFunction : undefined)
+    const globalStateMachine = isObject(template.Globals) ? template.Globals.StateMachine : undefined
+    const eventGlobals = {Function: isObject(globalFunction) ? globalFunction : undefined, StateMachine: isObject(globalStateMachine) ? globalStateMachine : undefined}
+    prepareImplicitApis(resources as JsonObject, eventGlobals, REST_KIND)
+    prepareHttpApis(resources as JsonObject, eventGlobals)
   } catch (error) {
     if (error instanceof HttpApiDocumentError) throw new SamDocumentError(error.errors)
     if (error instanceof SamError) throw new SamDocumentError([error.message])
@@ -258,6 +267,8 @@ function isSam(resource: JsonObject): boolean {
 const REFERABLE: Readonly<Record<string, string>> = {
   'AWS::Lambda::Alias': 'Alias',
   'AWS::ApiGatewayV2::Stage': 'Stage',
+  'AWS::ApiGateway::Stage': 'Stage',
+  'AWS::ApiGateway::Deployment': 'Deployment',
   'AWS::ApiGatewayV2::DomainName': 'DomainName',
   'AWS::Lambda::Version': 'Version',
   'AWS::SNS::Topic': 'DestinationTopic',

@@ -9,6 +9,7 @@ import {getAtt, isIntrinsic} from './intrinsics.js'
 import {isObject, pythonJsonPretty, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
+import {addStateMachineIntegration, STATE_MACHINE_API_PROPERTIES} from './rest-api.js'
 import {listOf, mapOf, oneOf, validateProperties, type PropertySpec} from './validate.js'
 
 export const STATE_MACHINE_TYPE = 'AWS::Serverless::StateMachine'
@@ -34,7 +35,7 @@ const STATE_MACHINE_PROPERTIES: Record<string, PropertySpec> = {
 }
 
 /** State machine event types lpack translates; Api events need AWS::Serverless::Api, which it leaves to CloudFormation. */
-export const STATE_MACHINE_EVENT_TYPES: ReadonlySet<string> = new Set(['Schedule', 'ScheduleV2', 'CloudWatchEvent', 'EventBridgeRule'])
+export const STATE_MACHINE_EVENT_TYPES: ReadonlySet<string> = new Set(['Schedule', 'ScheduleV2', 'CloudWatchEvent', 'EventBridgeRule', 'Api'])
 
 const SCHEDULE_PROPERTIES: Record<string, PropertySpec> = {
   Schedule: {shape: 'string', required: true},
@@ -178,7 +179,7 @@ function checkEvents(logicalId: string, events: unknown): [string, JsonObject][]
     }
     const properties = value.Properties ?? {}
     if (!isObject(properties)) throw invalidResource(logicalId, new InvalidEventError(name, "'NoneType' object has no attribute 'get'").message)
-    const specs = type === 'Schedule' ? SCHEDULE_PROPERTIES : type === 'ScheduleV2' ? ScheduleV2.properties : RULE_PROPERTIES
+    const specs = type === 'Schedule' ? SCHEDULE_PROPERTIES : type === 'ScheduleV2' ? ScheduleV2.properties : type === 'Api' ? STATE_MACHINE_API_PROPERTIES : RULE_PROPERTIES
     validateProperties(logicalId + name, type, properties, specs)
     entries.push([name, value])
   }
@@ -187,6 +188,11 @@ function checkEvents(logicalId: string, events: unknown): [string, JsonObject][]
 
 function translateEvent(type: string, input: EventInput, permissionsBoundary: unknown): CfnResource[] {
   if (type === 'ScheduleV2') return ScheduleV2.translate(input)
+  if (type === 'Api') {
+    const role = startExecutionRole(input, permissionsBoundary, 'apigateway.amazonaws.com')
+    addStateMachineIntegration(input, role)
+    return [role]
+  }
   const props = input.properties
   const passthrough = input.target.passthrough
   const rule = new CfnResource(input.logicalId, 'AWS::Events::Rule', passthrough)
@@ -239,13 +245,13 @@ function translateEvent(type: string, input: EventInput, permissionsBoundary: un
   return resources
 }
 
-/** `<Event>Role`: lets EventBridge start executions of the state machine. */
-function startExecutionRole(input: EventInput, permissionsBoundary: unknown): CfnResource {
+/** `<Event>Role`: lets EventBridge (or API Gateway) start executions of the state machine. */
+function startExecutionRole(input: EventInput, permissionsBoundary: unknown, principal = 'events.amazonaws.com'): CfnResource {
   const id = generateLogicalId(`${input.logicalId}Role`)
   const role = new CfnResource(id, 'AWS::IAM::Role', input.target.passthrough)
     .set('AssumeRolePolicyDocument', {
       Version: '2012-10-17',
-      Statement: [{Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: {Service: ['events.amazonaws.com']}}],
+      Statement: [{Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: {Service: [principal]}}],
     })
     .set('Policies', [POLICY.startExecution(input.target.arn, id)])
   if (permissionsBoundary) role.set('PermissionsBoundary', permissionsBoundary)

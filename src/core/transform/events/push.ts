@@ -15,9 +15,13 @@ const TARGET_ID_MAX_LENGTH = 64
 export function permission(
   input: EventInput,
   principal: string,
-  extra: {sourceArn?: unknown; sourceAccount?: unknown; eventSourceToken?: unknown; prefix?: string},
+  extra: {sourceArn?: unknown; sourceAccount?: unknown; eventSourceToken?: unknown; prefix?: string; suffix?: string},
 ): CfnResource {
-  return new CfnResource(`${extra.prefix ?? input.logicalId}Permission`, 'AWS::Lambda::Permission', input.target.passthrough)
+  const prefix = `${extra.prefix ?? input.logicalId}Permission`
+  const suffix = extra.suffix ?? ''
+  // SAM's _construct_permission: a suffix that is not alphanumeric is hashed into the ID.
+  const logicalId = suffix === '' || /^[\p{L}\p{N}]+$/u.test(suffix) ? prefix + suffix : generateLogicalId(prefix, suffix)
+  return new CfnResource(logicalId, 'AWS::Lambda::Permission', input.target.passthrough)
     .set('Action', 'lambda:InvokeFunction')
     .set('FunctionName', input.target.name)
     .set('Principal', principal)

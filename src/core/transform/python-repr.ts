@@ -1,0 +1,231 @@
+import {makeConditional, ref} from './intrinsics.js'
+
+/**
+ * `str(swagger)` as the SAM translator computes it for a REST API deployment's hash (model/apigateway.py
+ * make_auto_deployable). The translator turns an Api's template values into Python-2.7-compatible types before it
+ * starts (utils/py27hash_fix.py): template strings print as `u'…'`, template dicts iterate in Python 2.7's hash-table
+ * order. What SAM adds itself prints as Python 3 prints it: `'…'` strings, and `{'Ref': …}` style dicts in insertion
+ * order. The same JSON value can therefore print differently depending on who wrote it, so SAM-written parts are
+ * marked where they are built (markSam) and everything unmarked counts as the template's.
+ */
+
+const PLAIN_KEYS = new WeakMap<object, true | ReadonlySet<string>>()
+const PLAIN_VALUES = new WeakMap<object, true | ReadonlySet<string>>()
+const INSERTION_ORDERED = new WeakSet<object>()
+const KEY_HISTORY = new WeakMap<object, string[]>()
+const COPIED = new WeakSet<object>()
+
+/** What of a dict or list SAM wrote: its keys, its string values (all or some), and whether it is a plain Python dict. */
+export interface SamMark {
+  keys?: true | string[]
+  values?: true | string[]
+  /** A plain Python dict (intrinsics SAM builds: Ref, Fn::Sub, Fn::If): iterates in insertion order. */
+  insertionOrdered?: boolean
+  /**
+   * Built inside one of SAM's document editors, so deep-copied an odd number of times before hashing (see py27KeyOrder);
+   * the template's dicts and SAM's skeleton are copied an even number of times.
+   */
+  copied?: boolean
+}
+
+/** Marks `target` as built by SAM (see the module comment); returns it. */
+export function markSam<T extends object>(target: T, mark: SamMark = {keys: true, values: true}): T {
+  if (mark.keys) addMark(PLAIN_KEYS, target, mark.keys)
+  if (mark.values) addMark(PLAIN_VALUES, target, mark.values)
+  if (mark.insertionOrdered) INSERTION_ORDERED.add(target)
+  if (mark.copied) COPIED.add(target)
+  return target
+}
+
+/** An intrinsic function SAM builds (`{'Fn::Sub': …}`): a plain dict with a plain key; its strings as given. */
+export function samIntrinsic<T extends object>(target: T, plainStrings = true): T {
+  return markSam(target, {keys: true, values: plainStrings ? true : undefined, insertionOrdered: true})
+}
+
+/** Marks add up: several events write into the same path item. */
+function addMark(marks: WeakMap<object, true | ReadonlySet<string>>, target: object, mark: true | string[]): void {
+  const existing = marks.get(target)
+  if (existing === true) return
+  marks.set(target, mark === true ? true : new Set([...(existing ?? []), ...mark]))
+}
+
+/**
+ * Deletes a key as SAM does as its last step before hashing: a Python 2.7 dict keeps the other keys in their slots,
+ * so the order is that of the dict with the key still in it.
+ */
+export function samDelete(target: Record<string, unknown>, key: string): void {
+  if (!(key in target)) return
+  if (!KEY_HISTORY.has(target)) KEY_HISTORY.set(target, Object.keys(target))
+  delete target[key]
+}
+
+function dictOrder(object: Record<string, unknown>): string[] {
+  if (INSERTION_ORDERED.has(object)) return Object.keys(object)
+  const history = KEY_HISTORY.get(object)
+  const all = history === undefined ? Object.keys(object) : [...history, ...Object.keys(object).filter((key) => !history.includes(key))]
+  const order = COPIED.has(object) ? py27KeyOrder(py27KeyOrder(all)) : py27KeyOrder(all)
+  return history === undefined ? order : order.filter((key) => Object.hasOwn(object, key))
+}
+
+/** SAM's make_conditional for a document part: `{'Fn::If': [condition, value, {'Ref': 'AWS::NoValue'}]}`. */
+export function samConditional(condition: unknown, value: unknown, conditionFromSam = false): Record<string, unknown> {
+  const conditional = samIntrinsic(makeConditional(condition, value, samIntrinsic(ref('AWS::NoValue'))), false)
+  if (conditionFromSam) markSam(conditional['Fn::If'] as unknown[], {values: ['0']})
+  return conditional
+}
+
+function isPlain(marks: WeakMap<object, true | ReadonlySet<string>>, container: object, key: string): boolean {
+  const mark = marks.get(container)
+  return mark === true || (mark !== undefined && mark.has(key))
+}
+
+const MASK_64 = (1n << 64n) - 1n
+
+/** Python 2.7's string hash (Objects/stringobject.c string_hash), as an unsigned 64-bit value. */
+export function py27StringHash(text: string): bigint {
+  const codePoints = [...text].map((char) => BigInt(char.codePointAt(0)!))
+  if (codePoints.length === 0) return 0n
+  let x = codePoints[0]! << 7n
+  for (const code of codePoints) x = ((1000003n * x) & MASK_64) ^ code
+  x ^= BigInt(codePoints.length)
+  return x & MASK_64
+}
+
+/** Python 2.7's dict table (Objects/dictobject.c): slots, fill and resizes, for the order keys iterate in. */
+class Py27Keys {
+  private slots = new Map<number, string>()
+  private mask = 7
+  private fill = 0
+  private readonly hashes = new Map<string, bigint>()
+
+  add(key: string): void {
+    const before = this.slots.size
+    const index = this.index(key)
+    if (!this.slots.has(index)) {
+      this.fill++
+      this.slots.set(index, key)
+    }
+    if (this.slots.size > before && this.fill * 3 >= (this.mask + 1) * 2) this.resize(this.slots.size * (this.slots.size > 50_000 ? 2 : 4))
+  }
+
+  keys(): string[] {
+    return [...this.slots.entries()].sort(([a], [b]) => a - b).map(([, key]) => key)
+  }
+
+  private hash(key: string): bigint {
+    let hash = this.hashes.get(key)
+    if (hash === undefined) this.hashes.set(key, (hash = py27StringHash(key)))
+    return hash
+  }
+
+  private index(key: string): number {
+    const hash = this.hash(key)
+    const mask = BigInt(this.mask)
+    let index = Number(hash & mask)
+    if (!this.slots.has(index) || this.slots.get(index) === key) return index
+    let walker = BigInt(index)
+    let perturb = hash
+    for (;;) {
+      walker = (walker << 2n) + walker + perturb + 1n
+      index = Number(walker & mask)
+      if (!this.slots.has(index) || this.slots.get(index) === key) return index
+      perturb >>= 5n
+    }
+  }
+
+  private resize(request: number): void {
+    let size = 8
+    while (size <= request) size <<= 1
+    const keys = this.keys()
+    this.mask = size - 1
+    this.slots = new Map()
+    this.fill = 0
+    for (const key of keys) this.add(key)
+  }
+}
+
+/**
+ * The order a dict's keys iterate in: inserted into a Python 2.7 dict in the order given. A deep copy re-inserts the
+ * keys in that order, which can swap colliding keys back and forth, so what counts is whether a dict was copied an
+ * odd or even number of times (SamMark.copied).
+ */
+export function py27KeyOrder(keys: readonly string[]): string[] {
+  const table = new Py27Keys()
+  for (const key of keys) table.add(key)
+  return table.keys()
+}
+
+/** Python 3's repr of a str: the quote it picks and its escapes. */
+export function pythonStrRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'"
+  let out = quote
+  for (const char of text) {
+    const code = char.codePointAt(0)!
+    if (char === quote || char === '\\') out += `\\${char}`
+    else if (char === '\t') out += '\\t'
+    else if (char === '\n') out += '\\n'
+    else if (char === '\r') out += '\\r'
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`
+    else if (code > 0x7f && !isPrintable(char)) out += escapeCode(code)
+    else out += char
+  }
+  return out + quote
+}
+
+function isPrintable(char: string): boolean {
+  return !/[\p{C}\p{Z}]/u.test(char) || char === ' '
+}
+
+function escapeCode(code: number): string {
+  if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`
+  if (code < 0x10000) return `\\u${code.toString(16).padStart(4, '0')}`
+  return `\\U${code.toString(16).padStart(8, '0')}`
+}
+
+/** repr of the translator's Py27UniStr: `u` + repr of the text's unicode_escape encoding, doubled backslashes undone. */
+export function py27UnicodeRepr(text: string): string {
+  let escaped = ''
+  for (const char of text) {
+    const code = char.codePointAt(0)!
+    if (char === '\\') escaped += '\\\\'
+    else if (char === '\t') escaped += '\\t'
+    else if (char === '\n') escaped += '\\n'
+    else if (char === '\r') escaped += '\\r'
+    else if (code < 0x20 || code >= 0x7f) escaped += escapeCode(code)
+    else escaped += char
+  }
+  return `u${pythonStrRepr(escaped).replaceAll('\\\\', '\\')}`
+}
+
+/**
+ * repr of a YAML number: ints as ints, floats in Python's shortest form and exponent rules. (Integers beyond 2^53,
+ * which Python would print as longs, do not survive as JavaScript numbers; they print as floats.)
+ */
+function numberRepr(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) < 1e16) return String(value)
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf'
+  const [mantissa, exponentText] = value.toExponential().split('e') as [string, string]
+  const exponent = Number(exponentText)
+  if (exponent < -4 || exponent >= 16) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`
+  const text = String(value)
+  return text.includes('.') ? text : `${text}.0`
+}
+
+/** `str(value)` as the translator prints the document it hashes (see the module comment). */
+export function pythonRepr(value: unknown, plainString = false): string {
+  if (typeof value === 'string') return plainString ? pythonStrRepr(value) : py27UnicodeRepr(value)
+  if (value === null || value === undefined) return 'None'
+  if (value === true) return 'True'
+  if (value === false) return 'False'
+  if (typeof value === 'number') return numberRepr(value)
+  if (Array.isArray(value)) {
+    return `[${value.map((item, index) => pythonRepr(item, isPlain(PLAIN_VALUES, value, String(index)))).join(', ')}]`
+  }
+  if (typeof value === 'object') {
+    const object = value as Record<string, unknown>
+    const keys = dictOrder(object)
+    const entries = keys.map((key) => `${pythonRepr(key, isPlain(PLAIN_KEYS, object, key))}: ${pythonRepr(object[key], isPlain(PLAIN_VALUES, object, key))}`)
+    return `{${entries.join(', ')}}`
+  }
+  return String(value)
+}
