@@ -22,6 +22,8 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
     "Only the deployment's hashed logical ID differs: the translator hashes str() of its swagger, whose paths iterate in Python 2.7 dict order, which depends on how often its editors deep-copied the document between adding paths; lpack approximates that history by the insertion order, and this input's colliding paths come out in another order.",
   'api_request_model_with_validator_openapi_3.yaml':
     "As api_with_disable_api_execute_endpoint_openapi_3.yaml: `OpenApiVersion: 3.0` (a YAML float) reaches lpack as the number 3.",
+  'api_request_model_openapi_3.yaml':
+    "As api_with_disable_api_execute_endpoint_openapi_3.yaml: `OpenApiVersion: 3.0` (a YAML float) reaches lpack as the number 3.",
   'api_with_disable_api_execute_endpoint_openapi_3.yaml':
     "`OpenApiVersion: 3.0` is a YAML float that the translator turns into the string '3.0'; lpack's YAML loader gives the number 3, which it cannot tell from the integer 3 that the translator rejects (error_api_with_invalid_open_api_version_type.yaml), so lpack rejects both.",
 }
@@ -103,11 +105,15 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.1', 'AWS::Serverless::Connector', (text) => text.includes('AWS::Serverless::Connector')],
   ['#13.1', 'Connectors', (text) => /^\s+Connectors:/m.test(text)],
   ['#13.1', 'AWS::Serverless::GraphQLApi', (text) => text.includes('AWS::Serverless::GraphQLApi')],
-  // Auth, Cors, Domain, GatewayResponses, Models, MergeDefinitions, AlwaysDeploy and DisableExecuteApiEndpoint of an
-  // Api, and Auth/RequestModel/RequestParameters of its events, stay with CloudFormation for now.
+  // Domain, MergeDefinitions and AlwaysDeploy of an Api stay with CloudFormation for now.
   ['#13.1', 'AWS::Serverless::Api', (text) => text.includes('AWS::Serverless::Api\n') || text.includes('AWS::Serverless::Api\r')],
   ['#13.1', 'AWS::Serverless::Function event Api', (text) => /Type: Api\s/.test(text)],
   ['#13.1', 'AWS::Serverless::StateMachine event Api', (text) => text.includes('AWS::Serverless::StateMachine') && /Type: Api\s/.test(text)],
+  // An Api's Auth (here or in Globals) whose DefinitionBody has an unquoted (float) swagger/openapi version stays with
+  // CloudFormation: the translator hashes `2.0` where lpack's loader has the number 2.
+  ['#13.1', 'AWS::Serverless::Api Auth', (text) => /AWS::Serverless::Api\r?\n/.test(text) && /^\s+Auth:/m.test(text)],
+  ['#13.1', 'AWS::Serverless::Function event Api Auth', (text) => /Type: Api\s/.test(text) && /^\s+Auth:/m.test(text)],
+  ['#13.1', 'AWS::Serverless::StateMachine event Api Auth', (text) => text.includes('AWS::Serverless::StateMachine') && /Type: Api\s/.test(text) && /^\s+Auth:/m.test(text)],
 ]
 
 const EXTRA = join(FIXTURES, 'extra')

@@ -1,3 +1,4 @@
+import {authorizerPermission} from './api-auth.js'
 import type {TransformContext} from './context.js'
 import {InvalidEventError, SamError, invalidResource, invalidTemplate} from './errors.js'
 import type {EventSourceType} from './events/event.js'
@@ -6,7 +7,7 @@ import {definitionUriLocation} from './function/code.js'
 import {isIntrinsic, isNoValue, makeConditional, ref, resolveParameterRefs} from './intrinsics.js'
 import {deepEqual, isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {samConditional} from './python-repr.js'
+import {py27KeyOrder, samConditional, samCopyPoint} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -187,6 +188,12 @@ export interface ImplicitApiKind {
   isDocument: (body: unknown) => boolean
   /** HttpApi events without Properties, Path and Method route `$default`; REST events without Properties are skipped. */
   defaultRoute: boolean
+  /**
+   * Whether the translator has turned the template into Python 2.7 dicts first (it does for REST APIs, whose
+   * deployment hashes str() of the document): it then walks resources and events in that order, and each path it
+   * adds is an editor pass that deep-copies the document.
+   */
+  pythonOrdered: boolean
 }
 
 const HTTP_KIND: ImplicitApiKind = {
@@ -198,6 +205,7 @@ const HTTP_KIND: ImplicitApiKind = {
   implicitProperties: {},
   isDocument: isOpenApi,
   defaultRoute: true,
+  pythonOrdered: false,
 }
 
 /**
@@ -228,11 +236,16 @@ export function prepareImplicitApis(resources: JsonObject, globals: EventGlobals
   resources[kind.implicitId] = {Type: kind.type, Properties: {...kind.implicitProperties, DefinitionBody: kind.skeleton(), [MANAGE]: true}}
   const attributes: MethodAttributes = {conditions: new Map(), deletionPolicies: new Map(), updateReplacePolicies: new Map()}
   const errors: string[] = []
-  for (const [logicalId, resource] of Object.entries(resources)) {
+  // SAM collects a resource's API events into a new dict before walking them, hence the second Python 2.7 ordering.
+  const order = (keys: string[]): string[] => (kind.pythonOrdered ? py27KeyOrder(keys) : keys)
+  for (const logicalId of order(Object.keys(resources))) {
+    const resource = resources[logicalId]
     if (!isObject(resource) || (resource.Type !== 'AWS::Serverless::Function' && resource.Type !== 'AWS::Serverless::StateMachine')) continue
     const properties = resource.Properties
     if (!isObject(properties) || !isObject(properties.Events)) continue
-    for (const [eventId, event] of Object.entries(properties.Events)) {
+    const events = properties.Events
+    for (const eventId of order(order(Object.keys(events)).filter((name) => isObject(events[name]) && events[name].Type === kind.eventType))) {
+      const event = events[eventId]
       if (!isObject(event) || event.Type !== kind.eventType) continue
       if (!kind.defaultRoute && !truthy(event.Properties)) continue
       try {
@@ -319,7 +332,10 @@ function addEventRoute(
     throw new InvalidEventError(eventId, `${kind.idProperty} must be a valid reference to an '${kind.type}' resource in same template.`)
   }
   if (isObject(api.Properties) && kind.isDocument(api.Properties.DefinitionBody) && api.Properties[MANAGE]) {
-    addDocumentPath((api.Properties.DefinitionBody as JsonObject).paths as JsonObject, path, method)
+    const paths = (api.Properties.DefinitionBody as JsonObject).paths as JsonObject
+    if (kind.pythonOrdered) copyPaths(paths)
+    addDocumentPath(paths, path, method)
+    if (kind.pythonOrdered) copyPaths(paths)
   }
   if (kind.type === HTTP_API_TYPE && 'RouteSettings' in properties) {
     const apiProperties = api.Properties as JsonObject
@@ -356,6 +372,12 @@ function implicitApiAttributes(resources: JsonObject, attributes: MethodAttribut
   if (deletion) implicit.DeletionPolicy = deletion
   const updateReplace = pick(attributes.updateReplacePolicies.get(kind.implicitId), ['Retain', 'Snapshot', 'Delete'])
   if (updateReplace) implicit.UpdateReplacePolicy = updateReplace
+}
+
+/** A deep copy of a document by one of SAM's editors, as far as the order of its paths and their methods goes. */
+export function copyPaths(paths: JsonObject): void {
+  samCopyPoint(paths)
+  for (const item of Object.values(paths)) for (const content of conditionalContents(item)) if (isObject(content)) samCopyPoint(content)
 }
 
 /** Conditions SAM adds to the template (make_combined_condition); collected here and merged by the caller. */
@@ -892,11 +914,7 @@ export function translateHttpApi(logicalId: string, resource: JsonObject, contex
   const permissions: CfnResource[] = []
   for (const [name, authorizer] of authorizers) {
     if (!truthy(authorizer.functionArn) || authorizer.defaultPermissions !== true) continue
-    permissions.push(new CfnResource(`${logicalId}${name}AuthorizerPermission`, 'AWS::Lambda::Permission', pickPassthrough(attributes))
-      .set('Action', 'lambda:InvokeFunction')
-      .set('FunctionName', authorizer.functionArn)
-      .set('Principal', 'apigateway.amazonaws.com')
-      .set('SourceArn', {'Fn::Sub': ['arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*', {__ApiId__: ref(logicalId)}]}))
+    permissions.push(authorizerPermission(logicalId, name, authorizer.functionArn, pickPassthrough(attributes), '${AWS::Partition}'))
   }
   const generated: CfnResource[] = [api, ...permissions]
   const domainValue = resolveParameterRefs(props.Domain, context.parameters)

@@ -14,6 +14,8 @@ const PLAIN_VALUES = new WeakMap<object, true | ReadonlySet<string>>()
 const INSERTION_ORDERED = new WeakSet<object>()
 const KEY_HISTORY = new WeakMap<object, string[]>()
 const COPIED = new WeakSet<object>()
+const MERGED_KEYS = new WeakMap<object, Set<string>>()
+const COPY_POINTS = new WeakMap<object, string[][]>()
 
 /** What of a dict or list SAM wrote: its keys, its string values (all or some), and whether it is a plain Python dict. */
 export interface SamMark {
@@ -49,6 +51,25 @@ function addMark(marks: WeakMap<object, true | ReadonlySet<string>>, target: obj
   marks.set(target, mark === true ? true : new Set([...(existing ?? []), ...mark]))
 }
 
+/** Sets a key SAM writes; a new key is SAM's str, an existing one keeps the template's. */
+export function setSamKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (!(key in target)) markSam(target, {keys: [key]})
+  target[key] = value
+}
+
+/**
+ * Adds a key as SAM's `dict.update(other)` does (PyDict_Merge): the table may grow before the key goes in, so the
+ * dict can iterate in another order than had the key been set on its own.
+ */
+export function samMergeKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key in target) {
+    target[key] = value
+    return
+  }
+  MERGED_KEYS.set(target, new Set([...(MERGED_KEYS.get(target) ?? []), key]))
+  setSamKey(target, key, value)
+}
+
 /**
  * Deletes a key as SAM does as its last step before hashing: a Python 2.7 dict keeps the other keys in their slots,
  * so the order is that of the dict with the key still in it.
@@ -59,11 +80,58 @@ export function samDelete(target: Record<string, unknown>, key: string): void {
   delete target[key]
 }
 
-function dictOrder(object: Record<string, unknown>): string[] {
+/**
+ * Records that SAM deep-copies `target` now (one of its editors opens or returns the document): the keys it holds so
+ * far are re-inserted in their iteration order, so keys added before and after land differently in the table.
+ */
+export function samCopyPoint(target: Record<string, unknown>): void {
+  COPY_POINTS.set(target, [...(COPY_POINTS.get(target) ?? []), Object.keys(target)])
+}
+
+/**
+ * Records a deep copy of a whole document by one of SAM's editors (see samCopyPoint) on the document and on the
+ * template's dicts inside it; the dicts SAM built carry their copies in their marks.
+ */
+export function samCopyDocument(document: Record<string, unknown>): void {
+  samCopyPoint(document)
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit)
+    else if (typeof value === 'object' && value !== null) {
+      const object = value as Record<string, unknown>
+      if (PLAIN_KEYS.get(object) !== true && !COPIED.has(object) && !INSERTION_ORDERED.has(object)) samCopyPoint(object)
+      Object.values(object).forEach(visit)
+    }
+  }
+  Object.values(document).forEach(visit)
+}
+
+/** Keys inserted in order, with the table rebuilt at each copy point. */
+function builtOrder(keys: readonly string[], merged: ReadonlySet<string> | undefined, copyPoints: readonly string[][] = []): string[] {
+  let table = new Py27Keys()
+  const inserted = new Set<string>()
+  const insert = (key: string): void => {
+    if (inserted.has(key)) return
+    inserted.add(key)
+    if (merged?.has(key)) table.merge(key)
+    else table.add(key)
+  }
+  for (const present of copyPoints) {
+    present.forEach(insert)
+    const copy = new Py27Keys()
+    for (const key of table.keys()) copy.add(key)
+    table = copy
+  }
+  keys.forEach(insert)
+  return table.keys()
+}
+
+/** The order SAM iterates (and prints) a dict's keys in, as of now. */
+export function pythonKeyOrder(object: Record<string, unknown>): string[] {
   if (INSERTION_ORDERED.has(object)) return Object.keys(object)
   const history = KEY_HISTORY.get(object)
   const all = history === undefined ? Object.keys(object) : [...history, ...Object.keys(object).filter((key) => !history.includes(key))]
-  const order = COPIED.has(object) ? py27KeyOrder(py27KeyOrder(all)) : py27KeyOrder(all)
+  const built = builtOrder(all, MERGED_KEYS.get(object), COPY_POINTS.get(object))
+  const order = COPIED.has(object) ? py27KeyOrder(built) : built
   return history === undefined ? order : order.filter((key) => Object.hasOwn(object, key))
 }
 
@@ -97,6 +165,12 @@ class Py27Keys {
   private mask = 7
   private fill = 0
   private readonly hashes = new Map<string, bigint>()
+
+  /** PyDict_Merge of one more key: grows the table first when the merged size would fill it. */
+  merge(key: string): void {
+    if ((this.fill + 1) * 3 >= (this.mask + 1) * 2) this.resize((this.slots.size + 1) * 2)
+    this.add(key)
+  }
 
   add(key: string): void {
     const before = this.slots.size
@@ -150,9 +224,7 @@ class Py27Keys {
  * odd or even number of times (SamMark.copied).
  */
 export function py27KeyOrder(keys: readonly string[]): string[] {
-  const table = new Py27Keys()
-  for (const key of keys) table.add(key)
-  return table.keys()
+  return builtOrder(keys, undefined)
 }
 
 /** Python 3's repr of a str: the quote it picks and its escapes. */
@@ -223,7 +295,7 @@ export function pythonRepr(value: unknown, plainString = false): string {
   }
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>
-    const keys = dictOrder(object)
+    const keys = pythonKeyOrder(object)
     const entries = keys.map((key) => `${pythonRepr(key, isPlain(PLAIN_KEYS, object, key))}: ${pythonRepr(object[key], isPlain(PLAIN_VALUES, object, key))}`)
     return `{${entries.join(', ')}}`
   }

@@ -1,15 +1,16 @@
 import {createHash} from 'node:crypto'
 
+import {addApiAuth, addEventAuth, apiAuthOf, authorizerPermissions, finishSwaggerEdit, integrationCredentials, usagePlanResources, type EventAuthTarget} from './api-auth.js'
 import type {TransformContext} from './context.js'
 import {InvalidEventError, invalidResource, invalidTemplate} from './errors.js'
 import type {EventSourceType} from './events/event.js'
 import {permission} from './events/push.js'
 import {definitionUriLocation} from './function/code.js'
-import {addDocumentPath, conditionalContents, normalizeMethod, shorthand, truthy, type ImplicitApiKind} from './http-api.js'
+import {addDocumentPath, conditionalContents, copyPaths, normalizeMethod, shorthand, truthy, type ImplicitApiKind} from './http-api.js'
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
 import {isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {markSam, py27KeyOrder, pythonRepr, samConditional, samDelete, samIntrinsic} from './python-repr.js'
+import {markSam, py27KeyOrder, pythonRepr, samConditional, samDelete, samIntrinsic, setSamKey} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -26,9 +27,9 @@ const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
 export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-  'Auth', 'Domain', 'MergeDefinitions', 'AlwaysDeploy',
+  'Domain', 'MergeDefinitions', 'AlwaysDeploy',
 ]
-export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth']
+export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = []
 
 const API_PROPERTIES: Record<string, PropertySpec> = {
   [MANAGE]: {shape: 'boolean'},
@@ -88,6 +89,7 @@ export const REST_KIND: ImplicitApiKind = {
   implicitProperties: {StageName: 'Prod'},
   isDocument: isSwagger,
   defaultRoute: false,
+  pythonOrdered: true,
 }
 
 function methodHasIntegration(definition: unknown): boolean {
@@ -104,7 +106,10 @@ function hasIntegration(paths: JsonObject, path: string, method: string): boolea
 }
 
 /** SwaggerEditor.add_lambda_integration for an Api event of a function. */
-function addLambdaIntegration(paths: JsonObject, path: string, method: string, uri: JsonObject, condition: string | undefined, stream: boolean): void {
+function addLambdaIntegration(
+  paths: JsonObject, path: string, method: string, uri: JsonObject, condition: string | undefined, stream: boolean,
+  credentials: ReturnType<typeof integrationCredentials>,
+): void {
   addDocumentPath(paths, path, method)
   const integrationUri = condition ? samConditional(condition, uri) : uri
   for (const item of conditionalContents(paths[path])) {
@@ -113,11 +118,36 @@ function addLambdaIntegration(paths: JsonObject, path: string, method: string, u
     const definition = item[method] as JsonObject
     const integration: JsonObject = {type: 'aws_proxy', httpMethod: 'POST', uri: integrationUri}
     if (stream) integration.responseTransferMode = 'STREAM'
-    definition[INTEGRATION] = markSam(integration, {keys: true, values: true, copied: true})
+    if (credentials) integration.credentials = credentials.value
+    const samValues = ['type', 'httpMethod', 'responseTransferMode', ...(credentials?.fromSam ? ['credentials'] : [])]
+    definition[INTEGRATION] = markSam(integration, {keys: true, values: samValues, copied: true})
     if (!('responses' in definition)) definition.responses = markSam({}, {copied: true})
     markSam(definition, {keys: [INTEGRATION, 'responses']})
     if (condition) item[method] = samConditional(condition, definition)
   }
+}
+
+/** Where an Api event's Auth applies; the stage is SAM's own string for the implicit API and a StageName it cannot read. */
+function eventAuthTarget(input: Parameters<EventSourceType['translate']>[0], apiId: string, stage: unknown, body: JsonObject): EventAuthTarget {
+  const apiProperties = ((input.context.samResources[apiId] as JsonObject).Properties ?? {}) as JsonObject
+  const fromSam = apiId === IMPLICIT_REST_API_ID || typeof apiProperties.StageName !== 'string'
+  return {
+    eventName: input.name, apiId, apiProperties, body, method: String(input.properties.Method).toLowerCase(), path: String(input.properties.Path),
+    stage: {value: stage, fromSam},
+  }
+}
+
+/** An Api event's Auth with OverrideApiAuth: applied to the API's own DefinitionBody too. */
+function overrideApiAuth(input: Parameters<EventSourceType['translate']>[0], apiId: string, stage: unknown): void {
+  const auth = input.properties.Auth
+  const body = ((input.context.samResources[apiId] as JsonObject).Properties as JsonObject | undefined)?.DefinitionBody
+  if (!truthy(body) || !isObject(auth) || !truthy(auth.OverrideApiAuth)) return
+  if (!truthy(auth.Authorizer) && !truthy(auth.ApiKeyRequired) && !truthy(auth.ResourcePolicy)) {
+    throw new InvalidEventError(input.name, 'Must define one of: Authorizer, ApiKeyRequired or ResourcePolicy when using the OverrideApiAuth property.')
+  }
+  if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
+  addEventAuth(auth, eventAuthTarget(input, apiId, stage, body), input.context)
+  finishSwaggerEdit(body)
 }
 
 /** The stage an Api event's permission names: the explicit API's StageName, `Stage` when it is not a string. */
@@ -161,10 +191,14 @@ export const Api: EventSourceType = {
     const api = input.context.samResources[apiId] as JsonObject
     const apiProperties = (api.Properties ?? {}) as JsonObject
     const body = apiProperties.DefinitionBody
-    if (!apiProperties[MANAGE] || body === undefined || body === null) return resources
+    if (!apiProperties[MANAGE] || body === undefined || body === null) {
+      overrideApiAuth(input, apiId, stage)
+      return resources
+    }
     if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
     const paths = body.paths as JsonObject
     const normalized = normalizeMethod(method) as string
+    copyPaths(paths)
     if (hasIntegration(paths, rawPath, normalized)) throw new InvalidEventError(input.name, `API method "${method}" defined multiple times for path "${rawPath}".`)
     const stream = props.ResponseTransferMode === 'RESPONSE_STREAM'
     const arn = input.target.arn
@@ -172,7 +206,10 @@ export const Api: EventSourceType = {
     // The function's own ARN names its (template) logical ID, so SAM keeps the text a template string; an alias's is SAM's.
     const uri = markSam({'Fn::Sub': text}, {keys: true, values: 'Fn::GetAtt' in arn ? undefined : true})
     const condition = input.target.resource.attributes.Condition as string | undefined
-    addLambdaIntegration(paths, rawPath, normalized, uri, condition, stream)
+    const methodAuth = (props.Auth ?? {}) as JsonObject
+    const credentials = integrationCredentials(methodAuth, apiAuthOf(apiId, apiProperties), input.context.partition)
+    addLambdaIntegration(paths, rawPath, normalized, uri, condition, stream, credentials)
+    if (truthy(props.Auth)) addEventAuth(methodAuth, eventAuthTarget(input, apiId, stage, body), input.context)
     if (truthy(props.TimeoutInMillis)) {
       for (const item of conditionalContents(paths[rawPath])) {
         for (const definition of conditionalContents((item as JsonObject)[normalized])) {
@@ -185,6 +222,9 @@ export const Api: EventSourceType = {
       .filter((definition) => truthy(definition[INTEGRATION]))
     if (truthy(props.RequestModel)) addRequestModel(input.name, props.RequestModel, apiProperties, body, definitions(), method, rawPath)
     if (truthy(props.RequestParameters)) addRequestParameters(input.name, props.RequestParameters as unknown[], definitions())
+    finishSwaggerEdit(body)
+    copyPaths(paths)
+    overrideApiAuth(input, apiId, stage)
     return resources
   },
 }
@@ -276,12 +316,6 @@ function splitOnce(text: string): [string, string] {
   return [text.slice(0, index), text.slice(index + 1)]
 }
 
-/** Sets a key SAM writes; a new key is SAM's str, an existing one keeps the template's. */
-function setSamKey(target: JsonObject, key: string, value: unknown): void {
-  if (!(key in target)) markSam(target, {keys: [key]})
-  target[key] = value
-}
-
 /** ApiGenerator._add_models: the API's Models as swagger definitions (lower-cased names). */
 function addModels(logicalId: string, models: unknown, body: JsonObject | undefined): void {
   if (!truthy(body)) throw invalidResource(logicalId, "Models works only with inline Swagger specified in 'DefinitionBody' property.")
@@ -324,6 +358,7 @@ export function addStateMachineIntegration(input: Parameters<EventSourceType['tr
   const method = String(props.Method).toLowerCase()
   const path = String(props.Path)
   const normalized = normalizeMethod(method) as string
+  copyPaths(paths)
   if (hasIntegration(paths, path, normalized)) throw new InvalidEventError(input.name, `API method "${method}" defined multiple times for path "${path}".`)
   const machineId = input.target.resource.logicalId
   const template = props.UnescapeMappingTemplate
@@ -349,6 +384,10 @@ export function addStateMachineIntegration(input: Parameters<EventSourceType['tr
     markSam(definition, {keys: [INTEGRATION, 'responses']})
     if (condition) item[normalized] = samConditional(condition, definition)
   }
+  // A state machine's event has no permission to take the API's stage from: its own Stage (usually none) is used.
+  if (truthy(props.Auth)) addEventAuth(props.Auth as JsonObject, eventAuthTarget(input, apiId, props.Stage ?? null, body), input.context)
+  finishSwaggerEdit(body)
+  copyPaths(paths)
 }
 
 /** Function names of the Api events that name an explicit RestApiId, per API (the translator's redeploy parameters). */
@@ -656,6 +695,11 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     api.set('EndpointConfiguration', configuration).set('Parameters', parameters)
   }
   if (truthy(props.Cors)) addCors(logicalId, props.Cors, body)
+  const auth = resolveParameterRefs(props.Auth, context.parameters) as JsonObject | undefined
+  if (truthy(auth)) {
+    addApiAuth(logicalId, auth!, body, {value: props.StageName, fromSam: logicalId === IMPLICIT_REST_API_ID}, context.partition, isSwagger)
+    body = openApiPostprocess(body!, openApiVersion)
+  }
   if (truthy(props.GatewayResponses)) addGatewayResponses(logicalId, props.GatewayResponses, body)
   if (truthy(binaryMediaTypes) && truthy(body)) {
     if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
@@ -709,5 +753,6 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
   stage.set('DeploymentId', ref(deployment.logicalId))
   if (props.Tags !== undefined && props.Tags !== null) stage.set('Tags', tagList(props.Tags))
   if (props.PropagateTags === true && truthy(props.Tags)) api.set('Tags', tagList(props.Tags))
-  return [api, deployment, stage]
+  if (!truthy(auth)) return [api, deployment, stage]
+  return [api, deployment, stage, ...authorizerPermissions(logicalId, auth!, passthrough, context.partition), ...usagePlanResources(logicalId, auth!, stage.logicalId, passthrough, context)]
 }
