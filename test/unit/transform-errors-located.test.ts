@@ -11,7 +11,7 @@ import {transformFile} from '../../src/core/transform/run.js'
 // line:column where that property stands in the file.
 const INPUTS = fileURLToPath(new URL('../fixtures/transform/input/', import.meta.url))
 const OUT_OF_SCOPE = JSON.parse(readFileSync(new URL('../fixtures/transform/out-of-scope.json', import.meta.url), 'utf8')) as Record<string, string>
-const ADDED = /AWS::Serverless::(SimpleTable|StateMachine|Application|HttpApi|CapacityProvider|WebSocketApi|Connector|GraphQLApi)|Type: (AlexaSkill|Cognito|HttpApi)\s|^\s+Connectors:/m
+const ADDED = /AWS::Serverless::(SimpleTable|StateMachine|Application|HttpApi|CapacityProvider|WebSocketApi|Connector|GraphQLApi)|Type: (AlexaSkill|Cognito|HttpApi)\s|^\s+(Connectors|Auth):/m
 
 async function failure(name: string): Promise<LpackError> {
   try {
