@@ -27,7 +27,7 @@ const NOT_METHODS = ['summary', 'description', 'parameters']
 const SAM_DICT = {keys: true, copied: true} as const
 
 /** `str()` of a value in a message: strings as they are, anything else as Python prints it. */
-function text(value: unknown): string {
+function asPythonStr(value: unknown): string {
   return typeof value === 'string' ? value : pythonRepr(value)
 }
 
@@ -51,7 +51,7 @@ interface RestAuthorizer {
 function restAuthorizer(apiId: string, name: string, config: JsonObject): RestAuthorizer {
   const payloadType = config.FunctionPayloadType
   if (given(payloadType) && payloadType !== 'TOKEN' && payloadType !== 'REQUEST') {
-    throw invalidResource(apiId, `${name} Authorizer has invalid 'FunctionPayloadType': ${text(payloadType)}.`)
+    throw invalidResource(apiId, `${name} Authorizer has invalid 'FunctionPayloadType': ${asPythonStr(payloadType)}.`)
   }
   if (payloadType === 'REQUEST' && missingIdentitySource(apiId, name, config.Identity)) {
     throw invalidResource(apiId, `${name} Authorizer must specify Identity with at least one of Headers, QueryStrings, StageVariables, or Context.`)
@@ -271,7 +271,7 @@ function methodSecurity(definition: JsonObject, path: string, method: string, ch
   if (!Array.isArray(security)) throw invalidTemplate(`Type of security for path ${path} method ${method} must be a list`)
   if (checkEntries) {
     for (const entry of security) {
-      if (!isObject(entry)) throw invalidTemplate(`${text(entry)} in Security for path ${path} method ${method} is not a valid dictionary.`)
+      if (!isObject(entry)) throw invalidTemplate(`${asPythonStr(entry)} in Security for path ${path} method ${method} is not a valid dictionary.`)
     }
   }
   return security as JsonObject[]
@@ -374,7 +374,7 @@ class ResourcePolicy {
   /** _add_iam_resource_policy_for_method */
   accounts(accounts: unknown, effect: 'Allow' | 'Deny', resources: JsonObject[]): void {
     if (!truthy(accounts)) return
-    if (!isObject(accounts) && !Array.isArray(accounts)) throw invalidTemplate(`Type of '${text(accounts)}' must be a list or dictionary`)
+    if (!isObject(accounts) && !Array.isArray(accounts)) throw invalidTemplate(`Type of '${asPythonStr(accounts)}' must be a list or dictionary`)
     this.versioned()
     const principal = markSam({AWS: Array.isArray(accounts) ? accounts : [accounts]}, SAM_DICT)
     this.append([this.statement(effect, resources, principal)], true)
@@ -647,10 +647,16 @@ export interface EventAuthTarget {
   stage: PolicyStage
 }
 
-function checkAuthorizerType(target: EventAuthTarget, authorizer: unknown, apiAuthorizers: unknown): void {
-  if (authorizer === 'NONE') return
+/**
+ * SAM's _check_valid_authorizer_types for an event's Authorizer (REST and HTTP APIs): a name to look up in the API's
+ * Authorizers map, unless NONE or the HTTP API's own AWS_IAM.
+ */
+export function checkAuthorizerType(
+  method: Pick<EventAuthTarget, 'eventName' | 'method' | 'path'>, authorizer: unknown, apiAuthorizers: unknown, iamEnabled: boolean,
+): void {
+  if (authorizer === 'NONE' || (authorizer === 'AWS_IAM' && iamEnabled)) return
   if (typeof authorizer !== 'string' || !isObject(apiAuthorizers)) {
-    throw new InvalidEventError(target.eventName, `Unable to set Authorizer [${text(authorizer)}] on API method [${target.method}] for path [${target.path}]. The method authorizer must be a string with a corresponding dict entry in the api authorizer.`)
+    throw new InvalidEventError(method.eventName, `Unable to set Authorizer [${asPythonStr(authorizer)}] on API method [${method.method}] for path [${method.path}]. The method authorizer must be a string with a corresponding dict entry in the api authorizer.`)
   }
 }
 
@@ -667,11 +673,11 @@ export function addEventAuth(eventAuth: JsonObject, target: EventAuthTarget, con
     if (authorizer !== 'AWS_IAM') {
       if (authorizer !== 'NONE') {
         if (!truthy(apiAuthorizers)) {
-          throw new InvalidEventError(eventName, `Unable to set Authorizer [${text(authorizer)}] on API method [${method}] for path [${path}] because the related API does not define any Authorizers.`)
+          throw new InvalidEventError(eventName, `Unable to set Authorizer [${asPythonStr(authorizer)}] on API method [${method}] for path [${path}] because the related API does not define any Authorizers.`)
         }
-        checkAuthorizerType(target, authorizer, apiAuthorizers)
+        checkAuthorizerType(target, authorizer, apiAuthorizers, false)
         if (!truthy((apiAuthorizers as JsonObject)[authorizer as string])) {
-          throw new InvalidEventError(eventName, `Unable to set Authorizer [${text(authorizer)}] on API method [${method}] for path [${path}] because it wasn't defined in the API's Authorizers.`)
+          throw new InvalidEventError(eventName, `Unable to set Authorizer [${asPythonStr(authorizer)}] on API method [${method}] for path [${path}] because it wasn't defined in the API's Authorizers.`)
         }
       } else if (!truthy(resolved) || !truthy(resolved!.DefaultAuthorizer)) {
         throw new InvalidEventError(eventName, `Unable to set Authorizer on API method [${method}] for path [${path}] because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.`)

@@ -1,4 +1,4 @@
-import {authorizerPermission} from './api-auth.js'
+import {authorizerPermission, checkAuthorizerType} from './api-auth.js'
 import type {TransformContext} from './context.js'
 import {InvalidEventError, SamError, invalidResource, invalidTemplate} from './errors.js'
 import type {EventSourceType} from './events/event.js'
@@ -647,9 +647,7 @@ function addMethodAuth(input: Parameters<EventSourceType['translate']>[0], apiId
   }
   const apiAuthorizers = truthy(apiAuth) ? apiAuth.Authorizers : undefined
   const iamEnabled = truthy(apiAuth) && apiAuth.EnableIamAuthorizer === true
-  if (authorizer !== 'NONE' && !(authorizer === 'AWS_IAM' && iamEnabled) && (typeof authorizer !== 'string' || !isObject(apiAuthorizers))) {
-    throw new InvalidEventError(input.name, `Unable to set Authorizer [${String(authorizer)}] on API method [${method}] for path [${path}]. The method authorizer must be a string with a corresponding dict entry in the api authorizer.`)
-  }
+  checkAuthorizerType({eventName: input.name, method, path}, authorizer, apiAuthorizers, iamEnabled)
   if (authorizer === 'NONE') {
     if (!truthy(apiAuth.DefaultAuthorizer)) {
       throw new InvalidEventError(input.name, `Unable to set Authorizer on API method [${method}] for path [${path}] because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.`)

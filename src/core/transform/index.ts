@@ -111,9 +111,9 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
 }
 
 /**
- * `swagger: 2.0` and `openapi: 3.0` unquoted are YAML floats, which the translator prints as `2.0` in the document it
- * hashes; lpack's loader gives the number 2, so the deployment's hashed logical ID would differ. Without Auth the
- * API's hash does not involve such a document in the corpus; with it, these stay with CloudFormation.
+ * `swagger: 2.0` or `openapi: 3.0` unquoted is a YAML float, which the translator prints as `2.0` in the document it
+ * hashes for the deployment's logical ID; lpack's loader gives the number 2 and would hash another ID. An Api with
+ * Auth on such a document stays with CloudFormation.
  */
 function hasNumericVersion(body: unknown): boolean {
   return isObject(body) && (typeof body.swagger === 'number' || typeof body.openapi === 'number')
