@@ -198,9 +198,9 @@ const EDITING = new WeakSet<JsonObject>()
 
 /**
  * Starts an editing pass over `body` that adds auth (SwaggerEditor's constructor deep-copies the document): the keys
- * it adds at the top level go into a rebuilt table.
+ * the pass adds to the template's dicts go into rebuilt tables. Idempotent within a pass.
  */
-function startSwaggerEdit(body: JsonObject): void {
+export function startSwaggerEdit(body: JsonObject): void {
   if (EDITING.has(body)) return
   EDITING.add(body)
   samCopyDocument(body)

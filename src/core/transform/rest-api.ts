@@ -1,6 +1,8 @@
 import {createHash} from 'node:crypto'
 
-import {addApiAuth, addEventAuth, apiAuthOf, authorizerPermissions, finishSwaggerEdit, integrationCredentials, usagePlanResources, type EventAuthTarget} from './api-auth.js'
+import {
+  addApiAuth, addEventAuth, apiAuthOf, authorizerPermissions, finishSwaggerEdit, integrationCredentials, startSwaggerEdit, usagePlanResources, type EventAuthTarget,
+} from './api-auth.js'
 import type {TransformContext} from './context.js'
 import {InvalidEventError, invalidResource, invalidTemplate} from './errors.js'
 import type {EventSourceType} from './events/event.js'
@@ -199,6 +201,7 @@ export const Api: EventSourceType = {
     const paths = body.paths as JsonObject
     const normalized = normalizeMethod(method) as string
     copyPaths(paths)
+    if (truthy(props.Auth)) startSwaggerEdit(body)
     if (hasIntegration(paths, rawPath, normalized)) throw new InvalidEventError(input.name, `API method "${method}" defined multiple times for path "${rawPath}".`)
     const stream = props.ResponseTransferMode === 'RESPONSE_STREAM'
     const arn = input.target.arn
@@ -359,6 +362,7 @@ export function addStateMachineIntegration(input: Parameters<EventSourceType['tr
   const path = String(props.Path)
   const normalized = normalizeMethod(method) as string
   copyPaths(paths)
+  if (truthy(props.Auth)) startSwaggerEdit(body)
   if (hasIntegration(paths, path, normalized)) throw new InvalidEventError(input.name, `API method "${method}" defined multiple times for path "${path}".`)
   const machineId = input.target.resource.logicalId
   const template = props.UnescapeMappingTemplate
