@@ -105,6 +105,14 @@ export function samCopyDocument(document: Record<string, unknown>): void {
   Object.values(document).forEach(visit)
 }
 
+/**
+ * A deep copy of a document whose copies are being followed (one auth has edited), by one of SAM's later editor passes;
+ * other documents keep the plain model.
+ */
+export function samCopyFollowedDocument(document: unknown): void {
+  if (typeof document === 'object' && document !== null && COPY_POINTS.has(document)) samCopyDocument(document as Record<string, unknown>)
+}
+
 /** Keys inserted in order, with the table rebuilt at each copy point. */
 function builtOrder(keys: readonly string[], merged: ReadonlySet<string> | undefined, copyPoints: readonly string[][] = []): string[] {
   let table = new Py27Keys()
@@ -117,8 +125,9 @@ function builtOrder(keys: readonly string[], merged: ReadonlySet<string> | undef
   }
   for (const present of copyPoints) {
     present.forEach(insert)
+    // A copy re-inserts what the dict holds then: keys deleted before it leave no trace.
     const copy = new Py27Keys()
-    for (const key of table.keys()) copy.add(key)
+    for (const key of table.keys()) if (present.includes(key)) copy.add(key)
     table = copy
   }
   keys.forEach(insert)
@@ -131,7 +140,8 @@ export function pythonKeyOrder(object: Record<string, unknown>): string[] {
   const history = KEY_HISTORY.get(object)
   const all = history === undefined ? Object.keys(object) : [...history, ...Object.keys(object).filter((key) => !history.includes(key))]
   const built = builtOrder(all, MERGED_KEYS.get(object), COPY_POINTS.get(object))
-  const order = COPIED.has(object) ? py27KeyOrder(built) : built
+  // Copy points, where followed, stand for the copies the mark would count.
+  const order = COPIED.has(object) && !COPY_POINTS.has(object) ? py27KeyOrder(built) : built
   return history === undefined ? order : order.filter((key) => Object.hasOwn(object, key))
 }
 

@@ -12,7 +12,7 @@ import {addDocumentPath, conditionalContents, copyPaths, normalizeMethod, shorth
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
 import {isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {markSam, py27KeyOrder, pythonRepr, samConditional, samDelete, samIntrinsic, setSamKey} from './python-repr.js'
+import {markSam, py27KeyOrder, pythonRepr, samConditional, samCopyFollowedDocument, samDelete, samIntrinsic, setSamKey} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -433,8 +433,7 @@ function openApiPostprocess(body: JsonObject, openApiVersion: unknown): JsonObje
   for (const [from, to] of [['securityDefinitions', 'securitySchemes'], ['definitions', 'schemas']] as const) {
     if (!truthy(body[from])) continue
     const components = truthy(body.components) ? (body.components as JsonObject) : {}
-    components[to] = body[from]
-    markSam(components, {keys: [to]})
+    setSamKey(components, to, body[from])
     if (!('components' in body)) markSam(body, {keys: ['components']})
     body.components = components
     samDelete(body, from)
@@ -704,14 +703,22 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     addApiAuth(logicalId, auth!, body, {value: props.StageName, fromSam: logicalId === IMPLICIT_REST_API_ID}, context.partition, isSwagger)
     body = openApiPostprocess(body!, openApiVersion)
   }
-  if (truthy(props.GatewayResponses)) addGatewayResponses(logicalId, props.GatewayResponses, body)
+  // Each editor pass after Auth's copies the document twice (see samCopyFollowedDocument).
+  const editorPass = (edit: () => void): void => {
+    samCopyFollowedDocument(body)
+    edit()
+    samCopyFollowedDocument(body)
+  }
+  if (truthy(props.GatewayResponses)) editorPass(() => addGatewayResponses(logicalId, props.GatewayResponses, body))
   if (truthy(binaryMediaTypes) && truthy(body)) {
     if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
-    body!['x-amazon-apigateway-binary-media-types'] = replaceSlashes(binaryMediaTypes)
-    markSam(body!, {keys: ['x-amazon-apigateway-binary-media-types']})
+    editorPass(() => {
+      body!['x-amazon-apigateway-binary-media-types'] = replaceSlashes(binaryMediaTypes)
+      markSam(body!, {keys: ['x-amazon-apigateway-binary-media-types']})
+    })
   }
   if (truthy(props.Models)) {
-    addModels(logicalId, props.Models, body)
+    editorPass(() => addModels(logicalId, props.Models, body))
     body = openApiPostprocess(body!, props.OpenApiVersion)
   }
   if (truthy(props.FailOnWarnings)) api.set('FailOnWarnings', props.FailOnWarnings)
@@ -719,7 +726,7 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
   if (disableEndpoint !== undefined && disableEndpoint !== null) {
     if (!truthy(body)) throw invalidResource(logicalId, "DisableExecuteApiEndpoint works only within 'DefinitionBody' property.")
     if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
-    addEndpointExtension(body, disableEndpoint)
+    editorPass(() => addEndpointExtension(body!, disableEndpoint))
   }
   let swagger: unknown
   if (truthy(uri)) {
