@@ -1,6 +1,7 @@
 import {applyGlobals} from '../template/resolve.js'
 import {SamError} from './errors.js'
 import {isObject, type JsonObject} from './json.js'
+import {markCopiedDeep} from './python-repr.js'
 
 /** Properties SAM accepts in each Globals section (aws-sam-translator 1.110.0). */
 const GLOBAL_PROPERTIES: Record<string, readonly string[]> = {
@@ -79,6 +80,10 @@ export class Globals {
         throw new SamError(`Resource with id [${logicalId}] is invalid. Resource ${logicalId} has invalid resource attribute 'IgnoreGlobals'.`)
       }
       throw new SamError(`Resource with id [${logicalId}] is invalid. Resource ${logicalId} has invalid resource attribute 'IgnoreGlobals' on item '${String(merged.invalidIgnoreGlobals)}'.`)
+    }
+    if (type === 'AWS::Serverless::Api') {
+      // SAM deep-copies a resource's globals before merging: what an Api takes whole from them is copied once more.
+      for (const key of Object.keys(merged.properties)) if (!(key in properties)) markCopiedDeep(merged.properties[key])
     }
     return merged.properties
   }

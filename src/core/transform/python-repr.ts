@@ -39,6 +39,25 @@ export function markSam<T extends object>(target: T, mark: SamMark = {keys: true
   return target
 }
 
+/** Marks every dict in `value` as deep-copied once more by SAM (see SamMark.copied). */
+export function markCopiedDeep(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(markCopiedDeep)
+  else if (typeof value === 'object' && value !== null) {
+    COPIED.add(value)
+    Object.values(value).forEach(markCopiedDeep)
+  }
+}
+
+/**
+ * Gives `target`, a rebuilt `source` (parameter references resolved into a new value), the copy marks of `source`:
+ * SAM resolves in place, so the dicts keep their history.
+ */
+export function carryCopyMarks(source: unknown, target: unknown): void {
+  if (typeof source !== 'object' || source === null || typeof target !== 'object' || target === null || source === target) return
+  if (COPIED.has(source)) COPIED.add(target)
+  for (const [key, value] of Object.entries(source)) carryCopyMarks(value, (target as Record<string, unknown>)[key])
+}
+
 /** An intrinsic function SAM builds (`{'Fn::Sub': …}`): a plain dict with a plain key; its strings as given. */
 export function samIntrinsic<T extends object>(target: T, plainStrings = true): T {
   return markSam(target, {keys: true, values: plainStrings ? true : undefined, insertionOrdered: true})

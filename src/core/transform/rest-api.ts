@@ -12,7 +12,7 @@ import {addDocumentPath, conditionalContents, copyPaths, normalizeMethod, shorth
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
 import {isObject, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {markSam, py27KeyOrder, pythonRepr, samConditional, samCopyFollowedDocument, samDelete, samIntrinsic, setSamKey} from './python-repr.js'
+import {carryCopyMarks, markSam, py27KeyOrder, pythonRepr, samConditional, samCopyFollowedDocument, samDelete, samIntrinsic, setSamKey} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -699,6 +699,7 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
   }
   if (truthy(props.Cors)) addCors(logicalId, props.Cors, body)
   const auth = resolveParameterRefs(props.Auth, context.parameters) as JsonObject | undefined
+  carryCopyMarks(props.Auth, auth)
   if (truthy(auth)) {
     addApiAuth(logicalId, auth!, body, {value: props.StageName, fromSam: logicalId === IMPLICIT_REST_API_ID}, context.partition, isSwagger)
     body = openApiPostprocess(body!, openApiVersion)
