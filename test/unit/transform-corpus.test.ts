@@ -18,8 +18,6 @@ const OUT_OF_SCOPE = JSON.parse(readFileSync(join(FIXTURES, 'out-of-scope.json')
 const KNOWN_DIFFERENCES: Record<string, string> = {
   'function_with_event_dest_conditional.yaml':
     "SAM wraps each operand of the generated Fn::And twice ({Condition: {Condition: X}}), which CloudFormation rejects; lpack emits the valid {Condition: X}.",
-  'api_request_model_with_validator.yaml':
-    "Only the deployment's hashed logical ID differs: the translator hashes str() of its swagger, whose paths iterate in Python 2.7 dict order, which depends on how often its editors deep-copied the document between adding paths; lpack approximates that history by the insertion order, and this input's colliding paths come out in another order.",
   'api_request_model_with_validator_openapi_3.yaml':
     "As api_with_disable_api_execute_endpoint_openapi_3.yaml: `OpenApiVersion: 3.0` (a YAML float) reaches lpack as the number 3.",
   'api_request_model_openapi_3.yaml':
