@@ -7,7 +7,7 @@ import {FUNCTION_TYPE, translateFunction} from './function/index.js'
 import {Globals} from './globals.js'
 import {resolveChangedLogicalIds, resolveResourceReferences, type ResourceReferences} from './intrinsics.js'
 import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
-import {py27KeyOrder} from './python-repr.js'
+import {templateDictOrder} from './python-repr.js'
 import {LAYER_TYPE, translateLayer} from './layer.js'
 import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
 import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
@@ -244,10 +244,7 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   }
   const errors: string[] = [...connectorErrors]
   const changedIds = new Map<string, string>()
-  // With a REST API the translator has made Resources a Python 2.7 dict, and walks it in that order.
-  const hasRestApi = Object.values(resources as Record<string, JsonObject>).some((resource) => resource.Type === API_TYPE)
-  const walked = hasRestApi ? py27KeyOrder(Object.keys(resources)) : Object.keys(resources)
-  const ordered = walked.map((logicalId): [string, JsonObject] => [logicalId, (resources as Record<string, JsonObject>)[logicalId]!])
+  const ordered = templateDictOrder(resources as JsonObject, resources as JsonObject).map((logicalId): [string, JsonObject] => [logicalId, (resources as Record<string, JsonObject>)[logicalId]!])
     .filter(([, resource]) => SUPPORTED_RESOURCE_TYPES.has(resource.Type as string))
     .sort(([, a], [, b]) => TRANSLATORS[a.Type as string]!.group - TRANSLATORS[b.Type as string]!.group)
   for (const [logicalId, resource] of ordered) {

@@ -256,6 +256,16 @@ export function py27KeyOrder(keys: readonly string[]): string[] {
   return builtOrder(keys, undefined)
 }
 
+/**
+ * The order the translator walks a dict of the template in (Resources, a resource's Events): Python 2.7's when the
+ * template has a REST API, since the translator then first turns the template into Python 2.7 dicts (py27hash_fix,
+ * for the deployment hash), else the template's own.
+ */
+export function templateDictOrder(dict: Record<string, unknown>, samResources: Record<string, unknown>): string[] {
+  const hasRestApi = Object.values(samResources).some((resource) => typeof resource === 'object' && resource !== null && (resource as Record<string, unknown>).Type === 'AWS::Serverless::Api')
+  return hasRestApi ? py27KeyOrder(Object.keys(dict)) : Object.keys(dict)
+}
+
 /** Python 3's repr of a str: the quote it picks and its escapes. */
 export function pythonStrRepr(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'"

@@ -8,6 +8,7 @@ import {buildExecutionRole, POLICY} from './function/role.js'
 import {getAtt, isIntrinsic} from './intrinsics.js'
 import {isObject, pythonJsonPretty, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
+import {templateDictOrder} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
 import {addStateMachineIntegration, STATE_MACHINE_API_PROPERTIES} from './rest-api.js'
 import {listOf, mapOf, oneOf, validateProperties, type PropertySpec} from './validate.js'
@@ -75,7 +76,7 @@ export function translateStateMachine(logicalId: string, resource: JsonObject, c
   const attributes: JsonObject = {}
   for (const name of SUPPORTED_ATTRIBUTES) if (name in resource) attributes[name] = resource[name]
   const passthrough = pickPassthrough(attributes)
-  const events = checkEvents(logicalId, props.Events)
+  const events = checkEvents(logicalId, props.Events, context)
 
   const machine = new CfnResource(logicalId, 'AWS::StepFunctions::StateMachine', attributes, resource.DependsOn)
   const resources: CfnResource[] = [machine]
@@ -168,11 +169,11 @@ export function translateStateMachine(logicalId: string, resource: JsonObject, c
   return resources
 }
 
-function checkEvents(logicalId: string, events: unknown): [string, JsonObject][] {
+function checkEvents(logicalId: string, events: unknown, context: TransformContext): [string, JsonObject][] {
   if (!isObject(events)) return []
   const entries: [string, JsonObject][] = []
-  for (const [name, event] of Object.entries(events)) {
-    const value = event as JsonObject
+  for (const name of templateDictOrder(events, context.samResources)) {
+    const value = events[name] as JsonObject
     const type = value.Type
     if (typeof type !== 'string' || !STATE_MACHINE_EVENT_TYPES.has(type)) {
       throw invalidResource(logicalId, new InvalidEventError(name, `Resource dict has missing or invalid value for key Type. Event Type is: ${type === undefined || type === null ? 'None' : String(type)}.`).message)

@@ -4,6 +4,7 @@ import {EVENT_SOURCES, linkedBucketId, type EventTarget} from '../events/index.j
 import {ifItems, isIntrinsic, isIntrinsicIf, isNoValue, logicalIdOfIntrinsic, makeConditional, makeNotCondition, resolveFindInMap, resolveParameterRefs} from '../intrinsics.js'
 import {isObject, type JsonObject} from '../json.js'
 import {generateLogicalId} from '../logical-id.js'
+import {templateDictOrder} from '../python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from '../resource.js'
 import {listOf, mapOf, oneOf, validateProperties, type PropertySpec} from '../validate.js'
 import {functionCode} from './code.js'
@@ -203,7 +204,9 @@ function validateTenancy(fn: Parsed): void {
 function collectEvents(fn: Parsed, context: TransformContext): [string, JsonObject][] {
   const events = (fn.props.Events ?? {}) as JsonObject
   const entries: [string, JsonObject][] = []
-  for (const [name, value] of Object.entries(events)) {
+  // Events with the same Path keep the order the translator walks them in.
+  for (const name of templateDictOrder(events, context.samResources)) {
+    const value = events[name]
     if (!isObject(value)) throw invalidResource(fn.id, new InvalidEventError(name, "'NoneType' object has no attribute 'get'").message)
     const event = value
     const type = event.Type
