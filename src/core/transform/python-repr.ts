@@ -117,7 +117,8 @@ export function samCopyDocument(document: Record<string, unknown>): void {
     if (Array.isArray(value)) value.forEach(visit)
     else if (typeof value === 'object' && value !== null) {
       const object = value as Record<string, unknown>
-      if (PLAIN_KEYS.get(object) !== true && !COPIED.has(object) && !INSERTION_ORDERED.has(object)) samCopyPoint(object)
+      if (KEY_HISTORY.has(object)) reinsertAfterDeletion(object)
+      else if (PLAIN_KEYS.get(object) !== true && !COPIED.has(object) && !INSERTION_ORDERED.has(object)) samCopyPoint(object)
       Object.values(object).forEach(visit)
     }
   }
@@ -130,6 +131,20 @@ export function samCopyDocument(document: Record<string, unknown>): void {
  */
 export function samCopyFollowedDocument(document: unknown): void {
   if (typeof document === 'object' && document !== null && COPY_POINTS.has(document)) samCopyDocument(document as Record<string, unknown>)
+}
+
+/**
+ * A dict SAM deleted keys from (samDelete), deep-copied by an editor pass: the copy re-inserts its keys in their
+ * order, leaving no trace of the deleted ones, and the pass's second copy re-inserts them once more.
+ */
+function reinsertAfterDeletion(object: Record<string, unknown>): void {
+  const entries = pythonKeyOrder(object).map((key) => [key, object[key]] as const)
+  for (const key of Object.keys(object)) delete object[key]
+  for (const [key, value] of entries) object[key] = value
+  KEY_HISTORY.delete(object)
+  COPY_POINTS.delete(object)
+  MERGED_KEYS.delete(object)
+  COPIED.add(object)
 }
 
 /** Keys inserted in order, with the table rebuilt at each copy point. */
