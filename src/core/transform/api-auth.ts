@@ -704,7 +704,8 @@ export function addEventAuth(eventAuth: JsonObject, target: EventAuthTarget, con
   }
   const policy = eventAuth.ResourcePolicy
   if (truthy(policy)) {
-    if (!isObject(policy)) throw new InvalidEventError(eventName, "Property 'Auth.ResourcePolicy' should be a map.")
+    // SAM checks it as a property of a resource named after the event.
+    if (!isObject(policy)) throw invalidResource(eventName, "Property 'Auth.ResourcePolicy' should be a map.")
     addResourcePolicy(target.body, policy, path, target.stage)
     if (truthy(policy.CustomStatements)) addCustomStatements(target.body, policy.CustomStatements)
   }
