@@ -5,7 +5,10 @@ import {describe, expect, it} from 'vitest'
 
 import {parseTemplate} from '../../src/core/template/load.js'
 import {transformTemplate} from '../../src/core/transform/index.js'
-import {markSam, py27KeyOrder, py27StringHash, py27UnicodeRepr, pythonRepr, pythonStrRepr, samConditional, samDelete, samIntrinsic} from '../../src/core/transform/python-repr.js'
+import {
+  markSam, py27KeyOrder, py27StringHash, py27UnicodeRepr, pythonKeyOrder, pythonRepr, pythonStrRepr, samConditional, samCopyPoint, samDelete, samIntrinsic,
+  samMergeKey,
+} from '../../src/core/transform/python-repr.js'
 import {deploymentHash} from '../../src/core/transform/rest-api.js'
 
 // Expected values printed by the translator's own Python code (samtranslator.utils.py27hash_fix, aws-sam-translator 1.110.0).
@@ -57,6 +60,28 @@ describe('#13.1 Python repr of the swagger SAM hashes for a REST API deployment'
     const options = {summary: 1, consumes: 2, produces: 3, 'x-amazon-apigateway-integration': 4, responses: 5}
     expect(pythonRepr(markSam({...options}, {keys: true}))).toBe("{'responses': 5, 'x-amazon-apigateway-integration': 4, 'produces': 3, 'consumes': 2, 'summary': 1}")
     expect(pythonRepr(markSam({...options}, {keys: true, copied: true}))).toBe("{'x-amazon-apigateway-integration': 4, 'consumes': 2, 'summary': 1, 'responses': 5, 'produces': 3}")
+  })
+
+  it('#13.1 follows how SAM grows and copies a dict: dict.update, editor passes, deletions', () => {
+    // Python: five authorizers set one by one, then dict.update({'api_key': …}) grows the table first.
+    const names = ['MyCognitoAuth', 'MyCognitoAuthMultipleUserPools', 'MyLambdaTokenAuth', 'MyLambdaTokenAuthNoneFunctionInvokeRole', 'MyLambdaRequestAuth']
+    const updated: Record<string, unknown> = Object.fromEntries(names.map((name) => [name, 1]))
+    samMergeKey(updated, 'api_key', 1)
+    expect(pythonKeyOrder(updated)).toEqual(['MyLambdaTokenAuthNoneFunctionInvokeRole', 'api_key', 'MyLambdaTokenAuth', 'MyLambdaRequestAuth', 'MyCognitoAuth', 'MyCognitoAuthMultipleUserPools'])
+    const assigned: Record<string, unknown> = Object.fromEntries(names.map((name) => [name, 1]))
+    assigned.api_key = 1
+    expect(pythonKeyOrder(assigned)).toEqual(['MyLambdaTokenAuthNoneFunctionInvokeRole', 'api_key', 'MyLambdaRequestAuth', 'MyCognitoAuth', 'MyLambdaTokenAuth', 'MyCognitoAuthMultipleUserPools'])
+    // Python: a deep copy after each step; securityDefinitions deleted before the last two copies.
+    const body: Record<string, unknown> = {info: 1, paths: 2, openapi: 3}
+    samCopyPoint(body)
+    body.securityDefinitions = 4
+    samCopyPoint(body)
+    body.components = 5
+    samDelete(body, 'securityDefinitions')
+    samCopyPoint(body)
+    body['x-amazon-apigateway-gateway-responses'] = 6
+    samCopyPoint(body)
+    expect(pythonKeyOrder(body)).toEqual(['info', 'paths', 'openapi', 'components', 'x-amazon-apigateway-gateway-responses'])
   })
 
   it('#13.1 hashes the deployment as the translator does (sha1 of str(swagger) || OpenApiVersion || function names)', () => {
