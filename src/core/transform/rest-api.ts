@@ -129,18 +129,20 @@ function addLambdaIntegration(
   }
 }
 
-/** Where an Api event's Auth applies; the stage is SAM's own string for the implicit API and a StageName it cannot read. */
-function eventAuthTarget(input: Parameters<EventSourceType['translate']>[0], apiId: string, stage: unknown, body: JsonObject): EventAuthTarget {
+/**
+ * Where an Api event's Auth applies. A function's event names its permission's stage, SAM's own string for the
+ * implicit API and for a StageName it cannot read; a state machine's event names its own Stage (usually none).
+ */
+function eventAuthTarget(input: Parameters<EventSourceType['translate']>[0], apiId: string, body: JsonObject, permittedStage?: string): EventAuthTarget {
   const apiProperties = ((input.context.samResources[apiId] as JsonObject).Properties ?? {}) as JsonObject
-  const fromSam = apiId === IMPLICIT_REST_API_ID || typeof apiProperties.StageName !== 'string'
-  return {
-    eventName: input.name, apiId, apiProperties, body, method: String(input.properties.Method).toLowerCase(), path: String(input.properties.Path),
-    stage: {value: stage, fromSam},
-  }
+  const stage = permittedStage === undefined
+    ? {value: input.properties.Stage ?? null, fromSam: false}
+    : {value: permittedStage, fromSam: apiId === IMPLICIT_REST_API_ID || typeof apiProperties.StageName !== 'string'}
+  return {eventName: input.name, apiId, apiProperties, body, method: String(input.properties.Method).toLowerCase(), path: String(input.properties.Path), stage}
 }
 
 /** An Api event's Auth with OverrideApiAuth: applied to the API's own DefinitionBody too. */
-function overrideApiAuth(input: Parameters<EventSourceType['translate']>[0], apiId: string, stage: unknown): void {
+function overrideApiAuth(input: Parameters<EventSourceType['translate']>[0], apiId: string, stage: string): void {
   const auth = input.properties.Auth
   const body = ((input.context.samResources[apiId] as JsonObject).Properties as JsonObject | undefined)?.DefinitionBody
   if (!truthy(body) || !isObject(auth) || !truthy(auth.OverrideApiAuth)) return
@@ -148,7 +150,7 @@ function overrideApiAuth(input: Parameters<EventSourceType['translate']>[0], api
     throw new InvalidEventError(input.name, 'Must define one of: Authorizer, ApiKeyRequired or ResourcePolicy when using the OverrideApiAuth property.')
   }
   if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
-  addEventAuth(auth, eventAuthTarget(input, apiId, stage, body), input.context)
+  addEventAuth(auth, eventAuthTarget(input, apiId, body, stage), input.context)
   finishSwaggerEdit(body)
 }
 
@@ -212,7 +214,7 @@ export const Api: EventSourceType = {
     const methodAuth = (props.Auth ?? {}) as JsonObject
     const credentials = integrationCredentials(methodAuth, apiAuthOf(apiId, apiProperties), input.context.partition)
     addLambdaIntegration(paths, rawPath, normalized, uri, condition, stream, credentials)
-    if (truthy(props.Auth)) addEventAuth(methodAuth, eventAuthTarget(input, apiId, stage, body), input.context)
+    if (truthy(props.Auth)) addEventAuth(methodAuth, eventAuthTarget(input, apiId, body, stage), input.context)
     if (truthy(props.TimeoutInMillis)) {
       for (const item of conditionalContents(paths[rawPath])) {
         for (const definition of conditionalContents((item as JsonObject)[normalized])) {
@@ -388,8 +390,7 @@ export function addStateMachineIntegration(input: Parameters<EventSourceType['tr
     markSam(definition, {keys: [INTEGRATION, 'responses']})
     if (condition) item[normalized] = samConditional(condition, definition)
   }
-  // A state machine's event has no permission to take the API's stage from: its own Stage (usually none) is used.
-  if (truthy(props.Auth)) addEventAuth(props.Auth as JsonObject, eventAuthTarget(input, apiId, props.Stage ?? null, body), input.context)
+  if (truthy(props.Auth)) addEventAuth(props.Auth as JsonObject, eventAuthTarget(input, apiId, body), input.context)
   finishSwaggerEdit(body)
   copyPaths(paths)
 }
