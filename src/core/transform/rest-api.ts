@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
 
+import {buildRestApiDomain, domainResourceList, recordSetGroups} from './api-domain.js'
 import type {TransformContext} from './context.js'
 import {InvalidEventError, invalidResource, invalidTemplate} from './errors.js'
 import type {EventSourceType} from './events/event.js'
@@ -7,7 +8,7 @@ import {permission} from './events/push.js'
 import {definitionUriLocation} from './function/code.js'
 import {addDocumentPath, conditionalContents, normalizeMethod, shorthand, truthy, type ImplicitApiKind} from './http-api.js'
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
-import {isObject, type JsonObject} from './json.js'
+import {isObject, pythonJsonDumpsOrdered, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
 import {markSam, py27KeyOrder, pythonRepr, samConditional, samDelete, samIntrinsic} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
@@ -19,6 +20,11 @@ const MANAGE = '__MANAGE_SWAGGER'
 const ANY_METHOD = 'x-amazon-apigateway-any-method'
 const INTEGRATION = 'x-amazon-apigateway-integration'
 const OPENAPI_3 = /^3(\.\d)(\.\d)?$/
+/** Generated resource types that take the API's Tags when it has PropagateTags. */
+const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
+  'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::DomainNameV2',
+  'AWS::ApiGateway::DomainNameAccessAssociation',
+])
 const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
 
 /**
@@ -26,7 +32,7 @@ const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
 export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-  'Auth', 'Domain', 'MergeDefinitions', 'AlwaysDeploy',
+  'Auth', 'MergeDefinitions', 'AlwaysDeploy',
 ]
 export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth']
 
@@ -372,12 +378,14 @@ function functionNames(apiId: string, context: TransformContext): string {
 }
 
 /**
- * The deployment's hash (ApiGatewayDeployment.make_auto_deployable): sha1 over `str(swagger)`, the OpenApiVersion
- * and the function names of explicit Api events, joined by `||`.
+ * The deployment's hash (ApiGatewayDeployment.make_auto_deployable): sha1 over `str(swagger)`, the OpenApiVersion,
+ * `json.dumps` of the custom domain's configuration (its dicts in Python 2.7 order, as the translator holds template
+ * values) and the function names of explicit Api events, joined by `||`.
  */
-export function deploymentHash(swagger: unknown, openApiVersion: unknown, functionNamesText: string): string {
+export function deploymentHash(swagger: unknown, openApiVersion: unknown, functionNamesText: string, domain?: unknown): string {
   const parts = [pythonRepr(swagger)]
   if (truthy(openApiVersion)) parts.push(typeof openApiVersion === 'string' ? openApiVersion : pythonRepr(openApiVersion))
+  if (truthy(domain)) parts.push(pythonJsonDumpsOrdered(domain, py27KeyOrder))
   if (functionNamesText) parts.push(functionNamesText)
   return createHash('sha1').update(parts.join('||'), 'utf8').digest('hex')
 }
@@ -686,6 +694,9 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     if (truthy(props[name])) api.set(name, props[name])
   }
 
+  const domainConfig = structuredClone(resolveParameterRefs(props.Domain, context.parameters))
+  const domain = domainConfig === undefined || domainConfig === null ? undefined : buildRestApiDomain(logicalId, domainConfig, passthrough, recordSetGroups(context))
+
   const deployment = new CfnResource(`${logicalId}Deployment`, 'AWS::ApiGateway::Deployment', passthrough).set('RestApiId', ref(logicalId))
   if (!truthy(openApiVersion)) deployment.set('StageName', 'Stage')
   const stageName = props.StageName
@@ -702,12 +713,15 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     .set('CanarySetting', props.CanarySetting)
     .set('TracingEnabled', props.TracingEnabled)
   if (truthy(swagger)) {
-    const digest = deploymentHash(swagger, openApiVersion, functionNames(logicalId, context))
+    const digest = deploymentHash(swagger, openApiVersion, functionNames(logicalId, context), domainConfig)
     deployment.logicalId += digest.slice(0, 10)
     deployment.set('Description', `RestApi deployment id: ${digest}`)
   }
   stage.set('DeploymentId', ref(deployment.logicalId))
   if (props.Tags !== undefined && props.Tags !== null) stage.set('Tags', tagList(props.Tags))
-  if (props.PropagateTags === true && truthy(props.Tags)) api.set('Tags', tagList(props.Tags))
-  return [api, deployment, stage]
+  const generated = [api, deployment, stage, ...(domain ? domainResourceList(domain) : [])]
+  if (props.PropagateTags === true && truthy(props.Tags)) {
+    for (const resource of generated) if (TAGGABLE_TYPES.has(resource.type)) resource.set('Tags', tagList(props.Tags))
+  }
+  return generated
 }
