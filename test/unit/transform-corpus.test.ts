@@ -103,10 +103,11 @@ const ADDED_CONSTRUCTS: [item: string, construct: string, uses: (text: string) =
   ['#13.1', 'AWS::Serverless::Connector', (text) => text.includes('AWS::Serverless::Connector')],
   ['#13.1', 'Connectors', (text) => /^\s+Connectors:/m.test(text)],
   ['#13.1', 'AWS::Serverless::GraphQLApi', (text) => text.includes('AWS::Serverless::GraphQLApi')],
-  // Auth, MergeDefinitions and AlwaysDeploy of an Api, and Auth of its events, stay with CloudFormation for now.
+  // Auth and AlwaysDeploy of an Api, and Auth of its events, stay with CloudFormation for now.
   ['#13.1', 'AWS::Serverless::Api', (text) => text.includes('AWS::Serverless::Api\n') || text.includes('AWS::Serverless::Api\r')],
   ['#13.1', 'AWS::Serverless::Function event Api', (text) => /Type: Api\s/.test(text)],
   ['#13.1', 'AWS::Serverless::StateMachine event Api', (text) => text.includes('AWS::Serverless::StateMachine') && /Type: Api\s/.test(text)],
+  ['#13.1', 'AWS::Serverless::Api MergeDefinitions', (text) => text.includes('MergeDefinitions:')],
   ['#13.1', 'AWS::Serverless::Api Domain', (text) => /AWS::Serverless::Api\s[\s\S]*Domain:|Globals:\s+Api:[\s\S]*Domain:/.test(text)],
 ]
 

@@ -7,7 +7,7 @@ import {definitionUriLocation} from './function/code.js'
 import {isIntrinsic, isNoValue, makeConditional, ref, resolveParameterRefs} from './intrinsics.js'
 import {deepEqual, isObject, truthy, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {samConditional} from './python-repr.js'
+import {markSam, samConditional} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -256,13 +256,20 @@ export class HttpApiDocumentError extends SamError {
   }
 }
 
-/** BaseEditor.add_path: the path and method, each an empty map unless present. */
+/**
+ * BaseEditor.add_path: the path and method, each an empty map unless present. The any-method key is SAM's own str;
+ * other methods are the event's, lower-cased.
+ */
 export function addDocumentPath(paths: JsonObject, path: string, method: unknown): void {
   const normalized = normalizeMethod(method) as string
   if (!Object.hasOwn(paths, path)) paths[path] = {}
   const item = paths[path]
   if (!isObject(item)) throw invalidTemplate(`Value of '${path}' path must be a dictionary according to Swagger spec.`)
-  for (const content of conditionalContents(item)) if (isObject(content) && !(normalized in content)) content[normalized] = {}
+  for (const content of conditionalContents(item)) {
+    if (!isObject(content) || normalized in content) continue
+    content[normalized] = {}
+    if (normalized === ANY_METHOD) markSam(content, {keys: [ANY_METHOD]})
+  }
 }
 
 function addEventRoute(

@@ -59,6 +59,35 @@ export function samDelete(target: Record<string, unknown>, key: string): void {
   delete target[key]
 }
 
+/**
+ * The translator replaced a dict of the template by its copy (`dict.copy()`), which re-inserts the keys in their
+ * order: one copy more (see SamMark.copied).
+ */
+export function samDictCopy(target: object): void {
+  if (COPIED.has(target)) COPIED.delete(target)
+  else COPIED.add(target)
+}
+
+/**
+ * `{**first, **second}` as SAM writes it: a plain Python dict (insertion order) with `first`'s keys in the order they
+ * iterate in, then `second`'s new keys in theirs. A key of both keeps `first`'s key object (its str type) and takes
+ * `second`'s value.
+ */
+export function samMergedDict(first: Record<string, unknown>, second: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = {}
+  const plainKeys = new Set<string>()
+  const plainValues = new Set<string>()
+  for (const [source, keys] of [[first, dictOrder(first)], [second, dictOrder(second)]] as const) {
+    for (const key of keys) {
+      if (!Object.hasOwn(merged, key) && isPlain(PLAIN_KEYS, source, key)) plainKeys.add(key)
+      merged[key] = source[key]
+      if (isPlain(PLAIN_VALUES, source, key)) plainValues.add(key)
+      else plainValues.delete(key)
+    }
+  }
+  return markSam(merged, {keys: [...plainKeys], values: [...plainValues], insertionOrdered: true})
+}
+
 function dictOrder(object: Record<string, unknown>): string[] {
   if (INSERTION_ORDERED.has(object)) return Object.keys(object)
   const history = KEY_HISTORY.get(object)

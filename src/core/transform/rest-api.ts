@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 
 import {buildRestApiDomain, domainResourceList, recordSetGroups} from './api-domain.js'
 import type {TransformContext} from './context.js'
-import {InvalidEventError, invalidResource, invalidTemplate} from './errors.js'
+import {InvalidEventError, invalidResource, invalidTemplate, type SamError} from './errors.js'
 import type {EventSourceType} from './events/event.js'
 import {permission} from './events/push.js'
 import {definitionUriLocation} from './function/code.js'
@@ -10,9 +10,9 @@ import {addDocumentPath, conditionalContents, normalizeMethod, shorthand, truthy
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
 import {isObject, pythonJsonDumpsOrdered, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {markSam, py27KeyOrder, pythonRepr, samConditional, samDelete, samIntrinsic} from './python-repr.js'
+import {markSam, py27KeyOrder, pythonRepr, samConditional, samDelete, samDictCopy, samIntrinsic, samMergedDict} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
-import {oneOf, validateProperties, type PropertySpec} from './validate.js'
+import {expectMap, oneOf, validateProperties, type PropertySpec} from './validate.js'
 
 export const API_TYPE = 'AWS::Serverless::Api'
 export const IMPLICIT_REST_API_ID = 'ServerlessRestApi'
@@ -32,7 +32,7 @@ const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
 export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-  'Auth', 'MergeDefinitions', 'AlwaysDeploy',
+  'Auth', 'AlwaysDeploy',
 ]
 export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth']
 
@@ -166,8 +166,11 @@ export const Api: EventSourceType = {
     const resources = [permission(input, 'apigateway.amazonaws.com', {sourceArn, suffix: stage})]
     const api = input.context.samResources[apiId] as JsonObject
     const apiProperties = (api.Properties ?? {}) as JsonObject
-    const body = apiProperties.DefinitionBody
-    if (!apiProperties[MANAGE] || body === undefined || body === null) return resources
+    const apiBody = apiProperties.DefinitionBody
+    const merge = truthy(apiProperties.MergeDefinitions)
+    if (!(apiProperties[MANAGE] || merge) || apiBody === undefined || apiBody === null) return resources
+    // With MergeDefinitions, SAM builds the method in a document of its own and merges only the method into the API's.
+    const body = merge ? swaggerSkeleton() : apiBody
     if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
     const paths = body.paths as JsonObject
     const normalized = normalizeMethod(method) as string
@@ -191,8 +194,31 @@ export const Api: EventSourceType = {
       .filter((definition) => truthy(definition[INTEGRATION]))
     if (truthy(props.RequestModel)) addRequestModel(input.name, props.RequestModel, apiProperties, body, definitions(), method, rawPath)
     if (truthy(props.RequestParameters)) addRequestParameters(input.name, props.RequestParameters as unknown[], definitions())
+    if (merge) apiProperties.DefinitionBody = mergeMethod(apiId, apiBody, rawPath, method, (paths[rawPath] as JsonObject)[normalized] as JsonObject)
     return resources
   },
+}
+
+/**
+ * push.py _get_merged_definitions: the method SAM generated, merged over the API's own definition of it (SAM's keys
+ * win), in a copy of the API's document. The method goes in under the event's lower-cased Method (`any` stays `any`).
+ */
+function mergeMethod(apiId: string, source: unknown, path: string, method: string, generated: JsonObject): JsonObject {
+  const merged = expectMap(source, apiId, 'DefinitionBody')
+  samDictCopy(merged)
+  // A document without paths keeps none: SAM merges into a map of paths that it then drops.
+  const paths = truthy(merged.paths) ? merged.paths : {}
+  const invalid = (where: string): SamError => invalidResource(apiId, `Property 'DefinitionBody' is invalid: ${where}`)
+  if (!isObject(paths)) throw invalid('It should be a map')
+  const item = paths[path]
+  // (A path whose value is null stops the translator with a TypeError.)
+  if (Object.hasOwn(paths, path) && !isObject(item)) throw invalid(`The value of '${path}' should be a map`)
+  const existing = isObject(item) && truthy(item[method]) ? item[method] : {}
+  if (!isObject(existing)) throw invalidResource(apiId, `Property 'DefinitionBody.paths.${path}.${method}' should be a map.`)
+  const definition = samMergedDict(existing, generated)
+  if (isObject(item)) item[method] = definition
+  else paths[path] = markSam({[method]: definition}, {insertionOrdered: true})
+  return merged
 }
 
 /** An Api event's RequestModel: the method's body parameter (or OpenAPI 3 requestBody) and request validator. */
@@ -651,6 +677,7 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
   const uri = props.DefinitionUri
   let body = props.DefinitionBody as JsonObject | undefined
   if (truthy(uri) && truthy(body)) throw invalidResource(logicalId, "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.")
+  if (truthy(uri) && truthy(props.MergeDefinitions)) throw invalidResource(logicalId, "Cannot set 'MergeDefinitions' to True when using `DefinitionUri`.")
   const openApiVersion = props.OpenApiVersion
   if (truthy(openApiVersion) && !SUPPORTED_VERSIONS.test(String(openApiVersion))) {
     throw invalidResource(logicalId, "The OpenApiVersion value must be of the format '3.0.0'.")
