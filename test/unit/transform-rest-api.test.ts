@@ -76,3 +76,17 @@ describe('#13.1 Api MergeDefinitions', () => {
       .toEqual(["Resource with id [MyApi] is invalid. Cannot set 'MergeDefinitions' to True when using `DefinitionUri`."])
   })
 })
+
+describe('#13.1 Api AlwaysDeploy', () => {
+  const deployment = (time: Date): string => {
+    const result = transformTemplate({Resources: {MyApi: {Type: 'AWS::Serverless::Api', Properties: {StageName: 'Prod', AlwaysDeploy: true}}}}, {time})
+    if (result.kind !== 'transformed') throw new Error(JSON.stringify(result))
+    return Object.keys(result.template.Resources as object).find((id) => id.startsWith('MyApiDeployment'))!
+  }
+
+  it('names the deployment by the second of translation, as the translator does, so each deploy makes a new one', () => {
+    // sha1('1700000000'), the translator's str(int(time.time())) at that moment.
+    expect(deployment(new Date(1_700_000_000_400))).toBe('MyApiDeploymenteaaa8ade94')
+    expect(deployment(new Date(1_700_000_001_000))).not.toBe('MyApiDeploymenteaaa8ade94')
+  })
+})

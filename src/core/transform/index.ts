@@ -53,6 +53,11 @@ export interface TransformOptions {
   region?: string
   /** Partition (AWS::Partition; managed policy ARNs). Default derived from the region. */
   partition?: string
+  /**
+   * When the template is translated: an Api with AlwaysDeploy hashes it (in whole seconds) into its deployment's
+   * logical ID, so that every deploy makes a new deployment. Default now.
+   */
+  time?: Date
 }
 
 /** A SAM construct lpack does not translate, and where it is. */
@@ -217,6 +222,7 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
     samResources: resources as JsonObject,
     outputResources,
     deploymentPreferences: new DeploymentPreferences(),
+    time: options.time ?? new Date(),
     references: new Map(),
   }
   const errors: string[] = [...connectorErrors]

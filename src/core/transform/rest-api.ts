@@ -32,7 +32,7 @@ const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
 export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-  'Auth', 'AlwaysDeploy',
+  'Auth',
 ]
 export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = ['Auth']
 
@@ -740,7 +740,10 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     .set('CanarySetting', props.CanarySetting)
     .set('TracingEnabled', props.TracingEnabled)
   if (truthy(swagger)) {
-    const digest = deploymentHash(swagger, openApiVersion, functionNames(logicalId, context), domainConfig)
+    // AlwaysDeploy: a deployment of its own for every translation, named by the time of it.
+    const digest = truthy(props.AlwaysDeploy)
+      ? createHash('sha1').update(String(Math.floor(context.time.getTime() / 1000)), 'utf8').digest('hex')
+      : deploymentHash(swagger, openApiVersion, functionNames(logicalId, context), domainConfig)
     deployment.logicalId += digest.slice(0, 10)
     deployment.set('Description', `RestApi deployment id: ${digest}`)
   }
