@@ -94,7 +94,7 @@ for (const name of files) {
     else if (!loaded.template) verdict = rejectedByTranslator ? 'rejected-both' : 'rejected-valid'
     else {
       // The goldens are translated at a fixed time (regenerate-transform-goldens.py TRANSLATION_TIME), which AlwaysDeploy hashes.
-      const result = transformTemplate(loaded.template.value, {time: new Date(1_700_000_000_000)})
+      const result = transformTemplate(loaded.template.value, {time: new Date(1_700_000_000_000), isFloat: loaded.template.isFloat})
       if (result.kind === 'unsupported') {
         verdict = 'unsupported'
         outOfScope[name] = [...new Set(result.unsupported.map((item) => item.construct.replace(/ \(.*\)$/, '')))].join(', ')

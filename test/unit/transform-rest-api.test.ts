@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {parseTemplate} from '../../src/core/template/load.js'
 import {transformTemplate} from '../../src/core/transform/index.js'
 
 const api = (domain: Record<string, unknown>, properties: Record<string, unknown> = {}) => ({
@@ -88,5 +89,33 @@ describe('#13.1 Api AlwaysDeploy', () => {
     // sha1('1700000000'), the translator's str(int(time.time())) at that moment.
     expect(deployment(new Date(1_700_000_000_400))).toBe('MyApiDeploymenteaaa8ade94')
     expect(deployment(new Date(1_700_000_001_000))).not.toBe('MyApiDeploymenteaaa8ade94')
+  })
+})
+
+describe('#13.1 OpenApiVersion written as a YAML float', () => {
+  const translate = (text: string) => {
+    const template = parseTemplate(text, 'template.yaml').template!
+    return transformTemplate(template.value, {isFloat: template.isFloat})
+  }
+  const managed = (version: string, where: 'resource' | 'globals') => [
+    ...(where === 'globals' ? ['Globals:', '  Api:', `    OpenApiVersion: ${version}`] : []),
+    'Resources:',
+    '  MyApi:',
+    '    Type: AWS::Serverless::Api',
+    '    Properties:',
+    '      StageName: Prod',
+    ...(where === 'resource' ? [`      OpenApiVersion: ${version}`] : []),
+  ].join('\n')
+  const body = (result: ReturnType<typeof transformTemplate>) =>
+    result.kind === 'transformed' ? (result.template.Resources as Record<string, {Properties: {Body: Record<string, unknown>}}>).MyApi!.Properties.Body : result
+
+  it("is the version '3.0', as the translator (PyYAML, then str()) reads it, on the resource or in Globals", () => {
+    expect(body(translate(managed('3.0', 'resource')))).toMatchObject({openapi: '3.0'})
+    expect(body(translate(managed('3.0', 'globals')))).toMatchObject({openapi: '3.0'})
+    expect(body(translate(managed("'3.0'", 'resource')))).toMatchObject({openapi: '3.0'})
+  })
+
+  it('is rejected as the integer 3 is, which is not a string', () => {
+    expect(translate(managed('3', 'resource'))).toMatchObject({kind: 'invalid', errors: ["Resource with id [MyApi] is invalid. Property 'OpenApiVersion' should be a string."]})
   })
 })

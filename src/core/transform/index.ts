@@ -1,4 +1,5 @@
 import {parameterValues} from '../template/resolve.js'
+import type {TemplatePath} from '../template/template.js'
 import type {TransformContext} from './context.js'
 import {SamError, invalidResource, invalidTemplate} from './errors.js'
 import {UNSUPPORTED_EVENT_TYPES} from './events/index.js'
@@ -11,7 +12,7 @@ import {LAYER_TYPE, translateLayer} from './layer.js'
 import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
 import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
 import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApis, prepareImplicitApis, translateHttpApi} from './http-api.js'
-import {API_TYPE, REST_KIND, translateApi, UNSUPPORTED_API_EVENT_PROPERTIES, UNSUPPORTED_API_PROPERTIES} from './rest-api.js'
+import {API_TYPE, fixOpenApiVersion, REST_KIND, translateApi, UNSUPPORTED_API_EVENT_PROPERTIES, UNSUPPORTED_API_PROPERTIES} from './rest-api.js'
 import {CAPACITY_PROVIDER_TYPE, translateCapacityProvider} from './capacity-provider.js'
 import {translateWebSocketApi, WEBSOCKET_API_TYPE} from './websocket-api.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
@@ -58,6 +59,12 @@ export interface TransformOptions {
    * logical ID, so that every deploy makes a new deployment. Default now.
    */
   time?: Date
+  /**
+   * Whether the number at a path of the template is written as a float (`OpenApiVersion: 3.0`): pass the loaded
+   * template's `isFloat`. The translator reads YAML with PyYAML, which keeps such a number a float whose text is
+   * `3.0`; JavaScript reads the integer 3. Without it, every number counts as written.
+   */
+  isFloat?: (path: TemplatePath) => boolean
 }
 
 /** A SAM construct lpack does not translate, and where it is. */
@@ -197,7 +204,10 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   for (const [logicalId, resource] of Object.entries(resources as Record<string, JsonObject>)) {
     if (!isSam(resource)) continue
     try {
-      resource.Properties = globals.merge(logicalId, resource.Type as string, (resource.Properties ?? {}) as JsonObject, resource.IgnoreGlobals)
+      const local = (resource.Properties ?? {}) as JsonObject
+      const merged = globals.merge(logicalId, resource.Type as string, local, resource.IgnoreGlobals)
+      if (resource.Type === API_TYPE) fixOpenApiVersion(logicalId, local, merged, options.isFloat ?? (() => false))
+      resource.Properties = merged
     } catch (error) {
       if (error instanceof SamError) throw new SamDocumentError([error.message])
       throw error

@@ -231,7 +231,11 @@ export function py27UnicodeRepr(text: string): string {
  * which Python would print as longs, do not survive as JavaScript numbers; they print as floats.)
  */
 function numberRepr(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e16) return String(value)
+  return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : pythonFloatRepr(value)
+}
+
+/** Python's str/repr of a float: shortest round-trip digits, `3.0` for an integral value, exponents from 1e16. */
+export function pythonFloatRepr(value: number): string {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf'
   const [mantissa, exponentText] = value.toExponential().split('e') as [string, string]
   const exponent = Number(exponentText)

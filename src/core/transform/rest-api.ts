@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import {buildRestApiDomain, domainResourceList, recordSetGroups} from './api-domain.js'
+import type {TemplatePath} from '../template/template.js'
 import type {TransformContext} from './context.js'
 import {InvalidEventError, invalidResource, invalidTemplate, type SamError} from './errors.js'
 import type {EventSourceType} from './events/event.js'
@@ -10,7 +11,7 @@ import {addDocumentPath, conditionalContents, normalizeMethod, shorthand, truthy
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
 import {isObject, pythonJsonDumpsOrdered, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {markSam, py27KeyOrder, pythonRepr, samConditional, samDelete, samDictCopy, samIntrinsic, samMergedDict} from './python-repr.js'
+import {markSam, py27KeyOrder, pythonFloatRepr, pythonRepr, samConditional, samDelete, samDictCopy, samIntrinsic, samMergedDict} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
 import {expectMap, oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -452,12 +453,18 @@ function openApiPostprocess(body: JsonObject, openApiVersion: unknown): JsonObje
   return body
 }
 
-/** GlobalsPlugin.fix_openapi_definitions: a SAM-managed body takes the API's OpenApiVersion 3.x. */
-function applyOpenApiVersion(props: JsonObject): void {
+/**
+ * GlobalsPlugin.fix_openapi_definitions, once Globals are merged and before any event adds to the API: a SAM-managed
+ * body takes the API's OpenApiVersion 3.x, as a string. A version written as a float (`3.0`, on the resource or else
+ * in Globals.Api) converts as Python's str() converts it, to '3.0'; the integer 3 is not a version.
+ */
+export function fixOpenApiVersion(logicalId: string, local: JsonObject, props: JsonObject, isFloat: (path: TemplatePath) => boolean): void {
   const version = props.OpenApiVersion
-  if (!(MANAGE in props) || version === undefined || !OPENAPI_3.test(String(version))) return
+  const path = Object.hasOwn(local, 'OpenApiVersion') ? ['Resources', logicalId, 'Properties', 'OpenApiVersion'] : ['Globals', 'Api', 'OpenApiVersion']
+  const text = typeof version === 'number' && isFloat(path) ? pythonFloatRepr(version) : String(version)
+  if (!(MANAGE in props) || version === undefined || !OPENAPI_3.test(text)) return
   const converted = typeof version !== 'string'
-  if (converted) props.OpenApiVersion = String(version)
+  if (converted) props.OpenApiVersion = text
   const body = props.DefinitionBody
   if (!isObject(body)) return
   if (!('openapi' in body)) markSam(body, {keys: ['openapi']})
@@ -642,7 +649,8 @@ function addEndpointExtension(body: JsonObject, disable: unknown): void {
     markSam(extension, {keys: ['disableExecuteApiEndpoint']})
   }
   if (truthy(body.openapi) && OPENAPI_3.test(String(body.openapi))) {
-    if (!('servers' in body)) markSam(body, {keys: ['servers']})
+    // The key goes in inside SAM's editor, whose result is a copy: the document now hashes in its once-copied order.
+    if (!('servers' in body)) markSam(body, {keys: ['servers'], copied: true})
     const servers = 'servers' in body ? body.servers : [markSam({})]
     if (!Array.isArray(servers)) throw invalidTemplate("Invalid OpenAPI definition of 'servers': It should be a list.")
     servers.forEach((server, index) => set(server, `servers[${index}]`))
@@ -667,7 +675,6 @@ function replaceSlashes(value: unknown): unknown {
 /** AWS::Serverless::Api → AWS::ApiGateway::RestApi, its Deployment (hashed logical ID) and its Stage. */
 export function translateApi(logicalId: string, resource: JsonObject, context: TransformContext): CfnResource[] {
   const props = (resource.Properties ?? {}) as JsonObject
-  applyOpenApiVersion(props)
   validateProperties(logicalId, API_TYPE, props, API_PROPERTIES)
   if (props.StageName === undefined || props.StageName === null) throw invalidResource(logicalId, "Missing required property 'StageName'.")
   const attributes: JsonObject = {}
