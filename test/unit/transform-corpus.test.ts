@@ -20,7 +20,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   'function_with_event_dest_conditional.yaml':
     "SAM wraps each operand of the generated Fn::And twice ({Condition: {Condition: X}}), which CloudFormation rejects; lpack emits the valid {Condition: X}.",
   'api_request_model_with_validator.yaml':
-    "Only the deployment's hashed logical ID differs: the translator hashes str() of its swagger, whose paths iterate in Python 2.7 dict order, which depends on how often its editors deep-copied the document between adding paths; lpack approximates that history by the insertion order, and this input's colliding paths come out in another order.",
+    "Only the deployment's hashed logical ID differs: the translator hashes str() of its swagger, whose paths iterate in Python 2.7 dict order, which depends on how often its editors deep-copied the document between adding paths (it walks the functions in Python 2.7 order of their logical IDs, copies the document before and after each path it adds, 36 copies here, and a copy re-inserts colliding keys in another order); lpack approximates that history by the insertion order and the parity of the copies, and this input's colliding paths come out in another order.",
 }
 
 /** When the goldens were translated (TRANSLATION_TIME in scripts/regenerate-transform-goldens.py): AlwaysDeploy hashes it. */

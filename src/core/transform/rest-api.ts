@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 
-import {buildRestApiDomain, domainResourceList, recordSetGroups} from './api-domain.js'
 import type {TemplatePath} from '../template/template.js'
+import {buildRestApiDomain, domainResourceList, recordSetGroups} from './api-domain.js'
 import type {TransformContext} from './context.js'
 import {InvalidEventError, invalidResource, invalidTemplate, type SamError} from './errors.js'
 import type {EventSourceType} from './events/event.js'
@@ -21,12 +21,12 @@ const MANAGE = '__MANAGE_SWAGGER'
 const ANY_METHOD = 'x-amazon-apigateway-any-method'
 const INTEGRATION = 'x-amazon-apigateway-integration'
 const OPENAPI_3 = /^3(\.\d)(\.\d)?$/
+const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
 /** Generated resource types that take the API's Tags when it has PropagateTags. */
 const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::DomainNameV2',
   'AWS::ApiGateway::DomainNameAccessAssociation',
 ])
-const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
 
 /**
  * Api properties (on the resource or in Globals.Api) and Api event properties lpack leaves to CloudFormation's SAM
