@@ -42,6 +42,13 @@ describe('#13.1 Api Domain', () => {
   })
 })
 
+describe('#13.1 generated logical IDs', () => {
+  it('rejects one that is not alphanumeric, as the translator does (a base path keeps its non-ASCII letters)', () => {
+    const result = transformTemplate({Resources: {MyApi: api({DomainName: 'api.example.com', CertificateArn: 'arn:c', BasePath: ['/ü-x']})}})
+    expect(result).toMatchObject({kind: 'invalid', errors: ['Resource with id [MyApiüxBasePathMapping] is invalid. Logical ids must be alphanumeric.']})
+  })
+})
+
 describe('#13.1 Api MergeDefinitions', () => {
   const fn = (events: Record<string, unknown>) => ({
     Type: 'AWS::Serverless::Function',

@@ -242,8 +242,11 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
     .sort(([, a], [, b]) => TRANSLATORS[a.Type as string]!.group - TRANSLATORS[b.Type as string]!.group)
   for (const [logicalId, resource] of ordered) {
     try {
-      if (!/^[A-Za-z0-9]+$/.test(logicalId)) throw invalidResource(logicalId, 'Logical ids must be alphanumeric.')
+      if (!ALPHANUMERIC.test(logicalId)) throw invalidResource(logicalId, 'Logical ids must be alphanumeric.')
       const generated = TRANSLATORS[resource.Type as string]!.translate(logicalId, resource, context)
+      // The translator's resource model refuses a generated ID that is not (a base path mapping named after `/ü`).
+      const badId = generated.find((cfn) => !ALPHANUMERIC.test(cfn.logicalId))
+      if (badId) throw invalidResource(badId.logicalId, 'Logical ids must be alphanumeric.')
       if (resource.Type === LAYER_TYPE) changedIds.set(logicalId, generated[0]!.logicalId)
       recordReferences(logicalId, generated, context.references)
       delete outputResources[logicalId]
@@ -272,6 +275,9 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   }
   return resolveResourceReferences(resolveChangedLogicalIds(output, changedIds), context.references) as JsonObject
 }
+
+/** What the translator accepts as a logical ID, of the template's resources and of those it generates. */
+const ALPHANUMERIC = /^[A-Za-z0-9]+$/
 
 /** Template resources that event sources rewrite (notifications, triggers) and re-emit under their own ID. */
 const MODIFIED_IN_PLACE: ReadonlySet<string> = new Set(['AWS::S3::Bucket', 'AWS::Cognito::UserPool'])
