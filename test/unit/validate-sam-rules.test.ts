@@ -72,6 +72,18 @@ describe('#13.6 validate knows what the SAM translator rejects (LP1010)', () => 
     expect((await validate(right)).filter((d) => d.severity === 'error')).toEqual([])
   })
 
+  it('a template with another transform is left alone: AWS::LanguageExtensions rewrites it before SAM sees it', async () => {
+    const forEach = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - [A, B]
+    - Topic\${Name}:
+        Type: AWS::SNS::Topic
+`
+    expect((await validate(forEach)).filter((d) => d.code === 'LP1010')).toEqual([])
+  })
+
   it('a value a schema already reported is not reported again in SAM\'s words', async () => {
     const missingPath = TEMPLATE.replace('            Path: /hello\n', '').replace('            Verb: post\n', '').replace('Typ: String', 'Type: String')
     const errors = (await validate(missingPath)).filter((d) => d.severity === 'error')

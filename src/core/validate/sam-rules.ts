@@ -2,6 +2,8 @@ import {isObject} from '../json.js'
 import {findLocalPaths, setAtPath, type LocationShape} from '../template/local-paths.js'
 import type {RuleContext} from './context.js'
 
+const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31'
+
 /** Where local paths point while the transform checks the template: any well-formed S3 location does. */
 const PLACEHOLDER_BUCKET = 'lpack-validate-placeholder'
 
@@ -11,10 +13,13 @@ const PLACEHOLDER_BUCKET = 'lpack-validate-placeholder'
  * schemas catch the shapes; these need SAM's own knowledge, which lpack's transform has (identical to the
  * translator on what it covers). So validate runs that transform on a copy of the template whose local paths are
  * placeholders (packaging would make them S3 locations) and reports each error where it points (LP1010).
- * Templates with constructs lpack leaves to CloudFormation's transform are not checked here.
+ * Templates with constructs lpack leaves to CloudFormation's transform are not checked here, nor templates with
+ * other transforms (AWS::LanguageExtensions runs first and rewrites what SAM then sees: `lpack deploy` leaves those
+ * to CloudFormation too).
  */
 export async function checkSamTranslation(context: RuleContext): Promise<void> {
-  if (!context.hasSamTransform) return
+  const transforms = [context.root.Transform].flat()
+  if (transforms.length === 0 || transforms.some((name) => name !== SAM_TRANSFORM)) return
   // The transform is large; templates without the SAM transform never load it.
   const {transformTemplate} = await import('../transform/index.js')
   const {locateTransformError} = await import('../transform/locate.js')
