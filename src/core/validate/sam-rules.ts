@@ -23,7 +23,7 @@ export async function checkSamTranslation(context: RuleContext): Promise<void> {
   // The transform is large; templates without the SAM transform never load it.
   const {transformTemplate} = await import('../transform/index.js')
   const {locateTransformError} = await import('../transform/locate.js')
-  const result = transformTemplate(packagedStandIn(context.root))
+  const result = transformTemplate(packagedStandIn(context.root), {isFloat: context.template.isFloat})
   if (result.kind !== 'invalid') return
   // A value a schema or rule already reported is not reported again in SAM's words.
   const reported = new Set(context.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column}`))

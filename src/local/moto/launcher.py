@@ -775,6 +775,29 @@ def _define_service_fixes() -> None:
     StateMachine.create_from_cloudformation_json = classmethod(_machine_create)  # type: ignore[method-assign, assignment]
     StateMachine.update_from_cloudformation_json = classmethod(_machine_update)  # type: ignore[method-assign, assignment]
 
+    # --- AWS::ApiGateway::RestApi named by its Body ----------------------------------------------------------------
+    # API Gateway takes a RestApi's name from its OpenAPI Body's info.title when Name is not given (what SAM's
+    # transform generates); moto requires Name and fails the resource with KeyError 'Name'. An OpenAPI 3 body's paths
+    # are imported as moto imports them (it imports no Swagger 2.0: such an API is made without its resources).
+
+    from moto.apigateway.models import RestAPI, apigateway_backends
+
+    _original_rest_api_create = RestAPI.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def _rest_api_create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        properties = cloudformation_json.get("Properties") or {}
+        body = properties.get("Body")
+        if properties.get("Name") or not isinstance(body, dict):
+            return _original_rest_api_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        info = body.get("info") if isinstance(body.get("info"), dict) else {}
+        named = {**properties, "Name": info.get("title") or resource_name, "Description": properties.get("Description") or info.get("description") or ""}
+        api = _original_rest_api_create(cls, resource_name, {**cloudformation_json, "Properties": named}, account_id, region_name, **kwargs)
+        if str(body.get("openapi", "")).startswith("3"):
+            apigateway_backends[account_id][region_name].put_rest_api(api.id, body, fail_on_warnings=False, mode="overwrite")
+        return api
+
+    RestAPI.create_from_cloudformation_json = classmethod(_rest_api_create)  # type: ignore[method-assign, assignment]
+
     # --- Fn::GetAtt <NestedStack>.Outputs.<Name> ---------------------------------------------------------------
     # moto's Stack model has no get_cfn_attribute: a parent's output or property that reads a nested stack's output
     # fails, and the parent's Outputs are then all missing.
