@@ -231,4 +231,11 @@ describe('parseTemplate', () => {
     expect(shared.diagnostics).toEqual([])
     expect(shared.template!.value).toEqual({x: {a: 1, b: [1, 2]}, y: {a: 1, b: [1, 2]}, z: {a: 1, b: [1, 2]}})
   })
+
+  it('tells a number written as a float (3.0) from the integer it equals, as PyYAML does', () => {
+    const {template} = parseTemplate("a: 3.0\nb: 3\nc: '3.0'\nd: [3.0, 3]\ne: &v 1.0\nf: *v\n")
+    expect(template!.value).toMatchObject({a: 3, b: 3, c: '3.0', d: [3, 3]})
+    const floats = [['a'], ['b'], ['c'], ['d', 0], ['d', 1], ['e'], ['f']].filter((path) => template!.isFloat(path))
+    expect(floats).toEqual([['a'], ['d', 0], ['e'], ['f']])
+  })
 })

@@ -11,7 +11,7 @@ import {transformFile} from '../../src/core/transform/run.js'
 // line:column where that property stands in the file.
 const INPUTS = fileURLToPath(new URL('../fixtures/transform/input/', import.meta.url))
 const OUT_OF_SCOPE = JSON.parse(readFileSync(new URL('../fixtures/transform/out-of-scope.json', import.meta.url), 'utf8')) as Record<string, string>
-const ADDED = /AWS::Serverless::(SimpleTable|StateMachine|Application|HttpApi|CapacityProvider|WebSocketApi|Connector|GraphQLApi)|Type: (AlexaSkill|Cognito|HttpApi)\s|^\s+(Connectors|Auth):/m
+const ADDED = /AWS::Serverless::(SimpleTable|StateMachine|Application|HttpApi|CapacityProvider|WebSocketApi|Connector|GraphQLApi|Api\s)|Type: (AlexaSkill|Cognito|HttpApi)\s|^\s+(Connectors|Auth):/m
 
 async function failure(name: string): Promise<LpackError> {
   try {
@@ -39,8 +39,9 @@ describe('#13 transform errors are located (#13.3 for connectors and GraphQLApi)
     expect(details.locations).toHaveLength(details.errors.length)
     details.errors.forEach((message, index) => {
       const location = details.locations[index]!
-      const resource = /\[([A-Za-z0-9]+)\]/.exec(message)?.[1]
-      if (resource !== undefined) expect(location.path.startsWith('Resources/'), message).toBe(true)
+      const resource = /with id \[([A-Za-z0-9]+)\]/.exec(message)?.[1]
+      // The implicit APIs exist only as their Globals section.
+      if (resource !== undefined) expect(/^(Resources|Globals)\//.test(location.path), message).toBe(true)
       expect(error.message).toContain(`${name}:${location.line}:${location.column}: ${message}`)
     })
   })
@@ -55,6 +56,8 @@ describe('#13 transform errors are located (#13.3 for connectors and GraphQLApi)
     ['error_embedded_connectors.yaml', 'Resources/MyFunction/Connectors/NonExistentId/Properties/Destination/Id', 37, 13],
     ['error_graphqlapi.yaml', 'Resources/GraphQLApiInvalidFieldInLogging/Properties/Logging/NotSupposedToBeHere', 66, 9],
     ['error_graphqlapi.yaml', 'Resources/ResolverFunctionDoesNotExist/Properties/Resolvers/Mutation/ReferenceFunctionThatDoesNotExist/Pipeline', 209, 13],
+    ['error_api_with_custom_domains_invalid.yaml', 'Globals/Api/Domain', 12, 5],
+    ['error_api_with_custom_domains_invalid.yaml', 'Resources/MyApiWithIncorrectBasePathItemType/Properties/Domain/BasePath/0', 90, 11],
   ])('%s points at %s (%i:%i)', async (name, path, line, column) => {
     const details = (await failure(name)).details as {locations: {path: string; line: number; column: number}[]}
     expect(details.locations).toContainEqual({path, line, column})

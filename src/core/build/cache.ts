@@ -401,9 +401,15 @@ export function planKey(templateFile: string, templateBytes: Uint8Array, options
     .digest('hex')
 }
 
+/**
+ * How the built template is written; a change here rewrites templates that earlier lpack versions wrote.
+ * 2: numbers written as floats (`3.0`) stay floats.
+ */
+const BUILT_TEMPLATE_WRITER = 2
+
 /** What the built template.yaml is made from besides the template: where each unit's zip is and what it changes. */
 export function builtTemplateKey(planKeyValue: string, buildDir: string, units: readonly {logicalId: string; zip: string; codeProperty: string; propertyUpdates?: unknown}[]): string {
-  return crypto.createHash('sha256').update(JSON.stringify({planKey: planKeyValue, buildDir, units})).digest('hex')
+  return crypto.createHash('sha256').update(JSON.stringify({writer: BUILT_TEMPLATE_WRITER, planKey: planKeyValue, buildDir, units})).digest('hex')
 }
 
 function isSortedSet(files: readonly string[]): boolean {

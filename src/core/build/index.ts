@@ -159,7 +159,7 @@ async function buildLocked(
     if (!builtTemplateCurrent) {
       const {serializeTemplateYaml} = await import('../template/serialize.js')
       template ??= await loadTemplate(options.templateFile, templateBytes)
-      const text = serializeTemplateYaml(rewriteTemplate(template.value, rewrites, buildDir, (artifact) => join(buildDir, artifact.zip), plan.projectDir))
+      const text = serializeTemplateYaml(rewriteTemplate(template.value, rewrites, buildDir, (artifact) => join(buildDir, artifact.zip), plan.projectDir), {isFloat: template.isFloat})
       builtTemplate.sha256 = sha256(text)
       await writeAtomically(builtTemplateFile, text)
     }

@@ -1,5 +1,6 @@
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
+import type {TemplatePath} from '../template/template.js'
 
 export type TransformMode = 'auto' | 'local' | 'server'
 
@@ -12,7 +13,7 @@ const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31'
  */
 export async function prepareTemplate(
   template: Record<string, unknown>,
-  options: {mode: TransformMode; parameters: Record<string, string>; region: string; reporter: Reporter},
+  options: {mode: TransformMode; parameters: Record<string, string>; region: string; reporter: Reporter; isFloat?: (path: TemplatePath) => boolean},
 ): Promise<Record<string, unknown>> {
   const transforms = [template.Transform].flat().filter((value) => value !== undefined).map(String)
   if (transforms.length === 0) return template
@@ -27,7 +28,7 @@ export async function prepareTemplate(
     return serverSide(`lpack does not expand ${others.join(', ')}`)
   }
   const {transformTemplate} = await import('../transform/index.js')
-  const result = transformTemplate(template, {parameters: options.parameters, region: options.region})
+  const result = transformTemplate(template, {parameters: options.parameters, region: options.region, ...(options.isFloat ? {isFloat: options.isFloat} : {})})
   if (result.kind === 'transformed') {
     options.reporter.emit({kind: 'deploy.transform', data: {mode: 'local', transforms: [SAM_TRANSFORM]}})
     return result.template as Record<string, unknown>

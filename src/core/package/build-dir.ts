@@ -4,6 +4,7 @@ import {join, resolve} from 'node:path'
 import {LpackError} from '../../errors.js'
 import {ARTIFACTS_DIR, type BuildManifest, type ManifestArtifact} from '../build/manifest.js'
 import {parseTemplate, templateInvalidError} from '../template/load.js'
+import type {TemplatePath} from '../template/template.js'
 
 /** A finished `lpack build` output: its manifest and its template (CodeUri etc. pointing at the zips). */
 export interface BuildOutput {
@@ -11,6 +12,8 @@ export interface BuildOutput {
   manifest: BuildManifest
   templateFile: string
   template: Record<string, unknown>
+  /** Whether the number at a path of `template` is written as a float (Template.isFloat). */
+  isFloat: (path: TemplatePath) => boolean
 }
 
 /** Reads `<buildDir>/manifest.json` and the template it names. A missing or malformed build is BUILD_REQUIRED. */
@@ -38,7 +41,7 @@ export async function readBuildOutput(buildDir: string): Promise<BuildOutput> {
   }
   const loaded = parseTemplate(text, templateFile)
   if (!loaded.template) throw templateInvalidError(templateFile, loaded.diagnostics)
-  return {buildDir: dir, manifest, templateFile, template: loaded.template.value}
+  return {buildDir: dir, manifest, templateFile, template: loaded.template.value, isFloat: loaded.template.isFloat}
 }
 
 function checkArtifact(artifact: ManifestArtifact, manifestFile: string): void {

@@ -4,6 +4,7 @@ import type {AwsAccess} from '../../aws/clients.js'
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {checkOutputFile, writeOutputFile} from '../output-file.js'
+import type {TemplatePath} from '../template/template.js'
 import {type BuildOutput, readBuildOutput} from './build-dir.js'
 import {planLocalArtifacts} from './local-artifacts.js'
 import {ensureManagedBucket, managedBucketForbiddenHint} from './managed-bucket.js'
@@ -44,6 +45,8 @@ export interface PackageResult {
   prefix?: string
   /** The template with S3 code locations. */
   template: Record<string, unknown>
+  /** Template.isFloat of the built template (packaging changes no number), for the transform and the YAML output. */
+  isFloat: (path: TemplatePath) => boolean
   outputFile?: string
   artifacts: PackagedArtifact[]
   uploadedCount: number
@@ -108,6 +111,7 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
     bucket,
     ...(options.prefix === undefined ? {} : {prefix: options.prefix}),
     template: local.template,
+    isFloat: build.isFloat,
     artifacts,
     uploadedCount: uploaded.length,
     uploadedBytes: uploaded.reduce((sum, outcome) => sum + outcome.bytes, 0),
@@ -115,7 +119,7 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
     target,
   }
   if (options.outputFile !== undefined) {
-    await writeOutputFile(options.outputFile, '--output-template-file', await formatTemplate(local.template, options.outputFile))
+    await writeOutputFile(options.outputFile, '--output-template-file', await formatTemplate(local.template, options.outputFile, build.isFloat))
     result.outputFile = options.outputFile
   }
   options.reporter.emit({
@@ -125,8 +129,8 @@ export async function packageBuild(options: PackageOptions): Promise<PackageResu
   return result
 }
 
-async function formatTemplate(template: Record<string, unknown>, file: string): Promise<string> {
+async function formatTemplate(template: Record<string, unknown>, file: string, isFloat: (path: TemplatePath) => boolean): Promise<string> {
   if (extname(file).toLowerCase() === '.json') return JSON.stringify(template, null, 2) + '\n'
   const {serializeTemplateYaml} = await import('../template/serialize.js')
-  return serializeTemplateYaml(template)
+  return serializeTemplateYaml(template, {isFloat})
 }

@@ -168,11 +168,18 @@ function pyyamlTags(tags: Tags): Tags {
   return [bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), float, ...kept]
 }
 
+/** A number PyYAML reads as a float (`3.0`, `!!float 3`), which JavaScript cannot tell from the integer it equals. */
+function isPyyamlFloat(node: Scalar): boolean {
+  if (node.tag === 'tag:yaml.org,2002:float') return true
+  return node.type === 'PLAIN' && node.tag === undefined && PYYAML_FLOAT.test(node.source ?? '')
+}
+
 class TemplateReader {
   private readonly lineCounter = new LineCounter()
   private readonly diagnostics: Diagnostic[] = []
   private readonly valueRanges = new Map<string, [number, number]>()
   private readonly keyRanges = new Map<string, [number, number]>()
+  private readonly floats = new Set<string>()
   private readonly anchors = new Map<string, Node>()
   private expandedNodes = 0
   private aliasLimitReported = false
@@ -258,6 +265,7 @@ class TemplateReader {
       value,
       locate: (path) => locateIn(this.valueRanges, path),
       locateKey: (path) => locateIn(this.keyRanges, path),
+      isFloat: (path) => this.floats.has(pathKey(path)),
     }
   }
 
@@ -317,6 +325,7 @@ class TemplateReader {
   private convertUntagged(node: Node, path: (string | number)[], depth: number, aliasStack: Set<Node>): unknown {
     if (isScalar(node)) {
       const value = node.value
+      if (typeof value === 'number' && isPyyamlFloat(node)) this.floats.add(pathKey(path))
       if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' || value === null) return value
       if (typeof value === 'bigint') return Number(value)
       // A tagged scalar CloudFormation has no use for (binary, …): keep its text.

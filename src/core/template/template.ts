@@ -22,6 +22,11 @@ export interface Template {
   locate(path: TemplatePath): SourceRange
   /** Where the key that names `path` stands (for "unknown property" style messages); falls back to locate(). */
   locateKey(path: TemplatePath): SourceRange
+  /**
+   * Whether the number at `path` is written as a float (`3.0`): JavaScript reads it as the integer 3, while PyYAML
+   * (the SAM translator, cfn-lint) keeps a float, whose text is `3.0`.
+   */
+  isFloat(path: TemplatePath): boolean
 }
 
 export interface LoadResult {

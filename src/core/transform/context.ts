@@ -18,6 +18,8 @@ export interface TransformContext {
   readonly deploymentPreferences: DeploymentPreferences
   /** `Fn.Alias`, `Fn.Version`, … → generated logical IDs. */
   readonly references: ResourceReferences
+  /** When the template is translated (TransformOptions.time). */
+  readonly time: Date
 }
 
 /** `arn:<partition>:iam::aws:policy/<name>` */

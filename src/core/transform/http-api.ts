@@ -1,13 +1,14 @@
 import {authorizerPermission, checkAuthorizerType} from './api-auth.js'
+import {buildDomainV2, domainResourceList, recordSetGroups} from './api-domain.js'
 import type {TransformContext} from './context.js'
 import {InvalidEventError, SamError, invalidResource, invalidTemplate} from './errors.js'
 import type {EventSourceType} from './events/event.js'
 import {permission} from './events/push.js'
 import {definitionUriLocation} from './function/code.js'
 import {isIntrinsic, isNoValue, makeConditional, ref, resolveParameterRefs} from './intrinsics.js'
-import {deepEqual, isObject, type JsonObject} from './json.js'
+import {deepEqual, isObject, truthy, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {py27KeyOrder, samConditional, samCopyPoint} from './python-repr.js'
+import {markSam, py27KeyOrder, samConditional, samCopyPoint} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -157,12 +158,7 @@ class OpenApiDocument {
   }
 }
 
-export function truthy(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === '') return false
-  if (Array.isArray(value)) return value.length > 0
-  if (isObject(value)) return Object.keys(value).length > 0
-  return true
-}
+export {truthy}
 
 interface MethodAttributes {
   conditions: Map<string, Map<string, Map<string, string | undefined>>>
@@ -273,13 +269,20 @@ export class HttpApiDocumentError extends SamError {
   }
 }
 
-/** BaseEditor.add_path: the path and method, each an empty map unless present. */
+/**
+ * BaseEditor.add_path: the path and method, each an empty map unless present. The any-method key is SAM's own str;
+ * other methods are the event's, lower-cased.
+ */
 export function addDocumentPath(paths: JsonObject, path: string, method: unknown): void {
   const normalized = normalizeMethod(method) as string
   if (!Object.hasOwn(paths, path)) paths[path] = {}
   const item = paths[path]
   if (!isObject(item)) throw invalidTemplate(`Value of '${path}' path must be a dictionary according to Swagger spec.`)
-  for (const content of conditionalContents(item)) if (isObject(content) && !(normalized in content)) content[normalized] = {}
+  for (const content of conditionalContents(item)) {
+    if (!isObject(content) || normalized in content) continue
+    content[normalized] = {}
+    if (normalized === ANY_METHOD) markSam(content, {keys: [ANY_METHOD]})
+  }
 }
 
 function addEventRoute(
@@ -719,89 +722,6 @@ function addCors(apiId: string, cors: unknown, body: JsonObject | undefined): vo
   body['x-amazon-apigateway-cors'] = configuration
 }
 
-/** Route 53 record set groups are shared by every API of the template that names the same hosted zone. */
-const RECORD_SET_GROUPS = new WeakMap<TransformContext, Map<string, CfnResource>>()
-
-/** Domain → AWS::ApiGatewayV2::DomainName, its API mappings and (with Route53) the record set group. */
-export function buildDomain(
-  apiId: string,
-  domainValue: unknown,
-  passthrough: JsonObject,
-  groups: Map<string, CfnResource>,
-  tagName = 'httpapi:createdBy',
-): {domain: CfnResource; mappings: CfnResource[]; recordSets?: CfnResource} {
-  if (!isObject(domainValue)) throw invalidResource(apiId, "Property 'Domain' should be a map.")
-  const config = domainValue
-  const domainName = config.DomainName
-  const certificate = config.CertificateArn
-  if (domainName === undefined || domainName === null || certificate === undefined || certificate === null) {
-    throw invalidResource(apiId, 'Custom Domains only works if both DomainName and CertificateArn are provided.')
-  }
-  const nameConfig: JsonObject = {CertificateArn: certificate}
-  const domainId = `ApiGatewayDomainNameV2${generateLogicalId('', domainName)}`
-  const domain = new CfnResource(domainId, 'AWS::ApiGatewayV2::DomainName', passthrough).set('DomainName', domainName).set('Tags', {[tagName]: 'SAM'})
-  const endpoint = config.EndpointConfiguration ?? 'REGIONAL'
-  if (endpoint !== 'REGIONAL') throw invalidResource(apiId, "EndpointConfiguration for Custom Domains must be one of ['REGIONAL'].")
-  nameConfig.EndpointType = endpoint
-  if (truthy(config.OwnershipVerificationCertificateArn)) nameConfig.OwnershipVerificationCertificateArn = config.OwnershipVerificationCertificateArn
-  if (truthy(config.SecurityPolicy)) nameConfig.SecurityPolicy = config.SecurityPolicy
-  domain.set('DomainNameConfigurations', [nameConfig])
-  const mtls = config.MutualTlsAuthentication
-  if (truthy(mtls)) {
-    if (!isObject(mtls)) {
-      throw invalidResource(apiId, "MutualTlsAuthentication must be a map with at least one of the following fields ['TruststoreUri', 'TruststoreVersion'].")
-    }
-    const invalid = Object.keys(mtls).filter((key) => key !== 'TruststoreUri' && key !== 'TruststoreVersion').sort()
-    if (invalid.length > 0) throw invalidResource(invalid.join(','), "Available MutualTlsAuthentication fields are ['TruststoreUri', 'TruststoreVersion'].")
-    const converted: JsonObject = {}
-    if (truthy(mtls.TruststoreUri)) converted.TruststoreUri = mtls.TruststoreUri
-    if (truthy(mtls.TruststoreVersion)) converted.TruststoreVersion = mtls.TruststoreVersion
-    domain.set('MutualTlsAuthentication', converted)
-  }
-  const basePath = config.BasePath
-  const basePaths = truthy(basePath) && typeof basePath === 'string' ? [basePath] : truthy(basePath) && Array.isArray(basePath) ? basePath : undefined
-  const mappings: CfnResource[] = []
-  const mapping = (id: string): CfnResource => new CfnResource(id, 'AWS::ApiGatewayV2::ApiMapping', passthrough)
-    .set('DomainName', ref(domainId)).set('ApiId', ref(apiId)).set('Stage', ref(`${apiId}.Stage`))
-  if (basePaths === undefined) mappings.push(mapping(`${apiId}ApiMapping`))
-  else {
-    for (const path of basePaths) {
-      if (typeof path !== 'string') throw invalidResource(apiId, 'Basepath must be a string.')
-      if (/[^0-9a-zA-Z/\-_]+/.test(path)) throw invalidResource(apiId, 'Invalid Basepath name provided.')
-      mappings.push(mapping(`${apiId}${path.replace(/[-_/]+/g, '')}ApiMapping`).set('ApiMappingKey', path.replace(/^\/+|\/+$/g, '')))
-    }
-  }
-  const route53 = config.Route53
-  if (route53 === undefined || route53 === null) return {domain, mappings}
-  if (!isObject(route53)) throw invalidResource(apiId, "Property 'Domain.Route53' should be a map.")
-  if ((route53.HostedZoneId === undefined || route53.HostedZoneId === null) && (route53.HostedZoneName === undefined || route53.HostedZoneName === null)) {
-    throw invalidResource(apiId, 'HostedZoneId or HostedZoneName is required to enable Route53 support on Custom Domains.')
-  }
-  const groupId = `RecordSetGroup${generateLogicalId('', route53.HostedZoneId || route53.HostedZoneName)}`
-  let group = groups.get(groupId)
-  if (!group) {
-    group = new CfnResource(groupId, 'AWS::Route53::RecordSetGroup', passthrough)
-    if ('HostedZoneId' in route53) group.set('HostedZoneId', route53.HostedZoneId)
-    else if ('HostedZoneName' in route53) group.set('HostedZoneName', route53.HostedZoneName)
-    group.set('RecordSets', [])
-    groups.set(groupId, group)
-  }
-  const records = group.get('RecordSets') as JsonObject[]
-  const record = (type: string): JsonObject => {
-    const alias: JsonObject = {}
-    if (route53.EvaluateTargetHealth !== undefined && route53.EvaluateTargetHealth !== null) alias.EvaluateTargetHealth = route53.EvaluateTargetHealth
-    alias.HostedZoneId = {'Fn::GetAtt': [domainId, 'RegionalHostedZoneId']}
-    alias.DNSName = {'Fn::GetAtt': [domainId, 'RegionalDomainName']}
-    const entry: JsonObject = {Name: domainName, Type: type, AliasTarget: alias}
-    if (route53.Region !== undefined && route53.Region !== null) entry.Region = route53.Region
-    if (route53.SetIdentifier !== undefined && route53.SetIdentifier !== null) entry.SetIdentifier = route53.SetIdentifier
-    return entry
-  }
-  records.push(record('A'))
-  if (route53.IpV6 === true) records.push(record('AAAA'))
-  return {domain, mappings, recordSets: group}
-}
-
 /** AWS::Serverless::HttpApi → AWS::ApiGatewayV2::Api (the OpenAPI body with SAM's tags, title, description) and its stage. */
 export function translateHttpApi(logicalId: string, resource: JsonObject, context: TransformContext): CfnResource[] {
   const props = (resource.Properties ?? {}) as JsonObject
@@ -917,13 +837,10 @@ export function translateHttpApi(logicalId: string, resource: JsonObject, contex
   const generated: CfnResource[] = [api, ...permissions]
   const domainValue = resolveParameterRefs(props.Domain, context.parameters)
   if (domainValue !== undefined && domainValue !== null) {
-    const groups = RECORD_SET_GROUPS.get(context) ?? new Map<string, CfnResource>()
-    RECORD_SET_GROUPS.set(context, groups)
-    const {domain, mappings, recordSets} = buildDomain(logicalId, domainValue, pickPassthrough(attributes), groups)
+    const resources = buildDomainV2(logicalId, domainValue, pickPassthrough(attributes), recordSetGroups(context))
     // With an inline body, SAM hands the API's Tags (and its own tag) to the domain as well as the stage.
-    if (truthy(props.Tags) && props.DefinitionBody !== undefined && props.DefinitionBody !== null) domain.set('Tags', tags)
-    generated.push(domain, ...mappings)
-    if (recordSets) generated.push(recordSets)
+    if (truthy(props.Tags) && props.DefinitionBody !== undefined && props.DefinitionBody !== null) resources.domain.set('Tags', tags)
+    generated.push(...domainResourceList(resources))
   }
   generated.push(stage)
   return generated

@@ -1,4 +1,5 @@
 import {parameterValues} from '../template/resolve.js'
+import type {TemplatePath} from '../template/template.js'
 import type {TransformContext} from './context.js'
 import {SamError, invalidResource, invalidTemplate} from './errors.js'
 import {UNSUPPORTED_EVENT_TYPES} from './events/index.js'
@@ -12,7 +13,7 @@ import {LAYER_TYPE, translateLayer} from './layer.js'
 import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
 import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
 import {generatedConditions, HTTP_API_TYPE, HttpApiDocumentError, prepareHttpApis, prepareImplicitApis, translateHttpApi} from './http-api.js'
-import {API_TYPE, REST_KIND, translateApi, UNSUPPORTED_API_EVENT_PROPERTIES, UNSUPPORTED_API_PROPERTIES} from './rest-api.js'
+import {API_TYPE, fixOpenApiVersion, REST_KIND, translateApi, UNSUPPORTED_API_EVENT_PROPERTIES, UNSUPPORTED_API_PROPERTIES} from './rest-api.js'
 import {CAPACITY_PROVIDER_TYPE, translateCapacityProvider} from './capacity-provider.js'
 import {translateWebSocketApi, WEBSOCKET_API_TYPE} from './websocket-api.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
@@ -54,6 +55,17 @@ export interface TransformOptions {
   region?: string
   /** Partition (AWS::Partition; managed policy ARNs). Default derived from the region. */
   partition?: string
+  /**
+   * When the template is translated: an Api with AlwaysDeploy hashes it (in whole seconds) into its deployment's
+   * logical ID, so that every deploy makes a new deployment. Default now.
+   */
+  time?: Date
+  /**
+   * Whether the number at a path of the template is written as a float (`OpenApiVersion: 3.0`): pass the loaded
+   * template's `isFloat`. The translator reads YAML with PyYAML, which keeps such a number a float whose text is
+   * `3.0`; JavaScript reads the integer 3. Without it, every number counts as written.
+   */
+  isFloat?: (path: TemplatePath) => boolean
 }
 
 /** A SAM construct lpack does not translate, and where it is. */
@@ -215,7 +227,10 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   for (const [logicalId, resource] of Object.entries(resources as Record<string, JsonObject>)) {
     if (!isSam(resource)) continue
     try {
-      resource.Properties = globals.merge(logicalId, resource.Type as string, (resource.Properties ?? {}) as JsonObject, resource.IgnoreGlobals)
+      const local = (resource.Properties ?? {}) as JsonObject
+      const merged = globals.merge(logicalId, resource.Type as string, local, resource.IgnoreGlobals)
+      if (resource.Type === API_TYPE) fixOpenApiVersion(logicalId, local, merged, options.isFloat ?? (() => false))
+      resource.Properties = merged
     } catch (error) {
       if (error instanceof SamError) throw new SamDocumentError([error.message])
       throw error
@@ -240,6 +255,7 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
     samResources: resources as JsonObject,
     outputResources,
     deploymentPreferences: new DeploymentPreferences(),
+    time: options.time ?? new Date(),
     references: new Map(),
   }
   const errors: string[] = [...connectorErrors]
@@ -249,8 +265,11 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
     .sort(([, a], [, b]) => TRANSLATORS[a.Type as string]!.group - TRANSLATORS[b.Type as string]!.group)
   for (const [logicalId, resource] of ordered) {
     try {
-      if (!/^[A-Za-z0-9]+$/.test(logicalId)) throw invalidResource(logicalId, 'Logical ids must be alphanumeric.')
+      if (!ALPHANUMERIC.test(logicalId)) throw invalidResource(logicalId, 'Logical ids must be alphanumeric.')
       const generated = TRANSLATORS[resource.Type as string]!.translate(logicalId, resource, context)
+      // The translator's resource model refuses a generated ID that is not (a base path mapping named after `/ü`).
+      const badId = generated.find((cfn) => !ALPHANUMERIC.test(cfn.logicalId))
+      if (badId) throw invalidResource(badId.logicalId, 'Logical ids must be alphanumeric.')
       if (resource.Type === LAYER_TYPE) changedIds.set(logicalId, generated[0]!.logicalId)
       recordReferences(logicalId, generated, context.references)
       delete outputResources[logicalId]
@@ -280,6 +299,9 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
   return resolveResourceReferences(resolveChangedLogicalIds(output, changedIds), context.references) as JsonObject
 }
 
+/** What the translator accepts as a logical ID, of the template's resources and of those it generates. */
+const ALPHANUMERIC = /^[A-Za-z0-9]+$/
+
 /** Template resources that event sources rewrite (notifications, triggers) and re-emit under their own ID. */
 const MODIFIED_IN_PLACE: ReadonlySet<string> = new Set(['AWS::S3::Bucket', 'AWS::Cognito::UserPool'])
 
@@ -296,6 +318,8 @@ const REFERABLE: Readonly<Record<string, string>> = {
   'AWS::ApiGateway::UsagePlanKey': 'UsagePlanKey',
   'AWS::ApiGateway::ApiKey': 'ApiKey',
   'AWS::ApiGatewayV2::DomainName': 'DomainName',
+  'AWS::ApiGateway::DomainName': 'DomainName',
+  'AWS::ApiGateway::DomainNameV2': 'DomainNameV2',
   'AWS::Lambda::Version': 'Version',
   'AWS::SNS::Topic': 'DestinationTopic',
   'AWS::SQS::Queue': 'DestinationQueue',

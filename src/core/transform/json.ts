@@ -6,6 +6,14 @@ export function deepClone<T>(value: T): T {
   return structuredClone(value)
 }
 
+/** Python's truthiness, which decides whether SAM copies an optional value: None, False, 0, '' and empty lists and dicts are false. */
+export function truthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '') return false
+  if (Array.isArray(value)) return value.length > 0
+  if (isObject(value)) return Object.keys(value).length > 0
+  return true
+}
+
 /** Structural equality, as Python's `==` on dicts and lists. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true
@@ -22,14 +30,26 @@ export function deepEqual(a: unknown, b: unknown): boolean {
  * hashes into logical IDs. Byte-identical text is what keeps Version and LayerVersion logical IDs identical to SAM's.
  */
 export function pythonJsonDumps(value: unknown): string {
+  return pythonJson(value, (keys) => keys.sort(compareCodePoints), ',', ':')
+}
+
+/**
+ * Python's `json.dumps(value)` with its default separators (`, ` and `: `), each dict's keys in the order `keyOrder`
+ * gives for them (their insertion order).
+ */
+export function pythonJsonDumpsOrdered(value: unknown, keyOrder: (keys: string[]) => string[]): string {
+  return pythonJson(value, keyOrder, ', ', ': ')
+}
+
+function pythonJson(value: unknown, keyOrder: (keys: string[]) => string[], itemSeparator: string, keySeparator: string): string {
   if (value === null || value === undefined) return 'null'
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   if (typeof value === 'number') return pythonNumber(value)
   if (typeof value === 'string') return pythonString(value)
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(',')}]`
+  const nested = (item: unknown): string => pythonJson(item, keyOrder, itemSeparator, keySeparator)
+  if (Array.isArray(value)) return `[${value.map(nested).join(itemSeparator)}]`
   if (isObject(value)) {
-    const keys = Object.keys(value).sort(compareCodePoints)
-    return `{${keys.map((key) => `${pythonString(key)}:${pythonJsonDumps(value[key])}`).join(',')}}`
+    return `{${keyOrder(Object.keys(value)).map((key) => `${pythonString(key)}${keySeparator}${nested(value[key])}`).join(itemSeparator)}}`
   }
   return pythonString(String(value))
 }

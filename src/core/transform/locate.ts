@@ -11,7 +11,7 @@ const RESOURCE_ID = /[Rr]esource with id \[([^\]]+)\]/
 const EVENT_ID = /Event with id \[([^\]]+)\]/
 /** How SAM's messages quote the property they are about, most specific first. */
 const PROPERTY_PATTERNS = [
-  /[Pp]roperty '([A-Za-z0-9_.]+)'/,
+  /[Pp]roperty '([A-Za-z0-9_.]+(?:\[\d+\])*)'/,
   /[Aa]ttribute '([A-Za-z0-9_.]+)'/,
   /\b([A-Z][A-Za-z0-9]+\.[A-Z][A-Za-z0-9]+) is missing/,
   /property ([A-Za-z0-9_]+) not defined/,
@@ -42,6 +42,10 @@ export function locateTransformError(message: string, template: Template): Locat
   }
   const connector = resourceId === undefined || Object.hasOwn(resources, resourceId) ? undefined : embeddedConnector(resources, resourceId)
   if (connector !== undefined) return locateInScope(message, template, connector.base, connector.value, undefined)
+  const implicitApiGlobals = resourceId === undefined || Object.hasOwn(resources, resourceId) ? undefined : IMPLICIT_API_GLOBALS[resourceId]
+  if (implicitApiGlobals !== undefined && isRecord(template.value.Globals) && isRecord(template.value.Globals[implicitApiGlobals])) {
+    return locateInGlobals(message, template, implicitApiGlobals)
+  }
   if (resourceId === undefined || !Object.hasOwn(resources, resourceId)) {
     const path = message.includes("'Globals'") && 'Globals' in template.value ? ['Globals'] : ['Resources']
     return {message, path, range: template.locateKey(path)}
@@ -54,6 +58,17 @@ export function locateTransformError(message: string, template: Template): Locat
     if (isRecord(events) && !Object.hasOwn(events, eventId) && Object.hasOwn(events, eventId.slice(resourceId.length))) eventId = eventId.slice(resourceId.length)
   }
   return locateInScope(message, template, base, resources[resourceId], eventId)
+}
+
+/** The APIs SAM creates for events without an API: they have no resource in the template, only their Globals section. */
+const IMPLICIT_API_GLOBALS: Readonly<Record<string, string>> = {ServerlessRestApi: 'Api', ServerlessHttpApi: 'HttpApi'}
+
+/** An implicit API's error: at the property it names in the Globals section the API took it from, else the section. */
+function locateInGlobals(message: string, template: Template, section: string): LocatedError {
+  const properties = (template.value.Globals as Record<string, unknown>)[section]
+  const name = PROPERTY_PATTERNS[0]!.exec(message)?.[1]
+  const path = ['Globals', section, ...(name === undefined ? [] : deepestExisting(properties, propertyPath(name)))]
+  return {message, path, range: template.locateKey(path)}
 }
 
 /**
@@ -90,14 +105,14 @@ function locateInScope(message: string, template: Template, base: (string | numb
   for (const pattern of PROPERTY_PATTERNS) {
     const name = pattern.exec(detail)?.[1]
     if (name === undefined) continue
-    let found = deepestExisting(scopeValue, name.split('.'))
+    const names = propertyPath(name)
+    let found: (string | number)[] = deepestExisting(scopeValue, names)
     if (found.length === 0) found = findKey(scopeValue, name.split('.').at(-1)!) ?? []
     if (found.length > 0) {
       const path = [...scope, ...found]
       return {message, path, range: template.locateKey(path)}
     }
     // Resource attributes (`Connectors.X.Properties`, `Fn.Connectors`) stand beside Properties.
-    const names = name.split('.')
     if (names[0] === base[1]) names.shift()
     const attribute = names[0] === 'Properties' ? [] : deepestExisting(resource, names)
     if (attribute.length > 0) {
@@ -115,13 +130,18 @@ function locateInScope(message: string, template: Template, base: (string | numb
   return {message, path: scope, range: template.locateKey(eventId === undefined ? base : scope)}
 }
 
-function deepestExisting(value: unknown, names: string[]): string[] {
-  const found: string[] = []
+/** `Domain.BasePath[0]` → `['Domain', 'BasePath', 0]` */
+function propertyPath(name: string): (string | number)[] {
+  return name.split('.').flatMap((part) => part.split(/[[\]]/).filter((piece) => piece !== '').map((piece, index) => (index > 0 ? Number(piece) : piece)))
+}
+
+function deepestExisting(value: unknown, names: readonly (string | number)[]): (string | number)[] {
+  const found: (string | number)[] = []
   let current = value
   for (const name of names) {
-    if (!isRecord(current) || !Object.hasOwn(current, name)) break
+    if (typeof name === 'number' ? !Array.isArray(current) || name >= current.length : !isRecord(current) || !Object.hasOwn(current, name)) break
     found.push(name)
-    current = current[name]
+    current = (current as Record<string | number, unknown>)[name]
   }
   return found
 }

@@ -100,8 +100,28 @@ export function samDelete(target: Record<string, unknown>, key: string): void {
 }
 
 /**
- * Records that SAM deep-copies `target` now (one of its editors opens or returns the document): the keys it holds so
- * far are re-inserted in their iteration order, so keys added before and after land differently in the table.
+ * `{**first, **second}` as SAM writes it: a plain Python dict (insertion order) with `first`'s keys in the order they
+ * iterate in, then `second`'s new keys in theirs. A key of both keeps `first`'s key object (its str type) and takes
+ * `second`'s value.
+ */
+export function samMergedDict(first: Record<string, unknown>, second: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = {}
+  const plainKeys = new Set<string>()
+  const plainValues = new Set<string>()
+  for (const [source, keys] of [[first, pythonKeyOrder(first)], [second, pythonKeyOrder(second)]] as const) {
+    for (const key of keys) {
+      if (!Object.hasOwn(merged, key) && isPlain(PLAIN_KEYS, source, key)) plainKeys.add(key)
+      merged[key] = source[key]
+      if (isPlain(PLAIN_VALUES, source, key)) plainValues.add(key)
+      else plainValues.delete(key)
+    }
+  }
+  return markSam(merged, {keys: [...plainKeys], values: [...plainValues], insertionOrdered: true})
+}
+
+/**
+ * Records that SAM copies `target` now (one of its editors opens or returns the document, or `dict.copy()`): the keys
+ * it holds so far are re-inserted in their iteration order, so keys added before and after land differently in the table.
  */
 export function samCopyPoint(target: Record<string, unknown>): void {
   COPY_POINTS.set(target, [...(COPY_POINTS.get(target) ?? []), Object.keys(target)])
@@ -328,7 +348,11 @@ export function py27UnicodeRepr(text: string): string {
  * which Python would print as longs, do not survive as JavaScript numbers; they print as floats.)
  */
 function numberRepr(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e16) return String(value)
+  return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : pythonFloatRepr(value)
+}
+
+/** Python's str/repr of a float: shortest round-trip digits, `3.0` for an integral value, exponents from 1e16. */
+export function pythonFloatRepr(value: number): string {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf'
   const [mantissa, exponentText] = value.toExponential().split('e') as [string, string]
   const exponent = Number(exponentText)

@@ -1,20 +1,24 @@
 import {createHash} from 'node:crypto'
 
+import type {TemplatePath} from '../template/template.js'
 import {
   addApiAuth, addEventAuth, apiAuthOf, authorizerPermissions, finishSwaggerEdit, integrationCredentials, startSwaggerEdit, usagePlanResources, type EventAuthTarget,
 } from './api-auth.js'
+import {buildRestApiDomain, domainResourceList, recordSetGroups} from './api-domain.js'
 import type {TransformContext} from './context.js'
-import {InvalidEventError, invalidResource, invalidTemplate} from './errors.js'
+import {InvalidEventError, invalidResource, invalidTemplate, type SamError} from './errors.js'
 import type {EventSourceType} from './events/event.js'
 import {permission} from './events/push.js'
 import {definitionUriLocation} from './function/code.js'
 import {addDocumentPath, conditionalContents, copyPaths, normalizeMethod, shorthand, truthy, type ImplicitApiKind} from './http-api.js'
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
-import {isObject, type JsonObject} from './json.js'
+import {isObject, pythonJsonDumpsOrdered, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {carryCopyMarks, markSam, py27KeyOrder, pythonRepr, samConditional, samCopyFollowedDocument, samDelete, samIntrinsic, setSamKey} from './python-repr.js'
+import {
+  carryCopyMarks, markSam, py27KeyOrder, pythonFloatRepr, pythonRepr, samConditional, samCopyFollowedDocument, samCopyPoint, samDelete, samIntrinsic, samMergedDict, setSamKey,
+} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
-import {oneOf, validateProperties, type PropertySpec} from './validate.js'
+import {expectMap, oneOf, validateProperties, type PropertySpec} from './validate.js'
 
 export const API_TYPE = 'AWS::Serverless::Api'
 export const IMPLICIT_REST_API_ID = 'ServerlessRestApi'
@@ -23,13 +27,17 @@ const ANY_METHOD = 'x-amazon-apigateway-any-method'
 const INTEGRATION = 'x-amazon-apigateway-integration'
 const OPENAPI_3 = /^3(\.\d)(\.\d)?$/
 const SUPPORTED_VERSIONS = /^[2-3](\.\d)(\.\d)?$/
+/** Generated resource types that take the API's Tags when it has PropagateTags. */
+const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
+  'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::DomainNameV2',
+  'AWS::ApiGateway::DomainNameAccessAssociation', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::ApiKey',
+])
 
 /**
  * Api properties (on the resource or in Globals.Api) and Api event properties lpack leaves to CloudFormation's SAM
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
 export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-  'Domain', 'MergeDefinitions', 'AlwaysDeploy',
 ]
 export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = []
 
@@ -194,11 +202,14 @@ export const Api: EventSourceType = {
     const resources = [permission(input, 'apigateway.amazonaws.com', {sourceArn, suffix: stage})]
     const api = input.context.samResources[apiId] as JsonObject
     const apiProperties = (api.Properties ?? {}) as JsonObject
-    const body = apiProperties.DefinitionBody
-    if (!apiProperties[MANAGE] || body === undefined || body === null) {
+    const apiBody = apiProperties.DefinitionBody
+    const merge = truthy(apiProperties.MergeDefinitions)
+    if (!(apiProperties[MANAGE] || merge) || apiBody === undefined || apiBody === null) {
       overrideApiAuth(input, apiId, stage)
       return resources
     }
+    // With MergeDefinitions, SAM builds the method in a document of its own and merges only the method into the API's.
+    const body = merge ? swaggerSkeleton() : apiBody
     if (!isSwagger(body)) throw invalidTemplate("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.")
     const paths = body.paths as JsonObject
     const normalized = normalizeMethod(method) as string
@@ -229,9 +240,32 @@ export const Api: EventSourceType = {
     if (truthy(props.RequestParameters)) addRequestParameters(input.name, props.RequestParameters as unknown[], definitions())
     finishSwaggerEdit(body)
     copyPaths(paths)
+    if (merge) apiProperties.DefinitionBody = mergeMethod(apiId, apiBody, rawPath, method, (paths[rawPath] as JsonObject)[normalized] as JsonObject)
     overrideApiAuth(input, apiId, stage)
     return resources
   },
+}
+
+/**
+ * push.py _get_merged_definitions: the method SAM generated, merged over the API's own definition of it (SAM's keys
+ * win), in a copy of the API's document. The method goes in under the event's lower-cased Method (`any` stays `any`).
+ */
+function mergeMethod(apiId: string, source: unknown, path: string, method: string, generated: JsonObject): JsonObject {
+  const merged = expectMap(source, apiId, 'DefinitionBody')
+  samCopyPoint(merged)
+  // A document without paths keeps none: SAM merges into a map of paths that it then drops.
+  const paths = truthy(merged.paths) ? merged.paths : {}
+  const invalid = (where: string): SamError => invalidResource(apiId, `Property 'DefinitionBody' is invalid: ${where}`)
+  if (!isObject(paths)) throw invalid('It should be a map')
+  const item = paths[path]
+  // (A path whose value is null stops the translator with a TypeError.)
+  if (Object.hasOwn(paths, path) && !isObject(item)) throw invalid(`The value of '${path}' should be a map`)
+  const existing = isObject(item) && truthy(item[method]) ? item[method] : {}
+  if (!isObject(existing)) throw invalidResource(apiId, `Property 'DefinitionBody.paths.${path}.${method}' should be a map.`)
+  const definition = samMergedDict(existing, generated)
+  if (isObject(item)) item[method] = definition
+  else paths[path] = markSam({[method]: definition}, {insertionOrdered: true})
+  return merged
 }
 
 /** An Api event's RequestModel: the method's body parameter (or OpenAPI 3 requestBody) and request validator. */
@@ -416,12 +450,14 @@ function functionNames(apiId: string, context: TransformContext): string {
 }
 
 /**
- * The deployment's hash (ApiGatewayDeployment.make_auto_deployable): sha1 over `str(swagger)`, the OpenApiVersion
- * and the function names of explicit Api events, joined by `||`.
+ * The deployment's hash (ApiGatewayDeployment.make_auto_deployable): sha1 over `str(swagger)`, the OpenApiVersion,
+ * `json.dumps` of the custom domain's configuration (its dicts in Python 2.7 order, as the translator holds template
+ * values) and the function names of explicit Api events, joined by `||`.
  */
-export function deploymentHash(swagger: unknown, openApiVersion: unknown, functionNamesText: string): string {
+export function deploymentHash(swagger: unknown, openApiVersion: unknown, functionNamesText: string, domain?: unknown): string {
   const parts = [pythonRepr(swagger)]
   if (truthy(openApiVersion)) parts.push(typeof openApiVersion === 'string' ? openApiVersion : pythonRepr(openApiVersion))
+  if (truthy(domain)) parts.push(pythonJsonDumpsOrdered(domain, py27KeyOrder))
   if (functionNamesText) parts.push(functionNamesText)
   return createHash('sha1').update(parts.join('||'), 'utf8').digest('hex')
 }
@@ -461,12 +497,18 @@ function openApiPostprocess(body: JsonObject, openApiVersion: unknown): JsonObje
   return body
 }
 
-/** GlobalsPlugin.fix_openapi_definitions: a SAM-managed body takes the API's OpenApiVersion 3.x. */
-function applyOpenApiVersion(props: JsonObject): void {
+/**
+ * GlobalsPlugin.fix_openapi_definitions, once Globals are merged and before any event adds to the API: a SAM-managed
+ * body takes the API's OpenApiVersion 3.x, as a string. A version written as a float (`3.0`, on the resource or else
+ * in Globals.Api) converts as Python's str() converts it, to '3.0'; the integer 3 is not a version.
+ */
+export function fixOpenApiVersion(logicalId: string, local: JsonObject, props: JsonObject, isFloat: (path: TemplatePath) => boolean): void {
   const version = props.OpenApiVersion
-  if (!(MANAGE in props) || version === undefined || !OPENAPI_3.test(String(version))) return
+  const path = Object.hasOwn(local, 'OpenApiVersion') ? ['Resources', logicalId, 'Properties', 'OpenApiVersion'] : ['Globals', 'Api', 'OpenApiVersion']
+  const text = typeof version === 'number' && isFloat(path) ? pythonFloatRepr(version) : String(version)
+  if (!(MANAGE in props) || version === undefined || !OPENAPI_3.test(text)) return
   const converted = typeof version !== 'string'
-  if (converted) props.OpenApiVersion = String(version)
+  if (converted) props.OpenApiVersion = text
   const body = props.DefinitionBody
   if (!isObject(body)) return
   if (!('openapi' in body)) markSam(body, {keys: ['openapi']})
@@ -651,7 +693,8 @@ function addEndpointExtension(body: JsonObject, disable: unknown): void {
     markSam(extension, {keys: ['disableExecuteApiEndpoint']})
   }
   if (truthy(body.openapi) && OPENAPI_3.test(String(body.openapi))) {
-    if (!('servers' in body)) markSam(body, {keys: ['servers']})
+    // The key goes in inside SAM's editor, whose result is a copy: the document now hashes in its once-copied order.
+    if (!('servers' in body)) markSam(body, {keys: ['servers'], copied: true})
     const servers = 'servers' in body ? body.servers : [markSam({})]
     if (!Array.isArray(servers)) throw invalidTemplate("Invalid OpenAPI definition of 'servers': It should be a list.")
     servers.forEach((server, index) => set(server, `servers[${index}]`))
@@ -676,7 +719,6 @@ function replaceSlashes(value: unknown): unknown {
 /** AWS::Serverless::Api → AWS::ApiGateway::RestApi, its Deployment (hashed logical ID) and its Stage. */
 export function translateApi(logicalId: string, resource: JsonObject, context: TransformContext): CfnResource[] {
   const props = (resource.Properties ?? {}) as JsonObject
-  applyOpenApiVersion(props)
   validateProperties(logicalId, API_TYPE, props, API_PROPERTIES)
   if (props.StageName === undefined || props.StageName === null) throw invalidResource(logicalId, "Missing required property 'StageName'.")
   const attributes: JsonObject = {}
@@ -686,6 +728,7 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
   const uri = props.DefinitionUri
   let body = props.DefinitionBody as JsonObject | undefined
   if (truthy(uri) && truthy(body)) throw invalidResource(logicalId, "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.")
+  if (truthy(uri) && truthy(props.MergeDefinitions)) throw invalidResource(logicalId, "Cannot set 'MergeDefinitions' to True when using `DefinitionUri`.")
   const openApiVersion = props.OpenApiVersion
   if (truthy(openApiVersion) && !SUPPORTED_VERSIONS.test(String(openApiVersion))) {
     throw invalidResource(logicalId, "The OpenApiVersion value must be of the format '3.0.0'.")
@@ -743,6 +786,9 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     if (truthy(props[name])) api.set(name, props[name])
   }
 
+  const domainConfig = structuredClone(resolveParameterRefs(props.Domain, context.parameters))
+  const domain = domainConfig === undefined || domainConfig === null ? undefined : buildRestApiDomain(logicalId, domainConfig, passthrough, recordSetGroups(context))
+
   const deployment = new CfnResource(`${logicalId}Deployment`, 'AWS::ApiGateway::Deployment', passthrough).set('RestApiId', ref(logicalId))
   if (!truthy(openApiVersion)) deployment.set('StageName', 'Stage')
   const stageName = props.StageName
@@ -759,13 +805,23 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     .set('CanarySetting', props.CanarySetting)
     .set('TracingEnabled', props.TracingEnabled)
   if (truthy(swagger)) {
-    const digest = deploymentHash(swagger, openApiVersion, functionNames(logicalId, context))
+    // AlwaysDeploy: a deployment of its own for every translation, named by the time of it.
+    const digest = truthy(props.AlwaysDeploy)
+      ? createHash('sha1').update(String(Math.floor(context.time.getTime() / 1000)), 'utf8').digest('hex')
+      : deploymentHash(swagger, openApiVersion, functionNames(logicalId, context), domainConfig)
     deployment.logicalId += digest.slice(0, 10)
     deployment.set('Description', `RestApi deployment id: ${digest}`)
   }
   stage.set('DeploymentId', ref(deployment.logicalId))
   if (props.Tags !== undefined && props.Tags !== null) stage.set('Tags', tagList(props.Tags))
-  if (props.PropagateTags === true && truthy(props.Tags)) api.set('Tags', tagList(props.Tags))
-  if (!truthy(auth)) return [api, deployment, stage]
-  return [api, deployment, stage, ...authorizerPermissions(logicalId, auth!, passthrough, context.partition), ...usagePlanResources(logicalId, auth!, stage.logicalId, passthrough, context)]
+  const generated = [
+    api, deployment, stage,
+    ...(truthy(auth) ? authorizerPermissions(logicalId, auth!, passthrough, context.partition) : []),
+    ...(domain ? domainResourceList(domain) : []),
+    ...(truthy(auth) ? usagePlanResources(logicalId, auth!, stage.logicalId, passthrough, context) : []),
+  ]
+  if (props.PropagateTags === true && truthy(props.Tags)) {
+    for (const resource of generated) if (TAGGABLE_TYPES.has(resource.type)) resource.set('Tags', tagList(props.Tags))
+  }
+  return generated
 }

@@ -33,7 +33,7 @@ export async function transformFile(options: TransformFileOptions): Promise<Tran
   const parameters = {...options.parameterOverrides}
   if (options.outputFile) checkOutputFile(options.outputFile, '--output')
   const template = usableTemplate(await loadTemplateFile(options.templateFile), options.templateFile)
-  const result = transformTemplate(template.value, {parameters, region: options.region})
+  const result = transformTemplate(template.value, {parameters, region: options.region, isFloat: template.isFloat})
   if (result.kind === 'unsupported') throw unsupportedError(result.unsupported)
   if (result.kind === 'invalid') {
     const localCode = result.errors.some((error) => error.includes('is not a valid S3 Uri'))

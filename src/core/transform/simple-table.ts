@@ -1,6 +1,6 @@
 import type {TransformContext} from './context.js'
 import {invalidResource} from './errors.js'
-import {isObject, type JsonObject} from './json.js'
+import {isObject, truthy, type JsonObject} from './json.js'
 import {CfnResource, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
 import {mapOf, oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -41,12 +41,4 @@ export function translateSimpleTable(logicalId: string, resource: JsonObject, _c
   if (truthy(props.TableName)) table.set('TableName', props.TableName)
   if (truthy(props.Tags)) table.set('Tags', tagList(props.Tags))
   return [table]
-}
-
-/** Python's truthiness, which decides whether SAM copies an optional property. */
-export function truthy(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === '') return false
-  if (Array.isArray(value)) return value.length > 0
-  if (isObject(value)) return Object.keys(value).length > 0
-  return true
 }

@@ -59,6 +59,11 @@ export function expectMap(value: unknown, owner: string, path: string, event = f
   throw event ? new SamError(`Event with id [${owner}] is invalid. ${message}`) : invalidResource(owner, message)
 }
 
+export function expectBoolean(value: unknown, owner: string, path: string): boolean {
+  if (typeof value === 'boolean') return value
+  throw invalidResource(owner, `Property '${path}' should be a boolean.`)
+}
+
 export function expectString(value: unknown, owner: string, path: string, event = false): string {
   if (typeof value === 'string') return value
   const message = `Property '${path}' should be a string.`

@@ -1,8 +1,8 @@
+import {buildDomainV2, domainResourceList, type DomainResources} from './api-domain.js'
 import type {TransformContext} from './context.js'
 import {invalidResource} from './errors.js'
-import {buildDomain} from './http-api.js'
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
-import {isObject, type JsonObject} from './json.js'
+import {isObject, truthy, type JsonObject} from './json.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -30,13 +30,6 @@ const WEBSOCKET_API_PROPERTIES: Record<string, PropertySpec> = {
   StageName: {shape: oneOf('string', 'map')},
   StageVariables: {shape: 'map'},
   Tags: {shape: 'map'},
-}
-
-function truthy(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === '') return false
-  if (Array.isArray(value)) return value.length > 0
-  if (isObject(value)) return Object.keys(value).length > 0
-  return true
 }
 
 /** `$connect` → `Connect`; other keys must be alphanumeric (Python's str.capitalize). */
@@ -76,8 +69,9 @@ export function translateWebSocketApi(logicalId: string, resource: JsonObject, c
   api.set('Tags', tags)
   api.set('ProtocolType', 'WEBSOCKET')
 
-  let domainResources: ReturnType<typeof buildDomain> | undefined
-  if (domainValue !== undefined && domainValue !== null) domainResources = buildDomain(logicalId, domainValue, passthrough, new Map(), TAG_NAME)
+  // The translator hands WebSocket APIs a record set group map of their own (a misspelt keyword): no sharing.
+  let domainResources: DomainResources | undefined
+  if (domainValue !== undefined && domainValue !== null) domainResources = buildDomainV2(logicalId, domainValue, passthrough, new Map(), TAG_NAME)
   if (stageName === '$default') throw invalidResource(logicalId, 'Stages cannot be named $default for WebSocket APIs.')
   const prefix = typeof stageName === 'string' ? stageName : ''
   const stage = new CfnResource(prefix === DEFAULT_STAGE ? `${logicalId}DefaultStage` : `${logicalId}${prefix}Stage`, 'AWS::ApiGatewayV2::Stage', passthrough)
@@ -130,10 +124,7 @@ export function translateWebSocketApi(logicalId: string, resource: JsonObject, c
     generated.push(route, integration, permission)
     routeIds.push(route.logicalId)
   }
-  if (domainResources) {
-    generated.push(domainResources.domain, ...domainResources.mappings)
-    if (domainResources.recordSets) generated.push(domainResources.recordSets)
-  }
+  if (domainResources) generated.push(...domainResourceList(domainResources))
   if (truthy(props.RouteSettings) && routeIds.length > 0) stage.dependsOn = routeIds
   generated.push(stage)
   if (authorizer) {

@@ -6,6 +6,7 @@ import {RuleContext, type ValidateOptions} from './context.js'
 import {checkLambdaFunctions} from './lambda-rules.js'
 import {checkReferences} from './references.js'
 import {checkReleaseRules} from './release-rules.js'
+import {checkSamTranslation} from './sam-rules.js'
 import {checkSchemas} from './schema.js'
 import {checkSecurity} from './security-rules.js'
 import {checkStructure} from './structure-rules.js'
@@ -57,6 +58,8 @@ export async function validateTemplate(template: Template, options: ValidateOpti
   checkLambdaFunctions(context)
   checkReleaseRules(context)
   checkSecurity(context)
+  // Last: SAM's own checks are reported only where no schema or rule already pointed.
+  await checkSamTranslation(context)
   return dedupe(context.diagnostics)
 }
 

@@ -150,7 +150,7 @@ def _apply_service_fixes() -> None:
 
 def _define_service_fixes() -> None:
     # Module globals: moto finds the models through CloudFormationModel.__subclasses__(), which holds weak references.
-    global LambdaAliasModel, LambdaEventInvokeConfigModel, CloudWatchAlarmModel, SnsSubscriptionModel
+    global LambdaAliasModel, LambdaEventInvokeConfigModel, CloudWatchAlarmModel, SnsSubscriptionModel, ApiGatewayV2ApiModel, ApiGatewayV2StageModel
     from moto.awslambda.models import LambdaFunction, LambdaVersion, lambda_backends
     from moto.cloudformation import models as cloudformation_models, parsing, responses as cloudformation_responses
     from moto.cloudformation.exceptions import CloudFormationError
@@ -775,6 +775,47 @@ def _define_service_fixes() -> None:
     StateMachine.create_from_cloudformation_json = classmethod(_machine_create)  # type: ignore[method-assign, assignment]
     StateMachine.update_from_cloudformation_json = classmethod(_machine_update)  # type: ignore[method-assign, assignment]
 
+    # --- AWS::ApiGateway::RestApi named by its Body ----------------------------------------------------------------
+    # API Gateway takes a RestApi's name from its Body's info.title when Name is not given (what SAM's transform
+    # generates), and makes its resources and methods from the Body's paths; moto requires Name (the resource fails
+    # with KeyError 'Name') and ignores Body, so the stack's AWS::ApiGateway::Deployment then fails with "The REST
+    # API doesn't contain any methods". moto's own import takes OpenAPI 3 only and reads nothing but paths, methods
+    # and their integrations, which Swagger 2.0 writes the same way: it is given those, with SAM's any-method as ANY.
+
+    from moto.apigateway.models import RestAPI, apigateway_backends
+
+    _original_rest_api_create = RestAPI.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def _rest_api_create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        properties = cloudformation_json.get("Properties") or {}
+        body = properties.get("Body")
+        if properties.get("Name") or not isinstance(body, dict):
+            return _original_rest_api_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        info = body.get("info") if isinstance(body.get("info"), dict) else {}
+        named = {**properties, "Name": info.get("title") or resource_name, "Description": properties.get("Description") or info.get("description") or ""}
+        api = _original_rest_api_create(cls, resource_name, {**cloudformation_json, "Properties": named}, account_id, region_name, **kwargs)
+        paths = body.get("paths")
+        if isinstance(paths, dict):
+            methods_only = {"openapi": "3.0.1", "info": info, "paths": {path: _http_methods(item) for path, item in paths.items() if isinstance(item, dict)}}
+            apigateway_backends[account_id][region_name].put_rest_api(api.id, methods_only, fail_on_warnings=False, mode="overwrite")
+        return api
+
+    _HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "any"}
+
+    def _http_methods(path_item: dict[str, Any]) -> dict[str, Any]:
+        named = {("any" if key == "x-amazon-apigateway-any-method" else str(key).lower()): value for key, value in path_item.items()}
+        return {method: _importable(value) for method, value in named.items() if method in _HTTP_METHODS and isinstance(value, dict)}
+
+    def _importable(method: dict[str, Any]) -> dict[str, Any]:
+        # moto's import cannot make an integration without a uri (a MOCK one, as SAM's CORS preflight has): the method
+        # is made without it.
+        integration = method.get("x-amazon-apigateway-integration")
+        if isinstance(integration, dict) and integration.get("uri") and integration.get("httpMethod"):
+            return method
+        return {key: value for key, value in method.items() if key != "x-amazon-apigateway-integration"}
+
+    RestAPI.create_from_cloudformation_json = classmethod(_rest_api_create)  # type: ignore[method-assign, assignment]
+
     # --- Fn::GetAtt <NestedStack>.Outputs.<Name> ---------------------------------------------------------------
     # moto's Stack model has no get_cfn_attribute: a parent's output or property that reads a nested stack's output
     # fails, and the parent's Outputs are then all missing.
@@ -902,6 +943,142 @@ def _define_service_fixes() -> None:
 
         def delete(self, account_id: str, region_name: str) -> None:
             sns_backends[account_id][region_name].unsubscribe(self.arn)
+
+    # --- AWS::ApiGatewayV2::Api and ::Stage from CloudFormation (moto has the API, but no CloudFormation model) ------
+    # Without them moto leaves SAM's HttpApi out of the stack: its Ref stays unresolved in every Fn::Sub that names it.
+
+    class ApiGatewayV2ApiModel(CloudFormationModel):
+        __module__ = "moto.apigatewayv2.models"
+
+        def __init__(self, api_id: str, endpoint: str):
+            self.api_id = api_id
+            self.endpoint = endpoint
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return "Name"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::ApiGatewayV2::Api"
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.api_id
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr in ("ApiId", "ApiEndpoint")
+
+        def get_cfn_attribute(self, attribute_name: str) -> str:
+            if attribute_name == "ApiEndpoint":
+                return self.endpoint
+            if attribute_name == "ApiId":
+                return self.api_id
+            raise parsing.UnformattedGetAttTemplateException()
+
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[misc]
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        ) -> "ApiGatewayV2ApiModel":
+            from moto.apigatewayv2.models import apigatewayv2_backends
+
+            properties = cloudformation_json.get("Properties") or {}
+            body = properties.get("Body") if isinstance(properties.get("Body"), dict) else None
+            info = body.get("info") if body is not None and isinstance(body.get("info"), dict) else {}
+            backend = apigatewayv2_backends[account_id][region_name]
+            api = backend.create_api(
+                api_key_selection_expression=properties.get("ApiKeySelectionExpression", "$request.header.x-api-key"),
+                cors_configuration=properties.get("CorsConfiguration"),  # type: ignore[arg-type]
+                description=properties.get("Description") or info.get("description") or "",
+                disable_schema_validation=properties.get("DisableSchemaValidation"),  # type: ignore[arg-type]
+                disable_execute_api_endpoint=properties.get("DisableExecuteApiEndpoint"),  # type: ignore[arg-type]
+                name=properties.get("Name") or info.get("title") or resource_name,
+                protocol_type=properties.get("ProtocolType", "HTTP"),
+                route_selection_expression=properties.get("RouteSelectionExpression", "$request.method $request.path"),
+                tags=properties.get("Tags") or {},
+                version=properties.get("Version") or info.get("version") or "",
+            )
+            if body is not None:
+                api.import_api(json.dumps(body), fail_on_warnings=False)
+            return cls(api.api_id, api.api_endpoint)
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[misc]
+            cls, original_resource: "ApiGatewayV2ApiModel", new_resource_name: str, cloudformation_json: dict[str, Any],
+            account_id: str, region_name: str,
+        ) -> "ApiGatewayV2ApiModel":
+            from moto.apigatewayv2.models import apigatewayv2_backends
+
+            properties = cloudformation_json.get("Properties") or {}
+            body = properties.get("Body")
+            if isinstance(body, dict):
+                apigatewayv2_backends[account_id][region_name].get_api(original_resource.api_id).import_api(json.dumps(body), fail_on_warnings=False)
+            return original_resource
+
+        @classmethod
+        def delete_from_cloudformation_json(  # type: ignore[misc]
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+        ) -> None:
+            pass
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            from moto.apigatewayv2.models import apigatewayv2_backends
+
+            apigatewayv2_backends[account_id][region_name].delete_api(self.api_id)
+
+    class ApiGatewayV2StageModel(CloudFormationModel):
+        __module__ = "moto.apigatewayv2.models"
+
+        def __init__(self, api_id: str, name: str):
+            self.api_id = api_id
+            self.name = name
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return "StageName"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::ApiGatewayV2::Stage"
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.name
+
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[misc]
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+        ) -> "ApiGatewayV2StageModel":
+            from moto.apigatewayv2.models import apigatewayv2_backends
+
+            properties = cloudformation_json.get("Properties") or {}
+            api_id = str(_referenced(properties["ApiId"]))
+            name = str(properties.get("StageName") or "$default")
+            config = {"stageName": name, "autoDeploy": properties.get("AutoDeploy", False), "stageVariables": properties.get("StageVariables") or {}, "tags": properties.get("Tags") or {}}
+            apigatewayv2_backends[account_id][region_name].create_stage(api_id, config)
+            return cls(api_id, name)
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[misc]
+            cls, original_resource: "ApiGatewayV2StageModel", new_resource_name: str, cloudformation_json: dict[str, Any],
+            account_id: str, region_name: str,
+        ) -> "ApiGatewayV2StageModel":
+            return original_resource
+
+        @classmethod
+        def delete_from_cloudformation_json(  # type: ignore[misc]
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+        ) -> None:
+            pass
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            from moto.apigatewayv2.models import apigatewayv2_backends
+
+            try:
+                apigatewayv2_backends[account_id][region_name].get_api(self.api_id).delete_stage(self.name)
+            except Exception:  # the API went first
+                pass
 
 
 # --- the server ---------------------------------------------------------------------------------------------------
