@@ -82,6 +82,14 @@ describe('#13.1 Python repr of the swagger SAM hashes for a REST API deployment'
     body['x-amazon-apigateway-gateway-responses'] = 6
     samCopyPoint(body)
     expect(pythonKeyOrder(body)).toEqual(['info', 'paths', 'openapi', 'components', 'x-amazon-apigateway-gateway-responses'])
+    // Python: dict.copy() merges the keys into a table sized for all six at once; a deep copy adds them one by one.
+    const keys = ['swagger', 'info', 'paths', 'definitions', 'securityDefinitions', 'x-amazon-apigateway-policy']
+    const copied: Record<string, unknown> = Object.fromEntries(keys.map((key) => [key, 1]))
+    samCopyPoint(copied, true)
+    expect(pythonKeyOrder(copied)).toEqual(['info', 'paths', 'x-amazon-apigateway-policy', 'definitions', 'swagger', 'securityDefinitions'])
+    const deepCopied: Record<string, unknown> = Object.fromEntries(keys.map((key) => [key, 1]))
+    samCopyPoint(deepCopied)
+    expect(pythonKeyOrder(deepCopied)).toEqual(['info', 'paths', 'securityDefinitions', 'x-amazon-apigateway-policy', 'definitions', 'swagger'])
   })
 
   it('#13.1 hashes the deployment as the translator does (sha1 of str(swagger) || OpenApiVersion || function names)', () => {

@@ -15,7 +15,13 @@ const INSERTION_ORDERED = new WeakSet<object>()
 const KEY_HISTORY = new WeakMap<object, string[]>()
 const COPIED = new WeakSet<object>()
 const MERGED_KEYS = new WeakMap<object, Set<string>>()
-const COPY_POINTS = new WeakMap<object, string[][]>()
+const COPY_POINTS = new WeakMap<object, CopyPoint[]>()
+
+/** A copy of a dict: the keys it held then, and whether it was `dict.copy()` (one PyDict_Merge) or a deep copy. */
+interface CopyPoint {
+  keys: string[]
+  dictCopy: boolean
+}
 
 /** What of a dict or list SAM wrote: its keys, its string values (all or some), and whether it is a plain Python dict. */
 export interface SamMark {
@@ -120,11 +126,12 @@ export function samMergedDict(first: Record<string, unknown>, second: Record<str
 }
 
 /**
- * Records that SAM copies `target` now (one of its editors opens or returns the document, or `dict.copy()`): the keys
- * it holds so far are re-inserted in their iteration order, so keys added before and after land differently in the table.
+ * Records that SAM copies `target` now (one of its editors opens or returns the document): the keys it holds so far
+ * are re-inserted in their iteration order, so keys added before and after land differently in the table. A deep
+ * copy adds them one by one; `dict.copy()` (`dictCopy`) merges them into a table sized for them all at once.
  */
-export function samCopyPoint(target: Record<string, unknown>): void {
-  COPY_POINTS.set(target, [...(COPY_POINTS.get(target) ?? []), Object.keys(target)])
+export function samCopyPoint(target: Record<string, unknown>, dictCopy = false): void {
+  COPY_POINTS.set(target, [...(COPY_POINTS.get(target) ?? []), {keys: Object.keys(target), dictCopy}])
 }
 
 /**
@@ -168,20 +175,22 @@ function reinsertAfterDeletion(object: Record<string, unknown>): void {
 }
 
 /** Keys inserted in order, with the table rebuilt at each copy point. */
-function builtOrder(keys: readonly string[], merged: ReadonlySet<string> | undefined, copyPoints: readonly string[][] = []): string[] {
+function builtOrder(keys: readonly string[], merged: ReadonlySet<string> | undefined, copyPoints: readonly CopyPoint[] = []): string[] {
   let table = new Py27Keys()
   const inserted = new Set<string>()
   const insert = (key: string): void => {
     if (inserted.has(key)) return
     inserted.add(key)
-    if (merged?.has(key)) table.merge(key)
+    if (merged?.has(key)) table.merge([key])
     else table.add(key)
   }
-  for (const present of copyPoints) {
-    present.forEach(insert)
+  for (const point of copyPoints) {
+    point.keys.forEach(insert)
     // A copy re-inserts what the dict holds then: keys deleted before it leave no trace.
+    const kept = table.keys().filter((key) => point.keys.includes(key))
     const copy = new Py27Keys()
-    for (const key of table.keys()) if (present.includes(key)) copy.add(key)
+    if (point.dictCopy) copy.merge(kept)
+    else kept.forEach((key) => copy.add(key))
     table = copy
   }
   keys.forEach(insert)
@@ -230,10 +239,11 @@ class Py27Keys {
   private fill = 0
   private readonly hashes = new Map<string, bigint>()
 
-  /** PyDict_Merge of one more key: grows the table first when the merged size would fill it. */
-  merge(key: string): void {
-    if ((this.fill + 1) * 3 >= (this.mask + 1) * 2) this.resize((this.slots.size + 1) * 2)
-    this.add(key)
+  /** PyDict_Merge of `keys`: grows the table first when the merged size would fill it. */
+  merge(keys: readonly string[]): void {
+    if (keys.length === 0) return
+    if ((this.fill + keys.length) * 3 >= (this.mask + 1) * 2) this.resize((this.slots.size + keys.length) * 2)
+    keys.forEach((key) => this.add(key))
   }
 
   add(key: string): void {

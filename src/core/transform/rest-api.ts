@@ -252,7 +252,7 @@ export const Api: EventSourceType = {
  */
 function mergeMethod(apiId: string, source: unknown, path: string, method: string, generated: JsonObject): JsonObject {
   const merged = expectMap(source, apiId, 'DefinitionBody')
-  samCopyPoint(merged)
+  samCopyPoint(merged, true)
   // A document without paths keeps none: SAM merges into a map of paths that it then drops.
   const paths = truthy(merged.paths) ? merged.paths : {}
   const invalid = (where: string): SamError => invalidResource(apiId, `Property 'DefinitionBody' is invalid: ${where}`)
