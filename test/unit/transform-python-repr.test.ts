@@ -6,8 +6,8 @@ import {describe, expect, it} from 'vitest'
 import {parseTemplate} from '../../src/core/template/load.js'
 import {transformTemplate} from '../../src/core/transform/index.js'
 import {
-  markSam, py27KeyOrder, py27StringHash, py27UnicodeRepr, pythonKeyOrder, pythonRepr, pythonStrRepr, samConditional, samCopyPoint, samDelete, samIntrinsic,
-  samMergeKey,
+  markSam, markTemplateFloats, py27KeyOrder, py27StringHash, py27UnicodeRepr, pythonKeyOrder, pythonRepr, pythonStrRepr, samConditional, samCopyPoint, samDelete,
+  samIntrinsic, samMergeKey, templateText,
 } from '../../src/core/transform/python-repr.js'
 import {deploymentHash} from '../../src/core/transform/rest-api.js'
 
@@ -90,6 +90,14 @@ describe('#13.1 Python repr of the swagger SAM hashes for a REST API deployment'
     const deepCopied: Record<string, unknown> = Object.fromEntries(keys.map((key) => [key, 1]))
     samCopyPoint(deepCopied)
     expect(pythonKeyOrder(deepCopied)).toEqual(['info', 'paths', 'securityDefinitions', 'x-amazon-apigateway-policy', 'definitions', 'swagger'])
+  })
+
+  it('#13.1 prints a whole number the template writes as a float as the translator has it (PyYAML: `swagger: 2.0` is 2.0)', () => {
+    const body = {swagger: 2, info: {version: 1, tags: [3, 4]}}
+    markTemplateFloats(body, ['DefinitionBody'], (path) => ['DefinitionBody.swagger', 'DefinitionBody.info.tags.1'].includes(path.join('.')))
+    expect(pythonRepr(markSam(body, {keys: true}))).toBe("{'info': {u'version': 1, u'tags': [3, 4.0]}, 'swagger': 2.0}")
+    expect(templateText(body, 'swagger')).toBe('2.0')
+    expect(templateText(body.info, 'version')).toBe('1')
   })
 
   it('#13.1 hashes the deployment as the translator does (sha1 of str(swagger) || OpenApiVersion || function names)', () => {

@@ -8,7 +8,7 @@ import {FUNCTION_TYPE, translateFunction} from './function/index.js'
 import {Globals} from './globals.js'
 import {resolveChangedLogicalIds, resolveResourceReferences, type ResourceReferences} from './intrinsics.js'
 import {deepClone, isObject, sortKeysDeep, type JsonObject} from './json.js'
-import {templateDictOrder} from './python-repr.js'
+import {markTemplateFloats, templateDictOrder} from './python-repr.js'
 import {LAYER_TYPE, translateLayer} from './layer.js'
 import {APPLICATION_TYPE, isRepositoryApplication, translateApplication} from './application.js'
 import {STATE_MACHINE_TYPE, translateStateMachine} from './state-machine.js'
@@ -97,9 +97,6 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
     if (!isObject(resource)) continue
     if (resource.Type === API_TYPE && isObject(resource.Properties)) {
       for (const name of UNSUPPORTED_API_PROPERTIES) if (name in resource.Properties) found.push({logicalId, construct: `${API_TYPE} ${name}`})
-      if (('Auth' in resource.Properties || 'Auth' in apiGlobals) && hasNumericVersion(resource.Properties.DefinitionBody)) {
-        found.push({logicalId, construct: `${API_TYPE} Auth on a DefinitionBody with a numeric version`})
-      }
     }
     if (resource.Type === APPLICATION_TYPE && isRepositoryApplication(resource.Properties, isObject(template.Mappings) ? template.Mappings : {})) {
       found.push({logicalId, construct: `${APPLICATION_TYPE} from the Serverless Application Repository`})
@@ -121,15 +118,6 @@ export function findUnsupportedConstructs(template: Record<string, unknown>): Un
     }
   }
   return found.sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : a.construct < b.construct ? -1 : 1))
-}
-
-/**
- * `swagger: 2.0` or `openapi: 3.0` unquoted is a YAML float, which the translator prints as `2.0` in the document it
- * hashes for the deployment's logical ID; lpack's loader gives the number 2 and would hash another ID. An Api with
- * Auth on such a document stays with CloudFormation.
- */
-function hasNumericVersion(body: unknown): boolean {
-  return isObject(body) && (typeof body.swagger === 'number' || typeof body.openapi === 'number')
 }
 
 /** An HttpApi event routed into a REST API's document: SAM edits it with its OpenAPI editor, which lpack does not mark for the hash. */
@@ -224,12 +212,16 @@ function translate(template: JsonObject, options: TransformOptions): JsonObject 
     if (error instanceof SamError) throw new SamDocumentError([error.message])
     throw error
   }
+  const isFloat = options.isFloat ?? ((): boolean => false)
   for (const [logicalId, resource] of Object.entries(resources as Record<string, JsonObject>)) {
     if (!isSam(resource)) continue
     try {
       const local = (resource.Properties ?? {}) as JsonObject
       const merged = globals.merge(logicalId, resource.Type as string, local, resource.IgnoreGlobals)
-      if (resource.Type === API_TYPE) fixOpenApiVersion(logicalId, local, merged, options.isFloat ?? (() => false))
+      if (resource.Type === API_TYPE) {
+        fixOpenApiVersion(logicalId, local, merged, isFloat)
+        markTemplateFloats(merged.DefinitionBody, ['Resources', logicalId, 'Properties', 'DefinitionBody'], isFloat)
+      }
       resource.Properties = merged
     } catch (error) {
       if (error instanceof SamError) throw new SamDocumentError([error.message])

@@ -1,3 +1,4 @@
+import type {TemplatePath} from '../template/template.js'
 import {makeConditional, ref} from './intrinsics.js'
 
 /**
@@ -14,6 +15,7 @@ const PLAIN_VALUES = new WeakMap<object, true | ReadonlySet<string>>()
 const INSERTION_ORDERED = new WeakSet<object>()
 const KEY_HISTORY = new WeakMap<object, string[]>()
 const COPIED = new WeakSet<object>()
+const FLOATS = new WeakMap<object, Set<string>>()
 const MERGED_KEYS = new WeakMap<object, Set<string>>()
 const COPY_POINTS = new WeakMap<object, CopyPoint[]>()
 
@@ -62,6 +64,30 @@ export function carryCopyMarks(source: unknown, target: unknown): void {
   if (typeof source !== 'object' || source === null || typeof target !== 'object' || target === null || source === target) return
   if (COPIED.has(source)) COPIED.add(target)
   for (const [key, value] of Object.entries(source)) carryCopyMarks(value, (target as Record<string, unknown>)[key])
+}
+
+/**
+ * Marks the whole numbers in `value` (the template's, at `path`) that the template writes as floats (`swagger: 2.0`):
+ * PyYAML reads them as floats, which str() prints as `2.0`; JavaScript reads the integer 2.
+ */
+export function markTemplateFloats(value: unknown, path: TemplatePath, isFloat: (path: TemplatePath) => boolean): void {
+  if (typeof value !== 'object' || value === null) return
+  const entries = Array.isArray(value) ? value.map((item, index) => [index, item] as const) : Object.entries(value)
+  for (const [key, item] of entries) {
+    const at = [...path, key]
+    if (typeof item === 'number' && Number.isInteger(item) && isFloat(at)) FLOATS.set(value, new Set([...(FLOATS.get(value) ?? []), String(key)]))
+    else markTemplateFloats(item, at, isFloat)
+  }
+}
+
+/** `str()` of the value at `key` of `container` as the translator has it (a number the template writes `2.0` is `2.0`). */
+export function templateText(container: object, key: string): string {
+  const value = (container as Record<string, unknown>)[key]
+  return isTemplateFloat(container, key) ? pythonFloatRepr(value as number) : String(value)
+}
+
+function isTemplateFloat(container: object, key: string): boolean {
+  return typeof (container as Record<string, unknown>)[key] === 'number' && FLOATS.get(container)?.has(key) === true
 }
 
 /** An intrinsic function SAM builds (`{'Fn::Sub': …}`): a plain dict with a plain key; its strings as given. */
@@ -371,6 +397,12 @@ export function pythonFloatRepr(value: number): string {
   return text.includes('.') ? text : `${text}.0`
 }
 
+/** repr of the value at `key` of a dict or list. */
+function memberRepr(container: object, key: string): string {
+  const value = (container as Record<string, unknown>)[key]
+  return isTemplateFloat(container, key) ? pythonFloatRepr(value as number) : pythonRepr(value, isPlain(PLAIN_VALUES, container, key))
+}
+
 /** `str(value)` as the translator prints the document it hashes (see the module comment). */
 export function pythonRepr(value: unknown, plainString = false): string {
   if (typeof value === 'string') return plainString ? pythonStrRepr(value) : py27UnicodeRepr(value)
@@ -378,14 +410,10 @@ export function pythonRepr(value: unknown, plainString = false): string {
   if (value === true) return 'True'
   if (value === false) return 'False'
   if (typeof value === 'number') return numberRepr(value)
-  if (Array.isArray(value)) {
-    return `[${value.map((item, index) => pythonRepr(item, isPlain(PLAIN_VALUES, value, String(index)))).join(', ')}]`
-  }
+  if (Array.isArray(value)) return `[${value.map((_, index) => memberRepr(value, String(index))).join(', ')}]`
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>
-    const keys = pythonKeyOrder(object)
-    const entries = keys.map((key) => `${pythonRepr(key, isPlain(PLAIN_KEYS, object, key))}: ${pythonRepr(object[key], isPlain(PLAIN_VALUES, object, key))}`)
-    return `{${entries.join(', ')}}`
+    return `{${pythonKeyOrder(object).map((key) => `${pythonRepr(key, isPlain(PLAIN_KEYS, object, key))}: ${memberRepr(object, key)}`).join(', ')}}`
   }
   return String(value)
 }

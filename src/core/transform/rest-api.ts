@@ -15,7 +15,7 @@ import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
 import {isObject, pythonJsonDumpsOrdered, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
 import {
-  carryCopyMarks, markSam, py27KeyOrder, pythonFloatRepr, pythonRepr, samConditional, samCopyFollowedDocument, samCopyPoint, samDelete, samIntrinsic, samMergedDict, setSamKey,
+  carryCopyMarks, markSam, py27KeyOrder, pythonFloatRepr, pythonRepr, samConditional, samCopyFollowedDocument, samCopyPoint, samDelete, samIntrinsic, samMergedDict, setSamKey, templateText,
 } from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
 import {expectMap, oneOf, validateProperties, type PropertySpec} from './validate.js'
@@ -81,7 +81,7 @@ const API_PROPERTIES: Record<string, PropertySpec> = {
 export function isSwagger(data: unknown): data is JsonObject {
   if (!truthy(data) || !isObject(data) || !isObject(data.paths)) return false
   if (truthy(data.swagger)) return true
-  return truthy(data.openapi) && OPENAPI_3.test(String(data.openapi))
+  return truthy(data.openapi) && OPENAPI_3.test(templateText(data, 'openapi'))
 }
 
 /** SwaggerEditor.gen_skeleton, marked as SAM's for the deployment hash. */
@@ -287,7 +287,7 @@ function addRequestModel(eventName: string, requestModel: unknown, apiProperties
       const parameter: JsonObject = {in: 'body', name, schema: samIntrinsic({$ref: `#/definitions/${name}`})}
       if (required !== undefined && required !== null) parameter.required = required
       setSamKey(definition, 'parameters', [...((definition.parameters as unknown[] | undefined) ?? []), markSam(parameter, {keys: true, values: ['in'], copied: true})])
-    } else if (truthy(body.openapi) && OPENAPI_3.test(String(body.openapi))) {
+    } else if (truthy(body.openapi) && OPENAPI_3.test(templateText(body, 'openapi'))) {
       const requestBody = samIntrinsic({content: samIntrinsic({'application/json': samIntrinsic({schema: samIntrinsic({$ref: `#/components/schemas/${name}`})})})}) as JsonObject
       if (required !== undefined && required !== null) requestBody.required = required
       setSamKey(definition, 'requestBody', requestBody)
@@ -465,8 +465,9 @@ export function deploymentHash(swagger: unknown, openApiVersion: unknown, functi
 /** ApiGenerator._openapi_postprocess for what lpack translates: OpenAPI 3 keeps no `consumes`/`produces` on options. */
 function openApiPostprocess(body: JsonObject, openApiVersion: unknown): JsonObject {
   if (body.swagger !== undefined && body.swagger !== null) return body
-  const version = body.openapi !== undefined && body.openapi !== null && openApiVersion === undefined ? body.openapi : openApiVersion
-  if (!truthy(version) || !OPENAPI_3.test(String(version))) return body
+  const fromBody = body.openapi !== undefined && body.openapi !== null && openApiVersion === undefined
+  const version = fromBody ? body.openapi : openApiVersion
+  if (!truthy(version) || !OPENAPI_3.test(fromBody ? templateText(body, 'openapi') : String(version))) return body
   for (const [from, to] of [['securityDefinitions', 'securitySchemes'], ['definitions', 'schemas']] as const) {
     if (!truthy(body[from])) continue
     const components = truthy(body.components) ? (body.components as JsonObject) : {}
@@ -692,7 +693,7 @@ function addEndpointExtension(body: JsonObject, disable: unknown): void {
     extension.disableExecuteApiEndpoint = disable
     markSam(extension, {keys: ['disableExecuteApiEndpoint']})
   }
-  if (truthy(body.openapi) && OPENAPI_3.test(String(body.openapi))) {
+  if (truthy(body.openapi) && OPENAPI_3.test(templateText(body, 'openapi'))) {
     // The key goes in inside SAM's editor, whose result is a copy: the document now hashes in its once-copied order.
     if (!('servers' in body)) markSam(body, {keys: ['servers'], copied: true})
     const servers = 'servers' in body ? body.servers : [markSam({})]
