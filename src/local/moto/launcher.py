@@ -944,6 +944,29 @@ def _define_service_fixes() -> None:
         def delete(self, account_id: str, region_name: str) -> None:
             sns_backends[account_id][region_name].unsubscribe(self.arn)
 
+    # --- deleting an AWS::IAM::ManagedPolicy detaches it first --------------------------------------------------------
+    # moto's ManagedPolicy has no delete: a stack's policy stays attached to its role, whose deletion then fails with
+    # DeleteConflict at every pass, and the stack cannot be deleted (SAM's connectors make such policies).
+
+    from moto.iam.models import ManagedPolicy, iam_backends
+    from moto.utilities.utils import get_partition
+
+    def _managed_policy_delete(self: Any, account_id: str, region_name: str) -> None:
+        backend = iam_backends[account_id][get_partition(region_name)]
+        for role in list(backend.roles.values()):
+            if self.arn in role.managed_policies:
+                backend.detach_role_policy(self.arn, role.name)
+        for group in list(backend.groups.values()):
+            if self.arn in group.managed_policies:
+                backend.detach_group_policy(self.arn, group.name)
+        for user in list(backend.users.values()):
+            if self.arn in user.managed_policies:
+                backend.detach_user_policy(self.arn, user.name)
+        if self.arn in backend.managed_policies:
+            backend.delete_policy(self.arn)
+
+    ManagedPolicy.delete = _managed_policy_delete  # type: ignore[attr-defined]
+
     # --- AWS::ApiGatewayV2::Api and ::Stage from CloudFormation (moto has the API, but no CloudFormation model) ------
     # Without them moto leaves SAM's HttpApi out of the stack: its Ref stays unresolved in every Fn::Sub that names it.
 
