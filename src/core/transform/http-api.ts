@@ -8,7 +8,7 @@ import {definitionUriLocation} from './function/code.js'
 import {isIntrinsic, isNoValue, makeConditional, ref, resolveParameterRefs} from './intrinsics.js'
 import {deepEqual, isObject, truthy, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
-import {markSam, py27KeyOrder, samConditional, samCopyPoint} from './python-repr.js'
+import {markSam, py27KeyOrder, samConditional, samCopyPoint, setSamKey} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES} from './resource.js'
 import {oneOf, validateProperties, type PropertySpec} from './validate.js'
 
@@ -16,6 +16,8 @@ export const HTTP_API_TYPE = 'AWS::Serverless::HttpApi'
 export const IMPLICIT_HTTP_API_ID = 'ServerlessHttpApi'
 const MANAGE = '__MANAGE_SWAGGER'
 const DEFAULT_PATH = '$default'
+/** The Properties of HttpApi events routed `$default` by SAM itself (neither Path nor Method given). */
+const DEFAULT_ROUTES = new WeakSet<object>()
 const ANY_METHOD = 'x-amazon-apigateway-any-method'
 const INTEGRATION = 'x-amazon-apigateway-integration'
 const DEFAULT_TITLE = (): JsonObject => ref('AWS::StackName')
@@ -124,20 +126,29 @@ class OpenApiDocument {
     }
   }
 
-  addLambdaIntegration(path: string, method: unknown, uri: unknown, condition?: string): void {
+  /**
+   * OpenApiEditor.add_lambda_integration. What it writes is marked as SAM's for the deployment hash of a REST API
+   * whose document an HttpApi event edits: its keys, its own strings, and the route `$default` it names itself
+   * (`samPath`); the URI's text is the template's when it names the function's logical ID.
+   */
+  addLambdaIntegration(path: string, method: unknown, uri: JsonObject, condition?: string, samPath = false): boolean {
     const normalized = normalizeMethod(method) as string
-    if (this.hasIntegration(path, normalized)) return
+    if (this.hasIntegration(path, normalized)) return false
+    if (samPath && !Object.hasOwn(this.paths, path)) markSam(this.paths, {keys: [path]})
     this.addPath(path, normalized)
-    const integrationUri = condition ? makeConditional(condition, uri) : uri
+    const integrationUri = condition ? samConditional(condition, uri) : uri
     for (const item of conditionalContents(this.paths[path])) {
       pathItemMustBeMap(item, path)
       if (item[normalized] === null || item[normalized] === undefined) item[normalized] = {}
       const definition = item[normalized] as JsonObject
-      definition[INTEGRATION] = {type: 'aws_proxy', httpMethod: 'POST', payloadFormatVersion: '2.0', uri: integrationUri}
+      // (payloadFormatVersion is SAM's string unless the event's PayloadFormatVersion replaces it: see Events.HttpApi.)
+      definition[INTEGRATION] = markSam({type: 'aws_proxy', httpMethod: 'POST', payloadFormatVersion: '2.0', uri: integrationUri}, {keys: true, values: ['type', 'httpMethod'], copied: true})
       if (path === DEFAULT_PATH && normalized === ANY_METHOD) definition.isDefaultRoute = true
-      if (!('responses' in definition)) definition.responses = {}
-      if (condition) item[normalized] = makeConditional(condition, definition)
+      if (!('responses' in definition)) definition.responses = markSam({}, {copied: true})
+      markSam(definition, {keys: [INTEGRATION, 'isDefaultRoute', 'responses']})
+      if (condition) item[normalized] = samConditional(condition, definition)
     }
+    return true
   }
 
   /** Whether the `$default` any-method route already integrates this function (`${Fn.Arn}` in its URI). */
@@ -312,6 +323,7 @@ function addEventRoute(
   if (kind.defaultRoute && !truthy(properties.Path) && !truthy(properties.Method)) {
     properties.Path = DEFAULT_PATH
     properties.Method = ANY_METHOD
+    DEFAULT_ROUTES.add(properties)
   }
   const rawId = properties[kind.idProperty]
   const apiId = isObject(rawId) && 'Ref' in rawId ? rawId.Ref : rawId
@@ -450,34 +462,43 @@ export const HttpApi: EventSourceType = {
     const body = apiProperties.DefinitionBody
     if (body === undefined || body === null) return resources
     const document = new OpenApiDocument(body as JsonObject)
+    // A REST API's document is hashed: SAM's editor copies it as it opens it (and again as it returns it, below).
+    const restApi = api.Type === 'AWS::Serverless::Api'
+    if (restApi) copyPaths(document.paths)
     if (apiProperties[MANAGE] && document.hasIntegration(path, method)) {
       throw new InvalidEventError(input.name, `API method '${method}' defined multiple times for path '${path}'.`)
     }
-    const uri = {'Fn::Sub': `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/${shorthand(input.target.arn)}/invocations`}
+    const arn = input.target.arn
+    const uri = markSam({'Fn::Sub': `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/${shorthand(arn)}/invocations`}, {keys: true, values: 'Fn::GetAtt' in arn ? undefined : true})
     const condition = input.target.resource.attributes.Condition as string | undefined
-    document.addLambdaIntegration(path, method, uri, condition)
+    const added = document.addLambdaIntegration(path, method, uri, condition, DEFAULT_ROUTES.has(props))
     if (truthy(props.Auth)) addMethodAuth(input, apiId, apiProperties, document, path, method)
     if (props.TimeoutInMillis) {
-      for (const definition of document.methodDefinitions(path, method)) (definition[INTEGRATION] as JsonObject).timeoutInMillis = props.TimeoutInMillis
+      for (const definition of document.methodDefinitions(path, method)) setSamKey(definition[INTEGRATION] as JsonObject, 'timeoutInMillis', props.TimeoutInMillis)
     }
     const parameters = [...path.matchAll(/{(.*?)}/g)].map((match) => match[1]!)
     if (parameters.length > 0) {
       for (const definition of document.methodDefinitions(path, method)) {
-        const list = (definition.parameters ??= []) as JsonObject[]
+        if (definition.parameters === undefined || definition.parameters === null) setSamKey(definition, 'parameters', [])
+        const list = definition.parameters as JsonObject[]
         for (const name of parameters) {
           const existing = list.find((parameter) => parameter.name === name)
           if (existing) {
-            existing.in = 'path'
-            existing.required = true
+            setSamKey(existing, 'in', 'path')
+            setSamKey(existing, 'required', true)
+            markSam(existing, {values: ['in']})
           } else {
-            list.push({name, in: 'path', required: true})
+            list.push(markSam({name, in: 'path', required: true}, {keys: true, values: ['in'], copied: true}))
           }
         }
       }
     }
     if (props.PayloadFormatVersion) {
       for (const definition of document.methodDefinitions(path, method)) (definition[INTEGRATION] as JsonObject).payloadFormatVersion = props.PayloadFormatVersion
+    } else if (added) {
+      for (const definition of document.methodDefinitions(path, method)) markSam(definition[INTEGRATION] as JsonObject, {values: ['payloadFormatVersion']})
     }
+    if (restApi) copyPaths(document.paths)
     return resources
   },
 }
