@@ -37,8 +37,7 @@ const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
  * Api properties (on the resource or in Globals.Api) and Api event properties lpack leaves to CloudFormation's SAM
  * transform: a template using one is reported as unsupported rather than translated differently.
  */
-export const UNSUPPORTED_API_PROPERTIES: readonly string[] = [
-]
+export const UNSUPPORTED_API_PROPERTIES: readonly string[] = []
 export const UNSUPPORTED_API_EVENT_PROPERTIES: readonly string[] = []
 
 const API_PROPERTIES: Record<string, PropertySpec> = {
