@@ -72,16 +72,59 @@ describe('#13.6 validate knows what the SAM translator rejects (LP1010)', () => 
     expect((await validate(right)).filter((d) => d.severity === 'error')).toEqual([])
   })
 
-  it('a template with another transform is left alone: AWS::LanguageExtensions rewrites it before SAM sees it', async () => {
+  it('AWS::LanguageExtensions is expanded before SAM checks the template: errors point into the loop that made the resource', async () => {
     const forEach = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "A,B"}
+Resources:
+  Fn::ForEach::Functions:
+    - Name
+    - !Ref Names
+    - Topic\${Name}:
+        Type: AWS::SNS::Topic
+      Fn\${Name}:
+        Type: AWS::Serverless::Function
+        Properties:
+          Runtime: nodejs20.x
+          Handler: index.handler
+          InlineCode: x
+          Events:
+            Q:
+              Type: SQS
+              Properties:
+                Queu: arn:aws:sqs:us-east-1:123456789012:q
+`
+    const sam = (await validate(forEach)).filter((d) => d.code === 'LP1010')
+    expect(sam.map((d) => ({message: d.message, line: d.line, column: d.column}))).toEqual([
+      {message: 'Resource with id [FnAQ] is invalid. property Queu not defined for resource of type SQS', ...at(forEach, 'Queu: arn', 'arn')},
+      {message: 'Resource with id [FnBQ] is invalid. property Queu not defined for resource of type SQS', ...at(forEach, 'Queu: arn', 'arn')},
+    ])
+    expect((await validate(forEach.replace('Queu:', 'Queue:'))).filter((d) => d.severity === 'error')).toEqual([])
+  })
+
+  it('a loop CloudFormation would reject is LP1011 at the value that is wrong', async () => {
+    const notAList = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
 Resources:
   Fn::ForEach::Topics:
     - Name
-    - [A, B]
+    - NotAList
     - Topic\${Name}:
         Type: AWS::SNS::Topic
 `
-    expect((await validate(forEach)).filter((d) => d.code === 'LP1010')).toEqual([])
+    const errors = (await validate(notAList)).filter((d) => d.severity === 'error')
+    expect(errors.map((d) => ({code: d.code, path: d.path, line: d.line, column: d.column}))).toEqual([
+      {code: 'LP1011', path: 'Resources/Fn::ForEach::Topics/1', ...at(notAList, 'NotAList')},
+    ])
+  })
+
+  it('a template with a transform lpack does not expand is left alone', async () => {
+    const macro = `Transform: [MyMacro, AWS::Serverless-2016-10-31]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: nodejs20.x, Handler: index.handler, InlineCode: x, Events: {Q: {Type: SQS, Properties: {Queu: q}}}}
+`
+    expect((await validate(macro)).filter((d) => d.code === 'LP1010')).toEqual([])
   })
 
   it('a value a schema already reported is not reported again in SAM\'s words', async () => {
