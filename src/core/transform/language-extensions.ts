@@ -420,10 +420,14 @@ function resolveFunctions(value: unknown, scope: Evaluator, path: TemplatePath):
       }
       case 'Fn::ToJsonString':
         return toJsonString(resolveFunctions(args, scope, [...path, 'Fn::ToJsonString']), scope, [...path, 'Fn::ToJsonString'])
+      case 'Ref':
+      case 'Fn::GetAtt':
+        return {[keys[0]]: namesResolved(keys[0], args, scope, [...path, keys[0]])}
       case 'Fn::FindInMap': {
-        if (!Array.isArray(args) || args.length !== 4) break
+        // CloudFormation itself takes three names, each a string, a Ref or a FindInMap; the rest is the transform's.
+        if (!Array.isArray(args) || (args.length === 3 && args.every(isPlainFindInMapName))) break
         const resolved = scope.resolveFindInMap(args, [...path, 'Fn::FindInMap'])
-        if (resolved === UNRESOLVED) throw new NeedsCloudFormation('Fn::FindInMap with a DefaultValue whose map or keys are known only at deploy time', path)
+        if (resolved === UNRESOLVED) throw new NeedsCloudFormation('Fn::FindInMap with a DefaultValue, or keys from functions, known only at deploy time', path)
         return resolved === NO_VALUE ? NO_VALUE : resolveFunctions(resolved, scope, path)
       }
     }
@@ -434,6 +438,25 @@ function resolveFunctions(value: unknown, scope: Evaluator, path: TemplatePath):
     if (resolved !== NO_VALUE) result[key] = resolved
   }
   return result
+}
+
+function isPlainFindInMapName(value: unknown): boolean {
+  return !isObject(value) || (Object.keys(value).length === 1 && ('Ref' in value || ('Fn::FindInMap' in value && Array.isArray(value['Fn::FindInMap']) && value['Fn::FindInMap'].every(isPlainFindInMapName))))
+}
+
+/**
+ * The transform lets a function name what Ref and Fn::GetAtt point at (`!Ref {Fn::Sub: 'Subnet${Name}'}`): the
+ * name becomes the string it resolves to, as CloudFormation accepts only literal names there.
+ */
+function namesResolved(name: string, args: unknown, scope: Evaluator, path: TemplatePath): unknown {
+  const resolveName = (value: unknown, at: TemplatePath): unknown => {
+    if (!isObject(value)) return value
+    const resolved = scope.resolve(value, at)
+    if (resolved === UNRESOLVED) throw new NeedsCloudFormation(`a ${name} to a name known only at deploy time`, at)
+    if (typeof resolved !== 'string') throw malformed(at, `${name} needs a name, not ${JSON.stringify(resolved)}`)
+    return resolved
+  }
+  return Array.isArray(args) ? args.map((item, index) => resolveName(item, [...path, index])) : resolveName(args, path)
 }
 
 /**
