@@ -117,6 +117,33 @@ Resources:
     ])
   })
 
+  it('loops in Conditions and Outputs pass the template schema', async () => {
+    const loops = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "A,B"}
+Conditions:
+  Fn::ForEach::Enabled:
+    - Name
+    - !Ref Names
+    - Is\${Name}: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - !Ref Names
+    - Topic\${Name}:
+        Type: AWS::SNS::Topic
+        Condition: Is\${Name}
+Outputs:
+  Fn::ForEach::Arns:
+    - Name
+    - !Ref Names
+    - Topic\${Name}Arn:
+        Condition: Is\${Name}
+        Value: !Ref Topic\${Name}
+`
+    expect((await validate(loops)).filter((d) => d.severity === 'error')).toEqual([])
+  })
+
   it('a template with a transform lpack does not expand is left alone', async () => {
     const macro = `Transform: [MyMacro, AWS::Serverless-2016-10-31]
 Resources:
