@@ -415,6 +415,21 @@ Resources:
     expect(await ids({parameters: {Names: 'x,y'}, previousParameters: {Names: 'kept'}})).toEqual(['Topicx', 'Topicy'])
   })
 
+  it('refuses local code in a loop: build and package see a loop there, not a function, and would leave the path as written', async () => {
+    const inLoop = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Resources:
+  Fn::ForEach::Workers:
+    - Name
+    - [A, B]
+    - Worker\${Name}:
+        Type: AWS::Serverless::Function
+        Properties: {CodeUri: src/, Runtime: nodejs20.x, Handler: index.handler}
+`
+    await expect(prepare(inLoop, 'auto')).rejects.toMatchObject({code: 'UNSUPPORTED_CONSTRUCT', details: {paths: ['Resources/Fn::ForEach::Workers/2/Worker${Name}/Properties/CodeUri']}})
+    const {template} = await prepare(inLoop.replace('CodeUri: src/', 'CodeUri: s3://bucket/key.zip'), 'auto')
+    expect(Object.keys(template.Resources as object).sort()).toEqual(['WorkerA', 'WorkerARole', 'WorkerB', 'WorkerBRole'])
+  })
+
   it('--transform server, another macro, or a value only CloudFormation knows keeps the server-side path', async () => {
     expect((await prepare(TEMPLATE, 'server')).events).toEqual([{mode: 'server', transforms: ['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31'], reason: '--transform server'}])
     const macro = TEMPLATE.replace('[AWS::LanguageExtensions,', '[MyMacro, AWS::LanguageExtensions,')

@@ -1,7 +1,7 @@
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import type {TemplatePath} from '../template/template.js'
-import {expandLanguageExtensions, expandsLanguageExtensionsLocally} from '../transform/language-extensions.js'
+import {expandLanguageExtensions, expandsLanguageExtensionsLocally, localCodeInLoopsError} from '../transform/language-extensions.js'
 
 export type TransformMode = 'auto' | 'local' | 'server'
 
@@ -49,6 +49,8 @@ export async function prepareTemplate(template: Record<string, unknown>, options
       if (options.mode === 'local') throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack cannot expand AWS::LanguageExtensions locally: ${why}`, {hint: 'Use --transform auto or server to let CloudFormation run the transforms.'})
       return serverSide(`lpack cannot expand AWS::LanguageExtensions: ${why}`)
     }
+    const localCode = localCodeInLoopsError(expansion)
+    if (localCode !== undefined) throw localCode
     if (!transforms.includes(SAM_TRANSFORM)) {
       options.reporter.emit({kind: 'deploy.transform', data: {mode: 'local', transforms}})
       return expansion.template

@@ -1,5 +1,6 @@
 import {LpackError} from '../../errors.js'
 import {isObject, type JsonObject} from '../json.js'
+import {findLocalPaths} from '../template/local-paths.js'
 import {parameterValues} from '../template/resolve.js'
 import type {Template, TemplatePath} from '../template/template.js'
 import {partitionOf} from './partition.js'
@@ -85,6 +86,27 @@ export function expandedTemplateOf(source: Template, expansion: Extract<Language
     locateKey: (path) => source.locateKey(toSource(path)),
     isFloat: (path) => source.isFloat(toSource(path)),
   }
+}
+
+/**
+ * The source paths of local code (CodeUri, ContentUri…) in resources a loop made. `lpack build` and `lpack
+ * package` work on the template as written, where such a resource is a loop, not a function: its code is neither
+ * built nor uploaded, so lpack refuses it rather than deploy a path CloudFormation cannot read.
+ */
+export function localCodeInLoops(expansion: Extract<LanguageExtensionsResult, {kind: 'expanded'}>): TemplatePath[] {
+  return findLocalPaths(expansion.template, {includeCode: true})
+    .filter((ref) => typeof ref.path[1] === 'string' && expansion.generatedResources.has(ref.path[1]))
+    .map((ref) => sourcePathOf(ref.path, expansion.generatedResources))
+}
+
+/** UNSUPPORTED_CONSTRUCT for local code in loops (see localCodeInLoops), or undefined when there is none. */
+export function localCodeInLoopsError(expansion: Extract<LanguageExtensionsResult, {kind: 'expanded'}>): LpackError | undefined {
+  const paths = [...new Set(localCodeInLoops(expansion).map((path) => path.join('/')))]
+  if (paths.length === 0) return undefined
+  return new LpackError('UNSUPPORTED_CONSTRUCT', `lpack does not build or package the code of resources made by Fn::ForEach yet: ${paths.join(', ')}`, {
+    hint: 'Point the code at S3 (s3://bucket/key), or declare the function outside the loop.',
+    details: {paths},
+  })
 }
 
 /** The transforms lpack expands itself when AWS::LanguageExtensions is among them: it alone, or it then SAM's. */

@@ -3,7 +3,7 @@ import {checkOutputFile, writeOutputFile} from '../output-file.js'
 import {loadTemplateFile, usableTemplate} from '../template/load.js'
 import type {Template, TemplatePath} from '../template/template.js'
 import {transformTemplate, type UnsupportedConstruct} from './index.js'
-import {expandedTemplateOf, expandLanguageExtensions, expandsLanguageExtensionsLocally, LANGUAGE_EXTENSIONS_TRANSFORM, type LanguageExtensionsResult} from './language-extensions.js'
+import {expandedTemplateOf, expandLanguageExtensions, expandsLanguageExtensionsLocally, LANGUAGE_EXTENSIONS_TRANSFORM, type LanguageExtensionsResult, localCodeInLoopsError} from './language-extensions.js'
 import {formatLocatedError, locateTransformError} from './locate.js'
 
 export interface TransformFileOptions {
@@ -88,6 +88,8 @@ function withLanguageExtensionsExpanded(source: Template, options: TransformFile
       details: {path: expansion.path.join('/')},
     })
   }
+  const localCode = localCodeInLoopsError(expansion)
+  if (localCode !== undefined) throw localCode
   return expandedTemplateOf(source, expansion)
 }
 
