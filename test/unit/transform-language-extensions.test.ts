@@ -382,6 +382,24 @@ Resources:
   })
 })
 
+describe('conditions', () => {
+  it('compare values as strings, as CloudFormation does: a YAML true equals the parameter value "true" (lpack example)', () => {
+    const template = `Transform: AWS::LanguageExtensions
+Parameters:
+  Keep: {Type: String, Default: 'true'}
+Conditions:
+  Keeping: !Equals [!Ref Keep, true]
+  Dropping: !Not [!Condition Keeping]
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    DeletionPolicy: !If [Dropping, Delete, Retain]
+`
+    expect((expand(template).Resources as {Table: {DeletionPolicy: string}}).Table.DeletionPolicy).toBe('Retain')
+    expect((expand(template, {parameters: {Keep: 'false'}}).Resources as {Table: {DeletionPolicy: string}}).Table.DeletionPolicy).toBe('Delete')
+  })
+})
+
 describe('lpack deploy (prepareTemplate)', () => {
   const TEMPLATE = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
 Parameters:

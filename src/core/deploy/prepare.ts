@@ -1,7 +1,7 @@
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import type {TemplatePath} from '../template/template.js'
-import {expandLanguageExtensions, expandsLanguageExtensionsLocally, localCodeInLoopsError} from '../transform/language-extensions.js'
+import {expandLanguageExtensions, expandsLanguageExtensionsLocally, localCodeInLoopsError, sourcePathOf} from '../transform/language-extensions.js'
 
 export type TransformMode = 'auto' | 'local' | 'server'
 
@@ -42,23 +42,19 @@ export async function prepareTemplate(template: Record<string, unknown>, options
     return serverSide(`lpack does not expand ${others.join(', ')}`)
   }
   let samInput = template
+  let isFloat = options.isFloat
   if (languageExtensions) {
-    const expansion = expandLanguageExtensions(template, {parameters: {...options.previousParameters, ...options.parameters}, region: options.region})
-    if (expansion.kind === 'needs-cloudformation') {
-      const why = `${expansion.reason} (${expansion.path.join('/')})`
-      if (options.mode === 'local') throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack cannot expand AWS::LanguageExtensions locally: ${why}`, {hint: 'Use --transform auto or server to let CloudFormation run the transforms.'})
-      return serverSide(`lpack cannot expand AWS::LanguageExtensions: ${why}`)
-    }
-    const localCode = localCodeInLoopsError(expansion)
-    if (localCode !== undefined) throw localCode
+    const expanded = expandLanguageExtensionsForDeploy(template, options)
+    if (expanded.kind === 'needs-cloudformation') return serverSide(expanded.reason)
     if (!transforms.includes(SAM_TRANSFORM)) {
       options.reporter.emit({kind: 'deploy.transform', data: {mode: 'local', transforms}})
-      return expansion.template
+      return expanded.template
     }
-    samInput = expansion.template
+    samInput = expanded.template
+    isFloat = expanded.isFloat
   }
   const {transformTemplate} = await import('../transform/index.js')
-  const result = transformTemplate(samInput, {parameters: options.parameters, region: options.region, ...(options.isFloat ? {isFloat: options.isFloat} : {})})
+  const result = transformTemplate(samInput, {parameters: options.parameters, region: options.region, ...(isFloat ? {isFloat} : {})})
   if (result.kind === 'transformed') {
     options.reporter.emit({kind: 'deploy.transform', data: {mode: 'local', transforms}})
     return result.template as Record<string, unknown>
@@ -74,4 +70,29 @@ export async function prepareTemplate(template: Record<string, unknown>, options
     throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack's transform does not support ${constructs}`, {hint: 'Use --transform auto or server to let CloudFormation run the SAM transform.'})
   }
   return serverSide(`lpack's transform does not support ${constructs}`)
+}
+
+/**
+ * AWS::LanguageExtensions expanded with the values the deployed stack will have, the expanded template's floats
+ * read at their source paths. A value only CloudFormation knows fails `--transform local`, else the caller leaves
+ * the template to CloudFormation.
+ */
+function expandLanguageExtensionsForDeploy(
+  template: Record<string, unknown>,
+  options: PrepareTemplateOptions,
+): {kind: 'expanded'; template: Record<string, unknown>; isFloat?: (path: TemplatePath) => boolean} | {kind: 'needs-cloudformation'; reason: string} {
+  const expansion = expandLanguageExtensions(template, {parameters: {...options.previousParameters, ...options.parameters}, region: options.region})
+  if (expansion.kind === 'needs-cloudformation') {
+    const why = `${expansion.reason} (${expansion.path.join('/')})`
+    if (options.mode === 'local') throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack cannot expand AWS::LanguageExtensions locally: ${why}`, {hint: 'Use --transform auto or server to let CloudFormation run the transforms.'})
+    return {kind: 'needs-cloudformation', reason: `lpack cannot expand AWS::LanguageExtensions: ${why}`}
+  }
+  const localCode = localCodeInLoopsError(expansion)
+  if (localCode !== undefined) throw localCode
+  const sourceIsFloat = options.isFloat
+  return {
+    kind: 'expanded',
+    template: expansion.template,
+    ...(sourceIsFloat ? {isFloat: (path: TemplatePath) => sourceIsFloat(sourcePathOf(path, expansion.generatedResources))} : {}),
+  }
 }

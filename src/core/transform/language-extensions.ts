@@ -397,7 +397,8 @@ class Evaluator {
     if (!Array.isArray(args)) return UNRESOLVED
     if (name === 'Fn::Equals') {
       const [left, right] = args.map((arg) => this.resolve(arg))
-      return left === UNRESOLVED || right === UNRESOLVED ? UNRESOLVED : JSON.stringify(left) === JSON.stringify(right)
+      // CloudFormation compares the values as strings: `!Equals [!Ref Flag, true]` holds for the parameter value 'true'.
+      return left === UNRESOLVED || right === UNRESOLVED ? UNRESOLVED : asText(left) === asText(right)
     }
     const operands = args.map((arg) => this.conditionValue(arg, seen))
     if (operands.includes(UNRESOLVED)) return UNRESOLVED
@@ -406,6 +407,10 @@ class Evaluator {
     if (name === 'Fn::Or') return operands.some(Boolean)
     return UNRESOLVED
   }
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)
 }
 
 /** `{Ref: AWS::NoValue}` resolved: the key or item that holds it is dropped. */
