@@ -400,6 +400,28 @@ Resources:
   })
 })
 
+describe('conditions made by a loop', () => {
+  it('decide a DeletionPolicy in the loop that names them (lpack example)', () => {
+    const expanded = expand(`Transform: AWS::LanguageExtensions
+Parameters:
+  Retained: {Type: CommaDelimitedList, Default: Orders}
+Conditions:
+  Fn::ForEach::Retain:
+    - Name
+    - [Orders, Logs]
+    - Retain\${Name}: !Equals [!Select [0, !Ref Retained], '\${Name}']
+Resources:
+  Fn::ForEach::Tables:
+    - Name
+    - [Orders, Logs]
+    - Table\${Name}:
+        Type: AWS::DynamoDB::Table
+        DeletionPolicy: !If ['Retain\${Name}', Retain, Delete]
+`)
+    expect(expanded.Resources).toEqual({TableOrders: {Type: 'AWS::DynamoDB::Table', DeletionPolicy: 'Retain'}, TableLogs: {Type: 'AWS::DynamoDB::Table', DeletionPolicy: 'Delete'}})
+  })
+})
+
 describe('lpack deploy (prepareTemplate)', () => {
   const TEMPLATE = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
 Parameters:

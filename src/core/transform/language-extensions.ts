@@ -45,18 +45,20 @@ export type LanguageExtensionsResult =
  * loop or collection, two outputs of the same key, a loop named like a resource.
  */
 export function expandLanguageExtensions(template: Record<string, unknown>, options: LanguageExtensionsOptions = {}): LanguageExtensionsResult {
-  const scope = new Evaluator(template, options)
+  let evaluator = new Evaluator(template, options)
   try {
     const expanded: JsonObject = {...template}
     const generatedResources = new Map<string, TemplatePath>()
     for (const section of EXPANDED_SECTIONS) {
       const value = template[section]
       if (!isObject(value)) continue
-      const loops = expandMapping(value, {evaluator: scope, identifiers: new Map()}, [section], section === 'Resources' ? generatedResources : undefined)
-      expanded[section] = resolveFunctions(loops, scope, [section]) as JsonObject
+      const loops = expandMapping(value, {evaluator, identifiers: new Map()}, [section], section === 'Resources' ? generatedResources : undefined)
+      expanded[section] = resolveFunctions(loops, evaluator, [section]) as JsonObject
+      // Conditions come first: the policies' Fn::If may name a condition a loop made.
+      if (section === 'Conditions') evaluator = new Evaluator(expanded, options)
     }
     checkLoopNames(template, isObject(expanded.Resources) ? expanded.Resources : {})
-    if (isObject(expanded.Resources)) expanded.Resources = resolvePolicies(expanded.Resources, scope)
+    if (isObject(expanded.Resources)) expanded.Resources = resolvePolicies(expanded.Resources, evaluator)
     const transforms = [template.Transform].flat().filter((name) => name !== undefined && name !== LANGUAGE_EXTENSIONS_TRANSFORM)
     if (transforms.length === 0) delete expanded.Transform
     else expanded.Transform = transforms.length === 1 && !Array.isArray(template.Transform) ? transforms[0] : transforms
@@ -93,7 +95,7 @@ export function expandedTemplateOf(source: Template, expansion: Extract<Language
  * package` work on the template as written, where such a resource is a loop, not a function: its code is neither
  * built nor uploaded, so lpack refuses it rather than deploy a path CloudFormation cannot read.
  */
-export function localCodeInLoops(expansion: Extract<LanguageExtensionsResult, {kind: 'expanded'}>): TemplatePath[] {
+function localCodeInLoops(expansion: Extract<LanguageExtensionsResult, {kind: 'expanded'}>): TemplatePath[] {
   return findLocalPaths(expansion.template, {includeCode: true})
     .filter((ref) => typeof ref.path[1] === 'string' && expansion.generatedResources.has(ref.path[1]))
     .map((ref) => sourcePathOf(ref.path, expansion.generatedResources))
@@ -433,35 +435,35 @@ function length(list: Resolved, path: TemplatePath): Resolved {
  * Replaces the transform's functions in a section by their values. A FindInMap whose DefaultValue is
  * `!Ref AWS::NoValue` removes the key that holds it (the documented way to leave a resource's Condition unset).
  */
-function resolveFunctions(value: unknown, scope: Evaluator, path: TemplatePath): unknown {
-  if (Array.isArray(value)) return value.map((item, index) => resolveFunctions(item, scope, [...path, index])).filter((item) => item !== NO_VALUE)
+function resolveFunctions(value: unknown, evaluator: Evaluator, path: TemplatePath): unknown {
+  if (Array.isArray(value)) return value.map((item, index) => resolveFunctions(item, evaluator, [...path, index])).filter((item) => item !== NO_VALUE)
   if (!isObject(value)) return value
   const keys = Object.keys(value)
   if (keys.length === 1) {
     const args = value[keys[0]!]
     switch (keys[0]) {
       case 'Fn::Length': {
-        const resolved = scope.resolve(value, path)
+        const resolved = evaluator.resolve(value, path)
         if (resolved === UNRESOLVED) throw new NeedsCloudFormation('Fn::Length of a list known only at deploy time', path)
         return resolved
       }
       case 'Fn::ToJsonString':
-        return toJsonString(resolveFunctions(args, scope, [...path, 'Fn::ToJsonString']), scope, [...path, 'Fn::ToJsonString'])
+        return toJsonString(resolveFunctions(args, evaluator, [...path, 'Fn::ToJsonString']), evaluator, [...path, 'Fn::ToJsonString'])
       case 'Ref':
       case 'Fn::GetAtt':
-        return {[keys[0]]: namesResolved(keys[0], args, scope, [...path, keys[0]])}
+        return {[keys[0]]: namesResolved(keys[0], args, evaluator, [...path, keys[0]])}
       case 'Fn::FindInMap': {
         // CloudFormation itself takes three names, each a string, a Ref or a FindInMap; the rest is the transform's.
         if (!Array.isArray(args) || (args.length === 3 && args.every(isPlainFindInMapName))) break
-        const resolved = scope.resolveFindInMap(args, [...path, 'Fn::FindInMap'])
+        const resolved = evaluator.resolveFindInMap(args, [...path, 'Fn::FindInMap'])
         if (resolved === UNRESOLVED) throw new NeedsCloudFormation('Fn::FindInMap with a DefaultValue, or keys from functions, known only at deploy time', path)
-        return resolved === NO_VALUE ? NO_VALUE : resolveFunctions(resolved, scope, path)
+        return resolved === NO_VALUE ? NO_VALUE : resolveFunctions(resolved, evaluator, path)
       }
     }
   }
   const result: JsonObject = {}
   for (const [key, item] of Object.entries(value)) {
-    const resolved = resolveFunctions(item, scope, [...path, key])
+    const resolved = resolveFunctions(item, evaluator, [...path, key])
     if (resolved !== NO_VALUE) result[key] = resolved
   }
   return result
@@ -475,10 +477,10 @@ function isPlainFindInMapName(value: unknown): boolean {
  * The transform lets a function name what Ref and Fn::GetAtt point at (`!Ref {Fn::Sub: 'Subnet${Name}'}`): the
  * name becomes the string it resolves to, as CloudFormation accepts only literal names there.
  */
-function namesResolved(name: string, args: unknown, scope: Evaluator, path: TemplatePath): unknown {
+function namesResolved(name: string, args: unknown, evaluator: Evaluator, path: TemplatePath): unknown {
   const resolveName = (value: unknown, at: TemplatePath): unknown => {
     if (!isObject(value)) return value
-    const resolved = scope.resolve(value, at)
+    const resolved = evaluator.resolve(value, at)
     if (resolved === UNRESOLVED) throw new NeedsCloudFormation(`a ${name} to a name known only at deploy time`, at)
     if (typeof resolved !== 'string') throw malformed(at, `${name} needs a name, not ${JSON.stringify(resolved)}`)
     return resolved
@@ -492,26 +494,26 @@ function namesResolved(name: string, args: unknown, scope: Evaluator, path: Temp
  * condition); the text then becomes an `Fn::Join` of the JSON around them, each such value quoted as the string it
  * returns (an `Fn::If` picks between the two branches' texts), so CloudFormation completes it.
  */
-function toJsonString(value: unknown, scope: Evaluator, path: TemplatePath): unknown {
-  const resolved = scope.resolve(value, path)
+function toJsonString(value: unknown, evaluator: Evaluator, path: TemplatePath): unknown {
+  const resolved = evaluator.resolve(value, path)
   const shape = resolved === UNRESOLVED ? value : resolved
   if (!Array.isArray(shape) && !(isObject(shape) && !isFunction(shape))) throw malformed(path, 'Fn::ToJsonString takes a mapping or a list')
-  return joinedText(jsonTextParts(value, scope, path))
+  return joinedText(jsonTextParts(value, evaluator, path))
 }
 
 /** Pieces whose concatenation is the JSON text of `value`: strings, and functions CloudFormation resolves. */
-function jsonTextParts(value: unknown, scope: Evaluator, path: TemplatePath): unknown[] {
-  const resolved = scope.resolve(value, path)
+function jsonTextParts(value: unknown, evaluator: Evaluator, path: TemplatePath): unknown[] {
+  const resolved = evaluator.resolve(value, path)
   if (resolved !== UNRESOLVED) return [JSON.stringify(resolved === NO_VALUE ? null : resolved)]
-  if (Array.isArray(value)) return ['[', ...value.flatMap((item, index) => [...(index > 0 ? [','] : []), ...jsonTextParts(item, scope, [...path, index])]), ']']
+  if (Array.isArray(value)) return ['[', ...value.flatMap((item, index) => [...(index > 0 ? [','] : []), ...jsonTextParts(item, evaluator, [...path, index])]), ']']
   if (isObject(value) && !isFunction(value)) {
-    const entries = Object.entries(value).flatMap(([key, item], index) => [...(index > 0 ? [','] : []), `${JSON.stringify(key)}:`, ...jsonTextParts(item, scope, [...path, key])])
+    const entries = Object.entries(value).flatMap(([key, item], index) => [...(index > 0 ? [','] : []), `${JSON.stringify(key)}:`, ...jsonTextParts(item, evaluator, [...path, key])])
     return ['{', ...entries, '}']
   }
   const branches = isObject(value) ? value['Fn::If'] : undefined
   if (Array.isArray(branches) && branches.length === 3) {
     const [condition, whenTrue, whenFalse] = branches as [unknown, unknown, unknown]
-    return [{'Fn::If': [condition, joinedText(jsonTextParts(whenTrue, scope, [...path, 'Fn::If', 1])), joinedText(jsonTextParts(whenFalse, scope, [...path, 'Fn::If', 2]))]}]
+    return [{'Fn::If': [condition, joinedText(jsonTextParts(whenTrue, evaluator, [...path, 'Fn::If', 1])), joinedText(jsonTextParts(whenFalse, evaluator, [...path, 'Fn::If', 2]))]}]
   }
   return ['"', value, '"']
 }
@@ -536,7 +538,7 @@ function isFunction(value: JsonObject): boolean {
 const POLICY_ATTRIBUTES = ['DeletionPolicy', 'UpdateReplacePolicy'] as const
 
 /** A policy given as a function (Ref, Fn::If, Fn::FindInMap) becomes the string it resolves to. */
-function resolvePolicies(resources: JsonObject, scope: Evaluator): JsonObject {
+function resolvePolicies(resources: JsonObject, evaluator: Evaluator): JsonObject {
   const result: JsonObject = {}
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource) || !POLICY_ATTRIBUTES.some((name) => isObject(resource[name]))) {
@@ -547,7 +549,7 @@ function resolvePolicies(resources: JsonObject, scope: Evaluator): JsonObject {
     for (const name of POLICY_ATTRIBUTES) {
       if (!isObject(copy[name])) continue
       const path = ['Resources', logicalId, name]
-      const resolved = scope.resolve(copy[name], path)
+      const resolved = evaluator.resolve(copy[name], path)
       if (resolved === UNRESOLVED) throw new NeedsCloudFormation(`${name} of ${logicalId} is known only at deploy time`, path)
       if (typeof resolved !== 'string') throw malformed(path, `${name} must resolve to a string such as Delete, Retain or Snapshot, not ${JSON.stringify(resolved)}`)
       copy[name] = resolved
