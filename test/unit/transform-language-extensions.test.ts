@@ -1,10 +1,15 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
 import {prepareTemplate} from '../../src/core/deploy/prepare.js'
 import {isLpackError, type LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
 import {parseTemplate} from '../../src/core/template/load.js'
+import {transformTemplate} from '../../src/core/transform/index.js'
 import {expandLanguageExtensions, type LanguageExtensionsOptions} from '../../src/core/transform/language-extensions.js'
+import {comparableParts} from './transform-compare.js'
 
 // Unless a test says otherwise, each template and its expected expansion is an example from the AWS CloudFormation
 // Template Reference ("Fn::ForEach" and its examples, "Fn::Length", "Fn::ToJsonString", "Fn::FindInMap
@@ -479,5 +484,17 @@ Resources:
     expect(template.Transform).toEqual(['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31'])
     expect(events).toMatchObject([{mode: 'server', reason: expect.stringContaining('not known before deploy time') as string}])
     await expect(prepare(unknown, 'local')).rejects.toMatchObject({code: 'UNSUPPORTED_CONSTRUCT'})
+  })
+})
+
+describe('the translator corpus input with AWS::LanguageExtensions', () => {
+  it('valid_update_replace_policy_and_deletion_policy.yaml expanded, then transformed, is the translator\'s output', () => {
+    const fixtures = join(import.meta.dirname, '..', 'fixtures', 'transform')
+    const expanded = expand(readFileSync(join(fixtures, 'input', 'valid_update_replace_policy_and_deletion_policy.yaml'), 'utf8'))
+    expect(expanded.Transform).toEqual(['AWS::Serverless-2016-10-31'])
+    const result = transformTemplate(expanded, {time: new Date(1_700_000_000_000)})
+    if (result.kind !== 'transformed') throw new Error(JSON.stringify(result))
+    const golden = JSON.parse(readFileSync(join(fixtures, 'output', 'valid_update_replace_policy_and_deletion_policy.json'), 'utf8')) as Record<string, unknown>
+    expect(comparableParts(result.template)).toEqual(comparableParts(golden))
   })
 })
