@@ -1,4 +1,5 @@
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
@@ -8,6 +9,7 @@ import {isLpackError, type LpackError} from '../../src/errors.js'
 import {RecordingReporter} from '../../src/io/reporter.js'
 import {parseTemplate} from '../../src/core/template/load.js'
 import {transformTemplate} from '../../src/core/transform/index.js'
+import {transformFile} from '../../src/core/transform/run.js'
 import {expandLanguageExtensions, type LanguageExtensionsOptions} from '../../src/core/transform/language-extensions.js'
 import {comparableParts} from './transform-compare.js'
 
@@ -496,5 +498,40 @@ describe('the translator corpus input with AWS::LanguageExtensions', () => {
     if (result.kind !== 'transformed') throw new Error(JSON.stringify(result))
     const golden = JSON.parse(readFileSync(join(fixtures, 'output', 'valid_update_replace_policy_and_deletion_policy.json'), 'utf8')) as Record<string, unknown>
     expect(comparableParts(result.template)).toEqual(comparableParts(golden))
+  })
+})
+
+describe('lpack transform (transformFile)', () => {
+  const withFile = async (yaml: string, run: (file: string) => Promise<void>) => {
+    const folder = mkdtempSync(join(tmpdir(), 'lpack-language-extensions-'))
+    try {
+      writeFileSync(join(folder, 'template.yaml'), yaml)
+      await run(join(folder, 'template.yaml'))
+    } finally {
+      rmSync(folder, {recursive: true, force: true})
+    }
+  }
+
+  it('prints the expansion transformed by SAM, over the given parameter values', async () => {
+    await withFile(`Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\nParameters:\n  Names: {Type: CommaDelimitedList, Default: a}\nResources:\n  Fn::ForEach::Topics: [Name, !Ref Names, {'Topic\${Name}': {Type: AWS::SNS::Topic}}]\n`, async (file) => {
+      const result = await transformFile({templateFile: file, format: 'json', parameterOverrides: {Names: 'x,y'}})
+      expect(Object.keys(result.template.Resources as object)).toEqual(['Topicx', 'Topicy'])
+    })
+  })
+
+  it('a malformed loop fails with the file, line and column of the value that is wrong', async () => {
+    await withFile(`Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\nResources:\n  Fn::ForEach::Topics:\n    - Name\n    - NotAList\n    - Topic\${Name}: {Type: AWS::SNS::Topic}\n`, async (file) => {
+      await expect(transformFile({templateFile: file, format: 'json'})).rejects.toMatchObject({
+        code: 'TRANSFORM_FAILED',
+        message: expect.stringContaining(`${file}:5:7: Resources/Fn::ForEach::Topics/1: the collection must be a list`) as string,
+        details: {path: 'Resources/Fn::ForEach::Topics/1', line: 5, column: 7},
+      })
+    })
+  })
+
+  it('another transform beside it is left to lpack deploy', async () => {
+    await withFile(`Transform: [MyMacro, AWS::LanguageExtensions]\nResources:\n  T: {Type: AWS::SNS::Topic}\n`, async (file) => {
+      await expect(transformFile({templateFile: file, format: 'json'})).rejects.toMatchObject({code: 'UNSUPPORTED_CONSTRUCT'})
+    })
   })
 })
