@@ -72,34 +72,46 @@ describe('#13.6 validate knows what the SAM translator rejects (LP1010)', () => 
     expect((await validate(right)).filter((d) => d.severity === 'error')).toEqual([])
   })
 
-  it('AWS::LanguageExtensions is expanded before SAM checks the template: errors point into the loop that made the resource', async () => {
+  it('AWS::LanguageExtensions is expanded before the rules run: errors about what a loop made point into the loop', async () => {
     const forEach = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
 Parameters:
   Names: {Type: CommaDelimitedList, Default: "A,B"}
 Resources:
-  Fn::ForEach::Functions:
+  Fn::ForEach::Tables:
     - Name
     - !Ref Names
-    - Topic\${Name}:
-        Type: AWS::SNS::Topic
-      Fn\${Name}:
-        Type: AWS::Serverless::Function
+    - Table\${Name}:
+        Type: AWS::Serverless::SimpleTable
         Properties:
-          Runtime: nodejs20.x
-          Handler: index.handler
-          InlineCode: x
-          Events:
-            Q:
-              Type: SQS
-              Properties:
-                Queu: arn:aws:sqs:us-east-1:123456789012:q
+          PrimaryKey: {Name: id, Typ: String}
 `
-    const sam = (await validate(forEach)).filter((d) => d.code === 'LP1010')
-    expect(sam.map((d) => ({message: d.message, line: d.line, column: d.column}))).toEqual([
-      {message: 'Resource with id [FnAQ] is invalid. property Queu not defined for resource of type SQS', ...at(forEach, 'Queu: arn', 'arn')},
-      {message: 'Resource with id [FnBQ] is invalid. property Queu not defined for resource of type SQS', ...at(forEach, 'Queu: arn', 'arn')},
+    const errors = (await validate(forEach)).filter((d) => d.severity === 'error')
+    expect(errors.map((d) => ({code: d.code, message: d.message, line: d.line, column: d.column}))).toEqual([
+      {code: 'LP1010', message: "Resource with id [TableA] is invalid. Property 'PrimaryKey.Type' is required.", ...at(forEach, '{Name: id')},
+      {code: 'LP1010', message: "Resource with id [TableB] is invalid. Property 'PrimaryKey.Type' is required.", ...at(forEach, '{Name: id')},
     ])
-    expect((await validate(forEach.replace('Queu:', 'Queue:'))).filter((d) => d.severity === 'error')).toEqual([])
+    expect((await validate(forEach.replace('Typ:', 'Type:'))).filter((d) => d.severity === 'error')).toEqual([])
+  })
+
+  it('a loop inside properties is checked as the properties it makes', async () => {
+    const variables = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      Handler: index.handler
+      InlineCode: x
+      Environment:
+        Variables:
+          Fn::ForEach::Vars:
+            - V
+            - [A, B]
+            - VAR_\${V}: !Ref V
+`
+    expect((await validate(variables)).filter((d) => d.severity === 'error')).toEqual([])
+    const errors = (await validate(variables.replace('VAR_', '1VAR_'))).filter((d) => d.severity === 'error')
+    expect(errors.map((d) => ({code: d.code, line: d.line}))).toEqual([{code: 'LP3017', line: 14}, {code: 'LP3017', line: 14}])
   })
 
   it('a loop CloudFormation would reject is LP1011 at the value that is wrong', async () => {

@@ -93,6 +93,6 @@ function expandLanguageExtensionsForDeploy(
   return {
     kind: 'expanded',
     template: expansion.template,
-    ...(sourceIsFloat ? {isFloat: (path: TemplatePath) => sourceIsFloat(sourcePathOf(path, expansion.generatedResources))} : {}),
+    ...(sourceIsFloat ? {isFloat: (path: TemplatePath) => sourceIsFloat(sourcePathOf(path, expansion.sourcePaths))} : {}),
   }
 }

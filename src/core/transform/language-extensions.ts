@@ -33,8 +33,8 @@ export type LanguageExtensionsResult =
   | {
       kind: 'expanded'
       template: JsonObject
-      /** Each logical ID a loop made in Resources, and the template path of the loop's output key that made it. */
-      generatedResources: ReadonlyMap<string, TemplatePath>
+      /** Where each key a loop made (or whose identifiers it replaced) was written: see sourcePathOf. */
+      sourcePaths: SourcePaths
     }
   /** A value only CloudFormation can resolve (an account ID a default FindInMap needs, say): nothing was expanded. */
   | {kind: 'needs-cloudformation'; reason: string; path: TemplatePath}
@@ -48,11 +48,11 @@ export function expandLanguageExtensions(template: Record<string, unknown>, opti
   let evaluator = new Evaluator(template, options)
   try {
     const expanded: JsonObject = {...template}
-    const generatedResources = new Map<string, TemplatePath>()
+    const sourcePaths = new Map<string, TemplatePath>()
     for (const section of EXPANDED_SECTIONS) {
       const value = template[section]
       if (!isObject(value)) continue
-      const loops = expandMapping(value, {evaluator, identifiers: new Map()}, [section], section === 'Resources' ? generatedResources : undefined)
+      const loops = expandMapping(value, {evaluator, identifiers: new Map(), sourcePaths}, [section], [section])
       expanded[section] = resolveFunctions(loops, evaluator, [section]) as JsonObject
       // Conditions come first: the policies' Fn::If may name a condition a loop made.
       if (section === 'Conditions') evaluator = new Evaluator(expanded, options)
@@ -62,25 +62,35 @@ export function expandLanguageExtensions(template: Record<string, unknown>, opti
     const transforms = [template.Transform].flat().filter((name) => name !== undefined && name !== LANGUAGE_EXTENSIONS_TRANSFORM)
     if (transforms.length === 0) delete expanded.Transform
     else expanded.Transform = transforms.length === 1 && !Array.isArray(template.Transform) ? transforms[0] : transforms
-    return {kind: 'expanded', template: expanded, generatedResources}
+    return {kind: 'expanded', template: expanded, sourcePaths}
   } catch (error) {
     if (error instanceof NeedsCloudFormation) return {kind: 'needs-cloudformation', reason: error.message, path: error.path}
     throw error
   }
 }
 
+/** Expanded-template paths (as pathKey) of the keys a loop made, each with the source path of the key it came from. */
+type SourcePaths = ReadonlyMap<string, TemplatePath>
+
+function pathKey(path: TemplatePath): string {
+  return JSON.stringify(path)
+}
+
 /**
- * Where a path of the expanded template was written in the source: a resource a loop made maps to the loop's
- * output key (its properties below it, where they exist), every other path to itself.
+ * Where a path of the expanded template was written in the source: below a key a loop made, the loop's output key
+ * (and the rest of the path, where it exists there); every other path is itself.
  */
-export function sourcePathOf(path: TemplatePath, generatedResources: ReadonlyMap<string, TemplatePath>): TemplatePath {
-  const origin = path[0] === 'Resources' && typeof path[1] === 'string' ? generatedResources.get(path[1]) : undefined
-  return origin === undefined ? path : [...origin, ...path.slice(2)]
+export function sourcePathOf(path: TemplatePath, sourcePaths: SourcePaths): TemplatePath {
+  for (let length = path.length; length > 0; length--) {
+    const origin = sourcePaths.get(pathKey(path.slice(0, length)))
+    if (origin !== undefined) return [...origin, ...path.slice(length)]
+  }
+  return path
 }
 
 /** The expanded template as a Template whose positions are those of the source, so errors point at what was written. */
 export function expandedTemplateOf(source: Template, expansion: Extract<LanguageExtensionsResult, {kind: 'expanded'}>): Template {
-  const toSource = (path: TemplatePath) => sourcePathOf(path, expansion.generatedResources)
+  const toSource = (path: TemplatePath) => sourcePathOf(path, expansion.sourcePaths)
   return {
     ...source,
     value: expansion.template,
@@ -97,8 +107,8 @@ export function expandedTemplateOf(source: Template, expansion: Extract<Language
  */
 function localCodeInLoops(expansion: Extract<LanguageExtensionsResult, {kind: 'expanded'}>): TemplatePath[] {
   return findLocalPaths(expansion.template, {includeCode: true})
-    .filter((ref) => typeof ref.path[1] === 'string' && expansion.generatedResources.has(ref.path[1]))
-    .map((ref) => sourcePathOf(ref.path, expansion.generatedResources))
+    .map((ref) => sourcePathOf(ref.path, expansion.sourcePaths))
+    .filter((path) => path.some((key) => typeof key === 'string' && key.startsWith(FOR_EACH_PREFIX)))
 }
 
 /** UNSUPPORTED_CONSTRUCT for local code in loops (see localCodeInLoops), or undefined when there is none. */
@@ -139,45 +149,41 @@ function malformed(path: TemplatePath, reason: string): LpackError {
 /** The loop identifiers in force and the item each stands for. */
 type LoopScope = ReadonlyMap<string, string>
 
-/** What expanding a loop needs: the identifiers in force, and the evaluator that resolves a collection. */
+/** What expanding a loop needs: the identifiers in force, the evaluator that resolves a collection, where keys came from. */
 interface Expansion {
   evaluator: Evaluator
   identifiers: LoopScope
+  sourcePaths: Map<string, TemplatePath>
 }
 
 /**
  * A mapping with its loops expanded: each `Fn::ForEach::Name` entry is replaced by the entries its fragment makes
  * for every item, merged into the mapping. Keys and values inside a loop have the loop identifiers replaced.
- * `generated`, given for the Resources section, records which loop made each logical ID.
+ * `path` is where the mapping is written in the source, `expandedPath` where it lands in the expanded template.
  */
-function expandMapping(mapping: JsonObject, expansion: Expansion, path: TemplatePath, generated?: Map<string, TemplatePath>): JsonObject {
+function expandMapping(mapping: JsonObject, expansion: Expansion, path: TemplatePath, expandedPath: TemplatePath): JsonObject {
   const scope = expansion.identifiers
   const result: JsonObject = {}
-  const add = (key: string, value: unknown, origin: TemplatePath, loopPath?: TemplatePath) => {
+  const add = (key: string, value: unknown, duplicateAt: TemplatePath, made: 'by a loop' | 'as written') => {
     if (Object.hasOwn(result, key)) {
-      throw malformed(loopPath ?? origin, loopPath ? `the loop makes the key '${key}' more than once, or a key the mapping already has: its output keys must use the loop's identifier` : `the key '${key}' is given twice`)
+      throw malformed(duplicateAt, made === 'by a loop' ? `the loop makes the key '${key}' more than once, or a key the mapping already has: its output keys must use the loop's identifier` : `the key '${key}' is given twice`)
     }
     result[key] = value
-    if (generated && origin.length > path.length + 1) generated.set(key, origin)
   }
   for (const [key, value] of Object.entries(mapping)) {
     if (key.startsWith(FOR_EACH_PREFIX)) {
-      for (const entry of expandLoop(key, value, expansion, [...path, key])) add(entry.key, entry.value, entry.origin, [...path, key])
+      for (const [outputKey, output] of Object.entries(expandLoop(key, value, expansion, [...path, key], expandedPath))) add(outputKey, output, [...path, key], 'by a loop')
     } else {
-      add(substituteIdentifiers(key, scope), expandValue(value, expansion, [...path, key]), [...path, key])
+      const expandedKey = substituteIdentifiers(key, scope)
+      if (scope.size > 0 || path.length !== expandedPath.length) expansion.sourcePaths.set(pathKey([...expandedPath, expandedKey]), [...path, key])
+      add(expandedKey, expandValue(value, expansion, [...path, key], [...expandedPath, expandedKey]), [...path, key], 'as written')
     }
   }
   return result
 }
 
-interface LoopOutput {
-  key: string
-  value: unknown
-  /** The template path of the fragment key that made this output. */
-  origin: TemplatePath
-}
-
-function expandLoop(name: string, args: unknown, expansion: Expansion, path: TemplatePath): LoopOutput[] {
+/** The entries a loop makes, merged into the mapping that holds it (whose expanded path is `expandedPath`). */
+function expandLoop(name: string, args: unknown, expansion: Expansion, path: TemplatePath, expandedPath: TemplatePath): JsonObject {
   const scope = expansion.identifiers
   if (name.length === FOR_EACH_PREFIX.length) throw malformed(path, 'the loop has no name: write Fn::ForEach::<LoopName>')
   if (!Array.isArray(args) || args.length !== 3) throw malformed(path, 'Fn::ForEach takes a list of three items: [Identifier, Collection, {OutputKey: OutputValue}]')
@@ -186,19 +192,15 @@ function expandLoop(name: string, args: unknown, expansion: Expansion, path: Tem
   if (scope.has(identifier)) throw malformed([...path, 0], `the identifier '${identifier}' is already used by an enclosing loop`)
   if (!isObject(fragment) || Object.keys(fragment).length === 0) throw malformed([...path, 2], 'the third item of Fn::ForEach must be a mapping of OutputKey to OutputValue')
   const items = collectionItems(expansion.evaluator, substituteValue(collection, scope), [...path, 1])
-  const outputs: LoopOutput[] = []
+  const outputs: JsonObject = {}
   for (const item of items) {
-    const inner = new Map(scope).set(identifier, item)
-    const expanded = expandMapping(fragment, {...expansion, identifiers: inner}, [...path, 2])
-    // A loop's entries carry the fragment path they came from; nested loops record their own, deeper paths.
-    for (const [key, value] of Object.entries(expanded)) outputs.push({key, value, origin: [...path, 2, fragmentKeyFor(fragment, key, inner)]})
+    const expanded = expandMapping(fragment, {...expansion, identifiers: new Map(scope).set(identifier, item)}, [...path, 2], expandedPath)
+    for (const [key, value] of Object.entries(expanded)) {
+      if (Object.hasOwn(outputs, key)) throw malformed(path, `the loop makes the key '${key}' more than once: its output keys must use the loop's identifier`)
+      outputs[key] = value
+    }
   }
   return outputs
-}
-
-/** The fragment key an expanded key came from (for positions): the first whose substitution gives it. */
-function fragmentKeyFor(fragment: JsonObject, expandedKey: string, scope: LoopScope): string {
-  return Object.keys(fragment).find((key) => !key.startsWith(FOR_EACH_PREFIX) && substituteIdentifiers(key, scope) === expandedKey) ?? Object.keys(fragment).find((key) => key.startsWith(FOR_EACH_PREFIX))!
 }
 
 /** The items a loop runs over: a literal list, or a Ref to a list parameter (or another function giving a list). */
@@ -234,12 +236,12 @@ function substituteValue(value: unknown, scope: LoopScope): unknown {
 }
 
 /** A value in an expanded section: loops in its mappings (resource properties) expanded, identifiers replaced. */
-function expandValue(value: unknown, expansion: Expansion, path: TemplatePath): unknown {
+function expandValue(value: unknown, expansion: Expansion, path: TemplatePath, expandedPath: TemplatePath): unknown {
   const scope = expansion.identifiers
-  if (Array.isArray(value)) return value.map((item, index) => expandValue(item, expansion, [...path, index]))
+  if (Array.isArray(value)) return value.map((item, index) => expandValue(item, expansion, [...path, index], [...expandedPath, index]))
   if (!isObject(value)) return substituteValue(value, scope)
   if (Object.keys(value).length === 1 && typeof value.Ref === 'string' && scope.has(value.Ref)) return scope.get(value.Ref)
-  return expandMapping(value, expansion, path)
+  return expandMapping(value, expansion, path, expandedPath)
 }
 
 /** Loop names are unique in the template and none is a resource's logical ID (CloudFormation's rule). */

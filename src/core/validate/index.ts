@@ -4,6 +4,7 @@ import {loadTemplateFile} from '../template/load.js'
 import type {Template} from '../template/template.js'
 import {RuleContext, type ValidateOptions} from './context.js'
 import {checkLambdaFunctions} from './lambda-rules.js'
+import {templateToValidate} from './language-extensions.js'
 import {checkReferences} from './references.js'
 import {checkReleaseRules} from './release-rules.js'
 import {checkSamTranslation} from './sam-rules.js'
@@ -51,7 +52,9 @@ export async function validateFilesWithSources(files: readonly string[], options
  * Build and deploy call this before acting.
  */
 export async function validateTemplate(template: Template, options: ValidateOptions = {}): Promise<Diagnostic[]> {
-  const context = new RuleContext(template, options.now ?? new Date(), options.checkFiles ?? false)
+  const checked = templateToValidate(template)
+  const context = new RuleContext(checked.template, options.now ?? new Date(), options.checkFiles ?? false)
+  if (checked.kind === 'rejected') context.report('LP1011', checked.path, checked.reason, 'CloudFormation rejects the template when it expands AWS::LanguageExtensions.')
   checkStructure(context)
   await checkSchemas(context)
   checkReferences(context)

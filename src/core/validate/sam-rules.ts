@@ -1,7 +1,4 @@
-import {isLpackError} from '../../errors.js'
 import {isObject} from '../json.js'
-import type {Template, TemplatePath} from '../template/template.js'
-import {expandedTemplateOf, expandLanguageExtensions, expandsLanguageExtensionsLocally, LANGUAGE_EXTENSIONS_TRANSFORM, sourcePathOf} from '../transform/language-extensions.js'
 import {findLocalPaths, setAtPath, type LocationShape} from '../template/local-paths.js'
 import type {RuleContext} from './context.js'
 
@@ -16,44 +13,24 @@ const PLACEHOLDER_BUCKET = 'lpack-validate-placeholder'
  * schemas catch the shapes; these need SAM's own knowledge, which lpack's transform has (identical to the
  * translator on what it covers). So validate runs that transform on a copy of the template whose local paths are
  * placeholders (packaging would make them S3 locations) and reports each error where it points (LP1010).
- * AWS::LanguageExtensions, alone or before SAM's transform, is expanded first with the parameters' Defaults, as
- * `lpack deploy` expands it: a loop it rejects is LP1011, and SAM's errors about a resource a loop made point
- * at the loop's output key. Templates with constructs lpack leaves to CloudFormation's transform are not
- * checked here, nor templates with other transforms.
+ * Templates with constructs lpack leaves to CloudFormation's transform are not checked here, nor templates with
+ * other transforms. AWS::LanguageExtensions is expanded before the rules run (validate/language-extensions.ts):
+ * what stays here is a template lpack leaves to CloudFormation.
  */
 export async function checkSamTranslation(context: RuleContext): Promise<void> {
   const transforms = [context.root.Transform].flat()
-  if (transforms.length === 0) return
-  const expanded = transforms.includes(LANGUAGE_EXTENSIONS_TRANSFORM) ? withLanguageExtensionsExpanded(context, transforms) : {template: context.template, sourcePath: (path: TemplatePath) => path}
-  if (expanded === undefined || !transforms.includes(SAM_TRANSFORM) || transforms.some((name) => name !== SAM_TRANSFORM && name !== LANGUAGE_EXTENSIONS_TRANSFORM)) return
+  if (transforms.length === 0 || transforms.some((name) => name !== SAM_TRANSFORM)) return
   // The transform is large; templates without the SAM transform never load it.
   const {transformTemplate} = await import('../transform/index.js')
   const {locateTransformError} = await import('../transform/locate.js')
-  const result = transformTemplate(packagedStandIn(expanded.template.value), {isFloat: expanded.template.isFloat})
+  const result = transformTemplate(packagedStandIn(context.root), {isFloat: context.template.isFloat})
   if (result.kind !== 'invalid') return
   // A value a schema or rule already reported is not reported again in SAM's words.
   const reported = new Set(context.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column}`))
   for (const error of result.errors) {
-    const located = locateTransformError(error, expanded.template)
+    const located = locateTransformError(error, context.template)
     if (reported.has(`${located.range.line}:${located.range.column}`)) continue
-    context.report('LP1010', expanded.sourcePath(located.path), error, 'lpack transform and lpack deploy stop here, as the AWS SAM translator does.')
-  }
-}
-
-/**
- * The template after AWS::LanguageExtensions, with a way back to source paths; undefined when there is nothing
- * more to check: other transforms stand with it, a value only CloudFormation knows, or a loop it rejects (reported).
- */
-function withLanguageExtensionsExpanded(context: RuleContext, transforms: readonly unknown[]): {template: Template; sourcePath: (path: TemplatePath) => TemplatePath} | undefined {
-  if (!expandsLanguageExtensionsLocally(transforms)) return undefined
-  try {
-    const expansion = expandLanguageExtensions(context.root)
-    if (expansion.kind === 'needs-cloudformation') return undefined
-    return {template: expandedTemplateOf(context.template, expansion), sourcePath: (path) => sourcePathOf(path, expansion.generatedResources)}
-  } catch (error) {
-    if (!isLpackError(error) || !Array.isArray(error.details?.path)) throw error
-    context.report('LP1011', error.details.path as TemplatePath, String(error.details.reason), 'CloudFormation rejects the template when it expands AWS::LanguageExtensions.')
-    return undefined
+    context.report('LP1010', located.path, error, 'lpack transform and lpack deploy stop here, as the AWS SAM translator does.')
   }
 }
 
