@@ -124,6 +124,7 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
     parameters: options.parameterOverrides,
     ...(state.kind === 'ready' && stack !== undefined ? {previousParameters: stack.parameters} : {}),
     region: options.aws.region,
+    stackName,
     reporter,
   })
   // Releases (#16): refuses to deploy over one in flight; lpack's engine holds aliases on their live versions.

@@ -17,6 +17,8 @@ export interface PrepareTemplateOptions {
    */
   previousParameters?: Readonly<Record<string, string>>
   region: string
+  /** The stack deployed to: AWS::StackName in what AWS::LanguageExtensions resolves. */
+  stackName?: string
   reporter: Reporter
   isFloat?: (path: TemplatePath) => boolean
 }
@@ -81,7 +83,11 @@ function expandLanguageExtensionsForDeploy(
   template: Record<string, unknown>,
   options: PrepareTemplateOptions,
 ): {kind: 'expanded'; template: Record<string, unknown>; isFloat?: (path: TemplatePath) => boolean} | {kind: 'needs-cloudformation'; reason: string} {
-  const expansion = expandLanguageExtensions(template, {parameters: {...options.previousParameters, ...options.parameters}, region: options.region})
+  const expansion = expandLanguageExtensions(template, {
+    parameters: {...options.previousParameters, ...options.parameters},
+    region: options.region,
+    ...(options.stackName === undefined ? {} : {stackName: options.stackName}),
+  })
   if (expansion.kind === 'needs-cloudformation') {
     const why = `${expansion.reason} (${expansion.path.join('/')})`
     if (options.mode === 'local') throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack cannot expand AWS::LanguageExtensions locally: ${why}`, {hint: 'Use --transform auto or server to let CloudFormation run the transforms.'})
