@@ -156,6 +156,23 @@ Outputs:
     expect((await validate(loops)).filter((d) => d.severity === 'error')).toEqual([])
   })
 
+  it('local code in a resource a loop makes is LP1012, once, at the code path in the loop', async () => {
+    const inLoop = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Resources:
+  Fn::ForEach::Workers:
+    - Name
+    - [A, B]
+    - Worker\${Name}:
+        Type: AWS::Serverless::Function
+        Properties: {CodeUri: src/, Runtime: nodejs24.x, Handler: index.handler}
+`
+    const errors = (await validate(inLoop)).filter((d) => d.severity === 'error')
+    expect(errors.map((d) => ({code: d.code, path: d.path, line: d.line, column: d.column}))).toEqual([
+      {code: 'LP1012', path: 'Resources/Fn::ForEach::Workers/2/Worker${Name}/Properties/CodeUri', ...at(inLoop, 'CodeUri: src/', 'src/')},
+    ])
+    expect((await validate(inLoop.replace('CodeUri: src/', 'CodeUri: s3://bucket/key.zip'))).filter((d) => d.severity === 'error')).toEqual([])
+  })
+
   it('a template with a transform lpack does not expand is left alone', async () => {
     const macro = `Transform: [MyMacro, AWS::Serverless-2016-10-31]
 Resources:

@@ -105,7 +105,7 @@ export function expandedTemplateOf(source: Template, expansion: Extract<Language
  * package` work on the template as written, where such a resource is a loop, not a function: its code is neither
  * built nor uploaded, so lpack refuses it rather than deploy a path CloudFormation cannot read.
  */
-function localCodeInLoops(expansion: Extract<LanguageExtensionsResult, {kind: 'expanded'}>): TemplatePath[] {
+export function localCodeInLoops(expansion: Extract<LanguageExtensionsResult, {kind: 'expanded'}>): TemplatePath[] {
   return findLocalPaths(expansion.template, {includeCode: true})
     .map((ref) => sourcePathOf(ref.path, expansion.sourcePaths))
     .filter((path) => path.some((key) => typeof key === 'string' && key.startsWith(FOR_EACH_PREFIX)))

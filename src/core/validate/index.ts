@@ -55,6 +55,13 @@ export async function validateTemplate(template: Template, options: ValidateOpti
   const checked = templateToValidate(template)
   const context = new RuleContext(checked.template, options.now ?? new Date(), options.checkFiles ?? false)
   if (checked.kind === 'rejected') context.report('LP1011', checked.path, checked.reason, 'CloudFormation rejects the template when it expands AWS::LanguageExtensions.')
+  if (checked.kind === 'expanded') {
+    // Once per source path: every item of a loop shares it.
+    const paths = new Map(checked.localCodeInLoops.map((path) => [path.join('/'), path]))
+    for (const [shown, path] of paths) {
+      context.report('LP1012', path, `${shown} is local code in a resource a Fn::ForEach loop makes: lpack builds and packages only what the template declares outside loops`, 'Point the code at S3 (s3://bucket/key), or declare the function outside the loop.')
+    }
+  }
   checkStructure(context)
   await checkSchemas(context)
   checkReferences(context)
