@@ -72,16 +72,115 @@ describe('#13.6 validate knows what the SAM translator rejects (LP1010)', () => 
     expect((await validate(right)).filter((d) => d.severity === 'error')).toEqual([])
   })
 
-  it('a template with another transform is left alone: AWS::LanguageExtensions rewrites it before SAM sees it', async () => {
+  it('AWS::LanguageExtensions is expanded before the rules run: errors about what a loop made point into the loop', async () => {
     const forEach = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "A,B"}
+Resources:
+  Fn::ForEach::Tables:
+    - Name
+    - !Ref Names
+    - Table\${Name}:
+        Type: AWS::Serverless::SimpleTable
+        Properties:
+          PrimaryKey: {Name: id, Typ: String}
+`
+    const errors = (await validate(forEach)).filter((d) => d.severity === 'error')
+    expect(errors.map((d) => ({code: d.code, message: d.message, line: d.line, column: d.column}))).toEqual([
+      {code: 'LP1010', message: "Resource with id [TableA] is invalid. Property 'PrimaryKey.Type' is required.", ...at(forEach, '{Name: id')},
+      {code: 'LP1010', message: "Resource with id [TableB] is invalid. Property 'PrimaryKey.Type' is required.", ...at(forEach, '{Name: id')},
+    ])
+    expect((await validate(forEach.replace('Typ:', 'Type:'))).filter((d) => d.severity === 'error')).toEqual([])
+  })
+
+  it('a loop inside properties is checked as the properties it makes', async () => {
+    const variables = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      Handler: index.handler
+      InlineCode: x
+      Environment:
+        Variables:
+          Fn::ForEach::Vars:
+            - V
+            - [A, B]
+            - VAR_\${V}: !Ref V
+`
+    expect((await validate(variables)).filter((d) => d.severity === 'error')).toEqual([])
+    const errors = (await validate(variables.replace('VAR_', '1VAR_'))).filter((d) => d.severity === 'error')
+    expect(errors.map((d) => ({code: d.code, line: d.line}))).toEqual([{code: 'LP3017', line: 14}, {code: 'LP3017', line: 14}])
+  })
+
+  it('a loop CloudFormation would reject is LP1011 at the value that is wrong', async () => {
+    const notAList = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
 Resources:
   Fn::ForEach::Topics:
     - Name
-    - [A, B]
+    - NotAList
     - Topic\${Name}:
         Type: AWS::SNS::Topic
 `
-    expect((await validate(forEach)).filter((d) => d.code === 'LP1010')).toEqual([])
+    const errors = (await validate(notAList)).filter((d) => d.severity === 'error')
+    expect(errors.map((d) => ({code: d.code, path: d.path, line: d.line, column: d.column}))).toEqual([
+      {code: 'LP1011', path: 'Resources/Fn::ForEach::Topics/1', ...at(notAList, 'NotAList')},
+    ])
+  })
+
+  it('loops in Conditions and Outputs pass the template schema', async () => {
+    const loops = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "A,B"}
+Conditions:
+  Fn::ForEach::Enabled:
+    - Name
+    - !Ref Names
+    - Is\${Name}: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - !Ref Names
+    - Topic\${Name}:
+        Type: AWS::SNS::Topic
+        Condition: Is\${Name}
+Outputs:
+  Fn::ForEach::Arns:
+    - Name
+    - !Ref Names
+    - Topic\${Name}Arn:
+        Condition: Is\${Name}
+        Value: !Ref Topic\${Name}
+`
+    expect((await validate(loops)).filter((d) => d.severity === 'error')).toEqual([])
+  })
+
+  it('local code in a resource a loop makes is LP1012, once, at the code path in the loop', async () => {
+    const inLoop = `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Resources:
+  Fn::ForEach::Workers:
+    - Name
+    - [A, B]
+    - Worker\${Name}:
+        Type: AWS::Serverless::Function
+        Properties: {CodeUri: src/, Runtime: nodejs24.x, Handler: index.handler}
+`
+    const errors = (await validate(inLoop)).filter((d) => d.severity === 'error')
+    expect(errors.map((d) => ({code: d.code, path: d.path, line: d.line, column: d.column}))).toEqual([
+      {code: 'LP1012', path: 'Resources/Fn::ForEach::Workers/2/Worker${Name}/Properties/CodeUri', ...at(inLoop, 'CodeUri: src/', 'src/')},
+    ])
+    expect((await validate(inLoop.replace('CodeUri: src/', 'CodeUri: s3://bucket/key.zip'))).filter((d) => d.severity === 'error')).toEqual([])
+  })
+
+  it('a template with a transform lpack does not expand is left alone', async () => {
+    const macro = `Transform: [MyMacro, AWS::Serverless-2016-10-31]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: nodejs20.x, Handler: index.handler, InlineCode: x, Events: {Q: {Type: SQS, Properties: {Queu: q}}}}
+`
+    expect((await validate(macro)).filter((d) => d.code === 'LP1010')).toEqual([])
   })
 
   it('a value a schema already reported is not reported again in SAM\'s words', async () => {

@@ -118,7 +118,15 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   })
   if (options.signal?.aborted) throw interruptedBeforeChange(stackName, 'after the uploads')
   const uploads: UploadSummary = {uploadedCount: packaged.uploadedCount, uploadedBytes: packaged.uploadedBytes, skippedCount: packaged.skippedCount, bucket: packaged.bucket}
-  const template = await prepareTemplate(packaged.template, {isFloat: packaged.isFloat, mode: options.transform, parameters: options.parameterOverrides, region: options.aws.region, reporter})
+  const template = await prepareTemplate(packaged.template, {
+    isFloat: packaged.isFloat,
+    mode: options.transform,
+    parameters: options.parameterOverrides,
+    ...(state.kind === 'ready' && stack !== undefined ? {previousParameters: stack.parameters} : {}),
+    region: options.aws.region,
+    stackName,
+    reporter,
+  })
   // Releases (#16): refuses to deploy over one in flight; lpack's engine holds aliases on their live versions.
   const release = await prepareDeployRelease({
     stackName,

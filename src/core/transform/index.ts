@@ -19,10 +19,12 @@ import {translateWebSocketApi, WEBSOCKET_API_TYPE} from './websocket-api.js'
 import {SIMPLE_TABLE_TYPE, translateSimpleTable} from './simple-table.js'
 import {CONNECTOR_TYPE, expandEmbeddedConnectors, translateConnector} from './connector.js'
 import {GRAPHQL_API_TYPE, translateGraphQLApi} from './graphql-api.js'
+import {partitionOf} from './partition.js'
 import type {CfnResource} from './resource.js'
 
 export {aliasLogicalId} from './function/index.js'
 export {generateLogicalId} from './logical-id.js'
+export {partitionOf} from './partition.js'
 
 type ResourceTranslator = (logicalId: string, resource: JsonObject, context: TransformContext) => CfnResource[]
 
@@ -167,15 +169,6 @@ function documentMessage(errors: string[]): string {
 
 function invalidResult(errors: string[]): TransformResult {
   return {kind: 'invalid', message: documentMessage(errors), errors}
-}
-
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn'
-  if (region.startsWith('us-gov')) return 'aws-us-gov'
-  if (region.startsWith('us-isob')) return 'aws-iso-b'
-  if (region.startsWith('us-iso')) return 'aws-iso'
-  if (region.startsWith('eusc-')) return 'aws-eusc'
-  return 'aws'
 }
 
 function translate(template: JsonObject, options: TransformOptions): JsonObject {

@@ -1,7 +1,9 @@
-import {LpackError} from '../../errors.js'
+import {isLpackError, LpackError} from '../../errors.js'
 import {checkOutputFile, writeOutputFile} from '../output-file.js'
 import {loadTemplateFile, usableTemplate} from '../template/load.js'
+import type {Template, TemplatePath} from '../template/template.js'
 import {transformTemplate, type UnsupportedConstruct} from './index.js'
+import {expandedTemplateOf, expandLanguageExtensions, expandsLanguageExtensionsLocally, LANGUAGE_EXTENSIONS_TRANSFORM, type LanguageExtensionsResult, localCodeInLoopsError} from './language-extensions.js'
 import {formatLocatedError, locateTransformError} from './locate.js'
 
 export interface TransformFileOptions {
@@ -32,7 +34,8 @@ export interface TransformFileResult {
 export async function transformFile(options: TransformFileOptions): Promise<TransformFileResult> {
   const parameters = {...options.parameterOverrides}
   if (options.outputFile) checkOutputFile(options.outputFile, '--output')
-  const template = usableTemplate(await loadTemplateFile(options.templateFile), options.templateFile)
+  const source = usableTemplate(await loadTemplateFile(options.templateFile), options.templateFile)
+  const template = withLanguageExtensionsExpanded(source, options)
   const result = transformTemplate(template.value, {parameters, region: options.region, isFloat: template.isFloat})
   if (result.kind === 'unsupported') throw unsupportedError(result.unsupported)
   if (result.kind === 'invalid') {
@@ -52,6 +55,42 @@ export async function transformFile(options: TransformFileOptions): Promise<Tran
   const text = options.format === 'json' ? JSON.stringify(result.template, null, 2) + '\n' : await toYaml(result.template)
   if (options.outputFile) await writeOutputFile(options.outputFile, '--output', text)
   return {templateFile: options.templateFile, outputFile: options.outputFile, format: options.format, template: result.template, text}
+}
+
+/**
+ * The template with AWS::LanguageExtensions expanded when it comes alone or before the SAM transform, positions
+ * still those of the file. Throws TRANSFORM_FAILED at the loop CloudFormation would reject, UNSUPPORTED_CONSTRUCT
+ * for other transforms with it, or a value only CloudFormation can know.
+ */
+function withLanguageExtensionsExpanded(source: Template, options: TransformFileOptions): Template {
+  const transforms = [source.value.Transform].flat()
+  if (!transforms.includes(LANGUAGE_EXTENSIONS_TRANSFORM)) return source
+  if (!expandsLanguageExtensionsLocally(transforms)) {
+    throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack expands AWS::LanguageExtensions only alone or before AWS::Serverless-2016-10-31, not with ${transforms.join(', ')}`, {
+      hint: 'Deploy with `lpack deploy`: it leaves such transforms to CloudFormation.',
+    })
+  }
+  let expansion: LanguageExtensionsResult
+  try {
+    expansion = expandLanguageExtensions(source.value, {parameters: {...options.parameterOverrides}, region: options.region})
+  } catch (error) {
+    const path = isLpackError(error) ? (error.details?.path as TemplatePath | undefined) : undefined
+    if (path === undefined) throw error
+    const range = source.locate(path)
+    throw new LpackError('TRANSFORM_FAILED', `${options.templateFile}:${range.line}:${range.column}: ${error instanceof Error ? error.message : String(error)}`, {
+      ...(isLpackError(error) && error.hint !== undefined ? {hint: error.hint} : {}),
+      details: {path: path.join('/'), line: range.line, column: range.column},
+    })
+  }
+  if (expansion.kind === 'needs-cloudformation') {
+    throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack cannot expand AWS::LanguageExtensions here: ${expansion.reason} (${expansion.path.join('/')})`, {
+      hint: 'Give the value with --parameter-overrides, or deploy with `lpack deploy`, which leaves such templates to CloudFormation.',
+      details: {path: expansion.path.join('/')},
+    })
+  }
+  const localCode = localCodeInLoopsError(expansion)
+  if (localCode !== undefined) throw localCode
+  return expandedTemplateOf(source, expansion)
 }
 
 function unsupportedError(unsupported: UnsupportedConstruct[]): LpackError {

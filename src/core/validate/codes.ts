@@ -32,6 +32,8 @@ export const DIAGNOSTIC_CODES = {
   LP1008: {severity: 'error', title: 'Unsupported Globals section or property'},
   LP1009: {severity: 'warning', title: 'Resource attribute the SAM transform ignores'},
   LP1010: {severity: 'error', title: 'The SAM transform rejects the template'},
+  LP1011: {severity: 'error', title: 'The AWS::LanguageExtensions transform rejects the template'},
+  LP1012: {severity: 'error', title: 'Local code in a resource a Fn::ForEach loop makes (lpack does not build it)'},
 
   LP2001: {severity: 'error', title: 'Ref to an unknown parameter or resource'},
   LP2002: {severity: 'error', title: 'GetAtt of an unknown resource'},

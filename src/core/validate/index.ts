@@ -4,6 +4,7 @@ import {loadTemplateFile} from '../template/load.js'
 import type {Template} from '../template/template.js'
 import {RuleContext, type ValidateOptions} from './context.js'
 import {checkLambdaFunctions} from './lambda-rules.js'
+import {templateToValidate} from './language-extensions.js'
 import {checkReferences} from './references.js'
 import {checkReleaseRules} from './release-rules.js'
 import {checkSamTranslation} from './sam-rules.js'
@@ -51,7 +52,16 @@ export async function validateFilesWithSources(files: readonly string[], options
  * Build and deploy call this before acting.
  */
 export async function validateTemplate(template: Template, options: ValidateOptions = {}): Promise<Diagnostic[]> {
-  const context = new RuleContext(template, options.now ?? new Date(), options.checkFiles ?? false)
+  const checked = templateToValidate(template)
+  const context = new RuleContext(checked.template, options.now ?? new Date(), options.checkFiles ?? false)
+  if (checked.kind === 'rejected') context.report('LP1011', checked.path, checked.reason, 'CloudFormation rejects the template when it expands AWS::LanguageExtensions.')
+  if (checked.kind === 'expanded') {
+    // Once per source path: every item of a loop shares it.
+    const paths = new Map(checked.localCodeInLoops.map((path) => [path.join('/'), path]))
+    for (const [shown, path] of paths) {
+      context.report('LP1012', path, `${shown} is local code in a resource a Fn::ForEach loop makes: lpack builds and packages only what the template declares outside loops`, 'Point the code at S3 (s3://bucket/key), or declare the function outside the loop.')
+    }
+  }
   checkStructure(context)
   await checkSchemas(context)
   checkReferences(context)

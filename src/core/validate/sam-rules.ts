@@ -14,8 +14,8 @@ const PLACEHOLDER_BUCKET = 'lpack-validate-placeholder'
  * translator on what it covers). So validate runs that transform on a copy of the template whose local paths are
  * placeholders (packaging would make them S3 locations) and reports each error where it points (LP1010).
  * Templates with constructs lpack leaves to CloudFormation's transform are not checked here, nor templates with
- * other transforms (AWS::LanguageExtensions runs first and rewrites what SAM then sees: `lpack deploy` leaves those
- * to CloudFormation too).
+ * other transforms. AWS::LanguageExtensions is expanded before the rules run (validate/language-extensions.ts):
+ * what stays here is a template lpack leaves to CloudFormation.
  */
 export async function checkSamTranslation(context: RuleContext): Promise<void> {
   const transforms = [context.root.Transform].flat()
