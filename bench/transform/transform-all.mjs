@@ -17,7 +17,7 @@ const started = performance.now()
 const kinds = {}
 for (const name of files) {
   const loaded = parseTemplate(readFileSync(join(fixtures, 'input', name)), name)
-  const result = transformTemplate(loaded.template.value)
+  const result = transformTemplate(loaded.template.value, {isFloat: loaded.template.isFloat})
   kinds[result.kind] = (kinds[result.kind] ?? 0) + 1
 }
 const elapsed = performance.now() - started
