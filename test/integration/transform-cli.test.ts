@@ -62,10 +62,11 @@ describe('lpack transform', () => {
   })
 
   it('names the resource and construct it does not transform, exit 1', async () => {
-    const result = await runLpack(['transform', '-t', input('api_with_auth_all_minimum.yaml')])
+    // An application from the Serverless Application Repository: its template URL comes from that service.
+    const result = await runLpack(['transform', '-t', input('basic_application.yaml')])
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toContain('UNSUPPORTED_CONSTRUCT')
-    expect(result.stderr).toContain('AWS::Serverless::Api Auth')
+    expect(result.stderr).toContain('AWS::Serverless::Application from the Serverless Application Repository')
   })
 
   it('reports what SAM would reject in SAM words, exit 1, one JSON document under --json', async () => {
