@@ -1,11 +1,9 @@
 import {LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import type {TemplatePath} from '../template/template.js'
-import {expandLanguageExtensions, expandsLanguageExtensionsLocally, localCodeInLoopsError, sourcePathOf} from '../transform/language-extensions.js'
+import {expandLanguageExtensions, expandsLanguageExtensionsLocally, localCodeInLoopsError, SAM_TRANSFORM, sourcePathOf, transformsOf} from '../transform/language-extensions.js'
 
 export type TransformMode = 'auto' | 'local' | 'server'
-
-const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31'
 
 export interface PrepareTemplateOptions {
   mode: TransformMode
@@ -30,7 +28,7 @@ export interface PrepareTemplateOptions {
  * stays and CloudFormation expands it — and lpack says so.
  */
 export async function prepareTemplate(template: Record<string, unknown>, options: PrepareTemplateOptions): Promise<Record<string, unknown>> {
-  const transforms = [template.Transform].flat().filter((value) => value !== undefined).map(String)
+  const transforms = transformsOf(template)
   if (transforms.length === 0) return template
   const others = transforms.filter((name) => name !== SAM_TRANSFORM)
   const serverSide = (why: string) => {

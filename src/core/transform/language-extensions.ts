@@ -13,7 +13,12 @@ import {partitionOf} from './partition.js'
  */
 
 export const LANGUAGE_EXTENSIONS_TRANSFORM = 'AWS::LanguageExtensions'
-const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31'
+export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31'
+
+/** The names in a template's Transform section (a name or a list of them), in order; none when it has none. */
+export function transformsOf(template: Record<string, unknown>): string[] {
+  return [template.Transform].flat().filter((name) => name !== undefined).map(String)
+}
 
 const FOR_EACH_PREFIX = 'Fn::ForEach::'
 /** The sections the transform's functions may stand in (the documentation names these three). */
@@ -59,7 +64,7 @@ export function expandLanguageExtensions(template: Record<string, unknown>, opti
     }
     checkLoopNames(template, isObject(expanded.Resources) ? expanded.Resources : {})
     if (isObject(expanded.Resources)) expanded.Resources = resolvePolicies(expanded.Resources, evaluator)
-    const transforms = [template.Transform].flat().filter((name) => name !== undefined && name !== LANGUAGE_EXTENSIONS_TRANSFORM)
+    const transforms = transformsOf(template).filter((name) => name !== LANGUAGE_EXTENSIONS_TRANSFORM)
     if (transforms.length === 0) delete expanded.Transform
     else expanded.Transform = transforms.length === 1 && !Array.isArray(template.Transform) ? transforms[0] : transforms
     return {kind: 'expanded', template: expanded, sourcePaths}

@@ -3,7 +3,7 @@ import {checkOutputFile, writeOutputFile} from '../output-file.js'
 import {loadTemplateFile, usableTemplate} from '../template/load.js'
 import type {Template, TemplatePath} from '../template/template.js'
 import {transformTemplate, type UnsupportedConstruct} from './index.js'
-import {expandedTemplateOf, expandLanguageExtensions, expandsLanguageExtensionsLocally, LANGUAGE_EXTENSIONS_TRANSFORM, type LanguageExtensionsResult, localCodeInLoopsError} from './language-extensions.js'
+import {expandedTemplateOf, expandLanguageExtensions, expandsLanguageExtensionsLocally, LANGUAGE_EXTENSIONS_TRANSFORM, type LanguageExtensionsResult, localCodeInLoopsError, transformsOf} from './language-extensions.js'
 import {formatLocatedError, locateTransformError} from './locate.js'
 
 export interface TransformFileOptions {
@@ -63,7 +63,7 @@ export async function transformFile(options: TransformFileOptions): Promise<Tran
  * for other transforms with it, or a value only CloudFormation can know.
  */
 function withLanguageExtensionsExpanded(source: Template, options: TransformFileOptions): Template {
-  const transforms = [source.value.Transform].flat()
+  const transforms = transformsOf(source.value)
   if (!transforms.includes(LANGUAGE_EXTENSIONS_TRANSFORM)) return source
   if (!expandsLanguageExtensionsLocally(transforms)) {
     throw new LpackError('UNSUPPORTED_CONSTRUCT', `lpack expands AWS::LanguageExtensions only alone or before AWS::Serverless-2016-10-31, not with ${transforms.join(', ')}`, {

@@ -1,6 +1,6 @@
 import {isLpackError} from '../../errors.js'
 import type {Template, TemplatePath} from '../template/template.js'
-import {expandedTemplateOf, expandLanguageExtensions, expandsLanguageExtensionsLocally, LANGUAGE_EXTENSIONS_TRANSFORM, localCodeInLoops} from '../transform/language-extensions.js'
+import {expandedTemplateOf, expandLanguageExtensions, expandsLanguageExtensionsLocally, LANGUAGE_EXTENSIONS_TRANSFORM, localCodeInLoops, transformsOf} from '../transform/language-extensions.js'
 
 export type TemplateToValidate =
   /** The template as written: no AWS::LanguageExtensions, or one lpack leaves to CloudFormation. */
@@ -19,7 +19,7 @@ export type TemplateToValidate =
  * as CloudFormation will see them, each diagnostic at the source the value came from.
  */
 export function templateToValidate(template: Template): TemplateToValidate {
-  const transforms = [template.value.Transform].flat()
+  const transforms = transformsOf(template.value)
   if (!transforms.includes(LANGUAGE_EXTENSIONS_TRANSFORM) || !expandsLanguageExtensionsLocally(transforms)) return {kind: 'as-written', template}
   try {
     const expansion = expandLanguageExtensions(template.value)

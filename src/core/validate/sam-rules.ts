@@ -1,8 +1,7 @@
 import {isObject} from '../json.js'
 import {findLocalPaths, setAtPath, type LocationShape} from '../template/local-paths.js'
+import {SAM_TRANSFORM, transformsOf} from '../transform/language-extensions.js'
 import type {RuleContext} from './context.js'
-
-const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31'
 
 /** Where local paths point while the transform checks the template: any well-formed S3 location does. */
 const PLACEHOLDER_BUCKET = 'lpack-validate-placeholder'
@@ -18,7 +17,7 @@ const PLACEHOLDER_BUCKET = 'lpack-validate-placeholder'
  * what stays here is a template lpack leaves to CloudFormation.
  */
 export async function checkSamTranslation(context: RuleContext): Promise<void> {
-  const transforms = [context.root.Transform].flat()
+  const transforms = transformsOf(context.root)
   if (transforms.length === 0 || transforms.some((name) => name !== SAM_TRANSFORM)) return
   // The transform is large; templates without the SAM transform never load it.
   const {transformTemplate} = await import('../transform/index.js')
