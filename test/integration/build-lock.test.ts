@@ -54,6 +54,14 @@ async function zips(dir: string): Promise<Record<string, string>> {
   return Object.fromEntries(await Promise.all(names.map(async (name) => [name, sha256(await readFile(join(dir, 'artifacts', name)))])))
 }
 
+/** Resolves once the condition holds; fails the test after 30 s. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (const started = Date.now(); !(await condition()); ) {
+    if (Date.now() - started > 30_000) throw new Error('timed out waiting for a condition')
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
 /** A pid no process has: one that has just exited. */
 function deadPid(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,9 +90,19 @@ describe.skipIf(!hasMake)('lpack build: one build at a time in a build folder', 
         (JSON.parse(clean.stdout) as {artifacts: {sha256: string}[]}).artifacts.map((a) => a.sha256),
       )
     }
-    const waited = await Promise.all([runLpack(['build', '--no-cache'], {cwd: project}), runLpack(['build', '--no-cache'], {cwd: project})])
-    expect(waited.map((result) => result.exitCode)).toEqual([0, 0])
-    expect(waited.map((result) => result.stderr).join('\n')).toMatch(/Another lpack build is running in \S+ \(pid \d+\): waiting for it to finish/)
+    // Then an overlap that does not depend on timing: Slow's build holds until the test releases it, and the test
+    // releases it only once the second build has said it is waiting.
+    const release = join(project, 'release')
+    await writeFile(join(project, 'slow/Makefile'), `build-Slow:\n\tfor i in $$(seq 600); do [ -e ${release} ] && break; sleep 0.05; done\n\tinstall -m 755 bootstrap $(ARTIFACTS_DIR)/bootstrap\n`)
+    const holder = runLpack(['build', '--no-cache'], {cwd: project})
+    await until(async () => (await readdir(buildDir()).catch((): string[] => [])).includes('build.lock'))
+    let secondSaid = ''
+    const waiter = runLpack(['build', '--no-cache'], {cwd: project, onStderr: (chunk) => (secondSaid += chunk)})
+    await until(async () => secondSaid.includes('waiting for it to finish'))
+    await writeFile(release, '')
+    const waited = await Promise.all([holder, waiter])
+    expect(waited.map((result) => result.exitCode), waited.map((result) => result.stderr).join('\n')).toEqual([0, 0])
+    expect(waited[1].stderr).toMatch(/Another lpack build is running in \S+ \(pid \d+\): waiting for it to finish/)
   }, 60_000)
 
   it('#11.3 a lock left by a killed build is taken over at once; one held by a live process is waited for', async () => {

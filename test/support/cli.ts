@@ -19,6 +19,8 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv
   input?: string
   timeoutMs?: number
+  /** Sees stderr as it arrives, for a test that must act while the command is still running. */
+  onStderr?: (chunk: string) => void
 }
 
 /** Runs the built CLI (`bin/run.js`, compiled by `npm run build`) as a user would, in a child process. */
@@ -32,7 +34,10 @@ export function runLpack(args: readonly string[], options: CliOptions = {}): Pro
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+      options.onStderr?.(String(chunk))
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
     child.on('error', reject)
     child.on('close', (code, signal) => {
