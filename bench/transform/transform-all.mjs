@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Transforms every in-scope input of the transform corpus (test/fixtures/transform) in one process with lpack's
-// built transform (run `npm run build` first). Prints the file count and the time spent loading + transforming.
+// transform, loaded as `lpack` loads it: the bundled CLI (dist/cli/lpack.cjs) through bin/run.js's loader (run
+// `npm run build` first). Prints the file count and the time spent loading + transforming.
 //   time node bench/transform/transform-all.mjs
 import {readdirSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const fixtures = join(root, 'test', 'fixtures', 'transform')
-const {parseTemplate} = await import(join(root, 'dist', 'core', 'template', 'load.js'))
-const {transformTemplate} = await import(join(root, 'dist', 'core', 'transform', 'index.js'))
+const {loadBundledCli} = createRequire(import.meta.url)(join(root, 'dist', 'cli', 'compile-cache.cjs'))
+const {parseTemplate, transformTemplate} = loadBundledCli()
 const outOfScope = JSON.parse(readFileSync(join(fixtures, 'out-of-scope.json'), 'utf8'))
 const files = readdirSync(join(fixtures, 'input')).filter((name) => name.endsWith('.yaml') && !(name in outOfScope)).sort()
 

@@ -10,6 +10,9 @@ import {unexpectedArgument} from './lpack-command.js'
  * which oclif loads from the same bundle (package.json `oclif.commands`), so both share one copy of oclif.
  */
 export {COMMANDS} from './commands.js'
+/** For bench/transform, which times the transform as `lpack transform` runs it: this bundle, loaded as bin/run.js loads it. */
+export {parseTemplate} from '../core/template/load.js'
+export {transformTemplate} from '../core/transform/index.js'
 
 /** Runs lpack with the process's arguments; `root` is lpack's package folder, where oclif finds package.json. */
 export async function run(root: string): Promise<void> {

@@ -8,10 +8,13 @@ import {
   isSeq,
   LineCounter,
   type Node,
+  type CollectionTag,
   Scalar,
   type ScalarTag,
   type Tags,
   visit,
+  YAMLMap,
+  YAMLSeq,
 } from 'yaml'
 
 import {LpackError} from '../../errors.js'
@@ -165,8 +168,19 @@ function pyyamlTags(tags: Tags): Tags {
       return new Scalar(Number.parseFloat(clean))
     },
   }
-  return [bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), float, ...kept]
+  return [bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), float, ...kept, ...SHORT_FORM_YAML_TAGS]
 }
+
+/**
+ * CloudFormation's short forms (!Ref, !Sub …) as tags the `yaml` package knows, on a scalar, a sequence or a mapping,
+ * so that it reads them as it would an unknown tag (the text as a string, the collection as it is) but without a
+ * warning for each use, which costs an Error and its stack. convert() turns them into their long forms.
+ */
+const SHORT_FORM_YAML_TAGS: Tags = Object.keys(SHORT_FORM_TAGS).flatMap((name) => [
+  {tag: `!${name}`, resolve: (text: string) => text} satisfies ScalarTag,
+  {tag: `!${name}`, collection: 'map', nodeClass: YAMLMap} satisfies CollectionTag,
+  {tag: `!${name}`, collection: 'seq', nodeClass: YAMLSeq} satisfies CollectionTag,
+])
 
 /** A number PyYAML reads as a float (`3.0`, `!!float 3`), which JavaScript cannot tell from the integer it equals. */
 function isPyyamlFloat(node: Scalar): boolean {
@@ -246,7 +260,7 @@ class TemplateReader {
       this.diagnostics.push(this.diagnosticAt(LOAD_CODES.notMapping, root ? 'Template must be a mapping of sections (AWSTemplateFormatVersion, Resources, …)' : 'Template is empty', start, end, []))
       return {diagnostics: this.diagnostics}
     }
-    const value = this.convert(root, [], 0, new Set()) as Record<string, unknown>
+    const value = this.convert(root, [], '', 0, new Set()) as Record<string, unknown>
     return {template: this.template(value, format), diagnostics: this.diagnostics}
   }
 
@@ -269,7 +283,8 @@ class TemplateReader {
     }
   }
 
-  private convert(node: Node | null | undefined, path: (string | number)[], depth: number, aliasStack: Set<Node>): unknown {
+  /** `at` is pathKey(path), built a segment at a time rather than joined again for every value. */
+  private convert(node: Node | null | undefined, path: (string | number)[], at: string, depth: number, aliasStack: Set<Node>): unknown {
     if (node === null || node === undefined) return null
     if (depth > MAX_NESTING_DEPTH) {
       if (!this.depthLimitReported) {
@@ -288,51 +303,52 @@ class TemplateReader {
     }
     if (isAlias(node)) {
       const target = node.resolve(this.doc) as Node | undefined
-      this.recordValue(path, node)
+      this.recordValue(at, node)
       if (!target || aliasStack.has(target)) {
         this.pushAtNode(LOAD_CODES.syntax, `YAML alias *${node.source} does not refer to a complete anchored value`, node, path)
         return null
       }
       aliasStack.add(target)
       // Positions inside the expansion point at the alias, not the anchor: that is where the user wrote it.
-      const value = this.convert(target, path, depth + 1, aliasStack)
+      const value = this.convert(target, path, at, depth + 1, aliasStack)
       aliasStack.delete(target)
-      this.recordValue(path, node)
+      this.recordValue(at, node)
       return value
     }
     if (node.anchor && aliasStack.size === 0) this.checkAnchor(node, node.anchor, path)
-    this.recordValue(path, node)
+    this.recordValue(at, node)
     const tag = node.tag
     if (tag && tag.startsWith('!') && !tag.startsWith('!!')) {
       const name = tag.slice(1)
       const longForm = SHORT_FORM_TAGS[name]
       if (longForm === undefined) {
         this.pushAtNode(LOAD_CODES.unknownTag, `Unknown tag ${tag}`, node, path, `CloudFormation's short forms are ${Object.keys(SHORT_FORM_TAGS).map((t) => '!' + t).join(', ')}.`)
-        return this.convertUntagged(node, path, depth, aliasStack)
+        return this.convertUntagged(node, path, at, depth, aliasStack)
       }
       const innerPath = [...path, longForm]
-      this.recordValue(innerPath, node)
-      let inner = this.convertUntagged(node, innerPath, depth, aliasStack)
+      const innerAt = childKey(path, at, longForm)
+      this.recordValue(innerAt, node)
+      let inner = this.convertUntagged(node, innerPath, innerAt, depth, aliasStack)
       if (name === 'GetAtt' && typeof inner === 'string' && inner.includes('.')) {
         const dot = inner.indexOf('.')
         inner = [inner.slice(0, dot), inner.slice(dot + 1)]
       }
       return {[longForm]: inner}
     }
-    return this.convertUntagged(node, path, depth, aliasStack)
+    return this.convertUntagged(node, path, at, depth, aliasStack)
   }
 
-  private convertUntagged(node: Node, path: (string | number)[], depth: number, aliasStack: Set<Node>): unknown {
+  private convertUntagged(node: Node, path: (string | number)[], at: string, depth: number, aliasStack: Set<Node>): unknown {
     if (isScalar(node)) {
       const value = node.value
-      if (typeof value === 'number' && isPyyamlFloat(node)) this.floats.add(pathKey(path))
+      if (typeof value === 'number' && isPyyamlFloat(node)) this.floats.add(at)
       if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' || value === null) return value
       if (typeof value === 'bigint') return Number(value)
       // A tagged scalar CloudFormation has no use for (binary, …): keep its text.
       return node.source ?? String(value)
     }
     if (isSeq(node)) {
-      return node.items.map((item, index) => this.convert(item as Node, [...path, index], depth + 1, aliasStack))
+      return node.items.map((item, index) => this.convert(item as Node, [...path, index], childKey(path, at, index), depth + 1, aliasStack))
     }
     if (isMap(node)) {
       const result: Record<string, unknown> = {}
@@ -340,7 +356,7 @@ class TemplateReader {
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null
         if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.source === '<<') {
-          const source = this.convert(pair.value as Node, path, depth + 1, aliasStack)
+          const source = this.convert(pair.value as Node, path, at, depth + 1, aliasStack)
           for (const item of Array.isArray(source) ? source : [source]) {
             if (item && typeof item === 'object' && !Array.isArray(item)) merged.push(item as Record<string, unknown>)
           }
@@ -353,12 +369,13 @@ class TemplateReader {
         // Keys are names: `y:` or `1:` as written, never coerced to booleans or numbers.
         const key = keyNode.type === 'PLAIN' && keyNode.source !== undefined ? keyNode.source : String(keyNode.value)
         const childPath = [...path, key]
+        const childAt = childKey(path, at, key)
         if (Object.hasOwn(result, key)) {
           this.pushAtNode(LOAD_CODES.duplicateKey, `Duplicate key '${key}'${path.length > 0 ? ` in ${formatPath(path)}` : ''}`, keyNode, childPath, 'Remove one of them: YAML keeps only the last, CloudFormation rejects the template.')
         }
-        if (keyNode.range) this.keyRanges.set(pathKey(childPath), [keyNode.range[0], keyNode.range[1]])
-        defineKey(result, key, this.convert(pair.value as Node, childPath, depth + 1, aliasStack))
-        if (pair.value === null) this.recordValue(childPath, keyNode)
+        if (keyNode.range) this.keyRanges.set(childAt, [keyNode.range[0], keyNode.range[1]])
+        defineKey(result, key, this.convert(pair.value as Node, childPath, childAt, depth + 1, aliasStack))
+        if (pair.value === null) this.recordValue(childAt, keyNode)
       }
       for (const source of merged) {
         for (const [key, value] of Object.entries(source)) if (!Object.hasOwn(result, key)) defineKey(result, key, value)
@@ -399,8 +416,7 @@ class TemplateReader {
     )
   }
 
-  private recordValue(path: (string | number)[], node: Node): void {
-    const key = pathKey(path)
+  private recordValue(key: string, node: Node): void {
     if (node.range && !this.valueRanges.has(key)) this.valueRanges.set(key, [node.range[0], node.range[1]])
   }
 
@@ -438,12 +454,24 @@ class TemplateReader {
 }
 
 /** Sets a key without invoking the `__proto__` setter, so a template key can never alter prototypes. */
+/**
+ * `target[key] = value`, also for `__proto__`, which an assignment would take as the prototype. A plain assignment
+ * otherwise: objects built with defineProperty are slower to build and to read.
+ */
 function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true})
+  if (key === '__proto__') Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true})
+  else target[key] = value
 }
 
+const PATH_SEPARATOR = '\u001f'
+
 function pathKey(path: TemplatePath): string {
-  return path.join('\u001f')
+  return path.join(PATH_SEPARATOR)
+}
+
+/** pathKey([...path, segment]) from pathKey(path). */
+function childKey(path: TemplatePath, key: string, segment: string | number): string {
+  return path.length === 0 ? String(segment) : key + PATH_SEPARATOR + segment
 }
 
 function firstLine(message: string): string {

@@ -5,7 +5,12 @@
  */
 export class SamError extends Error {
   constructor(message: string) {
+    // A mistake in the template, reported by its message alone: no stack is captured (it is never read, and taking
+    // one for every error is a measurable part of checking many templates).
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(message)
+    Error.stackTraceLimit = stackTraceLimit
     this.name = 'SamError'
   }
 }

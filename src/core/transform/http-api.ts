@@ -6,7 +6,7 @@ import type {EventSourceType} from './events/event.js'
 import {permission} from './events/push.js'
 import {definitionUriLocation} from './function/code.js'
 import {isIntrinsic, isNoValue, makeConditional, ref, resolveParameterRefs} from './intrinsics.js'
-import {deepEqual, isObject, truthy, type JsonObject} from './json.js'
+import {deepClone, deepEqual, isObject, truthy, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
 import {markSam, py27KeyOrder, samConditional, samCopyPoint, setSamKey} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES} from './resource.js'
@@ -239,7 +239,10 @@ export function prepareImplicitApis(resources: JsonObject, globals: EventGlobals
     properties.DefinitionBody = kind.skeleton()
     properties[MANAGE] = true
   }
-  const existing = resources[kind.implicitId] === undefined ? undefined : structuredClone(resources[kind.implicitId])
+  // SAM builds the implicit API and drops it again when no event gave it a path: with no event of the kind, that is
+  // the template unchanged (most templates: no API at all).
+  if (!hasEventOfType(resources, kind.eventType)) return
+  const existing = resources[kind.implicitId] === undefined ? undefined : deepClone(resources[kind.implicitId])
   resources[kind.implicitId] = {Type: kind.type, Properties: {...kind.implicitProperties, DefinitionBody: kind.skeleton(), [MANAGE]: true}}
   const attributes: MethodAttributes = {conditions: new Map(), deletionPolicies: new Map(), updateReplacePolicies: new Map()}
   const errors: string[] = []
@@ -271,6 +274,14 @@ export function prepareImplicitApis(resources: JsonObject, globals: EventGlobals
     else delete resources[kind.implicitId]
   }
   if (errors.length > 0) throw new HttpApiDocumentError(errors)
+}
+
+function hasEventOfType(resources: JsonObject, eventType: string): boolean {
+  return Object.values(resources).some((resource) => {
+    if (!isObject(resource) || (resource.Type !== 'AWS::Serverless::Function' && resource.Type !== 'AWS::Serverless::StateMachine')) return false
+    const events = isObject(resource.Properties) ? resource.Properties.Events : undefined
+    return isObject(events) && Object.values(events).some((event) => isObject(event) && event.Type === eventType)
+  })
 }
 
 /** Errors of the implicit API plugin: reported as the whole document's errors. */
@@ -750,7 +761,7 @@ export function translateHttpApi(logicalId: string, resource: JsonObject, contex
   const attributes: JsonObject = {}
   for (const name of SUPPORTED_ATTRIBUTES) if (name in resource) attributes[name] = resource[name]
   const api = new CfnResource(logicalId, 'AWS::ApiGatewayV2::Api', attributes, resource.DependsOn)
-  let body = props.DefinitionBody === undefined || props.DefinitionBody === null ? undefined : (structuredClone(props.DefinitionBody) as JsonObject)
+  let body = props.DefinitionBody === undefined || props.DefinitionBody === null ? undefined : (deepClone(props.DefinitionBody) as JsonObject)
   const uri = props.DefinitionUri
   if (truthy(uri) && truthy(body)) throw invalidResource(logicalId, "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.")
   const editor = (): OpenApiDocument => {

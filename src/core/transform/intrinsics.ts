@@ -100,7 +100,10 @@ function substitute(subValue: unknown, replace: (full: string, name: string) => 
     return result
   }
   if (typeof subValue === 'string') return apply(subValue)
-  if (Array.isArray(subValue) && typeof subValue[0] === 'string') return [apply(subValue[0]), ...subValue.slice(1)]
+  if (Array.isArray(subValue) && typeof subValue[0] === 'string') {
+    const text = apply(subValue[0])
+    return text === subValue[0] ? subValue : [text, ...subValue.slice(1)]
+  }
   return subValue
 }
 
@@ -127,11 +130,12 @@ export function resolveResourceReferences(value: unknown, references: ResourceRe
       return resolved === undefined ? node : {'Fn::GetAtt': [resolved, ...rest]}
     }
     if ('Fn::Sub' in node) {
-      return {'Fn::Sub': substitute(node['Fn::Sub'], (full, name) => {
+      const sub = substitute(node['Fn::Sub'], (full, name) => {
         const [logicalId, property] = name.split('.')
         const resolved = property === undefined ? undefined : lookup(logicalId!, property)
         return resolved === undefined ? full : full.replace(`${logicalId}.${property}`, resolved)
-      })}
+      })
+      return sub === node['Fn::Sub'] ? node : {'Fn::Sub': sub}
     }
     return node
   })
@@ -152,24 +156,39 @@ export function resolveChangedLogicalIds(value: unknown, changed: ReadonlyMap<st
       return resolved === undefined ? node : {'Fn::GetAtt': [resolved, ...rest]}
     }
     if ('Fn::Sub' in node) {
-      return {'Fn::Sub': substitute(node['Fn::Sub'], (full, name) => {
+      const sub = substitute(node['Fn::Sub'], (full, name) => {
         const logicalId = name.split('.')[0]!
         const resolved = changed.get(logicalId)
         return resolved === undefined ? full : full.replace(logicalId, resolved)
-      })}
+      })
+      return sub === node['Fn::Sub'] ? node : {'Fn::Sub': sub}
     }
     return node
   })
 }
 
-/** Walks a value, letting `visit` replace each single-key mapping before its children are walked. */
+/**
+ * Walks a value, letting `visit` replace each single-key mapping before its children are walked. Copies only what
+ * changes: a part with nothing to rewrite is returned as it is (the whole output usually).
+ */
 function mapIntrinsics(value: unknown, visit: (node: JsonObject) => JsonObject): unknown {
-  if (Array.isArray(value)) return value.map((item) => mapIntrinsics(item, visit))
+  if (Array.isArray(value)) {
+    let result: unknown[] | undefined
+    value.forEach((item, index) => {
+      const mapped = mapIntrinsics(item, visit)
+      if (mapped !== item) (result ??= [...value])[index] = mapped
+    })
+    return result ?? value
+  }
   if (!isObject(value)) return value
   const node = Object.keys(value).length === 1 ? visit(value) : value
-  const result: JsonObject = {}
-  for (const [key, item] of Object.entries(node)) result[key] = mapIntrinsics(item, visit)
-  return result
+  let result: JsonObject | undefined
+  for (const key of Object.keys(node)) {
+    const mapped = mapIntrinsics(node[key], visit)
+    // defineProperty, as the key may be `__proto__`.
+    if (mapped !== node[key]) Object.defineProperty((result ??= {...node}), key, {value: mapped, enumerable: true, writable: true, configurable: true})
+  }
+  return result ?? node
 }
 
 function splitOnce(text: string): [string, string | undefined] {

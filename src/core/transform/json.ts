@@ -2,8 +2,23 @@ import {isObject, type JsonObject} from '../json.js'
 
 export {isObject, type JsonObject}
 
+/**
+ * A deep copy of a template value (plain objects, arrays, strings, numbers, booleans, null). A walk rather than
+ * structuredClone, which serializes and is several times slower on many small objects. A subtree referenced twice
+ * is copied twice (templates are trees: the loader expands YAML aliases).
+ */
 export function deepClone<T>(value: T): T {
-  return structuredClone(value)
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) return value.map(deepClone) as T
+  const copy: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) setOwn(copy, key, deepClone((value as Record<string, unknown>)[key]))
+  return copy as T
+}
+
+/** `object[key] = value`, also for the key `__proto__`, which an assignment would take as the prototype. */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, {value, enumerable: true, writable: true, configurable: true})
+  else object[key] = value
 }
 
 /** Python's truthiness, which decides whether SAM copies an optional value: None, False, 0, '' and empty lists and dicts are false. */
@@ -78,9 +93,7 @@ export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep)
   if (isObject(value)) {
     const sorted: JsonObject = {}
-    for (const key of Object.keys(value).sort(compareCodePoints)) {
-      Object.defineProperty(sorted, key, {value: sortKeysDeep(value[key]), enumerable: true, writable: true, configurable: true})
-    }
+    for (const key of Object.keys(value).sort(compareCodePoints)) setOwn(sorted, key, sortKeysDeep(value[key]))
     return sorted
   }
   return value

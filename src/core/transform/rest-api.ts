@@ -12,7 +12,7 @@ import {permission} from './events/push.js'
 import {definitionUriLocation} from './function/code.js'
 import {addDocumentPath, conditionalContents, copyPaths, normalizeMethod, shorthand, truthy, type ImplicitApiKind} from './http-api.js'
 import {isIntrinsic, ref, resolveParameterRefs} from './intrinsics.js'
-import {isObject, pythonJsonDumpsOrdered, type JsonObject} from './json.js'
+import {deepClone, isObject, pythonJsonDumpsOrdered, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
 import {
   carryCopyMarks, markSam, py27KeyOrder, pythonFloatRepr, pythonRepr, samConditional, samCopyFollowedDocument, samCopyPoint, samDelete, samIntrinsic, samMergedDict, setSamKey, templateText,
@@ -440,7 +440,7 @@ function functionNames(apiId: string, context: TransformContext): string {
       const rawId = event.Properties.RestApiId
       const id = isObject(rawId) && 'Ref' in rawId ? rawId.Ref : rawId
       if (id !== apiId) continue
-      const name = resolveParameterRefs(structuredClone(resource.Properties.FunctionName), context.parameters)
+      const name = resolveParameterRefs(deepClone(resource.Properties.FunctionName), context.parameters)
       if (!truthy(name)) continue
       names += typeof name === 'string' ? name : pythonRepr(name)
     }
@@ -786,7 +786,7 @@ export function translateApi(logicalId: string, resource: JsonObject, context: T
     if (truthy(props[name])) api.set(name, props[name])
   }
 
-  const domainConfig = structuredClone(resolveParameterRefs(props.Domain, context.parameters))
+  const domainConfig = deepClone(resolveParameterRefs(props.Domain, context.parameters))
   const domain = domainConfig === undefined || domainConfig === null ? undefined : buildRestApiDomain(logicalId, domainConfig, passthrough, recordSetGroups(context))
 
   const deployment = new CfnResource(`${logicalId}Deployment`, 'AWS::ApiGateway::Deployment', passthrough).set('RestApiId', ref(logicalId))

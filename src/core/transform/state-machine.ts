@@ -6,7 +6,7 @@ import {definitionUriLocation} from './function/code.js'
 import {expandPolicyTemplates} from './function/policies.js'
 import {buildExecutionRole, POLICY} from './function/role.js'
 import {getAtt, isIntrinsic} from './intrinsics.js'
-import {isObject, pythonJsonPretty, type JsonObject} from './json.js'
+import {deepClone, isObject, pythonJsonPretty, type JsonObject} from './json.js'
 import {generateLogicalId} from './logical-id.js'
 import {templateDictOrder} from './python-repr.js'
 import {CfnResource, pickPassthrough, SUPPORTED_ATTRIBUTES, tagList} from './resource.js'
@@ -85,7 +85,7 @@ export function translateStateMachine(logicalId: string, resource: JsonObject, c
     throw invalidResource(logicalId, "Specify either 'Definition' or 'DefinitionUri' property and not both.")
   }
   if (truthy(props.Definition)) {
-    const definition = structuredClone(props.Definition)
+    const definition = deepClone(props.Definition)
     const dynamic = replaceDynamicValues(definition)
     if (Object.keys(dynamic).length > 0) substitutions = {...substitutions, ...dynamic}
     machine.set('DefinitionString', {'Fn::Join': ['\n', pythonJsonPretty(definition).split('\n')]})

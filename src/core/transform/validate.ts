@@ -33,7 +33,7 @@ export function validateProperties(owner: string, typeName: string, properties: 
   for (const name of Object.keys(properties)) {
     if (!(name in specs)) throw invalidResource(owner, `property ${name} not defined for resource of type ${typeName}`)
   }
-  for (const [name, spec] of Object.entries(specs)) {
+  for (const [name, spec] of specEntries(specs)) {
     const value = properties[name]
     const intrinsics = spec.intrinsics ?? spec.shape !== 'any'
     if (intrinsics && isObject(value) && Object.keys(value).length === 1) continue
@@ -46,6 +46,15 @@ export function validateProperties(owner: string, typeName: string, properties: 
       throw invalidResource(owner, expected ? `Property '${name}' should be a ${expected}.` : `Type of property '${name}' is invalid.`)
     }
   }
+}
+
+/** The entries of each spec table, listed once: a table is checked against every resource of its type. */
+const SPEC_ENTRIES = new WeakMap<object, [string, PropertySpec][]>()
+
+function specEntries(specs: Readonly<Record<string, PropertySpec>>): [string, PropertySpec][] {
+  let entries = SPEC_ENTRIES.get(specs)
+  if (entries === undefined) SPEC_ENTRIES.set(specs, (entries = Object.entries(specs)))
+  return entries
 }
 
 export const oneOf = (...shapes: Shape[]) => (value: unknown): boolean => shapes.some((shape) => matchesShape(shape, value))

@@ -1,7 +1,7 @@
 import {InvalidEventError, invalidResource} from '../errors.js'
 import {generateLogicalId} from '../logical-id.js'
 import {logicalIdOfIntrinsic, makeConditional, ref, resolveParameterRefs, sub} from '../intrinsics.js'
-import {deepEqual, isObject, type JsonObject} from '../json.js'
+import {deepClone, deepEqual, isObject, type JsonObject} from '../json.js'
 import {CfnResource, SUPPORTED_ATTRIBUTES, tagList} from '../resource.js'
 import {POLICY} from '../function/role.js'
 import {expectMap, listOf, mapOf, oneOf, validateProperties} from '../validate.js'
@@ -223,7 +223,7 @@ function injectNotifications(input: EventInput, bucketId: string, bucket: JsonOb
   const events = typeof input.properties.Events === 'string' ? [input.properties.Events] : (input.properties.Events as unknown[])
   const functionCondition = input.target.resource.attributes.Condition
   const mappings = events.map((event) => {
-    const mapping = {...structuredClone(base), Event: event}
+    const mapping = {...deepClone(base), Event: event}
     return functionCondition !== undefined ? makeConditional(functionCondition, mapping) : mapping
   })
   const properties = bucket.Properties ?? {}
