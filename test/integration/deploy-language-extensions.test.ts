@@ -10,6 +10,7 @@ import {awsCli} from '../support/aws-cli.js'
 import {runLpack} from '../support/cli.js'
 import {writeFiles} from '../support/fixtures.js'
 import {type LocalAws, startLocalAws} from '../support/local-aws.js'
+import {MOTO_ACCOUNT_ID} from '../support/moto.js'
 
 // Issue #13.5: a template with [AWS::LanguageExtensions, AWS::Serverless-2016-10-31] is expanded by lpack — the
 // local AWS runs no transforms, so without it the stack could not be made. The loop runs over a CommaDelimitedList
@@ -102,4 +103,27 @@ describe('#13.5 AWS::LanguageExtensions deploys, expanded by lpack', () => {
     expect(mappings.exitCode, mappings.stderr).toBe(0)
     expect((JSON.parse(mappings.stdout) as {EventSourceMappings: {BatchSize: number}[]}).EventSourceMappings.map((mapping) => mapping.BatchSize)).toEqual([2])
   }, 180_000)
+
+  it('resolves AWS::AccountId to the account deployed to (a FindInMap default keyed by account), still locally', async () => {
+    const dir = join(work, 'by-account')
+    await writeFiles(dir, {
+      'template.yaml': `Transform: AWS::LanguageExtensions
+Mappings:
+  Accounts:
+    '${MOTO_ACCOUNT_ID}': {Tier: gold}
+Resources:
+  Tiered:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub
+        - 'lpack-tier-\${Tier}'
+        - Tier: !FindInMap [Accounts, !Ref AWS::AccountId, Tier, DefaultValue: bronze]
+`,
+    })
+    const deployed = await runLpack(['deploy', '--stack-name', 'language-extensions-account', '--s3-bucket', BUCKET, '--yes', '--json'], {cwd: dir, env: aws.env})
+    expect(deployed.exitCode, deployed.stderr).toBe(0)
+    expect(deployed.stderr).toMatch(/"kind":"deploy\.transform"[^\n]*"mode":"local"/)
+    const topics = await awsCli(aws.endpoint, aws.env, ['sns', 'list-topics'])
+    expect((JSON.parse(topics.stdout) as {Topics: {TopicArn: string}[]}).Topics.map((topic) => topic.TopicArn.split(':').at(-1))).toContain('lpack-tier-gold')
+  }, 120_000)
 })

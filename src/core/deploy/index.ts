@@ -125,6 +125,8 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
     ...(state.kind === 'ready' && stack !== undefined ? {previousParameters: stack.parameters} : {}),
     region: options.aws.region,
     stackName,
+    // Already looked up by the package step (STS, cached): no extra call.
+    accountId: await options.aws.accountId(),
     reporter,
   })
   // Releases (#16): refuses to deploy over one in flight; lpack's engine holds aliases on their live versions.

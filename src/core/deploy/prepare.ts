@@ -17,6 +17,8 @@ export interface PrepareTemplateOptions {
   region: string
   /** The stack deployed to: AWS::StackName in what AWS::LanguageExtensions resolves. */
   stackName?: string
+  /** The account deployed to: AWS::AccountId there (a FindInMap default keyed by account, say). */
+  accountId?: string
   reporter: Reporter
   isFloat?: (path: TemplatePath) => boolean
 }
@@ -85,6 +87,7 @@ function expandLanguageExtensionsForDeploy(
     parameters: {...options.previousParameters, ...options.parameters},
     region: options.region,
     ...(options.stackName === undefined ? {} : {stackName: options.stackName}),
+    ...(options.accountId === undefined ? {} : {accountId: options.accountId}),
   })
   if (expansion.kind === 'needs-cloudformation') {
     const why = `${expansion.reason} (${expansion.path.join('/')})`
