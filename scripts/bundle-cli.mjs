@@ -94,6 +94,26 @@ module.exports = new Proxy({}, {
   },
 }
 
+// yaml's parser reads process.env.LOG_TOKENS for every lexeme and its composer process.env.LOG_STREAM for every token
+// (debug output of yaml's own). Each read of process.env is a call into C++: ~40 ms over the 209,000 lexemes of the
+// transform corpus, ~3 % of reading it. lpack never sets them: the bundle reads `false` instead.
+const YAML_DEBUG_READS = {
+  'parse/parser.js': 'node_process.env.LOG_TOKENS',
+  'compose/composer.js': 'node_process.env.LOG_STREAM',
+}
+const yamlWithoutDebugReads = {
+  name: 'yaml-without-debug-env-reads',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({filter: /[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/}, async (args) => {
+      const source = await readFile(args.path, 'utf8')
+      const file = Object.keys(YAML_DEBUG_READS).find((name) => args.path.replaceAll('\\', '/').endsWith(`yaml/dist/${name}`))
+      const read = YAML_DEBUG_READS[file]
+      if (!source.includes(read)) throw new Error(`${args.path} no longer reads "${read}": update bundle-cli.mjs`)
+      return {contents: source.replaceAll(read, 'false'), loader: 'js'}
+    })
+  },
+}
+
 // jsonc-parser's `main` is a UMD wrapper whose require() calls esbuild cannot follow (the bundle would fail with
 // "Cannot find module './impl/format'"); its ES module build, under lib/esm, bundles like any other.
 const jsoncParserEsm = {
@@ -128,7 +148,7 @@ const result = await build({
   outfile: BUNDLE_FILE,
   bundle: true,
   metafile: true,
-  plugins: [oclifSort, lazyOclifDependencies, nativeCrc32, jsoncParserEsm],
+  plugins: [oclifSort, lazyOclifDependencies, nativeCrc32, jsoncParserEsm, yamlWithoutDebugReads],
   external: ['@aws-sdk/*', 'ajv', 'cjs-module-lexer', 'esbuild', 'yauzl', 'typescript', 'ts-node', 'tsx'],
   // Every `import()` becomes a require() (the external packages all ship CommonJS): a lazily loaded package then
   // costs no trip through Node's ES module loader, and code run through vm.Script (as lpack's old code-cache loader

@@ -11,6 +11,7 @@ import {
   type CollectionTag,
   Scalar,
   type ScalarTag,
+  Schema,
   type Tags,
   visit,
   YAMLMap,
@@ -171,6 +172,16 @@ function pyyamlTags(tags: Tags): Tags {
   return [bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), float, ...kept, ...SHORT_FORM_YAML_TAGS]
 }
 
+let schema: Schema | undefined
+
+/**
+ * The schema every template is read with, made once: `yaml` would otherwise build its tag list again for each
+ * document. Reading does not change it (it adds tags only for YAML 1.2's resolveKnownTags, off for 1.1).
+ */
+function pyyamlSchema(): Schema {
+  return (schema ??= new Schema({schema: 'yaml-1.1', resolveKnownTags: false, customTags: pyyamlTags}))
+}
+
 /**
  * CloudFormation's short forms (!Ref, !Sub …) as tags the `yaml` package knows, on a scalar, a sequence or a mapping,
  * so that it reads them as it would an unknown tag (the text as a string, the collection as it is) but without a
@@ -208,12 +219,7 @@ class TemplateReader {
   read(): LoadResult {
     const jsonFile = extname(this.file).toLowerCase() === '.json'
     const format = jsonFile || /^\s*[[{]/.test(this.text) ? 'json' : 'yaml'
-    this.doc = parseYamlDocument(this.text, this.lineCounter, {
-      version: '1.1',
-      customTags: pyyamlTags,
-      uniqueKeys: false,
-      strict: false,
-    })
+    this.doc = parseYamlDocument(this.text, this.lineCounter, {version: '1.1', schema: pyyamlSchema(), uniqueKeys: false, strict: false})
     const unprintable = firstNonPrintable(this.text)
     if (unprintable >= 0) {
       const code = this.text.codePointAt(unprintable)!
