@@ -126,4 +126,24 @@ Resources:
     const topics = await awsCli(aws.endpoint, aws.env, ['sns', 'list-topics'])
     expect((JSON.parse(topics.stdout) as {Topics: {TopicArn: string}[]}).Topics.map((topic) => topic.TopicArn.split(':').at(-1))).toContain('lpack-tier-gold')
   }, 120_000)
+
+  it('--transform server: the body CloudFormation transforms keeps a float the template wrote as one (3.0, not 3)', async () => {
+    const dir = join(work, 'server-side')
+    await writeFiles(dir, {
+      'template.yaml': `Transform: AWS::LanguageExtensions
+Resources:
+  Versioned:
+    Type: AWS::SNS::Topic
+    Metadata: {SchemaVersion: 3.0, Count: 3}
+    Properties:
+      TopicName: lpack-server-side
+`,
+    })
+    const before = aws.proxy.requests.length
+    const deployed = await runLpack(['deploy', '--stack-name', 'language-extensions-server', '--s3-bucket', BUCKET, '--transform', 'server', '--yes', '--json'], {cwd: dir, env: aws.env})
+    expect(deployed.stderr).toMatch(/"kind":"deploy\.transform"[^\n]*"mode":"server"/)
+    const bodies = aws.proxy.requests.slice(before).filter((request) => request.action === 'CreateChangeSet').map((request) => request.parameters?.TemplateBody)
+    expect(bodies).toHaveLength(1)
+    expect(bodies[0]).toContain('"Metadata":{"SchemaVersion":3.0,"Count":3}')
+  }, 120_000)
 })

@@ -6,6 +6,7 @@ import {isLpackError, LpackError} from '../../errors.js'
 import type {Reporter} from '../events.js'
 import {packageBuild} from '../package/index.js'
 import {serializeTemplate, templateSource} from '../package/template-body.js'
+import {transformsOf} from '../transform/language-extensions.js'
 import {createChangeSet, executeChangeSet} from './changeset.js'
 import {
   type ChangeRow,
@@ -140,7 +141,8 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
     // The release ends with one more stack update: a template over the inline limit goes where this one goes.
     templateUpload: {target: packaged.target, ...(options.prefix === undefined ? {} : {prefix: options.prefix})},
   })
-  const templateBody = serializeTemplate(release.template)
+  // A template left to CloudFormation's transforms is the packaged one, path for path: its floats stay floats.
+  const templateBody = serializeTemplate(release.template, transformsOf(release.template).length > 0 ? packaged.isFloat : undefined)
   const changeSetType = state.kind === 'ready' ? 'UPDATE' : 'CREATE'
   const templateParameters = Object.keys((template.Parameters ?? {}) as Record<string, unknown>)
   const parameters = planParameters(templateParameters, options.parameterOverrides, changeSetType === 'UPDATE' ? new Set(Object.keys(stack?.parameters ?? {})) : undefined)

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import type {ArtifactStore} from '../../aws/s3.js'
+import type {TemplatePath} from '../template/template.js'
 import type {Reporter} from '../events.js'
 import {contentKey} from './plan.js'
 import {type UploadTarget, uploadContents} from './upload.js'
@@ -8,9 +9,24 @@ import {type UploadTarget, uploadContents} from './upload.js'
 /** CloudFormation takes a TemplateBody of at most 51,200 bytes; larger templates must come from S3. */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200
 
-/** The template as sent to CloudFormation: compact JSON, keys in template order (deterministic for one input). */
-export function serializeTemplate(template: Record<string, unknown>): string {
-  return JSON.stringify(template)
+/**
+ * The template as sent to CloudFormation: compact JSON, keys in template order (deterministic for one input). With
+ * `isFloat` (the loaded template's), a whole number the template wrote as a float is written `3.0`, not `3`: a
+ * transform CloudFormation runs reads it as the float it was (SAM's `OpenApiVersion: 3.0`).
+ */
+export function serializeTemplate(template: Record<string, unknown>, isFloat?: (path: TemplatePath) => boolean): string {
+  return isFloat ? jsonKeepingFloats(template, [], isFloat) : JSON.stringify(template)
+}
+
+/** JSON.stringify's text, with integral numbers at float paths given a fraction. */
+function jsonKeepingFloats(value: unknown, path: TemplatePath, isFloat: (path: TemplatePath) => boolean): string {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && isFloat(path)) return `${value}.0`
+  if (Array.isArray(value)) return `[${value.map((item, index) => (item === undefined ? 'null' : jsonKeepingFloats(item, [...path, index], isFloat))).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const members = Object.entries(value).filter(([, item]) => item !== undefined)
+    return `{${members.map(([key, item]) => `${JSON.stringify(key)}:${jsonKeepingFloats(item, [...path, key], isFloat)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
 }
 
 export type TemplateSource = {TemplateBody: string} | {TemplateURL: string}
