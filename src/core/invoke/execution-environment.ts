@@ -160,7 +160,7 @@ export class ExecutionEnvironment {
     if (timedOut || outOfMemory || running.exited) this.running = undefined
     const report: InvokeReport = {
       durationMs,
-      billedDurationMs: Math.ceil(durationMs + (coldStart && isCustomRuntime(fn.runtime) ? (running.initDurationMs ?? 0) : 0)),
+      billedDurationMs: billedMs(durationMs, coldStart && isCustomRuntime(fn.runtime) ? (running.initDurationMs ?? 0) : 0),
       memorySizeMb: fn.memoryMb,
       // Lambda reports a function it stopped at its MemorySize as using exactly that.
       ...(ProcessTreeMemory.supported() ? {maxMemoryUsedMb: Math.min(Math.round(running.memory.peakBytes() / (1024 * 1024)), fn.memoryMb)} : {}),
@@ -272,6 +272,16 @@ async function outputRead(running: RunningProcess): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   await Promise.race([running.closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, 200)))])
   clearTimeout(timer)
+}
+
+/**
+ * Billed Duration: the time rounded up to the next millisecond, from the durations as REPORT prints them (to 1/100
+ * ms), so that a reader's ceil(Duration) is the billed figure: 7.0004 ms prints `7.00` and bills 7, not 8. Summed in
+ * hundredths, as integers, so no floating-point remainder rounds it up.
+ */
+export function billedMs(durationMs: number, billedInitMs: number): number {
+  // At least 1 ms: Lambda bills every invocation it ran.
+  return Math.max(1, Math.ceil((Math.round(durationMs * 100) + Math.round(billedInitMs * 100)) / 100))
 }
 
 /** Lambda's REPORT line (tab-separated fields). */
