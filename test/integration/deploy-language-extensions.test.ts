@@ -74,6 +74,13 @@ afterAll(async () => {
   if (work) await rm(work, {recursive: true, force: true})
 })
 
+/** `lpack deploy --json` of a one-file project (its template only) into `stackName`. */
+async function deployTemplate(stackName: string, template: string, extraArgs: string[] = []) {
+  const dir = join(work, stackName)
+  await writeFiles(dir, {'template.yaml': template})
+  return runLpack(['deploy', '--stack-name', stackName, '--s3-bucket', BUCKET, ...extraArgs, '--yes', '--json'], {cwd: dir, env: aws.env})
+}
+
 describe('#13.5 AWS::LanguageExtensions deploys, expanded by lpack', () => {
   it('makes a topic per item of the parameter, and the SQS-triggered function, in one stack', async () => {
     const built = await runLpack(['build', '--json'], {cwd: work})
@@ -105,9 +112,7 @@ describe('#13.5 AWS::LanguageExtensions deploys, expanded by lpack', () => {
   }, 180_000)
 
   it('resolves AWS::AccountId to the account deployed to (a FindInMap default keyed by account), still locally', async () => {
-    const dir = join(work, 'by-account')
-    await writeFiles(dir, {
-      'template.yaml': `Transform: AWS::LanguageExtensions
+    const deployed = await deployTemplate('language-extensions-account', `Transform: AWS::LanguageExtensions
 Mappings:
   Accounts:
     '${MOTO_ACCOUNT_ID}': {Tier: gold}
@@ -118,9 +123,7 @@ Resources:
       TopicName: !Sub
         - 'lpack-tier-\${Tier}'
         - Tier: !FindInMap [Accounts, !Ref AWS::AccountId, Tier, DefaultValue: bronze]
-`,
-    })
-    const deployed = await runLpack(['deploy', '--stack-name', 'language-extensions-account', '--s3-bucket', BUCKET, '--yes', '--json'], {cwd: dir, env: aws.env})
+`)
     expect(deployed.exitCode, deployed.stderr).toBe(0)
     expect(deployed.stderr).toMatch(/"kind":"deploy\.transform"[^\n]*"mode":"local"/)
     const topics = await awsCli(aws.endpoint, aws.env, ['sns', 'list-topics'])
@@ -128,19 +131,15 @@ Resources:
   }, 120_000)
 
   it('--transform server: the body CloudFormation transforms keeps a float the template wrote as one (3.0, not 3)', async () => {
-    const dir = join(work, 'server-side')
-    await writeFiles(dir, {
-      'template.yaml': `Transform: AWS::LanguageExtensions
+    const before = aws.proxy.requests.length
+    const deployed = await deployTemplate('language-extensions-server', `Transform: AWS::LanguageExtensions
 Resources:
   Versioned:
     Type: AWS::SNS::Topic
     Metadata: {SchemaVersion: 3.0, Count: 3}
     Properties:
       TopicName: lpack-server-side
-`,
-    })
-    const before = aws.proxy.requests.length
-    const deployed = await runLpack(['deploy', '--stack-name', 'language-extensions-server', '--s3-bucket', BUCKET, '--transform', 'server', '--yes', '--json'], {cwd: dir, env: aws.env})
+`, ['--transform', 'server'])
     expect(deployed.stderr).toMatch(/"kind":"deploy\.transform"[^\n]*"mode":"server"/)
     const bodies = aws.proxy.requests.slice(before).filter((request) => request.action === 'CreateChangeSet').map((request) => request.parameters?.TemplateBody)
     expect(bodies).toHaveLength(1)
