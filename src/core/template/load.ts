@@ -142,6 +142,8 @@ export function parseTemplate(input: string | Uint8Array, file = 'template.yaml'
 // AWSTemplateFormatVersion: 2010-09-09 stays a string. PyYAML's booleans do not include y/Y/n/N.
 const PYYAML_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
 const PYYAML_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/
+// The null words that start with a letter (yaml's null tag: also `~` and the empty string).
+const NULL_WORD = /^(?:[Nn]ull|NULL)$/
 // PyYAML's float needs a dot (`.` alone, `1e5` and `12e03` stay strings: `CodeUri: .` is a path, not NaN).
 const PYYAML_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/
 
@@ -169,7 +171,16 @@ function pyyamlTags(tags: Tags): Tags {
       return new Scalar(Number.parseFloat(clean))
     },
   }
-  return [bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), float, ...kept, ...SHORT_FORM_YAML_TAGS]
+  // Most plain scalars are names (Type, AWS::Serverless::Function, Handler): one test says so before the boolean,
+  // float, null and integer tests each fail on them. A plain scalar that starts with a letter is a string unless it
+  // is one of the null and boolean words (every number starts with a digit, a sign or a dot).
+  const name: ScalarTag = {
+    tag: 'tag:yaml.org,2002:str',
+    default: true,
+    test: new RegExp(`^(?!${NULL_WORD.source}|${PYYAML_TRUE.source}|${PYYAML_FALSE.source})[A-Za-z]`),
+    resolve: (text) => text,
+  }
+  return [name, bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), float, ...kept, ...SHORT_FORM_YAML_TAGS]
 }
 
 let schema: Schema | undefined
