@@ -20,6 +20,7 @@ import {
 
 import {LpackError} from '../../errors.js'
 import type {Diagnostic, Severity} from '../diagnostics/diagnostic.js'
+import {setOwn} from '../json.js'
 import {SHORT_FORM_TAGS} from './intrinsics.js'
 import {firstJsonDeparture} from './json-syntax.js'
 import {formatPath, type LoadResult, type SourceRange, type Template, type TemplatePath} from './template.js'
@@ -391,11 +392,11 @@ class TemplateReader {
           this.pushAtNode(LOAD_CODES.duplicateKey, `Duplicate key '${key}'${path.length > 0 ? ` in ${formatPath(path)}` : ''}`, keyNode, childPath, 'Remove one of them: YAML keeps only the last, CloudFormation rejects the template.')
         }
         if (keyNode.range) this.keyRanges.set(childAt, [keyNode.range[0], keyNode.range[1]])
-        defineKey(result, key, this.convert(pair.value as Node, childPath, childAt, depth + 1, aliasStack))
+        setOwn(result, key, this.convert(pair.value as Node, childPath, childAt, depth + 1, aliasStack))
         if (pair.value === null) this.recordValue(childAt, keyNode)
       }
       for (const source of merged) {
-        for (const [key, value] of Object.entries(source)) if (!Object.hasOwn(result, key)) defineKey(result, key, value)
+        for (const [key, value] of Object.entries(source)) if (!Object.hasOwn(result, key)) setOwn(result, key, value)
       }
       return result
     }
@@ -471,15 +472,6 @@ class TemplateReader {
 }
 
 /** Sets a key without invoking the `__proto__` setter, so a template key can never alter prototypes. */
-/**
- * `target[key] = value`, also for `__proto__`, which an assignment would take as the prototype. A plain assignment
- * otherwise: objects built with defineProperty are slower to build and to read.
- */
-function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true})
-  else target[key] = value
-}
-
 const PATH_SEPARATOR = '\u001f'
 
 function pathKey(path: TemplatePath): string {

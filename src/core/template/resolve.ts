@@ -1,4 +1,4 @@
-import {isObject, type JsonObject} from '../json.js'
+import {isObject, type JsonObject, setOwn} from '../json.js'
 import {isIntrinsic} from './intrinsics.js'
 import type {TemplatePath} from './template.js'
 
@@ -167,23 +167,18 @@ function mergeWithOrigin(globalValue: unknown, globalPath: TemplatePath, localVa
   }
   const merged: JsonObject = {}
   for (const [key, value] of Object.entries(globalValue as JsonObject)) {
-    defineKey(merged, key, value)
+    setOwn(merged, key, value)
     children.set(key, {path: [...globalPath, key]})
   }
   for (const [key, value] of Object.entries(localValue as JsonObject)) {
     if (Object.hasOwn(merged, key)) {
       const inner = mergeWithOrigin(merged[key], [...globalPath, key], value, [...localPath, key])
-      defineKey(merged, key, inner.value)
+      setOwn(merged, key, inner.value)
       children.set(key, inner.origin)
     } else {
-      defineKey(merged, key, value)
+      setOwn(merged, key, value)
       children.set(key, {path: [...localPath, key]})
     }
   }
   return {value: merged, origin: {path: localPath, children}}
-}
-
-/** Sets a key without invoking the `__proto__` setter (template keys are data). */
-function defineKey(target: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true})
 }

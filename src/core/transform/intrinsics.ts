@@ -1,5 +1,5 @@
 import {SamError, invalidTemplate} from './errors.js'
-import {isObject, type JsonObject} from './json.js'
+import {isObject, type JsonObject, setOwn} from '../json.js'
 
 /** `{Ref: X}`, `{"Fn::…": …}` or `{Condition: X}`: a mapping with one key that names an intrinsic (SAM's test). */
 export function isIntrinsic(value: unknown): value is JsonObject {
@@ -185,8 +185,7 @@ function mapIntrinsics(value: unknown, visit: (node: JsonObject) => JsonObject):
   let result: JsonObject | undefined
   for (const key of Object.keys(node)) {
     const mapped = mapIntrinsics(node[key], visit)
-    // defineProperty, as the key may be `__proto__`.
-    if (mapped !== node[key]) Object.defineProperty((result ??= {...node}), key, {value: mapped, enumerable: true, writable: true, configurable: true})
+    if (mapped !== node[key]) setOwn((result ??= {...node}), key, mapped)
   }
   return result ?? node
 }

@@ -1,4 +1,4 @@
-import {isObject, type JsonObject} from '../json.js'
+import {isObject, type JsonObject, setOwn} from '../json.js'
 
 export {isObject, type JsonObject}
 
@@ -13,12 +13,6 @@ export function deepClone<T>(value: T): T {
   const copy: Record<string, unknown> = {}
   for (const key of Object.keys(value)) setOwn(copy, key, deepClone((value as Record<string, unknown>)[key]))
   return copy as T
-}
-
-/** `object[key] = value`, also for the key `__proto__`, which an assignment would take as the prototype. */
-function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(object, key, {value, enumerable: true, writable: true, configurable: true})
-  else object[key] = value
 }
 
 /** Python's truthiness, which decides whether SAM copies an optional value: None, False, 0, '' and empty lists and dicts are false. */
